@@ -1,0 +1,490 @@
+package io.oci2squashfs.overlay;
+
+import static io.oci2squashfs.overlay.PathTrie.NO_LAYER;
+
+import io.oci2squashfs.overlay.PathTrie.Node;
+import io.oci2squashfs.overlay.PathTrie.State;
+import io.oci2squashfs.tar.EntryPath;
+import io.oci2squashfs.tar.EntryType;
+import io.oci2squashfs.tar.TarHeader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Merges an image's layers into one filesystem, visiting them newest first, with the result that
+ * applying them oldest first (OCI "Applying Changesets") would give; see
+ * {@code docs/overlay-semantics.md} of the shared docs for every case.
+ *
+ * <p>An entry is written the first time it is seen unless a newer layer already decided its path
+ * or hid it. Whiteouts of a layer take effect only after the whole layer is read, so they hide
+ * older layers but never the layer's own entries. A hard link is written once its target has been
+ * written; when the target did not survive to the final image, the link becomes a copy of the
+ * target as it was when the link's layer was applied, read either from the older layer as it
+ * streams past or, for a target earlier in the link's own layer, by reading that layer again.
+ *
+ * <p>Not thread-safe; one instance may run several merges one after the other.
+ */
+public final class LayerMerger {
+  private static final int MAX_LINK_CHAIN = 64;
+
+  private final MergeOptions options;
+  private final MergeListener listener;
+
+  public LayerMerger(MergeOptions options, MergeListener listener) {
+    this.options = Objects.requireNonNull(options, "options");
+    this.listener = Objects.requireNonNull(listener, "listener");
+  }
+
+  /**
+   * Merges every layer of {@code layers} into {@code output}.
+   *
+   * @throws IOException from reading a layer or writing the output; the output is then incomplete
+   */
+  public MergeResult merge(LayerSource layers, MergeOutput output) throws IOException {
+    return new Run(layers, output).run();
+  }
+
+  /** A hard link waiting for its target to appear in an older layer. */
+  private record PendingLink(TarHeader link, int asOfLayer) {}
+
+  /** An entry of the current layer that was not written. */
+  private record Skipped(long ordinal, TarHeader header) {}
+
+  /** Hard links that need the content of a skipped entry of the current layer. */
+  private record Replay(TarHeader target, List<TarHeader> links) {}
+
+  private final class Run {
+    private final LayerSource layers;
+    private final MergeOutput out;
+    private final PathTrie trie = new PathTrie();
+    private final Map<EntryPath, List<PendingLink>> pendingByTarget = new HashMap<>();
+    private final Map<EntryPath, List<TarHeader>> waitingForWrite = new HashMap<>();
+
+    // Per layer; cleared when the next layer starts.
+    private int layer;
+    private final List<EntryPath> layerWhiteouts = new ArrayList<>();
+    private final List<EntryPath> layerOpaques = new ArrayList<>();
+    private final List<Node> layerReplaced = new ArrayList<>();
+    private final Map<EntryPath, Skipped> layerSkipped = new HashMap<>();
+    private final Map<Long, Replay> layerReplays = new TreeMap<>();
+    /** Skipped entries of this layer already copied to a surviving link: target path to the copy's path. */
+    private final Map<EntryPath, EntryPath> layerPromoted = new HashMap<>();
+
+    private TarHeader root;
+    private int rootLayer = -1;
+    private long written;
+    private long whiteouts;
+    private long promoted;
+    private long warnings;
+
+    Run(LayerSource layers, MergeOutput out) {
+      this.layers = layers;
+      this.out = out;
+    }
+
+    MergeResult run() throws IOException {
+      int count = layers.layerCount();
+      for (layer = count - 1; layer >= 0; layer--) {
+        listener.layerStarted(layer, count);
+        try (LayerEntries entries = layers.open(layer)) {
+          long ordinal = 0;
+          for (TarHeader h = entries.next(); h != null; h = entries.next()) {
+            process(h, ++ordinal, entries);
+          }
+        }
+        replayLayer();
+        endLayer();
+        listener.layerFinished(layer, count);
+      }
+      finish();
+      TarHeader rootHeader = root != null ? root
+          : TarHeader.of(EntryPath.ROOT, EntryType.DIRECTORY).withMtime(options.implicitDirMtime());
+      return new MergeResult(rootHeader, rootLayer, written, whiteouts, promoted, warnings);
+    }
+
+    private void process(TarHeader h, long ordinal, LayerEntries entries) throws IOException {
+      EntryPath path = h.path();
+      if (path.isRoot()) {
+        takeRoot(h);
+        return;
+      }
+      switch (Whiteouts.classify(path)) {
+        case AUFS_META:
+          return;
+        case OPAQUE:
+          layerOpaques.add(path.parent());
+          whiteouts++;
+          return;
+        case WHITEOUT:
+          layerWhiteouts.add(Whiteouts.hiddenPath(path));
+          whiteouts++;
+          return;
+        default:
+          break;
+      }
+      boolean emitted = false;
+      Node at = visibleNode(path);
+      if (at == HIDDEN) {
+        skip(h, ordinal);
+      } else if (at == null || at.state == State.NONE) {
+        emit(h, entries);
+        emitted = true;
+      } else if (at.state == State.IMPLICIT_DIR) {
+        if (h.type().isDirectory()) {
+          at.state = State.EXPLICIT_DIR;
+          at.stateLayer = layer;
+          write(at, h, null);
+          emitted = true;
+        } else {
+          replacedByImplicitDir(h, at);
+          layerReplaced.add(at);
+          skip(h, ordinal);
+        }
+      } else {
+        if (at.stateLayer == layer) {
+          warn(path, "appears more than once in this layer; the first entry is kept");
+        }
+        skip(h, ordinal);
+      }
+      resolvePending(h, emitted, entries);
+    }
+
+    private void takeRoot(TarHeader h) {
+      if (!h.type().isDirectory()) {
+        warn(h.path(), "a root entry that is not a directory (" + h.type() + ") is ignored");
+      } else if (root == null) {
+        root = h;
+        rootLayer = layer;
+      }
+    }
+
+    private void replacedByImplicitDir(TarHeader h, Node dir) {
+      String what = h.type() == EntryType.SYMLINK
+          ? "symlink to " + displayRaw(h.symlinkTarget())
+          : h.type().toString().toLowerCase(Locale.ROOT);
+      String rule = h.type() == EntryType.SYMLINK
+          ? "; container runtimes would follow the link and put those entries in its target,"
+              + " this image keeps a directory here"
+          : "; it is replaced by a directory (runtimes refuse such a layer)";
+      warn(h.path(), "this " + what + " is a parent of entries in layer " + dir.stateLayer
+          + " that has no entry for the path itself" + rule);
+    }
+
+    private String displayRaw(String raw) {
+      return new String(raw.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+    }
+
+    /** A sentinel: the path is hidden by a newer layer. */
+    private static final Node HIDDEN = new Node("", null);
+
+    /**
+     * The node at {@code path} when no newer layer hides it: null if no node exists, {@link #HIDDEN}
+     * if a whiteout, opaque marker or non-directory of a newer layer hides it.
+     */
+    private Node visibleNode(EntryPath path) {
+      Node n = trie.root();
+      if (n.opaqueLayer != NO_LAYER) {
+        return HIDDEN;
+      }
+      String raw = path.raw();
+      int start = 0;
+      while (true) {
+        int slash = raw.indexOf('/', start);
+        boolean last = slash < 0;
+        n = n.child(last ? raw.substring(start) : raw.substring(start, slash));
+        if (n == null) {
+          return null;
+        }
+        if (n.hideLayer != NO_LAYER) {
+          return HIDDEN;
+        }
+        if (last) {
+          return n;
+        }
+        if (n.opaqueLayer != NO_LAYER) {
+          return HIDDEN;
+        }
+        if (n.state == State.NON_DIR) {
+          if (n.stateLayer == layer) {
+            warn(path, "lies below " + n.path().display()
+                + ", which this layer already made a non-directory; dropped");
+          }
+          return HIDDEN;
+        }
+        start = slash + 1;
+      }
+    }
+
+    private void emit(TarHeader h, LayerEntries entries) throws IOException {
+      Node node = trie.findOrCreate(h.path());
+      for (Node a = node.parent; a.parent != null && a.state == State.NONE; a = a.parent) {
+        a.state = State.IMPLICIT_DIR;
+        a.stateLayer = layer;
+      }
+      node.stateLayer = layer;
+      if (h.type().isDirectory()) {
+        node.state = State.EXPLICIT_DIR;
+        write(node, h, null);
+      } else if (h.type() == EntryType.HARDLINK) {
+        node.state = State.NON_DIR; // reserved; written once the target is
+        linkTo(h, h.hardLinkTarget(), 0);
+      } else {
+        node.state = State.NON_DIR;
+        write(node, h, h.type() == EntryType.FILE ? entries.content() : null);
+      }
+    }
+
+    private void skip(TarHeader h, long ordinal) {
+      if (!h.type().isDirectory()) {
+        layerSkipped.put(h.path(), new Skipped(ordinal, h));
+      }
+    }
+
+    /** Resolves hard link {@code link} to {@code target} as the filesystem is when the current layer is applied. */
+    private void linkTo(TarHeader link, EntryPath target, int depth) throws IOException {
+      if (depth > MAX_LINK_CHAIN || target.equals(link.path())) {
+        warn(link.path(), "hard links form a cycle through " + target.display() + "; dropped");
+        return;
+      }
+      Node t = trie.find(target);
+      if (t != null && t.stateLayer == layer && t.state != State.NONE) {
+        // the target is this layer's own entry, earlier in its tar, and it survives
+        if (t.state != State.NON_DIR) {
+          warn(link.path(), "hard link to directory " + target.display() + "; dropped");
+        } else if (t.written) {
+          writeHardLink(link, target);
+        } else {
+          waitingForWrite.computeIfAbsent(target, k -> new ArrayList<>(1)).add(link);
+        }
+        return;
+      }
+      EntryPath copy = layerPromoted.get(target);
+      if (copy != null) {
+        // the target's content already went to another link: share that inode
+        if (trie.find(copy).written) {
+          writeHardLink(link, copy);
+        } else {
+          waitingForWrite.computeIfAbsent(copy, k -> new ArrayList<>(1)).add(link);
+        }
+        return;
+      }
+      Skipped s = layerSkipped.get(target);
+      if (s != null) {
+        // the target is this layer's own entry, earlier in its tar, and a newer layer replaced it
+        TarHeader th = s.header();
+        if (th.type() == EntryType.HARDLINK) {
+          linkTo(link, th.hardLinkTarget(), depth + 1);
+        } else if (th.type() == EntryType.FILE && th.size() > 0) {
+          layerReplays.computeIfAbsent(s.ordinal(), k -> new Replay(th, new ArrayList<>(1)))
+              .links().add(link);
+        } else {
+          promote(List.of(link), th, null);
+        }
+        return;
+      }
+      pendingByTarget.computeIfAbsent(target, k -> new ArrayList<>(1))
+          .add(new PendingLink(link, layer));
+    }
+
+    /** Settles the hard links of newer layers (or later in this one) that wait for the entry {@code e}. */
+    private void resolvePending(TarHeader e, boolean emitted, LayerEntries entries) throws IOException {
+      List<PendingLink> waiting = pendingByTarget.remove(e.path());
+      if (waiting == null) {
+        return;
+      }
+      List<TarHeader> toPromote = new ArrayList<>();
+      for (PendingLink p : waiting) {
+        TarHeader link = p.link();
+        int gone = goneBetween(e.path(), p.asOfLayer());
+        if (gone != NO_LAYER) {
+          warn(link.path(), "hard-link target " + e.path().display() + " was removed by layer " + gone
+              + " before this link's layer " + p.asOfLayer() + "; dropped");
+        } else if (e.type().isDirectory()) {
+          warn(link.path(), "hard link to directory " + e.path().display() + "; dropped");
+        } else if (emitted) {
+          linkTo(link, e.path(), 0); // now in this layer and surviving: link or wait for it
+        } else if (e.type() == EntryType.HARDLINK) {
+          linkTo(link, e.hardLinkTarget(), 1);
+        } else {
+          toPromote.add(link);
+        }
+      }
+      if (!toPromote.isEmpty()) {
+        promote(toPromote, e, e.type() == EntryType.FILE ? entries.content() : null);
+      }
+    }
+
+    /**
+     * The layer, newer than the current one and not newer than {@code asOf}, whose whiteout,
+     * opaque marker or non-directory removed {@code path}; {@link PathTrie#NO_LAYER} if none did.
+     */
+    private int goneBetween(EntryPath path, int asOf) {
+      Node n = trie.root();
+      if (n.opaqueLayer <= asOf) {
+        return n.opaqueLayer;
+      }
+      List<String> parts = path.components();
+      for (int i = 0; i < parts.size(); i++) {
+        n = n.child(parts.get(i));
+        if (n == null) {
+          return NO_LAYER;
+        }
+        if (n.hideLayer <= asOf) {
+          return n.hideLayer;
+        }
+        boolean last = i == parts.size() - 1;
+        if (!last && n.opaqueLayer <= asOf) {
+          return n.opaqueLayer;
+        }
+        if (!last && n.state == State.NON_DIR && n.stateLayer <= asOf) {
+          return n.stateLayer;
+        }
+        if (last && n.state == State.IMPLICIT_DIR && n.stateLayer > layer && n.stateLayer <= asOf) {
+          return n.stateLayer; // a newer layer put entries below it: it became a directory
+        }
+      }
+      return NO_LAYER;
+    }
+
+    /** Writes the first link as a copy of {@code target} (its content and metadata), the others as links to it. */
+    private void promote(List<TarHeader> links, TarHeader target, InputStream content) throws IOException {
+      TarHeader first = links.get(0);
+      Node node = trie.find(first.path());
+      write(node, target.withPath(first.path()), content);
+      promoted++;
+      layerPromoted.put(target.path(), first.path());
+      for (int i = 1; i < links.size(); i++) {
+        writeHardLink(links.get(i), first.path());
+      }
+    }
+
+    private void writeHardLink(TarHeader link, EntryPath target) throws IOException {
+      write(trie.find(link.path()), link.asHardLinkTo(target), null);
+    }
+
+    /** Writes one entry, then every hard link that was waiting for it. */
+    private void write(Node node, TarHeader h, InputStream content) throws IOException {
+      out.write(h, content);
+      node.written = true;
+      written++;
+      Deque<EntryPath> done = new ArrayDeque<>();
+      done.add(h.path());
+      while (!done.isEmpty()) {
+        EntryPath target = done.poll();
+        List<TarHeader> links = waitingForWrite.remove(target);
+        if (links == null) {
+          continue;
+        }
+        for (TarHeader link : links) {
+          out.write(link.asHardLinkTo(target), null);
+          trie.find(link.path()).written = true;
+          written++;
+          done.add(link.path());
+        }
+      }
+    }
+
+    /** Reads the current layer again for the content of skipped entries that surviving hard links need. */
+    private void replayLayer() throws IOException {
+      if (layerReplays.isEmpty()) {
+        return;
+      }
+      try (LayerEntries again = layers.open(layer)) {
+        long ordinal = 0;
+        int left = layerReplays.size();
+        for (TarHeader h = again.next(); h != null && left > 0; h = again.next()) {
+          Replay r = layerReplays.get(++ordinal);
+          if (r == null) {
+            continue;
+          }
+          if (!h.equals(r.target())) {
+            throw new IOException("layer " + layer + " read differently the second time: entry #"
+                + ordinal + " was " + r.target().path().display() + ", now " + h.path().display());
+          }
+          promote(r.links(), h, again.content());
+          left--;
+        }
+        if (left > 0) {
+          throw new IOException("layer " + layer + " ended early when read the second time");
+        }
+      }
+    }
+
+    /** Applies the finished layer's whiteouts and replacements to all older layers. */
+    private void endLayer() {
+      for (EntryPath p : layerWhiteouts) {
+        Node n = trie.findOrCreate(p);
+        n.hideLayer = Math.min(n.hideLayer, layer);
+      }
+      for (EntryPath p : layerOpaques) {
+        Node n = trie.findOrCreate(p);
+        n.opaqueLayer = Math.min(n.opaqueLayer, layer);
+      }
+      for (Node n : layerReplaced) {
+        n.hideLayer = Math.min(n.hideLayer, layer);
+      }
+      layerWhiteouts.clear();
+      layerOpaques.clear();
+      layerReplaced.clear();
+      layerSkipped.clear();
+      layerReplays.clear();
+      layerPromoted.clear();
+    }
+
+    private void finish() throws IOException {
+      for (List<PendingLink> links : pendingByTarget.values()) {
+        for (PendingLink p : links) {
+          warnAt(p.asOfLayer(), p.link().path(), "hard-link target "
+              + p.link().hardLinkTarget().display() + " does not exist in this or any older layer; dropped");
+        }
+      }
+      pendingByTarget.clear();
+      for (Map.Entry<EntryPath, List<TarHeader>> e : waitingForWrite.entrySet()) {
+        for (TarHeader link : e.getValue()) {
+          warnAt(-1, link.path(), "hard-link target " + e.getKey().display()
+              + " was itself a link that could not be resolved; dropped");
+        }
+      }
+      waitingForWrite.clear();
+      writeImplicitDirs(trie.root());
+    }
+
+    /** Gives every directory that no visible layer has an entry for an explicit one, in a stable order. */
+    private void writeImplicitDirs(Node start) throws IOException {
+      Deque<Node> stack = new ArrayDeque<>();
+      stack.push(start);
+      while (!stack.isEmpty()) {
+        Node n = stack.pop();
+        if (n.state == State.IMPLICIT_DIR) {
+          TarHeader dir = TarHeader.of(n.path(), EntryType.DIRECTORY)
+              .withMtime(options.implicitDirMtime());
+          write(n, dir, null);
+        }
+        List<Node> children = new ArrayList<>();
+        n.forEachChild(children::add);
+        children.sort(Comparator.comparing((Node c) -> c.name).reversed());
+        children.forEach(stack::push);
+      }
+    }
+
+    private void warn(EntryPath path, String message) {
+      warnAt(layer, path, message);
+    }
+
+    private void warnAt(int atLayer, EntryPath path, String message) {
+      warnings++;
+      listener.warning(new MergeWarning(atLayer, path, message));
+    }
+  }
+}

@@ -1,0 +1,21 @@
+package io.oci2squashfs.overlay;
+
+import io.oci2squashfs.tar.TarHeader;
+
+/**
+ * What a merge produced.
+ *
+ * @param root the root directory's attributes: the newest layer's root entry, else 0755 owned 0:0
+ * @param rootFromLayer the layer the root entry came from, or -1 when none had one
+ * @param entriesWritten entries handed to the output (the root not counted)
+ * @param whiteoutsApplied whiteout and opaque markers read
+ * @param hardLinksPromoted hard links written as a copy of a target that did not survive
+ * @param warnings warnings raised
+ */
+public record MergeResult(
+    TarHeader root,
+    int rootFromLayer,
+    long entriesWritten,
+    long whiteoutsApplied,
+    long hardLinksPromoted,
+    long warnings) {}
