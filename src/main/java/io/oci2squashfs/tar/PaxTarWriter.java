@@ -47,8 +47,8 @@ public final class PaxTarWriter {
    * @param content for a {@link EntryType#FILE}, a stream yielding at least {@code header.size()}
    *     bytes, of which exactly that many are copied (the stream is not closed); ignored, and may
    *     be null, for every other type
-   * @throws IllegalArgumentException for the root path, a hard link to the root, or an xattr name
-   *     that cannot be a PAX key
+   * @throws IllegalArgumentException for the root path, a hard link to the root, a symlink target
+   *     holding a NUL byte, or an xattr name that cannot be a PAX key
    * @throws IOException if {@code content} ends early or writing fails; the output is then unusable
    */
   public void write(TarHeader header, InputStream content) throws IOException {
@@ -68,6 +68,9 @@ public final class PaxTarWriter {
     byte[] link = null;
     if (type == EntryType.SYMLINK) {
       link = header.symlinkTarget().getBytes(StandardCharsets.ISO_8859_1);
+      if (header.symlinkTarget().indexOf('\0') >= 0) {
+        throw new IllegalArgumentException("symlink target of " + path.display() + " holds a NUL byte");
+      }
     } else if (type == EntryType.HARDLINK) {
       if (header.hardLinkTarget().isRoot()) {
         throw new IllegalArgumentException("hard link " + path.display() + " points at the root");

@@ -540,6 +540,7 @@ public final class TarReader {
 
   private final class Content extends InputStream {
     private final long gen;
+    private final byte[] one = new byte[1];
 
     Content(long gen) {
       this.gen = gen;
@@ -551,7 +552,6 @@ public final class TarReader {
 
     @Override
     public int read() throws IOException {
-      byte[] one = new byte[1];
       int n = read(one, 0, 1);
       return n < 0 ? -1 : one[0] & 0xff;
     }

@@ -534,6 +534,32 @@ class TarReaderTest {
   }
 
   @Test
+  void paxSparse10MapSpanningSeveralBlocks() throws IOException {
+    StringBuilder map = new StringBuilder("300\n");
+    long[][] frags = new long[300][];
+    for (int i = 0; i < 300; i++) {
+      frags[i] = new long[] {i * 100L + 7, 1};
+      map.append(i * 100 + 7).append('\n').append(1).append('\n');
+    }
+    byte[] mapBytes = utf8(map.toString());
+    int mapBlocks = (mapBytes.length + 511) / 512;
+    assertTrue(mapBlocks > 1);
+    byte[] payload = new byte[300];
+    for (int i = 0; i < 300; i++) {
+      payload[i] = (byte) (i + 1);
+    }
+    byte[] dataSection = new byte[mapBlocks * 512 + payload.length];
+    System.arraycopy(mapBytes, 0, dataSection, 0, mapBytes.length);
+    System.arraycopy(payload, 0, dataSection, mapBlocks * 512, payload.length);
+    Read r = only(tar()
+        .pax('x', record("GNU.sparse.major", "1"), record("GNU.sparse.minor", "0"),
+            record("GNU.sparse.name", "many"), record("GNU.sparse.realsize", "30000"))
+        .entry(header("GNUSparseFile.1/many", '0').size(dataSection.length), dataSection)
+        .end());
+    assertArrayEquals(expectedSparse(30_000, frags, payload), r.content());
+  }
+
+  @Test
   void sparseMapsAreValidated() {
     // overlapping
     fails(tar()
