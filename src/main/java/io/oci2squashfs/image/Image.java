@@ -1,0 +1,34 @@
+package io.oci2squashfs.image;
+
+import io.oci2squashfs.image.json.ImageConfigJson;
+import java.util.List;
+
+/**
+ * An image found on disk, for one platform.
+ *
+ * @param source what was read, for messages, e.g. {@code OCI image layout /x (manifest sha256:...)}
+ * @param platform the platform of the chosen manifest, from its config (else from its index entry);
+ *     null when neither says
+ * @param manifestDigest the chosen manifest's digest, or null when there is no manifest blob (a
+ *     {@code docker save} directory)
+ * @param configDigest the config's digest, or null when its path does not tell it
+ * @param layers base layer first; the layer at position i has {@link Layer#index()} i
+ * @param config the parsed config, or null when the image has none to read
+ */
+public record Image(
+    String source,
+    Platform platform,
+    Digest manifestDigest,
+    Digest configDigest,
+    List<Layer> layers,
+    ImageConfigJson config) {
+  public Image {
+    layers = List.copyOf(layers);
+    for (int i = 0; i < layers.size(); i++) {
+      if (layers.get(i).index() != i) {
+        throw new IllegalArgumentException(
+            "layer at position " + i + " has index " + layers.get(i).index());
+      }
+    }
+  }
+}

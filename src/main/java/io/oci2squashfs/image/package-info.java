@@ -1,0 +1,6 @@
+/**
+ * Finds and parses an image on disk, an OCI image layout or a {@code docker save} directory, into
+ * the {@link io.oci2squashfs.image.Image} model: the platform chosen, the config and the layers,
+ * base first. Reads JSON through {@code image.json}; opens no layer contents.
+ */
+package io.oci2squashfs.image;
