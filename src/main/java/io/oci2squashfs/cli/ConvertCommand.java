@@ -1,0 +1,122 @@
+package io.oci2squashfs.cli;
+
+import io.oci2squashfs.convert.ConvertRequest;
+import io.oci2squashfs.convert.ConvertResult;
+import io.oci2squashfs.convert.Converter;
+import io.oci2squashfs.image.Platform;
+import io.oci2squashfs.sink.MksquashfsOptions;
+import io.oci2squashfs.sink.SquashfsCompression;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code convert}: an image directory in, a squashfs file out. */
+@Command(
+    name = "convert",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Converts a container image into a squashfs image whose contents are exactly what applying",
+      "its layers oldest first gives (whiteouts, opaque directories and hard links included).",
+      "The image is an OCI image layout (index.json and blobs/) or a 'docker save' directory.",
+      "Needs mksquashfs 4.6 or newer (scripts/setup installs it).",
+      ""
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  oci2squashfs convert --image examples/demo-image --output demo.squashfs",
+      "  oci2squashfs convert -i ./debian-oci -o rootfs.squashfs --compression xz --block-size 1M",
+      "  oci2squashfs convert -i ./img -o img.squashfs --reproducible --force",
+      "",
+      "The output is written under a temporary name beside it and renamed when complete; on",
+      "failure nothing is left. Mount the result with: squashfuse demo.squashfs /mnt"
+    })
+final class ConvertCommand implements Callable<Integer> {
+  @Option(names = {"-i", "--image"}, required = true, paramLabel = "DIR",
+      description = "Image directory: an OCI image layout or a 'docker save' directory.")
+  Path image;
+
+  @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE",
+      description = "The squashfs file to write.")
+  Path output;
+
+  @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]",
+      description = "Image to take from a multi-platform index (default: this machine's, e.g. linux/amd64).")
+  String platform;
+
+  @Option(names = {"-c", "--compression"}, paramLabel = "ALG[:LEVEL]", defaultValue = "zstd:3",
+      description = "Squashfs compression: gzip, zstd, xz, lz4, lzo, with an optional level"
+          + " (gzip/lzo 1-9, zstd 1-22). Default: ${DEFAULT-VALUE}.")
+  String compression;
+
+  @Option(names = {"-b", "--block-size"}, paramLabel = "SIZE",
+      description = "Squashfs data block size, a power of two from 4K to 1M (default: mksquashfs's, 128K).")
+  String blockSize;
+
+  @Option(names = "--reproducible",
+      description = "Bit-identical output for the same input: the filesystem's creation time is 0"
+          + " (or --mtime) instead of now.")
+  boolean reproducible;
+
+  @Option(names = "--mtime", paramLabel = "SECONDS",
+      description = "Give every file, and the filesystem, this time (seconds since 1970); implies --reproducible.")
+  Long mtime;
+
+  @Option(names = "--keep-source-date-epoch",
+      description = "Let SOURCE_DATE_EPOCH from the environment reach mksquashfs (it then sets all times).")
+  boolean keepSourceDateEpoch;
+
+  @Option(names = "--mksquashfs", paramLabel = "PATH", defaultValue = "mksquashfs",
+      description = "The mksquashfs to run (default: the one on PATH).")
+  String mksquashfs;
+
+  @Option(names = {"-f", "--force"}, description = "Replace the output file if it exists.")
+  boolean force;
+
+  @Option(names = {"-q", "--quiet"}, description = "Print only errors.")
+  boolean quiet;
+
+  @Option(names = {"-v", "--verbose"}, description = "Also print the mksquashfs command and its summary.")
+  boolean verbose;
+
+  @Option(names = "--stacktrace", description = "On failure, print the stack trace too.")
+  boolean stacktrace;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    ConvertRequest request = request();
+    PrintWriter err = spec.commandLine().getErr();
+    ConsoleReporter reporter = new ConsoleReporter(err, quiet, verbose);
+    ConvertResult result = new Converter(reporter).convert(request);
+    reporter.finished(result);
+    return 0;
+  }
+
+  private ConvertRequest request() {
+    MksquashfsOptions options;
+    Platform wanted;
+    try {
+      options = MksquashfsOptions.DEFAULT
+          .withCompression(SquashfsCompression.parse(compression))
+          .withBlockSize(blockSize)
+          .withMkfsTime(mtime != null ? mtime : reproducible ? Long.valueOf(0) : null)
+          .withAllTime(mtime)
+          .withKeepSourceDateEpoch(keepSourceDateEpoch);
+      wanted = platform == null ? Platform.host() : Platform.parse(platform);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+    }
+    return ConvertRequest.of(image, output)
+        .withPlatform(wanted)
+        .withSquashfs(options)
+        .withMksquashfs(mksquashfs)
+        .withForce(force);
+  }
+}

@@ -1,0 +1,92 @@
+package io.oci2squashfs.cli;
+
+import io.oci2squashfs.exec.ToolException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+
+/** {@code oci2squashfs}: turns OCI and Docker container images into squashfs filesystem images. */
+@Command(
+    name = "oci2squashfs",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    subcommands = {ConvertCommand.class, CommandLine.HelpCommand.class},
+    description = {
+      "Turns an OCI or Docker container image into a squashfs filesystem image, exactly as applying",
+      "its layers would give, streamed through mksquashfs without unpacking anything to disk.",
+      ""
+    },
+    footer = {
+      "",
+      "Exit codes: 0 done, 1 failed, 2 bad usage.",
+      "Run 'oci2squashfs help convert' for the options of a command."
+    })
+public final class Main implements Runnable {
+  /** Exit code of a failed run. */
+  static final int FAILED = 1;
+  /** Exit code of a usage error. */
+  static final int USAGE = 2;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a command, e.g. 'convert'");
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns its exit code; prints to stdout and stderr. */
+  public static int run(String... args) {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setParameterExceptionHandler((e, a) -> {
+      PrintWriter err = e.getCommandLine().getErr();
+      err.println("oci2squashfs: " + e.getMessage());
+      err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+      return USAGE;
+    });
+    cl.setExecutionExceptionHandler((e, c, parsed) -> {
+      PrintWriter err = c.getErr();
+      err.println("oci2squashfs: error: " + message(e));
+      if (e instanceof ToolException && ((ToolException) e).hint() != null) {
+        err.println("hint: " + ((ToolException) e).hint());
+      }
+      Object command = c.getCommand();
+      if (command instanceof ConvertCommand && ((ConvertCommand) command).stacktrace) {
+        e.printStackTrace(err);
+      } else if (!(e instanceof java.io.IOException) && !(e instanceof IllegalArgumentException)) {
+        err.println("(this looks like a bug in oci2squashfs; run again with --stacktrace and report it)");
+      }
+      err.flush();
+      return FAILED;
+    });
+    return cl.execute(args);
+  }
+
+  static String message(Throwable e) {
+    String m = e.getMessage();
+    if (m == null || m.isBlank()) {
+      m = e.getClass().getSimpleName();
+    }
+    if (e instanceof java.nio.file.NoSuchFileException && !m.contains(":")) {
+      m = m + ": no such file or directory";
+    }
+    if (e instanceof java.nio.file.AccessDeniedException && !m.contains(":")) {
+      m = m + ": permission denied";
+    }
+    return m;
+  }
+
+  /** The version from the jar's manifest. */
+  static final class Version implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"oci2squashfs " + (v == null ? "(development build)" : v)};
+    }
+  }
+}
