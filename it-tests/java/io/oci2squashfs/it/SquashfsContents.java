@@ -96,7 +96,8 @@ final class SquashfsContents {
         continue;
       }
       if (type == 'x') {
-        String[] kv = f.get(2).split("=", 2);
+        // the value may hold unescaped spaces: it is the rest of the line
+        String[] kv = line.substring(endOfFirstField(line) + " x ".length()).split("=", 2);
         byPath.get(path).xattrs.put(kv[0], decodeValue(kv[1]));
         continue;
       }
@@ -104,8 +105,9 @@ final class SquashfsContents {
       i.type = type;
       i.mtime = Long.parseLong(f.get(2));
       i.mode = Integer.parseInt(f.get(3), 8);
-      i.uid = Long.parseLong(f.get(4));
-      i.gid = Long.parseLong(f.get(5));
+      // squashfs ids are unsigned 32-bit; unsquashfs -pf prints them signed
+      i.uid = Long.parseLong(f.get(4)) & 0xFFFF_FFFFL;
+      i.gid = Long.parseLong(f.get(5)) & 0xFFFF_FFFFL;
       switch (type) {
         case 'R':
           long size = Long.parseLong(f.get(6));
@@ -126,6 +128,17 @@ final class SquashfsContents {
       byPath.put(path, i);
     }
     return new SquashfsContents(byPath, mkfsTime);
+  }
+
+  private static int endOfFirstField(String line) {
+    for (int i = 0; i < line.length(); i++) {
+      if (line.charAt(i) == '\\') {
+        i++;
+      } else if (line.charAt(i) == ' ') {
+        return i;
+      }
+    }
+    return line.length();
   }
 
   /** Splits on spaces not escaped by a backslash, and unescapes. */

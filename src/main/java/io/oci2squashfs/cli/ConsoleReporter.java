@@ -24,7 +24,7 @@ final class ConsoleReporter implements ConvertListener {
 
   @Override
   public void imageLoaded(Image image) {
-    say("image: " + image + ", " + image.layers().size() + " layers");
+    say("image: " + image.source() + ", " + image.platform() + ", " + image.layers().size() + " layers");
   }
 
   @Override

@@ -90,7 +90,7 @@ public final class Converter {
         listener.warning(sink.timesClamped() + " entries had mtimes outside 1970..2106, which squashfs"
             + " cannot hold; they were clamped");
       }
-      return new ConvertResult(output, image.toString(), image.layers().size(), merged,
+      return new ConvertResult(output, image.source(), image.layers().size(), merged,
           sink.bytesWritten(), Files.size(output), Duration.ofNanos(System.nanoTime() - started), summary);
     }
   }
