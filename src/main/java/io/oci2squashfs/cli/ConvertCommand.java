@@ -19,10 +19,10 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Converts a container image into a squashfs image whose contents are exactly what applying",
-      "its layers oldest first gives (whiteouts, opaque directories and hard links included).",
-      "The image is an OCI image layout (index.json and blobs/) or a 'docker save' directory.",
-      "Needs mksquashfs 4.6 or newer (scripts/setup installs it).",
+      "Converts a container image into a squashfs image whose contents are exactly what applying"
+          + " its layers oldest first gives (whiteouts, opaque directories and hard links included).",
+      "The image is an OCI image layout (index.json and blobs/) or a 'docker save' directory."
+          + " Needs mksquashfs 4.6 or newer (scripts/setup installs it).",
       ""
     },
     footer = {
@@ -32,8 +32,8 @@ import picocli.CommandLine.Option;
       "  oci2squashfs convert -i ./debian-oci -o rootfs.squashfs --compression xz --block-size 1M",
       "  oci2squashfs convert -i ./img -o img.squashfs --reproducible --force",
       "",
-      "The output is written under a temporary name beside it and renamed when complete; on",
-      "failure nothing is left. Mount the result with: squashfuse demo.squashfs /mnt"
+      "The output is written under a temporary name beside it and renamed when complete;"
+          + " on failure nothing is left. Mount the result with: squashfuse demo.squashfs /mnt"
     })
 final class ConvertCommand implements Callable<Integer> {
   @Option(names = {"-i", "--image"}, required = true, paramLabel = "DIR",
@@ -111,7 +111,7 @@ final class ConvertCommand implements Callable<Integer> {
           .withKeepSourceDateEpoch(keepSourceDateEpoch);
       wanted = platform == null ? Platform.host() : Platform.parse(platform);
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     return ConvertRequest.of(image, output)
         .withPlatform(wanted)

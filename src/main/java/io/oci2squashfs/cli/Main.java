@@ -2,6 +2,7 @@ package io.oci2squashfs.cli;
 
 import io.oci2squashfs.exec.ToolException;
 import java.io.PrintWriter;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -13,8 +14,8 @@ import picocli.CommandLine.IVersionProvider;
     versionProvider = Main.Version.class,
     subcommands = {ConvertCommand.class, CommandLine.HelpCommand.class},
     description = {
-      "Turns an OCI or Docker container image into a squashfs filesystem image, exactly as applying",
-      "its layers would give, streamed through mksquashfs without unpacking anything to disk.",
+      "Turns an OCI or Docker container image into a squashfs filesystem image, exactly as applying"
+          + " its layers would give, streamed through mksquashfs without unpacking anything to disk.",
       ""
     },
     footer = {
@@ -22,7 +23,7 @@ import picocli.CommandLine.IVersionProvider;
       "Exit codes: 0 done, 1 failed, 2 bad usage.",
       "Run 'oci2squashfs help convert' for the options of a command."
     })
-public final class Main implements Runnable {
+public final class Main implements Callable<Integer> {
   /** Exit code of a failed run. */
   static final int FAILED = 1;
   /** Exit code of a usage error. */
@@ -31,9 +32,13 @@ public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
+  /** Without a command: the usage, as a usage error. */
   @Override
-  public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a command, e.g. 'convert'");
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    err.println("oci2squashfs: name a command, e.g. 'convert'");
+    spec.commandLine().usage(err);
+    return USAGE;
   }
 
   public static void main(String[] args) {
@@ -42,26 +47,37 @@ public final class Main implements Runnable {
 
   /** Runs the command line and returns its exit code; prints to stdout and stderr. */
   public static int run(String... args) {
+    return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+  }
+
+  /** Runs the command line with the given output and error writers; returns the exit code. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cl = new CommandLine(new Main());
-    cl.setParameterExceptionHandler((e, a) -> {
-      PrintWriter err = e.getCommandLine().getErr();
-      err.println("oci2squashfs: " + e.getMessage());
-      err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+    cl.setOut(out);
+    cl.setErr(err);
+    CommandLine.IParameterExceptionHandler usage = (e, a) -> {
+      PrintWriter w = e.getCommandLine().getErr();
+      w.println("oci2squashfs: " + e.getMessage());
+      w.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
       return USAGE;
-    });
+    };
+    cl.setParameterExceptionHandler(usage);
     cl.setExecutionExceptionHandler((e, c, parsed) -> {
-      PrintWriter err = c.getErr();
-      err.println("oci2squashfs: error: " + message(e));
+      if (e instanceof CommandLine.ParameterException) {
+        return usage.handleParseException((CommandLine.ParameterException) e, args); // checked while running
+      }
+      PrintWriter w = c.getErr();
+      w.println("oci2squashfs: error: " + message(e));
       if (e instanceof ToolException && ((ToolException) e).hint() != null) {
-        err.println("hint: " + ((ToolException) e).hint());
+        w.println("hint: " + ((ToolException) e).hint());
       }
       Object command = c.getCommand();
       if (command instanceof ConvertCommand && ((ConvertCommand) command).stacktrace) {
-        e.printStackTrace(err);
+        e.printStackTrace(w);
       } else if (!(e instanceof java.io.IOException) && !(e instanceof IllegalArgumentException)) {
-        err.println("(this looks like a bug in oci2squashfs; run again with --stacktrace and report it)");
+        w.println("(this looks like a bug in oci2squashfs; run again with --stacktrace and report it)");
       }
-      err.flush();
+      w.flush();
       return FAILED;
     });
     return cl.execute(args);

@@ -117,7 +117,15 @@ public final class LayerException extends IOException {
 
   private static String describe(Throwable e) {
     String message = e.getMessage();
-    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    String text = message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    // decompressors say what broke, not what it means for the user
+    if (e instanceof java.io.EOFException) {
+      return "the blob ends early, it is truncated or corrupt (" + text + ")";
+    }
+    if (e instanceof java.util.zip.ZipException) {
+      return "the blob's gzip data is corrupt (" + text + ")";
+    }
+    return text;
   }
 
   private static String format(

@@ -40,12 +40,21 @@ class LayerExceptionTest {
 
   @Test
   void wrapAddsContextOnce() {
-    LayerException plain = LayerException.wrap(new EOFException("short read"), 1, 4, DIGEST);
+    LayerException plain = LayerException.wrap(new java.io.IOException("short read"), 1, 4, DIGEST);
     assertEquals("layer 1/4 sha256:ab12cd34ef56: short read", plain.getMessage());
     assertSame(plain, LayerException.wrap(plain, 2, 4, "sha256:ffff"));
 
-    LayerException noMessage = LayerException.wrap(new EOFException(), 1, 4, DIGEST);
-    assertEquals("layer 1/4 sha256:ab12cd34ef56: EOFException", noMessage.getMessage());
+    LayerException noMessage = LayerException.wrap(new java.io.IOException(), 1, 4, DIGEST);
+    assertEquals("layer 1/4 sha256:ab12cd34ef56: IOException", noMessage.getMessage());
+  }
+
+  @Test
+  void truncationIsExplainedInTheUsersTerms() {
+    LayerException eof = LayerException.wrap(new EOFException("Unexpected end of ZLIB input stream"), 1, 4, DIGEST);
+    assertEquals("layer 1/4 sha256:ab12cd34ef56: the blob ends early, it is truncated or corrupt"
+        + " (Unexpected end of ZLIB input stream)", eof.getMessage());
+    LayerException zip = LayerException.wrap(new java.util.zip.ZipException("invalid block type"), 0, 1, DIGEST);
+    assertEquals("layer 0/1 sha256:ab12cd34ef56: the blob's gzip data is corrupt (invalid block type)", zip.getMessage());
   }
 
   @Test

@@ -1,0 +1,121 @@
+package io.oci2squashfs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line's contract: exit codes, one-line errors, help that explains itself. No external tools. */
+class MainTest {
+  @TempDir
+  Path tmp;
+
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void helpExplainsTheCommands() {
+    Run r = run("--help");
+    assertEquals(0, r.code());
+    assertTrue(r.out().contains("convert"), r.out());
+    Run c = run("convert", "--help");
+    assertEquals(0, c.code());
+    for (String option : new String[] {"--image", "--output", "--compression", "--reproducible", "--force", "Examples"}) {
+      assertTrue(c.out().contains(option), "convert --help lacks " + option);
+    }
+    assertEquals(0, run("help", "convert").code());
+  }
+
+  @Test
+  void versionPrints() {
+    Run r = run("--version");
+    assertEquals(0, r.code());
+    assertTrue(r.out().startsWith("oci2squashfs"), r.out());
+  }
+
+  @Test
+  void usageErrorsExitTwoWithAHint() {
+    Run none = run();
+    assertEquals(2, none.code());
+    Run missing = run("convert", "--output", "x.squashfs");
+    assertEquals(2, missing.code());
+    assertTrue(missing.err().contains("--image"), missing.err());
+    assertTrue(missing.err().contains("convert --help"), missing.err());
+    Run badCompression = run("convert", "-i", "x", "-o", "y", "--compression", "brotli");
+    assertEquals(2, badCompression.code());
+    assertTrue(badCompression.err().contains("brotli"), badCompression.err());
+    assertEquals(2, run("convert", "-i", "x", "-o", "y", "--platform", "linux").code());
+    assertEquals(2, run("frobnicate").code());
+  }
+
+  @Test
+  void failuresAreOneClearLineWithoutAStackTrace() throws Exception {
+    Path fake = fakeMksquashfs();
+    Run r = run("convert", "-i", tmp.resolve("no-such-image").toString(), "-o", tmp.resolve("o.sqfs").toString(),
+        "--mksquashfs", fake.toString());
+    assertEquals(1, r.code());
+    assertTrue(r.err().startsWith("oci2squashfs: error: "), r.err());
+    assertTrue(r.err().contains("no-such-image"), r.err());
+    assertFalse(r.err().contains("\tat "), "no stack trace by default: " + r.err());
+    assertFalse(Files.exists(tmp.resolve("o.sqfs")));
+  }
+
+  @Test
+  void stacktraceOptionShowsIt() throws Exception {
+    Run r = run("convert", "-i", tmp.resolve("nope").toString(), "-o", tmp.resolve("o.sqfs").toString(),
+        "--mksquashfs", fakeMksquashfs().toString(), "--stacktrace");
+    assertEquals(1, r.code());
+    assertTrue(r.err().contains("\tat "), r.err());
+  }
+
+  @Test
+  void existingOutputIsNotReplacedWithoutForce() throws Exception {
+    Path out = Files.writeString(tmp.resolve("o.sqfs"), "precious");
+    Run r = run("convert", "-i", tmp.toString(), "-o", out.toString(), "--mksquashfs", fakeMksquashfs().toString());
+    assertEquals(1, r.code());
+    assertTrue(r.err().contains("--force"), r.err());
+    assertEquals("precious", Files.readString(out));
+  }
+
+  @Test
+  void outputThatIsADirectoryOrInAMissingDirectoryIsRefused() throws Exception {
+    Run dir = run("convert", "-i", tmp.toString(), "-o", tmp.toString(), "--mksquashfs", fakeMksquashfs().toString());
+    assertEquals(1, dir.code());
+    assertTrue(dir.err().contains("is a directory"), dir.err());
+    Run missing = run("convert", "-i", tmp.toString(), "-o", tmp.resolve("no/dir/o.sqfs").toString(),
+        "--mksquashfs", fakeMksquashfs().toString());
+    assertEquals(1, missing.code());
+    assertTrue(missing.err().contains("no/dir"), missing.err());
+  }
+
+  @Test
+  void tooOldMksquashfsIsNamedWithTheFix() throws Exception {
+    Path old = tmp.resolve("old-mksquashfs");
+    Files.writeString(old, "#!/bin/sh\necho 'mksquashfs version 4.5.1 (2022/03/17)'\n");
+    Files.setPosixFilePermissions(old, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Run r = run("convert", "-i", tmp.toString(), "-o", tmp.resolve("o.sqfs").toString(), "--mksquashfs", old.toString());
+    assertEquals(1, r.code());
+    assertTrue(r.err().contains("4.5.1"), r.err());
+    assertTrue(r.err().contains("hint: ") && r.err().contains("scripts/setup"), r.err());
+  }
+
+  private Path fakeMksquashfs() throws Exception {
+    Path fake = tmp.resolve("fake-mksquashfs");
+    Files.writeString(fake, "#!/bin/sh\n[ \"$1\" = -version ] && echo 'mksquashfs version 4.6.1 (2023/03/25)' && exit 0\ncat > \"$2\"\n");
+    Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return fake;
+  }
+}
