@@ -10,16 +10,28 @@ import java.util.Locale;
 /** Tells a person at a terminal what a conversion is doing: a line per layer, warnings, a summary. */
 final class ConsoleReporter implements ConvertListener {
   private static final int WARNINGS_SHOWN = 20;
+  /** Layers smaller than this go by too fast for progress to help. */
+  private static final long PROGRESS_MIN_SIZE = 16L << 20;
 
   private final PrintWriter err;
   private final boolean quiet;
   private final boolean verbose;
+  private final boolean terminal;
   private int warnings;
+  private long layerSize = -1;
+  private String layerLine = "";
+  private int lastStep = -1;
+  private boolean lineOpen;
 
-  ConsoleReporter(PrintWriter err, boolean quiet, boolean verbose) {
+  /**
+   * @param terminal whether {@code err} is a terminal: progress is then redrawn in place; otherwise
+   *     a line is printed at every quarter of a large layer
+   */
+  ConsoleReporter(PrintWriter err, boolean quiet, boolean verbose, boolean terminal) {
     this.err = err;
     this.quiet = quiet;
     this.verbose = verbose && !quiet;
+    this.terminal = terminal;
   }
 
   @Override
@@ -36,8 +48,49 @@ final class ConsoleReporter implements ConvertListener {
 
   @Override
   public void layerStarted(int layer, int layerCount, String digest, long size) {
-    say(String.format(Locale.ROOT, "merging layer %d/%d %s%s", layer, layerCount, shortDigest(digest),
-        size >= 0 ? " (" + bytes(size) + ")" : ""));
+    layerSize = size;
+    lastStep = -1;
+    layerLine = String.format(Locale.ROOT, "merging layer %d/%d %s%s", layer, layerCount,
+        shortDigest(digest), size >= 0 ? " (" + bytes(size) + ")" : "");
+    if (terminal && !quiet) {
+      endLine();
+      err.print(layerLine); // redrawn with a percentage as the layer is read
+      err.flush();
+      lineOpen = true;
+    } else {
+      say(layerLine);
+    }
+  }
+
+  @Override
+  public synchronized void layerProgress(int layer, long bytesRead) {
+    if (quiet || layerSize < PROGRESS_MIN_SIZE) {
+      return;
+    }
+    int percent = (int) Math.min(100, bytesRead * 100 / layerSize);
+    if (terminal) {
+      if (percent != lastStep) {
+        err.print("\r" + layerLine + " " + percent + "%");
+        err.flush();
+        lineOpen = true;
+        lastStep = percent;
+      }
+    } else if (percent / 25 > Math.max(0, lastStep) && percent < 100) {
+      lastStep = percent / 25;
+      say("  " + percent + "% of layer " + layer + " read");
+    }
+  }
+
+  @Override
+  public void layerFinished(int layer, int layerCount) {
+    endLine();
+  }
+
+  private void endLine() {
+    if (lineOpen) {
+      err.println();
+      lineOpen = false;
+    }
   }
 
   @Override
@@ -46,6 +99,7 @@ final class ConsoleReporter implements ConvertListener {
     if (quiet) {
       return;
     }
+    endLine();
     if (warnings <= WARNINGS_SHOWN || verbose) {
       err.println("warning: " + message);
     } else if (warnings == WARNINGS_SHOWN + 1) {
@@ -69,6 +123,7 @@ final class ConsoleReporter implements ConvertListener {
 
   private void say(String line) {
     if (!quiet) {
+      endLine();
       err.println(line);
       err.flush();
     }

@@ -93,7 +93,7 @@ final class ConvertCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ConvertRequest request = request();
     PrintWriter err = spec.commandLine().getErr();
-    ConsoleReporter reporter = new ConsoleReporter(err, quiet, verbose);
+    ConsoleReporter reporter = new ConsoleReporter(err, quiet, verbose, System.console() != null);
     ConvertResult result = new Converter(reporter).convert(request);
     reporter.finished(result);
     return 0;
