@@ -39,8 +39,9 @@ final class Whiteouts {
     if (name.equals(OPAQUE)) {
       return Kind.OPAQUE;
     }
-    if (name.startsWith(AUFS_META_PREFIX) || name.length() == PREFIX.length()) {
-      return Kind.AUFS_META;
+    String hidden = name.substring(PREFIX.length());
+    if (name.startsWith(AUFS_META_PREFIX) || hidden.isEmpty() || hidden.equals(".") || hidden.equals("..")) {
+      return Kind.AUFS_META; // nothing a whiteout could name: dropped, hides nothing
     }
     return Kind.WHITEOUT;
   }
