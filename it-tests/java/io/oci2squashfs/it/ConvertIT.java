@@ -213,9 +213,12 @@ class ConvertIT {
   }
 
   @Test
-  void samePathTwiceInOneLayerIsWrittenOnce() throws Exception {
-    convert(layer().file("a", "first").file("a", "second")).paths("a");
+  void samePathTwiceInOneLayerTheLaterWins() throws Exception {
+    convert(layer().file("a", "first").dir("d", 0700).file("d/x", "x"),
+        layer().file("b", "first").file("b", "second").dir("d", 0750))
+        .paths("a", "b", "d", "d/x").file("b", "second").dir("d", 0750, 0, 0);
     warned("more than once");
+    warned("reading the image a second time");
   }
 
   @Test

@@ -20,6 +20,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Objects;
 
 /**
@@ -28,6 +30,8 @@ import java.util.Objects;
  * content is held whole in memory. On failure no output file is left behind.
  */
 public final class Converter {
+  private static final int MAX_REMEMBERED_WARNINGS = 100_000;
+
   private final ConvertListener listener;
 
   public Converter(ConvertListener listener) {
@@ -60,6 +64,9 @@ public final class Converter {
         : TarHeader.of(EntryPath.ROOT, EntryType.DIRECTORY).withMtime(implicitTime);
 
     MergeListener mergeListener = new MergeListener() {
+      // a second pass repeats the first one's warnings; say each once
+      private final Set<String> said = new HashSet<>();
+
       @Override
       public void layerStarted(int layer, int count) {
         listener.layerStarted(layer, count, layers.digestOf(layer), image.layers().get(layer).size());
@@ -73,12 +80,24 @@ public final class Converter {
       @Override
       public void warning(MergeWarning w) {
         String where = w.layer() >= 0 ? layers.describe(w.layer()) : "image";
-        listener.warning(where + ": " + w.entry().display() + ": " + w.message());
+        String message = where + ": " + w.entry().display() + ": " + w.message();
+        if (said.size() > MAX_REMEMBERED_WARNINGS || said.add(message)) {
+          listener.warning(message);
+        }
       }
     };
-    try (MksquashfsSink sink = MksquashfsSink.start(tool, request.squashfs(), output, root, request.force())) {
+    MergeOptions options = new MergeOptions(implicitTime);
+    MksquashfsSink sink = MksquashfsSink.start(tool, request.squashfs(), output, root, request.force());
+    try {
       listener.mksquashfsStarted(sink.command());
-      MergeResult merged = new LayerMerger(new MergeOptions(implicitTime), mergeListener).merge(layers, sink);
+      MergeResult merged = new LayerMerger(options, mergeListener).merge(layers, sink);
+      if (merged.needsSecondPass()) {
+        listener.warning(merged.duplicates().size() + " paths appear more than once within one layer;"
+            + " reading the image a second time so that the last entry of each wins, as tar would");
+        sink.close();
+        sink = MksquashfsSink.start(tool, request.squashfs(), output, root, request.force());
+        merged = new LayerMerger(options.withDuplicates(merged.duplicates()), mergeListener).merge(layers, sink);
+      }
       int probedLayer = probe == null ? -1 : probe.layer();
       if (merged.rootFromLayer() != probedLayer) {
         listener.warning(layers.describe(merged.rootFromLayer()) + ": its root entry is not the layer's"
@@ -92,6 +111,8 @@ public final class Converter {
       }
       return new ConvertResult(output, image.source(), image.layers().size(), merged,
           sink.bytesWritten(), Files.size(output), Duration.ofNanos(System.nanoTime() - started), summary);
+    } finally {
+      sink.close(); // after a commit this does nothing; otherwise it stops mksquashfs and deletes its output
     }
   }
 

@@ -66,7 +66,10 @@ public final class LayerMerger {
 
   private final class Run {
     private final LayerSource layers;
-    private final MergeOutput out;
+    private MergeOutput out;
+    /** Duplicates known from an earlier pass, or null when this pass must discover them. */
+    private final DuplicateIndex known;
+    private final DuplicateIndex found = new DuplicateIndex();
     private final PathTrie trie = new PathTrie();
     private final Map<EntryPath, List<PendingLink>> pendingByTarget = new HashMap<>();
     private final Map<EntryPath, List<TarHeader>> waitingForWrite = new HashMap<>();
@@ -91,6 +94,7 @@ public final class LayerMerger {
     Run(LayerSource layers, MergeOutput out) {
       this.layers = layers;
       this.out = out;
+      this.known = options.duplicates();
     }
 
     MergeResult run() throws IOException {
@@ -110,7 +114,7 @@ public final class LayerMerger {
       finish();
       TarHeader rootHeader = root != null ? root
           : TarHeader.of(EntryPath.ROOT, EntryType.DIRECTORY).withMtime(options.implicitDirMtime());
-      return new MergeResult(rootHeader, rootLayer, written, whiteouts, promoted, warnings);
+      return new MergeResult(rootHeader, rootLayer, written, whiteouts, promoted, warnings, found);
     }
 
     private void process(TarHeader h, long ordinal, LayerEntries entries) throws IOException {
@@ -133,6 +137,20 @@ public final class LayerMerger {
         default:
           break;
       }
+      if (known != null) {
+        Long last = known.lastOrdinal(layer, path);
+        if (last != null && ordinal < last) {
+          skip(h, ordinal); // a later entry of this layer replaces it; links in between still see it
+          return;
+        }
+        if (last != null) {
+          warn(path, "appears more than once in this layer; the last entry is kept");
+        }
+      } else if (repeatsInThisLayer(path)) {
+        // the first entry is already written: finish this pass only to find every duplicate
+        found.add(layer, path, ordinal);
+        out = (header, content) -> {};
+      }
       boolean emitted = false;
       Node at = visibleNode(path);
       if (at == HIDDEN) {
@@ -152,12 +170,18 @@ public final class LayerMerger {
           skip(h, ordinal);
         }
       } else {
-        if (at.stateLayer == layer) {
-          warn(path, "appears more than once in this layer; the first entry is kept");
-        }
         skip(h, ordinal);
       }
       resolvePending(h, emitted, entries);
+    }
+
+    /** Whether this layer already had an entry at {@code path} that could matter. */
+    private boolean repeatsInThisLayer(EntryPath path) {
+      if (layerSkipped.containsKey(path)) {
+        return true;
+      }
+      Node n = trie.find(path);
+      return n != null && n.stateLayer == layer && (n.state == State.NON_DIR || n.state == State.EXPLICIT_DIR);
     }
 
     private void takeRoot(TarHeader h) {

@@ -8,11 +8,21 @@ import java.util.Objects;
  *
  * @param implicitDirMtime mtime given to a directory that no visible layer has an explicit entry for
  *     (such directories are 0755, owned 0:0)
+ * @param duplicates paths repeated within a layer, as a previous merge of the same layers found
+ *     them ({@link MergeResult#duplicates()}); null when not known yet
  */
-public record MergeOptions(Mtime implicitDirMtime) {
-  public static final MergeOptions DEFAULT = new MergeOptions(Mtime.EPOCH);
+public record MergeOptions(Mtime implicitDirMtime, DuplicateIndex duplicates) {
+  public static final MergeOptions DEFAULT = new MergeOptions(Mtime.EPOCH, null);
 
   public MergeOptions {
     Objects.requireNonNull(implicitDirMtime, "implicitDirMtime");
+  }
+
+  public MergeOptions(Mtime implicitDirMtime) {
+    this(implicitDirMtime, null);
+  }
+
+  public MergeOptions withDuplicates(DuplicateIndex index) {
+    return new MergeOptions(implicitDirMtime, index);
   }
 }

@@ -11,6 +11,9 @@ import io.oci2squashfs.tar.TarHeader;
  * @param whiteoutsApplied whiteout and opaque markers read
  * @param hardLinksPromoted hard links written as a copy of a target that did not survive
  * @param warnings warnings raised
+ * @param duplicates paths this merge found repeated within a layer, when it was not told of them
+ *     in advance; when not empty the output is incomplete and must be discarded, and the merge
+ *     run again with {@link MergeOptions#withDuplicates}
  */
 public record MergeResult(
     TarHeader root,
@@ -18,4 +21,11 @@ public record MergeResult(
     long entriesWritten,
     long whiteoutsApplied,
     long hardLinksPromoted,
-    long warnings) {}
+    long warnings,
+    DuplicateIndex duplicates) {
+
+  /** True when the output must be discarded and the merge run again with the duplicates known. */
+  public boolean needsSecondPass() {
+    return !duplicates.isEmpty();
+  }
+}

@@ -359,9 +359,46 @@ class LayerMergerTest {
   @Nested
   class EntriesAttributesContent {
     @Test
-    void samePathTwiceInOneLayerIsWrittenOnceWithAWarning() throws Exception {
+    void samePathTwiceInOneLayerTheLaterWinsWithAWarning() throws Exception {
       MergedTree t = merge(layer().file("a", "first").file("a", "second"));
-      t.paths("a").warned("more than once");
+      t.paths("a").file("a", "second").warned("more than once");
+      assertEquals(2, t.passes, "found in a first pass, applied in a second");
+    }
+
+    @Test
+    void withoutDuplicatesOnePassIsEnough() throws Exception {
+      assertEquals(1, merge(layer().file("a", "x"), layer().file("a", "y")).passes);
+    }
+
+    @Test
+    void duplicateDirectoryTakesTheLaterAttributes() throws Exception {
+      merge(layer().dir("d", 0700).file("d/x", "x").dir("d", 0750)).dir("d", 0750).file("d/x", "x");
+    }
+
+    @Test
+    void duplicateThatChangesTypeTakesTheLater() throws Exception {
+      merge(layer().file("p", "file").dir("p", 0711).file("p/c", "c")).dir("p", 0711).file("p/c", "c");
+      merge(layer().symlink("s", "a").file("s", "now a file")).file("s", "now a file");
+    }
+
+    @Test
+    void hardLinkBetweenTwoEntriesOfOnePathNamesTheFirst() throws Exception {
+      // t#1, l -> t (t#1's inode), t#2: l keeps t#1's content, t is t#2
+      merge(layer().file("t", "one").hardlink("l", "t").file("t", "two"))
+          .file("l", "one").file("t", "two").distinctInodes("l", "t");
+    }
+
+    @Test
+    void newerLinkToARepeatedPathSeesTheLastEntry() throws Exception {
+      merge(layer().file("t", "one").file("t", "two"), layer().hardlink("l", "t"), layer().whiteout("t"))
+          .paths("l").file("l", "two");
+    }
+
+    @Test
+    void duplicatesInSeveralLayersAreAllFoundInOnePass() throws Exception {
+      MergedTree t = merge(layer().file("a", "a1").file("a", "a2"), layer().file("b", "b1").file("b", "b2"));
+      t.file("a", "a2").file("b", "b2");
+      assertEquals(2, t.passes);
     }
 
     @Test
