@@ -94,6 +94,37 @@ class CliIT {
   }
 
   @Test
+  void aCorruptByteInALayerBlobFailsNamingTheBlob() throws Exception {
+    // a plain tar: a flipped content byte still parses, only the digest can tell
+    byte[] blob = layer().file("f", "some content").file("g", "more").tar();
+    Path image = ImageLayoutBuilder.oci().layer(blob, "application/vnd.oci.image.layer.v1.tar")
+        .writeTo(tmp.resolve("img"));
+    String hex = io.oci2squashfs.image.Digest.sha256(blob).hex();
+    Path file = image.resolve("blobs/sha256/" + hex);
+    byte[] bytes = Files.readAllBytes(file);
+    bytes[512 + 3] ^= 0x01; // inside f's content
+    Files.write(file, bytes);
+    Run r = cli("convert", "-i", image.toString(), "-o", tmp.resolve("out.squashfs").toString());
+    assertEquals(1, r.code(), r.err());
+    assertTrue(r.err().contains("sha256:" + hex.substring(0, 12)), r.err());
+    assertTrue(r.err().contains("does not match its digest"), r.err());
+    assertNoOutput(image);
+  }
+
+  @Test
+  void aLayerThatDoesNotMatchTheConfigsDiffIdFails() throws Exception {
+    byte[] tar = layer().file("f", "x").tar();
+    io.oci2squashfs.image.Digest wrong = io.oci2squashfs.image.Digest.sha256(new byte[] {1});
+    Path image = ImageLayoutBuilder.oci().layer(layer().file("f", "x").gzip(), GZIP, wrong)
+        .writeTo(tmp.resolve("img"));
+    Run r = cli("convert", "-i", image.toString(), "-o", tmp.resolve("out.squashfs").toString());
+    assertEquals(1, r.code(), r.err());
+    assertTrue(r.err().contains("diff_id"), r.err());
+    assertTrue(r.err().contains(io.oci2squashfs.image.Digest.sha256(tar).hex().substring(0, 12)), r.err());
+    assertNoOutput(image);
+  }
+
+  @Test
   void missingBlobIsNamed() throws Exception {
     byte[] blob = layer().file("f", "x").gzip();
     Path image = ImageLayoutBuilder.oci().layer(blob, GZIP).writeTo(tmp.resolve("img"));

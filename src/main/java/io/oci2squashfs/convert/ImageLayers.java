@@ -1,5 +1,6 @@
 package io.oci2squashfs.convert;
 
+import io.oci2squashfs.image.Digest;
 import io.oci2squashfs.image.Image;
 import io.oci2squashfs.image.Layer;
 import io.oci2squashfs.layer.LayerException;
@@ -11,6 +12,8 @@ import io.oci2squashfs.tar.TarReader;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.MessageDigest;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
@@ -51,25 +54,39 @@ final class ImageLayers implements LayerSource {
     return String.valueOf(layers.get(index).digest());
   }
 
+  /**
+   * Opens layer {@code index}. When its tar is read to the end, the rest of the blob is read too and
+   * the blob's digest and size and the uncompressed tar's digest (the config's diff_id) are checked:
+   * a mismatch is a {@link LayerException}. A layer read only in part is not checked.
+   */
   @Override
   public LayerEntries open(int index) throws IOException {
     Layer layer = layers.get(index);
     String digest = digestOf(index);
+    HashingStream blob;
+    HashingStream tar;
     InputStream tarStream;
     try {
-      InputStream raw = new CountingStream(layer.open(), n -> progress.bytesRead(index, n));
-      tarStream = LayerOpener.open(raw, layer.mediaType(), w -> warnings.accept(describe(index) + ": " + w));
+      blob = new HashingStream(new CountingStream(layer.open(), n -> progress.bytesRead(index, n)),
+          layer.digest());
+      tarStream = LayerOpener.open(blob, layer.mediaType(), w -> warnings.accept(describe(index) + ": " + w));
+      tar = new HashingStream(tarStream, layer.diffId());
     } catch (IOException e) {
       throw LayerException.wrap(e, index, layers.size(), digest);
     }
-    TarReader reader = new TarReader(tarStream);
+    TarReader reader = new TarReader(tar);
     return new LayerEntries() {
       private TarHeader current;
+      private boolean checked;
 
       @Override
       public TarHeader next() throws IOException {
         try {
           current = reader.next();
+          if (current == null && !checked) {
+            checked = true;
+            checkDigests(layer, blob, tar);
+          }
           return current;
         } catch (IOException e) {
           throw context(e, current);
@@ -110,6 +127,80 @@ final class ImageLayers implements LayerSource {
         return entry == null || le.entryName() != null ? le : le.withEntry(entry.path().display());
       }
     };
+  }
+
+  /** Reads both streams to their ends, then compares what was read with what the image declares. */
+  private static void checkDigests(Layer layer, HashingStream blob, HashingStream tar) throws IOException {
+    tar.transferTo(OutputStream.nullOutputStream()); // the tar's zero padding, for the diff_id
+    blob.transferTo(OutputStream.nullOutputStream()); // bytes after the compressed stream, if any
+    if (layer.size() >= 0 && blob.count() != layer.size()) {
+      throw new LayerException("the blob is " + blob.count() + " bytes but the manifest says " + layer.size()
+          + "; it is truncated, padded or not this layer");
+    }
+    Digest actual = blob.digest();
+    if (actual != null && !actual.equals(layer.digest())) {
+      throw new LayerException("the blob's content does not match its digest: it hashes to " + actual
+          + "; it is corrupt or not this layer");
+    }
+    Digest diffId = tar.digest();
+    if (diffId != null && !diffId.equals(layer.diffId())) {
+      throw new LayerException("the uncompressed layer hashes to " + diffId + ", but the image config's"
+          + " diff_id for it is " + layer.diffId() + "; the blob is corrupt or not this layer");
+    }
+  }
+
+  /** Hashes what is read through it with the algorithm of an expected digest (none when that is null). */
+  private static final class HashingStream extends FilterInputStream {
+    private final Digest expected;
+    private final MessageDigest hasher;
+    private long count;
+
+    HashingStream(InputStream in, Digest expected) {
+      super(in);
+      this.expected = expected;
+      this.hasher = expected == null ? null : expected.newHasher();
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        count++;
+        if (hasher != null) {
+          hasher.update((byte) b);
+        }
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        count += n;
+        if (hasher != null) {
+          hasher.update(b, off, n);
+        }
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      // every byte must be hashed: read instead of skipping
+      byte[] buf = new byte[(int) Math.min(n, 64 * 1024)];
+      int r = read(buf, 0, buf.length);
+      return Math.max(r, 0);
+    }
+
+    long count() {
+      return count;
+    }
+
+    /** What was read, as a digest; null when nothing was expected. */
+    Digest digest() {
+      return hasher == null ? null : Digest.of(expected.algorithm(), hasher);
+    }
   }
 
   /** Counts bytes read and reports every few MiB, and at the end. */
