@@ -286,21 +286,15 @@ public final class LayerMerger {
         // the target is this layer's own entry, earlier in its tar, and it survives
         if (t.state != State.NON_DIR) {
           warn(link.path(), "hard link to directory " + target.display() + "; dropped");
-        } else if (t.written) {
-          writeHardLink(link, target);
         } else {
-          waitingForWrite.computeIfAbsent(target, k -> new ArrayList<>(1)).add(link);
+          linkOrWait(link, target, t);
         }
         return;
       }
       EntryPath copy = layerPromoted.get(target);
       if (copy != null) {
         // the target's content already went to another link: share that inode
-        if (trie.find(copy).written) {
-          writeHardLink(link, copy);
-        } else {
-          waitingForWrite.computeIfAbsent(copy, k -> new ArrayList<>(1)).add(link);
-        }
+        linkOrWait(link, copy, trie.find(copy));
         return;
       }
       Skipped s = layerSkipped.get(target);
@@ -319,6 +313,15 @@ public final class LayerMerger {
       }
       pendingByTarget.computeIfAbsent(target, k -> new ArrayList<>(1))
           .add(new PendingLink(link, layer));
+    }
+
+    /** Writes {@code link} now if {@code target} (whose node is {@code t}) is written, else once it is. */
+    private void linkOrWait(TarHeader link, EntryPath target, Node t) throws IOException {
+      if (t.written) {
+        writeHardLink(link, target);
+      } else {
+        waitingForWrite.computeIfAbsent(target, k -> new ArrayList<>(1)).add(link);
+      }
     }
 
     /** Settles the hard links of newer layers (or later in this one) that wait for the entry {@code e}. */
