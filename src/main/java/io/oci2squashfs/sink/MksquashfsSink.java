@@ -130,6 +130,9 @@ public final class MksquashfsSink implements MergeOutput, Closeable {
    * @throws ToolException when mksquashfs fails; the partial image is then deleted
    */
   public synchronized String commit() throws IOException {
+    if (done) {
+      throw new IOException("the conversion was stopped; no image was written");
+    }
     try {
       tar.finish();
       stdin.close();
@@ -222,7 +225,7 @@ public final class MksquashfsSink implements MergeOutput, Closeable {
     if (Thread.currentThread() != onExit) {
       forgetShutdownHook();
     }
-    process.destroy();
+    process.destroyForcibly(); // its output is being thrown away: no need to be gentle
     try {
       if (!process.waitFor(10, TimeUnit.SECONDS)) {
         process.destroyForcibly();

@@ -114,6 +114,16 @@ class MksquashfsSinkTest {
   }
 
   @Test
+  void commitAfterAnAbortFails() throws Exception {
+    Path out = tmp.resolve("out.squashfs");
+    MksquashfsSink sink = start("cat > \"$2\"", out, false);
+    sink.close();
+    assertThrows(java.io.IOException.class, sink::commit);
+    assertFalse(Files.exists(out));
+    assertEquals(List.of(), leftovers());
+  }
+
+  @Test
   void outputThatAppearedMeanwhileIsNotReplacedWithoutPermission() throws Exception {
     Path out = tmp.resolve("out.squashfs");
     try (MksquashfsSink sink = start("cat > \"$2\"", out, false)) {
