@@ -406,13 +406,13 @@ class ImageLoaderTest {
   }
 
   @Test
-  void aFileIsNotAnImage() throws IOException {
+  void aFileThatIsNotATarIsNotAnImage() throws IOException {
     Path file = Files.writeString(dir.resolve("image.tar"), "x");
 
     ImageFormatException e =
         assertThrows(ImageFormatException.class, () -> ImageLoader.load(file, AMD64));
 
-    assertEquals(file + " is not a directory", e.getMessage());
+    assertEquals(file + " is not a tar archive, or an empty one", e.getMessage());
   }
 
   // --- damage ---------------------------------------------------------------------------------
