@@ -29,7 +29,7 @@ final class DockerSaveLoader {
       if (all[i] == null) {
         throw new ImageFormatException("manifest.json: entry " + i + " is null");
       }
-      if (refName == null || all[i].repoTags().contains(refName)) {
+      if (refName == null || hasTag(all[i], refName)) {
         entries.add(all[i]);
       }
     }
@@ -99,6 +99,18 @@ final class DockerSaveLoader {
     String mediaType = source == null ? null : source.mediaType();
     return new Layer(index, digest, diffId, mediaType, files.size(name), relative,
         files.opener(name));
+  }
+
+  // RepoTags as docker writes them ("demo:latest") or as skopeo does
+  // ("docker.io/library/demo:latest") name the same image.
+  private static boolean hasTag(DockerManifestEntryJson entry, String refName) {
+    String wanted = DockerNames.normalise(refName);
+    for (String tag : entry.repoTags()) {
+      if (tag.equals(refName) || DockerNames.normalise(tag).equals(wanted)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Digest digestInName(String path) {

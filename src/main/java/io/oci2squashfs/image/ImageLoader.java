@@ -34,9 +34,14 @@ public final class ImageLoader {
    * {@code manifest.json} is there too, as Docker 25 and later write both); else with a
    * {@code manifest.json} as a {@code docker save}.
    *
+   * <p>When {@code path} does not exist but reads as a skopeo-style reference ({@code oci:DIR[:TAG]},
+   * {@code oci-archive:FILE[:TAG]}, {@code docker-archive:FILE[:NAME:TAG]}), that is loaded; see
+   * {@link #load(String, Platform)}.
+   *
    * <p>When the image holds several images (tags), {@code refName} chooses one: an OCI
    * {@code org.opencontainers.image.ref.name} or {@code io.containerd.image.name} annotation, or a
-   * docker {@code RepoTags} entry. Without it, several images are an error that lists them.
+   * docker {@code RepoTags} entry ({@code demo:latest} also matches
+   * {@code docker.io/library/demo:latest}). Without it, several images are an error that lists them.
    *
    * <p>Where an image index names platforms, the manifest for {@code wanted} is chosen (the exact
    * variant preferred) and none matching is an error listing those available. Attestation
@@ -61,11 +66,74 @@ public final class ImageLoader {
       return loadArchive(path, null, wanted, refName);
     }
     if (!Files.exists(absolute)) {
+      ImageReference reference = parseReference(path.toString());
+      if (reference != null) {
+        return load(reference, wanted, refName);
+      }
       throw new ImageFormatException(path + ": no such file or directory");
     }
     throw new ImageFormatException(
         path + " is neither a directory nor a regular file (an archive is read in place and must"
             + " be seekable)");
+  }
+
+  /**
+   * Loads an image named by a path, or by a reference as skopeo writes one for local images:
+   *
+   * <ul>
+   *   <li>{@code oci:DIR[:TAG]}: an OCI image layout directory; TAG chooses by ref name
+   *   <li>{@code oci-archive:FILE[:TAG]}: an OCI image layout in a tar archive
+   *   <li>{@code docker-archive:FILE[:NAME:TAG]}: a {@code docker save} archive; NAME:TAG chooses
+   *       by {@code RepoTags}
+   * </ul>
+   *
+   * <p>The path ends at its first colon, as in skopeo. Text without one of these prefixes is a
+   * path, as for {@link #load(Path, Platform, String)}.
+   *
+   * @throws ImageFormatException also when the reference is malformed, or names a file where a
+   *     directory is expected or the other way round
+   */
+  public static Image load(String reference, Platform wanted) throws IOException {
+    Objects.requireNonNull(wanted, "wanted");
+    ImageReference parsed = parseReference(reference);
+    return parsed == null
+        ? load(Path.of(reference), wanted, null)
+        : load(parsed, wanted, null);
+  }
+
+  private static ImageReference parseReference(String text) throws ImageFormatException {
+    try {
+      return ImageReference.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new ImageFormatException(e.getMessage(), e);
+    }
+  }
+
+  private static Image load(ImageReference reference, Platform wanted, String refName)
+      throws IOException {
+    String name = reference.refName();
+    if (refName != null && name != null && !refName.equals(name)) {
+      throw new ImageFormatException("the reference " + reference.transport().prefix + ":"
+          + reference.path() + ":" + name + " names \"" + name + "\", but \"" + refName
+          + "\" was asked for");
+    }
+    if (name == null) {
+      name = refName;
+    }
+    Path path = reference.path();
+    Path absolute = path.toAbsolutePath().normalize();
+    if (reference.transport().archive) {
+      if (!Files.isRegularFile(absolute)) {
+        throw new ImageFormatException(path + (Files.exists(absolute) ? " is not a file" : ": no"
+            + " such file") + "; " + reference.transport().prefix + ": takes a tar archive");
+      }
+      return loadArchive(path, reference.transport().oci, wanted, name);
+    }
+    if (!Files.isDirectory(absolute)) {
+      throw new ImageFormatException(path + (Files.exists(absolute) ? " is not a directory" : ": no"
+          + " such directory") + "; " + reference.transport().prefix + ": takes a directory");
+    }
+    return load(new DirectoryFiles(absolute), reference.transport().oci, wanted, name, path);
   }
 
   // An archive's messages start with its name: "image.tar: manifest.json: ...".

@@ -261,6 +261,75 @@ class ImageLoaderArchiveTest {
             .getMessage());
   }
 
+  // --- skopeo-style references ---------------------------------------------------------------
+
+  @Test
+  void referencesNameArchivesDirectoriesAndTags() throws IOException {
+    ImageLayoutBuilder two = ImageLayoutBuilder.oci()
+        .add(manifest().layer(BASE_GZ, MediaTypes.OCI_LAYER_GZIP).tag("v1"))
+        .add(manifest().layer(TOP_ZSTD, MediaTypes.OCI_LAYER_ZSTD).tag("v2"));
+    Path oci = two.writeArchiveTo(tmp.resolve("oci.tar"));
+    Path dir = two.writeTo(tmp.resolve("layout"));
+
+    assertEquals(Digest.sha256(TOP_ZSTD),
+        ImageLoader.load("oci-archive:" + oci + ":v2", AMD64).layers().get(0).digest());
+    assertEquals(Digest.sha256(BASE_GZ),
+        ImageLoader.load("oci:" + dir + ":v1", AMD64).layers().get(0).digest());
+    // The CLI passes a Path; a path that is not there but reads as a reference is one.
+    assertEquals(Digest.sha256(TOP_ZSTD),
+        ImageLoader.load(Path.of("oci-archive:" + oci + ":v2"), AMD64).layers().get(0).digest());
+    // Without a prefix, the text is a path.
+    assertEquals(Digest.sha256(TOP_ZSTD),
+        ImageLoader.load(Path.of(oci.toString()), AMD64, "v2").layers().get(0).digest());
+    assertTrue(assertThrows(ImageFormatException.class,
+            () -> ImageLoader.load(oci.toString(), AMD64)).getMessage()
+            .startsWith(oci + ": index.json: holds 2 images and none was chosen by name"));
+  }
+
+  @Test
+  void dockerArchiveTagsMatchInFamiliarOrFullForm() throws IOException {
+    Path file = ImageLayoutBuilder.dockerSave()
+        .layer(BASE, null).tag("docker.io/library/demo:latest")
+        .add(manifest().layer(TOP, null).tag("other:1"))
+        .writeArchiveTo(tmp.resolve("docker.tar"));
+
+    Image image = ImageLoader.load("docker-archive:" + file + ":demo:latest", AMD64);
+    assertEquals(Digest.sha256(BASE), image.layers().get(0).diffId());
+    assertEquals(Digest.sha256(TOP),
+        ImageLoader.load("docker-archive:" + file + ":docker.io/library/other:1", AMD64)
+            .layers().get(0).diffId());
+  }
+
+  @Test
+  void aReferenceOfTheWrongKindIsNamed() throws IOException {
+    Path dir = builder(Format.OCI_AND_DOCKER_SAVE).writeTo(tmp.resolve("dir"));
+    Path file = builder(Format.OCI).writeArchiveTo(tmp.resolve("oci.tar"));
+
+    assertEquals(dir + " is not a file; oci-archive: takes a tar archive",
+        assertThrows(ImageFormatException.class,
+            () -> ImageLoader.load("oci-archive:" + dir, AMD64)).getMessage());
+    assertEquals(file + " is not a directory; oci: takes a directory",
+        assertThrows(ImageFormatException.class,
+            () -> ImageLoader.load("oci:" + file, AMD64)).getMessage());
+    assertEquals(file + ": not a docker save archive (no manifest.json)",
+        assertThrows(ImageFormatException.class,
+            () -> ImageLoader.load("docker-archive:" + file, AMD64)).getMessage());
+    assertEquals(tmp.resolve("gone.tar") + ": no such file; oci-archive: takes a tar archive",
+        assertThrows(ImageFormatException.class,
+            () -> ImageLoader.load("oci-archive:" + tmp.resolve("gone.tar"), AMD64))
+            .getMessage());
+  }
+
+  @Test
+  void dockerArchiveReadsManifestJsonEvenBesideAnIndex() throws IOException {
+    Path both = builder(Format.OCI_AND_DOCKER_SAVE).writeArchiveTo(tmp.resolve("both.tar"));
+
+    assertTrue(ImageLoader.load(both, AMD64).source().startsWith("OCI archive "));
+    Image image = ImageLoader.load("docker-archive:" + both, AMD64);
+    assertTrue(image.source().startsWith("docker save archive "), image.source());
+    assertArrayEquals(BASE_GZ, read(image.layers().get(0)));
+  }
+
   // --- the archive after loading --------------------------------------------------------------
 
   @Test
