@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
@@ -65,16 +66,15 @@ final class ArchiveFiles implements ImageFiles {
     }
     Map<String, Member> members = new HashMap<>();
     List<TarArchiveEntry> entries;
-    // TarFile closes the channel; the outer try closes it also when TarFile's constructor throws.
-    try (FileChannel channel = FileChannel.open(archive, StandardOpenOption.READ);
-        TarFile tar = new TarFile(channel, TarConstants.DEFAULT_BLKSIZE,
-            TarConstants.DEFAULT_RCDSIZE, StandardCharsets.UTF_8.name(), false)) {
-      entries = tar.getEntries();
-    } catch (IOException | IllegalArgumentException e) {
-      if (e instanceof ImageFormatException) {
-        throw e;
+    try (FileChannel channel = FileChannel.open(archive, StandardOpenOption.READ)) {
+      // TarFile closes the channel too; the outer try closes it when TarFile's constructor throws.
+      try (TarFile tar = new TarFile(channel, TarConstants.DEFAULT_BLKSIZE,
+          TarConstants.DEFAULT_RCDSIZE, StandardCharsets.UTF_8.name(), false)) {
+        entries = tar.getEntries();
+      } catch (IOException | IllegalArgumentException e) {
+        throw new ImageFormatException(
+            file + " is not a tar archive, or a damaged one (" + e.getMessage() + ")", e);
       }
-      throw new ImageFormatException(file + " is not a tar archive (" + e.getMessage() + ")", e);
     }
     if (entries.isEmpty()) {
       throw new ImageFormatException(file + " is not a tar archive, or an empty one");
@@ -264,7 +264,7 @@ final class ArchiveFiles implements ImageFiles {
   // The compression a file's first bytes show, or null.
   private static String compressionOf(Path file) throws IOException {
     byte[] head;
-    try (InputStream in = java.nio.file.Files.newInputStream(file)) {
+    try (InputStream in = Files.newInputStream(file)) {
       head = in.readNBytes(6);
     }
     if (startsWith(head, 0x1f, 0x8b)) {

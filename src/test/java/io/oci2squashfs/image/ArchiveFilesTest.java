@@ -202,7 +202,7 @@ class ArchiveFilesTest {
     Path junk = Files.write(dir.resolve("junk"), noise);
     String m = assertThrows(ImageFormatException.class, () -> ArchiveFiles.index(junk))
         .getMessage();
-    assertTrue(m.startsWith(junk + " is not a tar archive ("), m);
+    assertTrue(m.startsWith(junk + " is not a tar archive, or a damaged one ("), m);
 
     Path gz = Files.write(dir.resolve("x.tar.gz"), new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0});
     assertEquals(gz + " is gzip-compressed; compressed archives must be decompressed first, as"
@@ -216,6 +216,19 @@ class ArchiveFilesTest {
     Path empty = Files.write(dir.resolve("empty.tar"), new byte[1024]);
     assertEquals(empty + " is not a tar archive, or an empty one",
         assertThrows(ImageFormatException.class, () -> ArchiveFiles.index(empty)).getMessage());
+  }
+
+  @Test
+  void aTruncatedArchiveIsNamedWhenIndexed() throws IOException {
+    Path file = dir.resolve("a.tar");
+    new RawTar().file("a", new byte[10_000]).file("b", "b").writeTo(file);
+    try (var ch = java.nio.channels.FileChannel.open(file,
+        java.nio.file.StandardOpenOption.WRITE)) {
+      ch.truncate(5_000);
+    }
+
+    assertEquals(file + " is not a tar archive, or a damaged one (Truncated TAR archive)",
+        assertThrows(ImageFormatException.class, () -> ArchiveFiles.index(file)).getMessage());
   }
 
   @Test
