@@ -36,8 +36,10 @@ import picocli.CommandLine.Option;
           + " on failure nothing is left. Mount the result with: squashfuse demo.squashfs /mnt"
     })
 final class ConvertCommand implements Callable<Integer> {
-  @Option(names = {"-i", "--image"}, required = true, paramLabel = "DIR",
-      description = "Image directory: an OCI image layout or a 'docker save' directory.")
+  @Option(names = {"-i", "--image"}, required = true, paramLabel = "IMAGE",
+      description = "An OCI image layout or a 'docker save', as a directory or a plain tar archive"
+          + " (read in place, not extracted; compressed archives must be decompressed first)."
+          + " Also oci:DIR[:TAG], oci-archive:FILE[:TAG] or docker-archive:FILE[:NAME:TAG].")
   Path image;
 
   @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE",

@@ -4,16 +4,15 @@ import io.oci2squashfs.image.json.DescriptorJson;
 import io.oci2squashfs.image.json.DockerManifestEntryJson;
 import io.oci2squashfs.image.json.ImageConfigJson;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads a {@code docker save} directory: {@code manifest.json} names the config and the layers by
- * path, either {@code <id>/layer.tar} (before Docker 25) or {@code blobs/sha256/<hex>}.
+ * Reads a {@code docker save} directory or archive: {@code manifest.json} names the config and the
+ * layers by path, either {@code <id>/layer.tar} (before Docker 25), {@code <hex>.tar} (skopeo) or
+ * {@code blobs/sha256/<hex>}.
  */
 final class DockerSaveLoader {
   private static final Pattern BLOB_PATH = Pattern.compile("blobs/(sha256|sha512)/([0-9a-f]+)");
@@ -21,9 +20,8 @@ final class DockerSaveLoader {
 
   private DockerSaveLoader() {}
 
-  static Image load(Path dir, String refName) throws IOException {
-    byte[] bytes = JsonFiles.read(dir.resolve("manifest.json"), "manifest.json", "manifest.json",
-        -1);
+  static Image load(ImageFiles files, String refName) throws IOException {
+    byte[] bytes = JsonFiles.read(files, "manifest.json", "manifest.json", -1);
     DockerManifestEntryJson[] all =
         JsonFiles.parse(bytes, DockerManifestEntryJson[].class, "manifest.json", "manifest.json");
     List<DockerManifestEntryJson> entries = new ArrayList<>();
@@ -31,7 +29,7 @@ final class DockerSaveLoader {
       if (all[i] == null) {
         throw new ImageFormatException("manifest.json: entry " + i + " is null");
       }
-      if (refName == null || all[i].repoTags().contains(refName)) {
+      if (refName == null || hasTag(all[i], refName)) {
         entries.add(all[i]);
       }
     }
@@ -45,40 +43,42 @@ final class DockerSaveLoader {
           "manifest.json: holds " + entries.size() + " images and none was chosen by name: "
               + describe(entries.toArray(new DockerManifestEntryJson[0])));
     }
-    return load(dir, entries.get(0));
+    return load(files, entries.get(0));
   }
 
-  private static Image load(Path dir, DockerManifestEntryJson entry) throws IOException {
+  private static Image load(ImageFiles files, DockerManifestEntryJson entry) throws IOException {
     String where = "manifest.json";
     if (entry.config() == null) {
       throw new ImageFormatException(where + ": no Config");
     }
-    Path configFile = JsonFiles.resolveInside(dir, entry.config(), where + ": Config");
+    files.resolve(entry.config(), where + ": Config");
     String configWhere = where + ": config " + entry.config();
-    byte[] bytes = JsonFiles.read(configFile, entry.config(), configWhere, -1);
+    byte[] bytes = JsonFiles.read(files, entry.config(), configWhere, -1);
     ImageConfigJson config =
         JsonFiles.parse(bytes, ImageConfigJson.class, entry.config(), configWhere);
     List<Digest> diffIds = Configs.diffIds(config, entry.layers().size(), configWhere);
 
     List<Layer> layers = new ArrayList<>();
     for (int i = 0; i < entry.layers().size(); i++) {
-      layers.add(layer(dir, entry, i, diffIds.get(i)));
+      layers.add(layer(files, entry, i, diffIds.get(i)));
     }
     String tags =
         entry.repoTags().isEmpty() ? "" : " (" + String.join(", ", entry.repoTags()) + ")";
-    return new Image("docker save directory " + dir + tags, Configs.platform(config), null,
+    String kind = files.isArchive() ? "docker save archive " : "docker save directory ";
+    return new Image(kind + files.location() + tags, Configs.platform(config), null,
         digestInName(entry.config()), layers, config);
   }
 
-  private static Layer layer(Path dir, DockerManifestEntryJson entry, int index, Digest diffId)
+  private static Layer layer(
+      ImageFiles files, DockerManifestEntryJson entry, int index, Digest diffId)
       throws IOException {
     String relative = entry.layers().get(index);
     String where = "manifest.json: Layers[" + index + "]";
     if (relative == null) {
       throw new ImageFormatException(where + " is null");
     }
-    Path file = JsonFiles.resolveInside(dir, relative, where);
-    if (!Files.isRegularFile(file)) {
+    String name = files.resolve(relative, where);
+    if (!files.isFile(name)) {
       throw new ImageFormatException(where + ": layer file missing (" + relative + ")");
     }
     Digest digest = null;
@@ -97,8 +97,20 @@ final class DockerSaveLoader {
       source = entry.layerSources().get(digest.toString());
     }
     String mediaType = source == null ? null : source.mediaType();
-    return new Layer(index, digest, diffId, mediaType, Files.size(file), relative,
-        () -> Files.newInputStream(file));
+    return new Layer(index, digest, diffId, mediaType, files.size(name), relative,
+        files.opener(name));
+  }
+
+  // RepoTags as docker writes them ("demo:latest") or as skopeo does
+  // ("docker.io/library/demo:latest") name the same image.
+  private static boolean hasTag(DockerManifestEntryJson entry, String refName) {
+    String wanted = DockerNames.normalise(refName);
+    for (String tag : entry.repoTags()) {
+      if (tag.equals(refName) || DockerNames.normalise(tag).equals(wanted)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Digest digestInName(String path) {

@@ -8,16 +8,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.oci2squashfs.image.json.Json;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Reads the JSON files of an image directory and resolves the paths they hold, with errors that
- * name the file. {@code where} is the context a message starts with, such as
+ * Reads the JSON files of an image, with errors that name the file. {@code where} is the context a message starts with, such as
  * {@code index.json: manifest sha256:...}.
  */
 final class JsonFiles {
@@ -33,14 +30,17 @@ final class JsonFiles {
   /**
    * Reads a JSON file whole.
    *
-   * @param name the file's path relative to the image directory, for messages
+   * @param name the file's path relative to the top of the image, checked by
+   *     {@link ImageFiles#resolve}; also for messages
    * @param expectedSize the size a descriptor gives, or -1
    */
-  static byte[] read(Path file, String name, String where, long expectedSize) throws IOException {
-    if (!Files.isRegularFile(file)) {
+  static byte[] read(ImageFiles files, String name, String where, long expectedSize)
+      throws IOException {
+    String resolved = files.resolve(name, where);
+    if (!files.isFile(resolved)) {
       throw new ImageFormatException(where + ": blob missing (" + name + ")");
     }
-    long size = Files.size(file);
+    long size = files.size(resolved);
     if (expectedSize >= 0 && size != expectedSize) {
       throw new ImageFormatException(
           where + ": " + name + " has " + size + " bytes but its descriptor says " + expectedSize);
@@ -49,7 +49,9 @@ final class JsonFiles {
       throw new ImageFormatException(
           where + ": " + name + " is too big for JSON (" + size + " bytes)");
     }
-    return Files.readAllBytes(file);
+    try (InputStream in = files.open(resolved)) {
+      return in.readNBytes((int) size);
+    }
   }
 
   /**
@@ -121,37 +123,6 @@ final class JsonFiles {
     } catch (JsonProcessingException e) {
       throw malformed(e, name, where);
     }
-  }
-
-  /**
-   * Resolves a relative path found in a JSON file against the image directory, refusing absolute
-   * paths and paths that lead outside it, through {@code ..} or through a symlink.
-   *
-   * @param dir the image directory, absolute and normalised
-   */
-  static Path resolveInside(Path dir, String relative, String where) throws IOException {
-    if (relative == null || relative.isEmpty()) {
-      throw new ImageFormatException(where + ": empty path");
-    }
-    Path path;
-    try {
-      path = dir.getFileSystem().getPath(relative);
-    } catch (InvalidPathException e) {
-      throw new ImageFormatException(where + ": invalid path \"" + relative + "\"", e);
-    }
-    if (path.isAbsolute() || relative.startsWith("/") || relative.startsWith("\\")) {
-      throw new ImageFormatException(where + ": absolute path \"" + relative + "\" not allowed");
-    }
-    Path resolved = dir.resolve(path).normalize();
-    if (!resolved.startsWith(dir)) {
-      throw new ImageFormatException(
-          where + ": path \"" + relative + "\" leads outside the image directory");
-    }
-    if (Files.exists(resolved) && !resolved.toRealPath().startsWith(dir.toRealPath())) {
-      throw new ImageFormatException(where + ": path \"" + relative
-          + "\" leads outside the image directory through a symlink");
-    }
-    return resolved;
   }
 
   private static ImageFormatException malformed(

@@ -8,8 +8,6 @@ import io.oci2squashfs.image.json.ManifestJson;
 import io.oci2squashfs.image.json.OciLayoutJson;
 import io.oci2squashfs.image.json.PlatformJson;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +15,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Reads an OCI image layout: {@code oci-layout}, {@code index.json} and {@code blobs/<alg>/<hex>}.
+ * Reads an OCI image layout, in a directory or an archive: {@code oci-layout}, {@code index.json}
+ * and {@code blobs/<alg>/<hex>}.
  *
  * <p>Choosing the image: the top-level entries of {@code index.json} that carry a ref name, and
  * those with neither ref name nor platform, are separate images (tags); untagged entries with a
@@ -32,19 +31,19 @@ final class OciLayoutLoader {
   private static final String REFERENCE_TYPE = "vnd.docker.reference.type";
   private static final int MAX_DEPTH = 8;
 
-  private final Path dir;
+  private final ImageFiles files;
 
-  private OciLayoutLoader(Path dir) {
-    this.dir = dir;
+  private OciLayoutLoader(ImageFiles files) {
+    this.files = files;
   }
 
-  static Image load(Path dir, Platform wanted, String refName) throws IOException {
-    return new OciLayoutLoader(dir).load(wanted, refName);
+  static Image load(ImageFiles files, Platform wanted, String refName) throws IOException {
+    return new OciLayoutLoader(files).load(wanted, refName);
   }
 
   private Image load(Platform wanted, String refName) throws IOException {
     checkLayoutVersion();
-    byte[] bytes = JsonFiles.read(dir.resolve("index.json"), "index.json", "index.json", -1);
+    byte[] bytes = JsonFiles.read(files, "index.json", "index.json", -1);
     IndexJson index = JsonFiles.parse(bytes, IndexJson.class, "index.json", "index.json");
     checkSchemaVersion(index.schemaVersion(), "index.json");
 
@@ -76,11 +75,10 @@ final class OciLayoutLoader {
   }
 
   private void checkLayoutVersion() throws IOException {
-    Path file = dir.resolve("oci-layout");
-    if (!Files.exists(file)) {
+    if (!files.exists(files.resolve("oci-layout", "oci-layout"))) {
       return; // required by the spec, but some writers leave it out; index.json says enough
     }
-    byte[] bytes = JsonFiles.read(file, "oci-layout", "oci-layout", -1);
+    byte[] bytes = JsonFiles.read(files, "oci-layout", "oci-layout", -1);
     OciLayoutJson layout = JsonFiles.parse(bytes, OciLayoutJson.class, "oci-layout", "oci-layout");
     String version = layout.imageLayoutVersion();
     if (version == null) {
@@ -271,7 +269,8 @@ final class OciLayoutLoader {
       layers.add(layer(i, d, diffIds.get(i), where));
     }
     Platform platform = Configs.platform(config);
-    String source = "OCI image layout " + dir + (ref == null ? "" : " (" + ref + ")")
+    String kind = files.isArchive() ? "OCI archive " : "OCI image layout ";
+    String source = kind + files.location() + (ref == null ? "" : " (" + ref + ")")
         + ", manifest " + chosen.digest();
     return new Image(source, platform != null ? platform : chosen.platform(), chosen.digest(),
         configDigest, layers, config);
@@ -282,27 +281,26 @@ final class OciLayoutLoader {
     Digest digest = digestOf(d, where + ": layers[" + index + "]");
     String layerWhere = where + ": layer " + digest;
     String name = digest.blobPath();
-    Path file = dir.resolve(name);
-    if (!Files.isRegularFile(file)) {
+    String resolved = files.resolve(name, layerWhere);
+    if (!files.isFile(resolved)) {
       String hint = d.urls().isEmpty()
           ? ""
           : "; it is a non-distributable layer, fetched from " + String.join(" or ", d.urls());
       throw new ImageFormatException(layerWhere + ": blob missing (" + name + ")" + hint);
     }
-    long size = Files.size(file);
+    long size = files.size(resolved);
     if (d.size() >= 0 && size != d.size()) {
       throw new ImageFormatException(
           layerWhere + ": " + name + " has " + size + " bytes but its descriptor says " + d.size());
     }
-    return new Layer(index, digest, diffId, d.mediaType(), size, name,
-        () -> Files.newInputStream(file));
+    return new Layer(index, digest, diffId, d.mediaType(), size, name, files.opener(resolved));
   }
 
   private JsonNode readBlob(Digest digest, long size, String where, String what)
       throws IOException {
     String name = digest.blobPath();
     String blobWhere = where + ": " + what + " " + digest;
-    byte[] bytes = JsonFiles.read(dir.resolve(name), name, blobWhere, size);
+    byte[] bytes = JsonFiles.read(files, name, blobWhere, size);
     return JsonFiles.parseTree(bytes, name, blobWhere);
   }
 

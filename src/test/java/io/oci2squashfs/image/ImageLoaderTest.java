@@ -342,6 +342,25 @@ class ImageLoaderTest {
   }
 
   @Test
+  void ociBlobSymlinksMustStayInside() throws IOException {
+    // Every name is checked now, not only the paths manifest.json gives.
+    Path image = dir.resolve("image");
+    ImageLayoutBuilder b = ImageLayoutBuilder.oci().layer(BASE_GZ, MediaTypes.OCI_LAYER_GZIP);
+    b.writeTo(image);
+    Digest layer = Digest.sha256(BASE_GZ);
+    Path outside = Files.write(dir.resolve("outside"), BASE_GZ);
+    Files.delete(image.resolve(layer.blobPath()));
+    Files.createSymbolicLink(image.resolve(layer.blobPath()), outside);
+
+    ImageFormatException e =
+        assertThrows(ImageFormatException.class, () -> ImageLoader.load(image, AMD64));
+
+    assertEquals("index.json: manifest " + b.own().digest() + ": layer " + layer + ": path \""
+        + layer.blobPath() + "\" leads outside the image directory through a symlink",
+        e.getMessage());
+  }
+
+  @Test
   void dockerSaveMissingLayerFileIsNamed() throws IOException {
     ImageLayoutBuilder.dockerSave().layer(BASE, null).writeTo(dir);
     rewriteDockerLayers(dir, "0123/layer.tar");
@@ -406,13 +425,13 @@ class ImageLoaderTest {
   }
 
   @Test
-  void aFileIsNotAnImage() throws IOException {
+  void aFileThatIsNotATarIsNotAnImage() throws IOException {
     Path file = Files.writeString(dir.resolve("image.tar"), "x");
 
     ImageFormatException e =
         assertThrows(ImageFormatException.class, () -> ImageLoader.load(file, AMD64));
 
-    assertEquals(file + " is not a directory", e.getMessage());
+    assertEquals(file + " is not a tar archive, or an empty one", e.getMessage());
   }
 
   // --- damage ---------------------------------------------------------------------------------

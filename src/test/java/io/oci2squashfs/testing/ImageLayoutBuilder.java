@@ -9,19 +9,25 @@ import io.oci2squashfs.layer.Compression;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
- * Writes image directories for tests, with real sha256 digests: an OCI image layout, a
- * {@code docker save} directory in either layer form, or both at once as Docker 25 does.
+ * Writes image directories and archives for tests, with real sha256 digests: an OCI image layout,
+ * a {@code docker save} directory in either layer form, or both at once as Docker 25 does; each
+ * also as a plain tar archive ({@link #writeArchiveTo}, {@link #archive}).
  *
  * <p>A single image:
  *
@@ -193,11 +199,33 @@ public final class ImageLayoutBuilder {
    *     a {@link Format#DOCKER_SAVE} or {@link Format#DOCKER_SAVE_BLOBS}
    */
   public Path writeTo(Path dir) throws IOException {
+    write(new DirectoryWriter(dir));
+    return dir;
+  }
+
+  /**
+   * Writes the image as a plain tar archive at {@code file}, holding what {@link #writeTo} would
+   * put in a directory ({@link Format#OCI} gives an OCI archive as {@code skopeo copy ...
+   * oci-archive:} writes, the others a {@code docker save} archive), and returns {@code file}.
+   */
+  public Path writeArchiveTo(Path file) throws IOException {
+    return archive().writeTo(file);
+  }
+
+  /**
+   * The image as a tar archive not yet written, so that a test can add, replace, link or rename
+   * members before {@link Archive#writeTo}.
+   */
+  public Archive archive() throws IOException {
+    Archive archive = new Archive();
+    write(archive::file);
+    return archive;
+  }
+
+  private void write(Writer w) throws IOException {
     if (entries.isEmpty()) {
       throw new IllegalStateException("no image: call layer(...) or add(...) first");
     }
-    Files.createDirectories(dir);
-    Writer w = new Writer(dir);
     boolean oci = format == Format.OCI || format == Format.OCI_AND_DOCKER_SAVE;
     if (oci) {
       ArrayNode manifests = JSON.arrayNode();
@@ -224,7 +252,6 @@ public final class ImageLayoutBuilder {
       }
       w.writeFile("manifest.json", json(dockerManifest));
     }
-    return dir;
   }
 
   private static byte[] json(Object value) {
@@ -690,23 +717,138 @@ public final class ImageLayoutBuilder {
     }
   }
 
-  private static final class Writer {
-    private final Path dir;
+  private interface Writer {
+    void writeFile(String relative, byte[] bytes) throws IOException;
 
-    Writer(Path dir) {
-      this.dir = dir;
-    }
-
-    Digest writeBlob(byte[] bytes) throws IOException {
+    default Digest writeBlob(byte[] bytes) throws IOException {
       Digest d = Digest.sha256(bytes);
       writeFile(d.blobPath(), bytes);
       return d;
     }
+  }
 
-    void writeFile(String relative, byte[] bytes) throws IOException {
+  private static final class DirectoryWriter implements Writer {
+    private final Path dir;
+
+    DirectoryWriter(Path dir) {
+      this.dir = dir;
+    }
+
+    @Override
+    public void writeFile(String relative, byte[] bytes) throws IOException {
       Path file = dir.resolve(relative);
       Files.createDirectories(file.getParent());
       Files.write(file, bytes);
+    }
+  }
+
+  /**
+   * A plain tar archive in the making: members in the order first added, each parent directory
+   * written before its first child, POSIX (PAX) headers for long names. Replacing a member keeps
+   * its place.
+   */
+  public static final class Archive {
+    private final Map<String, ArchiveMember> members = new LinkedHashMap<>();
+    private String namePrefix = "";
+
+    Archive() {}
+
+    /** Adds or replaces a regular file. */
+    public Archive file(String name, byte[] data) {
+      members.put(name, new ArchiveMember(TarArchiveEntry.LF_NORMAL, data.clone(), null));
+      return this;
+    }
+
+    /** Adds or replaces a symlink to {@code target} (relative to the link's directory). */
+    public Archive symlink(String name, String target) {
+      members.put(name, new ArchiveMember(TarArchiveEntry.LF_SYMLINK, new byte[0], target));
+      return this;
+    }
+
+    /** Adds or replaces a hard link to the member {@code target} (a path from the top). */
+    public Archive hardlink(String name, String target) {
+      members.put(name, new ArchiveMember(TarArchiveEntry.LF_LINK, new byte[0], target));
+      return this;
+    }
+
+    /** Removes a member. */
+    public Archive remove(String name) {
+      if (members.remove(name) == null) {
+        throw new IllegalArgumentException("no member " + name);
+      }
+      return this;
+    }
+
+    /** The content of the regular file {@code name}. */
+    public byte[] content(String name) {
+      ArchiveMember m = members.get(name);
+      if (m == null || m.type != TarArchiveEntry.LF_NORMAL) {
+        throw new IllegalArgumentException("no file " + name);
+      }
+      return m.data.clone();
+    }
+
+    /** The names of all members, in order. */
+    public List<String> names() {
+      return List.copyOf(members.keySet());
+    }
+
+    /** Writes every name with this prefix, e.g. {@code ./} as {@code tar -C dir .} does. */
+    public Archive namePrefix(String prefix) {
+      this.namePrefix = prefix;
+      return this;
+    }
+
+    /** Writes the archive to {@code file} and returns {@code file}. */
+    public Path writeTo(Path file) throws IOException {
+      if (file.getParent() != null) {
+        Files.createDirectories(file.getParent());
+      }
+      try (OutputStream out = Files.newOutputStream(file);
+          TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
+        tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+        tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+        Set<String> dirs = new HashSet<>();
+        for (Map.Entry<String, ArchiveMember> e : members.entrySet()) {
+          String name = e.getKey();
+          for (int slash = name.indexOf('/'); slash > 0; slash = name.indexOf('/', slash + 1)) {
+            String dir = name.substring(0, slash + 1);
+            if (dirs.add(dir)) {
+              TarArchiveEntry d = new TarArchiveEntry(namePrefix + dir, TarArchiveEntry.LF_DIR);
+              d.setMode(040755);
+              d.setModTime(0);
+              tar.putArchiveEntry(d);
+              tar.closeArchiveEntry();
+            }
+          }
+          ArchiveMember m = e.getValue();
+          TarArchiveEntry entry = new TarArchiveEntry(namePrefix + name, m.type);
+          entry.setModTime(0);
+          if (m.type == TarArchiveEntry.LF_NORMAL) {
+            entry.setMode(0100644);
+            entry.setSize(m.data.length);
+          } else {
+            entry.setLinkName(m.target);
+          }
+          tar.putArchiveEntry(entry);
+          tar.write(m.data);
+          tar.closeArchiveEntry();
+        }
+        tar.finish();
+      }
+      return file;
+    }
+  }
+
+  private static final class ArchiveMember {
+    final byte type;
+    final byte[] data;
+    final String target;
+
+    ArchiveMember(byte type, byte[] data, String target) {
+      this.type = type;
+      this.data = data;
+      this.target = target;
     }
   }
 }
