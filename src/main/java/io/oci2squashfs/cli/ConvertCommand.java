@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
     description = {
       "Converts a container image into a squashfs image whose contents are exactly what applying"
           + " its layers oldest first gives (whiteouts, opaque directories and hard links included).",
-      "The image is an OCI image layout (index.json and blobs/) or a 'docker save' directory."
+      "The image is an OCI image layout (index.json and blobs/) or a 'docker save' output, as a"
+          + " directory or a tar archive (read in place)."
           + " Needs mksquashfs 4.6 or newer (scripts/setup installs it).",
       ""
     },

@@ -50,8 +50,9 @@ final class ImageLayers implements LayerSource {
     return "layer " + index + "/" + layers.size() + " " + digestOf(index);
   }
 
+  /** The layer's digest, or for a docker-save layer without one its diff id or file name. */
   String digestOf(int index) {
-    return String.valueOf(layers.get(index).digest());
+    return layers.get(index).label();
   }
 
   /**
