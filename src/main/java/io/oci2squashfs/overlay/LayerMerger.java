@@ -73,6 +73,8 @@ public final class LayerMerger {
     private final PathTrie trie = new PathTrie();
     private final Map<EntryPath, List<PendingLink>> pendingByTarget = new HashMap<>();
     private final Map<EntryPath, List<TarHeader>> waitingForWrite = new HashMap<>();
+    /** Links whose target came only later in their own layer: used when no older target exists. */
+    private final Map<EntryPath, EntryPath> sameLayerFallback = new HashMap<>();
 
     // Per layer; cleared when the next layer starts.
     private int layer;
@@ -154,6 +156,7 @@ public final class LayerMerger {
       boolean emitted = false;
       Node at = visibleNode(path);
       if (at == HIDDEN) {
+        keepVisibleParents();
         skip(h, ordinal);
       } else if (at == null || at.state == State.NONE) {
         emit(h, entries);
@@ -170,9 +173,26 @@ public final class LayerMerger {
           skip(h, ordinal);
         }
       } else {
+        if (at.state == State.EXPLICIT_DIR && !h.type().isDirectory()) {
+          // a newer layer made it a directory again, but this non-directory still removed what
+          // older layers had at and below the path
+          layerReplaced.add(at);
+        }
         skip(h, ordinal);
       }
       resolvePending(h, emitted, entries);
+    }
+
+    /**
+     * An entry hidden by a newer layer still made its parent directories when its own layer was
+     * applied; those above what hid it survive, as directories without an entry if none comes.
+     */
+    private void keepVisibleParents() {
+      Node start = hiderStays ? hider : hider.parent;
+      for (Node a = start; a != null && a.parent != null && a.state == State.NONE; a = a.parent) {
+        a.state = State.IMPLICIT_DIR;
+        a.stateLayer = layer;
+      }
     }
 
     /** Whether this layer already had an entry at {@code path} that could matter. */
@@ -212,6 +232,17 @@ public final class LayerMerger {
     /** A sentinel: the path is hidden by a newer layer. */
     private static final Node HIDDEN = new Node("", null);
 
+    /** After {@link #visibleNode} returned {@link #HIDDEN}: the node whose whiteout, opaque marker or non-directory hid the path. */
+    private Node hider;
+    /** Whether {@link #hider} itself survives (an opaque marker hides only a directory's children). */
+    private boolean hiderStays;
+
+    private Node hidden(Node by, boolean stays) {
+      hider = by;
+      hiderStays = stays;
+      return HIDDEN;
+    }
+
     /**
      * The node at {@code path} when no newer layer hides it: null if no node exists, {@link #HIDDEN}
      * if a whiteout, opaque marker or non-directory of a newer layer hides it.
@@ -219,7 +250,7 @@ public final class LayerMerger {
     private Node visibleNode(EntryPath path) {
       Node n = trie.root();
       if (n.opaqueLayer != NO_LAYER) {
-        return HIDDEN;
+        return hidden(n, true);
       }
       String raw = path.raw();
       int start = 0;
@@ -231,20 +262,20 @@ public final class LayerMerger {
           return null;
         }
         if (n.hideLayer != NO_LAYER) {
-          return HIDDEN;
+          return hidden(n, false);
         }
         if (last) {
           return n;
         }
         if (n.opaqueLayer != NO_LAYER) {
-          return HIDDEN;
+          return hidden(n, true);
         }
         if (n.state == State.NON_DIR) {
           if (n.stateLayer == layer) {
             warn(path, "lies below " + n.path().display()
                 + ", which this layer already made a non-directory; dropped");
           }
-          return HIDDEN;
+          return hidden(n, false);
         }
         start = slash + 1;
       }
@@ -277,7 +308,8 @@ public final class LayerMerger {
 
     /** Resolves hard link {@code link} to {@code target} as the filesystem is when the current layer is applied. */
     private void linkTo(TarHeader link, EntryPath target, int depth) throws IOException {
-      if (depth > MAX_LINK_CHAIN || target.equals(link.path())) {
+      // depth 0 only: further down a chain, the link's own path names an older entry, not itself
+      if (depth > MAX_LINK_CHAIN || (depth == 0 && target.equals(link.path()))) {
         warn(link.path(), "hard links form a cycle through " + target.display() + "; dropped");
         return;
       }
@@ -331,8 +363,18 @@ public final class LayerMerger {
         return;
       }
       List<TarHeader> toPromote = new ArrayList<>();
+      List<PendingLink> stillWaiting = new ArrayList<>();
       for (PendingLink p : waiting) {
         TarHeader link = p.link();
+        if (p.asOfLayer() == layer) {
+          // the link came earlier in this layer's tar: in tar order it names what was there before
+          // this entry, from an older layer; only if there is none does it fall back to this one
+          if (emitted && !e.type().isDirectory()) {
+            sameLayerFallback.put(link.path(), e.path());
+          }
+          stillWaiting.add(p);
+          continue;
+        }
         int gone = goneBetween(e.path(), p.asOfLayer());
         if (gone != NO_LAYER) {
           warn(link.path(), "hard-link target " + e.path().display() + " was removed by layer " + gone
@@ -346,6 +388,9 @@ public final class LayerMerger {
         } else {
           toPromote.add(link);
         }
+      }
+      if (!stillWaiting.isEmpty()) {
+        pendingByTarget.computeIfAbsent(e.path(), k -> new ArrayList<>(1)).addAll(stillWaiting);
       }
       if (!toPromote.isEmpty()) {
         promote(toPromote, e, e.type() == EntryType.FILE ? entries.content() : null);
@@ -388,7 +433,8 @@ public final class LayerMerger {
     private void promote(List<TarHeader> links, TarHeader target, InputStream content) throws IOException {
       TarHeader first = links.get(0);
       Node node = trie.find(first.path());
-      write(node, target.withPath(first.path()), content);
+      InputStream data = content != null || target.type() != EntryType.FILE ? content : InputStream.nullInputStream();
+      write(node, target.withPath(first.path()), data);
       promoted++;
       layerPromoted.put(target.path(), first.path());
       for (int i = 1; i < links.size(); i++) {
@@ -470,13 +516,19 @@ public final class LayerMerger {
     }
 
     private void finish() throws IOException {
-      for (List<PendingLink> links : pendingByTarget.values()) {
-        for (PendingLink p : links) {
+      List<PendingLink> unresolved = new ArrayList<>();
+      pendingByTarget.values().forEach(unresolved::addAll);
+      pendingByTarget.clear();
+      for (PendingLink p : unresolved) {
+        EntryPath fallback = sameLayerFallback.get(p.link().path());
+        if (fallback != null) {
+          // a link listed before its target in one layer, with no older target: link it anyway
+          linkOrWait(p.link(), fallback, trie.find(fallback));
+        } else {
           warnAt(p.asOfLayer(), p.link().path(), "hard-link target "
               + p.link().hardLinkTarget().display() + " does not exist in this or any older layer; dropped");
         }
       }
-      pendingByTarget.clear();
       for (Map.Entry<EntryPath, List<TarHeader>> e : waitingForWrite.entrySet()) {
         for (TarHeader link : e.getValue()) {
           warnAt(-1, link.path(), "hard-link target " + e.getKey().display()
