@@ -80,6 +80,20 @@ class ConvertIT {
   }
 
   @Test
+  void rootEntryThatIsNotFirstInItsLayerStillGivesTheRootItsAttributes() throws Exception {
+    convert(layer().file("a", "a").entry(dirHeader(".", 0700, 5, 6, 1_700_000_000L), null))
+        .attrs("", 0700, 5, 6, 1_700_000_000L).paths("a");
+    warned("not the layer's first entry");
+  }
+
+  @Test
+  void rootEntryXattrsAreCarried() throws Exception {
+    byte[] binary = {0, (byte) 0xff, '\n', '=', ' '};
+    convert(layer().dir(".", 0750).xattr("user.root", binary).file("a", "a"))
+        .xattr("", "user.root", binary).dir("", 0750, 0, 0);
+  }
+
+  @Test
   void rootWithoutRootEntryIs0755Root() throws Exception {
     convert(layer().file("f", "x")).dir("", 0755, 0, 0);
   }
@@ -218,7 +232,7 @@ class ConvertIT {
         layer().file("b", "first").file("b", "second").dir("d", 0750))
         .paths("a", "b", "d", "d/x").file("b", "second").dir("d", 0750, 0, 0);
     warned("more than once");
-    warned("reading the image a second time");
+    warned("reading the image again");
   }
 
   @Test

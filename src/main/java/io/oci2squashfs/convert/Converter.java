@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.Objects;
@@ -91,18 +92,22 @@ public final class Converter {
     try {
       listener.mksquashfsStarted(sink.command());
       MergeResult merged = new LayerMerger(options, mergeListener).merge(layers, sink);
-      if (merged.needsSecondPass()) {
-        listener.warning(merged.duplicates().size() + " paths appear more than once within one layer;"
-            + " reading the image a second time so that the last entry of each wins, as tar would");
+      // At most two more passes: one once duplicates are known, one once the root is.
+      for (int pass = 2; pass <= 3; pass++) {
+        if (merged.needsSecondPass()) {
+          listener.warning(merged.duplicates().size() + " paths appear more than once within one layer;"
+              + " reading the image again so that the last entry of each wins, as tar would");
+          options = options.withDuplicates(merged.duplicates());
+        } else if (!sameRootAttributes(root, merged.root())) {
+          listener.warning(layers.describe(merged.rootFromLayer()) + ": its root entry is not the"
+              + " layer's first entry; reading the image again to give its attributes to mksquashfs");
+          root = merged.root();
+        } else {
+          break;
+        }
         sink.close();
         sink = MksquashfsSink.start(tool, request.squashfs(), output, root, request.force());
-        merged = new LayerMerger(options.withDuplicates(merged.duplicates()), mergeListener).merge(layers, sink);
-      }
-      int probedLayer = probe == null ? -1 : probe.layer();
-      if (merged.rootFromLayer() != probedLayer) {
-        listener.warning(layers.describe(merged.rootFromLayer()) + ": its root entry is not the layer's"
-            + " first entry, so its attributes could not be given to mksquashfs in time; the root keeps "
-            + (probe == null ? "mode 0755 owned 0:0" : "those of layer " + probedLayer));
+        merged = new LayerMerger(options, mergeListener).merge(layers, sink);
       }
       String summary = sink.commit();
       if (sink.timesClamped() > 0) {
@@ -114,6 +119,14 @@ public final class Converter {
     } finally {
       sink.close(); // after a commit this does nothing; otherwise it stops mksquashfs and deletes its output
     }
+  }
+
+  /** What mksquashfs is told about the root: mode, owner, time and xattrs. */
+  private static boolean sameRootAttributes(TarHeader a, TarHeader b) {
+    return a.mode() == b.mode() && a.uid() == b.uid() && a.gid() == b.gid()
+        && a.mtime().seconds() == b.mtime().seconds()
+        && a.xattrs().keySet().equals(b.xattrs().keySet())
+        && a.xattrs().keySet().stream().allMatch(k -> Arrays.equals(a.xattrs().get(k), b.xattrs().get(k)));
   }
 
   private static void checkOutput(Path output, boolean force) throws IOException {

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -75,6 +76,8 @@ public final class MksquashfsSink implements MergeOutput, Closeable {
     cmd.addAll(List.of("-root-mode", String.format("%04o", root.mode()),
         "-root-uid", Long.toString(root.uid()), "-root-gid", Long.toString(root.gid()),
         "-root-time", Long.toString(options.allTime() != null ? options.allTime() : clamp(root.mtime().seconds()))));
+    // the -root-* options carry no xattrs; a pseudo definition on "/" does, hex-encoded byte for byte
+    root.xattrs().forEach((name, value) -> cmd.addAll(List.of("-p", "/ x " + name + "=0x" + HexFormat.of().formatHex(value))));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     if (!options.keepSourceDateEpoch()) {
       pb.environment().remove("SOURCE_DATE_EPOCH"); // it would override the layers' times
