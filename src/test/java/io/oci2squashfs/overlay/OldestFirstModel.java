@@ -89,6 +89,9 @@ final class OldestFirstModel {
     return Kind.ENTRY;
   }
 
+  /** Marks the violation the doc nonetheless defines: P/child over a lower non-directory P makes P a directory. */
+  static final String LOWER_NONDIR_PARENT = " of a lower layer";
+
   final Map<EntryPath, Node> tree = new TreeMap<>();
   TarHeader root; // newest root entry seen so far (oldest first: the last one applied)
   final List<String> violations = new ArrayList<>();
@@ -181,8 +184,15 @@ final class OldestFirstModel {
     for (EntryPath a = p.parent(); !a.isRoot(); a = a.parent()) {
       Node n = tree.get(a);
       if (n != null && !n.isDir()) {
-        v.add(where + "parent " + a.display() + " is a " + n.type() + (n.type() == EntryType.SYMLINK
-            ? " (runtimes follow it)" : " (runtimes refuse)"));
+        v.add(where + "parent " + a.display() + " is a " + n.type()
+            + (layerPaths.contains(a) ? " of this layer" : LOWER_NONDIR_PARENT)
+            + (n.type() == EntryType.SYMLINK ? " (runtimes follow it)" : " (runtimes refuse)"));
+        for (EntryPath t : layerLinkTargets) {
+          if (t.startsWith(a)) {
+            v.add(where + "turns " + a.display() + " into a directory after a hard link to " + t.display()
+                + " in the same layer (ambiguous)");
+          }
+        }
       }
     }
     if (!h.type().isDirectory()) {
@@ -201,8 +211,8 @@ final class OldestFirstModel {
     if (h.type() == EntryType.HARDLINK) {
       EntryPath t = h.hardLinkTarget();
       Node tn = tree.get(t);
-      if (t.startsWith(p)) {
-        v.add(where + "hard link to itself or below itself");
+      if (t.startsWith(p) || p.startsWith(t)) {
+        v.add(where + "hard link to itself, below itself or above itself");
       } else if (tn == null) {
         v.add(where + "hard-link target " + t.display() + " missing");
       } else if (tn.isDir()) {
