@@ -1,0 +1,379 @@
+package io.oci2squashfs.overlay;
+
+import static io.oci2squashfs.overlay.MemoryLayer.layer;
+import static io.oci2squashfs.overlay.MemoryLayer.p;
+import static io.oci2squashfs.overlay.MergedTree.merge;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.oci2squashfs.tar.EntryPath;
+import io.oci2squashfs.tar.EntryType;
+import io.oci2squashfs.tar.Mtime;
+import io.oci2squashfs.tar.TarHeader;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Adversarial review of {@link LayerMerger}: minimal reproductions of bugs (disabled, "BUG:"),
+ * points the doc does not settle (disabled, "DOUBTFUL:"), and tricky cases that pass. Layers are
+ * listed base first (L0, L1, ...), as in the doc.
+ */
+class LayerMergerReviewTest {
+
+  // ------------------------------------------------------------------ bugs
+
+  @Nested
+  class Bugs {
+    /**
+     * Doc: non-directory over a directory with children removes {@code P/**}; a directory over a
+     * non-directory is the directory with (only) its newer children. So after L1 the subtree is gone
+     * and L2 makes an empty d.
+     */
+    @Test
+    @Disabled("BUG: a lower subtree comes back under a newer explicit directory when a middle layer had a non-directory at that path")
+    void lowerSubtreeComesBackUnderANewerExplicitDirectory() throws Exception {
+      merge(layer().dir("d").file("d/t", "x"), layer().file("d", "f"), layer().dir("d"))
+          .paths("d").dir("d", 0755);
+      merge(layer().dir("d").file("d/t", "x"), layer().symlink("d", "e"), layer().dir("d", 0700).file("d/n", "n"))
+          .paths("d", "d/n").dir("d", 0700);
+      merge(layer().dir("d").dir("d/sub").file("d/sub/t", "x"), layer().charDevice("d", 1, 3), layer().dir("d"))
+          .paths("d");
+    }
+
+    /** The same bug seen through a hard link: the middle layer's file removed d/t before the link's layer. */
+    @Test
+    @Disabled("BUG: same as above; a hard link made after the subtree was removed resolves to it")
+    void linkToASubtreeRemovedByAMiddleNonDirectoryIsNotResolved() throws Exception {
+      // L3's link names d/t, which does not exist when L3 is applied (L1 replaced d by a file)
+      merge(layer().dir("d").file("d/t", "x"), layer().file("d", "f"), layer().dir("d"),
+          layer().hardlink("l", "d/t"))
+          .paths("d").warned("l");
+    }
+
+    /**
+     * Oldest first, L0 makes c (no entry of its own, so 0755 0:0) holding c/c; L1 removes c/c only.
+     * c stays, empty.
+     */
+    @Test
+    @Disabled("BUG: a directory that a lower layer made only as a parent vanishes when a newer layer hides all its children")
+    void implicitDirectoryOfALowerLayerVanishesWhenItsChildrenAreHidden() throws Exception {
+      merge(layer().file("c/c", "x"), layer().whiteout("c/c"))
+          .paths("c").dir("c", 0755);
+    }
+
+    @Test
+    @Disabled("BUG: same; with an opaque marker the directory itself must stay (doc: 'D itself stays')")
+    void opaqueDirectoryWithoutAnEntryOfItsOwnVanishes() throws Exception {
+      merge(layer().file("b/a", "x"), layer().opaque("b"))
+          .paths("b").dir("b", 0755);
+      merge(layer().dir("c/b/c"), layer().whiteout("c/b/c"))
+          .paths("c", "c/b");
+    }
+
+    /**
+     * L2's link c names b as it is when L2 is applied: b is L1's link to c, i.e. L0's file. Following
+     * the chain comes back to the path c, but to L0's c, not to the link itself: no cycle. Oldest
+     * first: c keeps L0's content, b is L3's file.
+     */
+    @Test
+    @Disabled("BUG: a hard-link chain that passes through the link's own path in an older layer is taken for a cycle and the file is lost")
+    void linkChainThroughTheLinksOwnOlderPathIsNotACycle() throws Exception {
+      merge(layer().file("c", "x"), layer().hardlink("b", "c"), layer().hardlink("c", "b"), layer().file("b", "new"))
+          .paths("b", "c").file("c", "x").file("b", "new").distinctInodes("b", "c").noWarnings();
+    }
+
+    /**
+     * Doc (Paths): a name with a '..' component is rejected with a clear error naming layer and
+     * entry. {@code .wh..} and {@code .wh...} are whiteouts of {@code .} and {@code ..}; today they
+     * escape as an unchecked "not a plain name: .." with neither layer nor entry.
+     */
+    @Test
+    @Disabled("BUG: whiteout names .wh.. and .wh... throw an unchecked 'not a plain name' without layer or entry")
+    void whiteoutOfDotOrDotDotFailsWithAClearError() {
+      Exception e = assertThrows(Exception.class, () -> merge(layer().file("a", "x"), layer().file("d/.wh...", "")));
+      assertTrue(e.getMessage().contains("layer 1") && e.getMessage().contains(".wh..."), e.getMessage());
+    }
+
+    /**
+     * MergeOutput: "for a regular file content holds exactly header.size() bytes". A promoted empty
+     * file is handed over with a null stream; PaxTarWriter tolerates that for size 0, the project's
+     * own MergedTree fixture does not (NullPointerException).
+     */
+    @Test
+    @Disabled("BUG (minor): a promoted empty regular file is written with content == null, against MergeOutput's contract")
+    void promotedEmptyFileGetsAContentStream() throws Exception {
+      merge(layer().file("t", "").hardlink("l", "t"), layer().whiteout("t")).paths("l").file("l", "");
+    }
+  }
+
+  // ------------------------------------------------------------------ doubtful
+
+  @Nested
+  class Doubtful {
+    /**
+     * Docker's applier (pkg/archive, AUFS era) resolves hard links into /.wh..wh.plnk to the content
+     * of the plnk file; the merger drops plnk entries and then the link, losing the file.
+     */
+    @Test
+    @Disabled("DOUBTFUL: hard links into .wh..wh.plnk are dropped; docker resolves them to the plnk file's content")
+    void hardLinkIntoAufsPlnkKeepsItsContent() throws Exception {
+      merge(layer().file(".wh..wh.plnk/123.456", "data").hardlink("usr/bin/x", ".wh..wh.plnk/123.456"))
+          .paths("usr", "usr/bin", "usr/bin/x").file("usr/bin/x", "data");
+    }
+
+    /**
+     * Tar order within one layer: l is made while t is still L0's file, then t is replaced. Oldest
+     * first l keeps "old". The merger links l to the new t. The doc's "T from Lk itself or from ..."
+     * can be read either way; real tar writers never put a link before its target.
+     */
+    @Test
+    @Disabled("DOUBTFUL: a link before its target in one layer, with an older target below, joins the newer target")
+    void linkBeforeItsTargetWithALowerTargetFollowsTarOrder() throws Exception {
+      merge(layer().file("t", "old"), layer().hardlink("l", "t").file("t", "new"))
+          .file("l", "old").file("t", "new").distinctInodes("l", "t");
+    }
+
+    /** Tar order: l links d/t, then the file d replaces the directory; l keeps the inode. The merger drops l. */
+    @Test
+    @Disabled("DOUBTFUL: a same-layer non-directory replacing the target's ancestor after the link drops the link")
+    void linkThenAncestorReplacedInTheSameLayer() throws Exception {
+      merge(layer().file("d/t", "x"), layer().hardlink("l", "d/t").file("d", "f"))
+          .file("l", "x").file("d", "f");
+    }
+
+    /**
+     * Tar semantics, later entry wins: the file a replaces the directory a made implicitly by a/b.
+     * The merger keeps the directory, and its warning speaks of "entries in layer 0 that has no entry
+     * for the path itself", which is misleading for a same-layer case.
+     */
+    @Test
+    @Disabled("DOUBTFUL: child then non-directory parent in one layer keeps the directory (tar: the later file wins)")
+    void childThenFileAtItsParentInOneLayer() throws Exception {
+      merge(layer().file("a/b", "x").file("a", "f")).paths("a").file("a", "f");
+    }
+
+    /** Doc: same path twice in a layer, later wins. Kept: the first, with a warning (the doc's minimum). */
+    @Test
+    @Disabled("DOUBTFUL: the same path twice in one layer keeps the first entry (doc: later wins; warning is the minimum)")
+    void samePathTwiceLaterWins() throws Exception {
+      merge(layer().file("a", "first").file("a", "second")).file("a", "second");
+      merge(layer().file("a", "f").dir("a")).type("a", EntryType.DIRECTORY);
+      merge(layer().dir("a").file("a", "f")).file("a", "f");
+    }
+
+    /** Two root entries in one layer: tar order says the later one; the merger keeps the first. */
+    @Test
+    @Disabled("DOUBTFUL: two root entries in one layer keep the first; tar order gives the later")
+    void twoRootEntriesInOneLayerLaterWins() throws Exception {
+      MergedTree t = merge(layer().dir(".", 0700).file("f", "x").dir("./", 0750));
+      assertEquals(0750, t.result.root().mode());
+    }
+
+    /**
+     * containerd creates the directory of an opaque marker (it makes the parents of every entry);
+     * the merger creates nothing for a lone marker.
+     */
+    @Test
+    @Disabled("DOUBTFUL: a lone opaque marker D/.wh..wh..opq for a D that does not exist creates nothing; containerd makes D")
+    void loneOpaqueMarkerCreatesItsDirectory() throws Exception {
+      merge(layer().file("x", "x"), layer().opaque("d")).paths("d", "x");
+    }
+
+    /**
+     * Hard-link chains of more than 64 hops through hidden links of one layer are reported as a
+     * cycle. Real tars point every link at the first name, so chains have one hop.
+     */
+    @Test
+    @Disabled("DOUBTFUL: a chain of 70 hidden links in one layer is reported as a cycle (MAX_LINK_CHAIN = 64)")
+    void longChainOfHiddenLinks() throws Exception {
+      MemoryLayer l0 = layer().file("t", "x").hardlink("l1", "t");
+      MemoryLayer l1 = layer().whiteout("t").whiteout("l1");
+      for (int i = 2; i <= 70; i++) {
+        l0.hardlink("l" + i, "l" + (i - 1));
+        l1.whiteout("l" + i);
+      }
+      l0.hardlink("keep", "l70");
+      merge(l0, l1).paths("keep").file("keep", "x");
+    }
+
+    /** Entries below a whiteout-named directory ({@code .wh.foo/bar}) are dropped; the doc names only AUFS dirs. */
+    @Test
+    void entriesBelowAWhiteoutNamedDirectoryAreDropped() throws Exception {
+      merge(layer().file("foo", "f"), layer().dir(".wh.foo").file(".wh.foo/bar", "b"))
+          .paths(); // .wh.foo (a directory) is still a whiteout of foo; .wh.foo/bar is dropped
+    }
+  }
+
+  // ------------------------------------------------------------------ tricky cases that pass
+
+  @Nested
+  class HardLinkInteractions {
+    @Test
+    void targetReplacedByANewerExplicitDirectory() throws Exception {
+      merge(layer().file("t", "old"), layer().hardlink("l", "t"), layer().dir("t").file("t/x", "x"))
+          .file("l", "old").type("t", EntryType.DIRECTORY).paths("l", "t", "t/x");
+    }
+
+    @Test
+    void targetReplacedByANewerImplicitDirectory() throws Exception {
+      merge(layer().file("t", "old"), layer().hardlink("l", "t"), layer().file("t/x", "x"))
+          .file("l", "old").type("t", EntryType.DIRECTORY).warned("t");
+    }
+
+    @Test
+    void targetHiddenByANewerNonDirectoryAncestor() throws Exception {
+      merge(layer().dir("d").file("d/t", "old"), layer().hardlink("l", "d/t"), layer().file("d", "f"))
+          .paths("d", "l").file("l", "old").file("d", "f");
+    }
+
+    @Test
+    void targetHiddenByAnAncestorWhiteoutInTheLinksOwnLayerIsGone() throws Exception {
+      merge(layer().file("d/t", "x"), layer().whiteout("d").hardlink("l", "d/t")).paths().warned("l");
+      // (d itself stays here, see the implicit-directory bug; what matters is l)
+      merge(layer().file("d/t", "x"), layer().opaque("d").hardlink("l", "d/t")).absent("l").absent("d/t").warned("l");
+      merge(layer().file("d/t", "x"), layer().opaque("").hardlink("l", "d/t")).paths().warned("l");
+    }
+
+    @Test
+    void targetWhitedOutAndReAddedBetweenTwoLinks() throws Exception {
+      merge(layer().file("t", "a"), layer().hardlink("l1", "t"), layer().whiteout("t").file("t", "b"),
+          layer().hardlink("l2", "t"), layer().whiteout("t"))
+          .paths("l1", "l2").file("l1", "a").file("l2", "b").distinctInodes("l1", "l2");
+    }
+
+    @Test
+    void chainWhoseMiddleLinkIsHiddenStillReachesTheTarget() throws Exception {
+      merge(layer().file("t", "x"), layer().hardlink("l1", "t"), layer().hardlink("l2", "l1"), layer().whiteout("l1"))
+          .paths("t", "l2").sameInode("t", "l2");
+    }
+
+    @Test
+    void chainToAVanishedTargetThroughASameLayerLink() throws Exception {
+      // l1 (same layer as t) needs t's content read again; l2 from a newer layer waits for l1
+      MemoryLayer.Source src = new MemoryLayer.Source(List.of(
+          layer().file("t", "x").hardlink("l1", "t"), layer().whiteout("t"), layer().hardlink("l2", "l1")));
+      MergedTree t = MergedTree.merge(MergeOptions.DEFAULT, src);
+      t.paths("l1", "l2").file("l1", "x").sameInode("l1", "l2");
+    }
+
+    @Test
+    void linksFromSeveralLayersToOneReplacedTargetShareOneCopy() throws Exception {
+      merge(layer().file("t", "x").hardlink("a", "t"), layer().hardlink("b", "t"), layer().hardlink("c", "a"),
+          layer().file("t", "new"))
+          .file("t", "new").file("a", "x").sameInode("a", "b").sameInode("b", "c").distinctInodes("a", "t");
+    }
+
+    @Test
+    void linkedTargetWithMetadataAndXattrsIsCopiedWhole() throws Exception {
+      MergedTree t = merge(layer().file("t", "x", 04750, 7, 8).xattr("security.capability", new byte[] {1, 2})
+          .mtime(42).hardlink("l", "t"), layer().whiteout("t"));
+      TarHeader l = t.get("l").header;
+      assertEquals(04750, l.mode());
+      assertEquals(7, l.uid());
+      assertEquals(Mtime.ofSeconds(42), l.mtime());
+      assertEquals(List.of("security.capability"), List.copyOf(l.xattrs().keySet()));
+    }
+
+    @Test
+    void linkToTheRootIsDroppedWithoutACrash() throws Exception {
+      merge(layer().dir("d"), layer().add(TarHeader.of(p("l"), EntryType.FILE).asHardLinkTo(EntryPath.ROOT), null))
+          .paths("d").warned("l");
+    }
+  }
+
+  @Nested
+  class WhiteoutsAndImplicitDirectories {
+    @Test
+    void whiteoutOfAnAncestorPlusDeepEntriesOfTheSameLayer() throws Exception {
+      merge(layer().dir("a", 0700).dir("a/b", 0700).file("a/b/old", "o"), layer().file("a/b/c", "c").whiteout("a"))
+          .paths("a", "a/b", "a/b/c").dir("a", 0755).dir("a/b", 0755);
+    }
+
+    @Test
+    void opaqueAndWhiteoutsInOneLayer() throws Exception {
+      merge(layer().dir("d", 0700).file("d/x", "x").file("d/y", "y").file("z", "z"),
+          layer().whiteout("d/x").opaque("d").file("d/n", "n").whiteout("z"))
+          .paths("d", "d/n").dir("d", 0700);
+    }
+
+    @Test
+    void topLevelOpaqueKeepsTheLowerRootAttributes() throws Exception {
+      MergedTree t = merge(layer().dir(".", 0700, 1, 2, 3).file("a", "a"), layer().opaque("").file("b", "b"));
+      t.paths("b");
+      assertEquals(0700, t.result.root().mode());
+    }
+
+    @Test
+    void rootEntryInTheMiddleOfALayerStillCountsForTheMerge() throws Exception {
+      MergedTree t = merge(layer().file("a", "a").dir("/", 0711));
+      assertEquals(0711, t.result.root().mode());
+      t.paths("a");
+    }
+
+    @Test
+    void nonDirectoryRootEntryIsIgnored() throws Exception {
+      MergedTree t = merge(layer().dir(".", 0700), layer().add(TarHeader.of(EntryPath.ROOT, EntryType.FILE).asFile(1),
+          new byte[] {'x'}));
+      assertEquals(0700, t.result.root().mode());
+      t.paths().warned("root");
+    }
+
+    @Test
+    void newerChildOverAnOlderFileThatItselfHidSubtreeAndPendingLink() throws Exception {
+      // L1's file p removed p/x; L2's link names p (the file); L3's p/c makes p a directory
+      merge(layer().dir("p").file("p/x", "x"), layer().file("p", "pf"), layer().hardlink("l", "p"),
+          layer().file("p/c", "c"))
+          .paths("p", "p/c", "l").file("l", "pf").type("p", EntryType.DIRECTORY);
+    }
+
+    @Test
+    void aufsNamesInDirectoryComponentsHideNothing() throws Exception {
+      merge(layer().file("a", "a").file("b", "b"),
+          layer().file(".wh..wh.plnk/.wh.a", "").file(".wh..wh.orph/.wh..wh..opq", "").dir(".wh..wh.aufs"))
+          .paths("a", "b");
+    }
+
+    @Test
+    void sameBlobTwiceWithWhiteoutsOpaqueAndLinks() throws Exception {
+      MemoryLayer l = layer().opaque("d").dir("d").file("d/f", "x").hardlink("d/h", "d/f").whiteout("e");
+      merge(layer().file("d/old", "o").file("e", "e"), l, l)
+          .paths("d", "d/f", "d/h").sameInode("d/f", "d/h").noWarnings();
+    }
+
+    @Test
+    void veryDeepPathsNeedNoRecursion() throws Exception {
+      StringBuilder sb = new StringBuilder("d");
+      for (int i = 0; i < 5000; i++) {
+        sb.append("/d");
+      }
+      String deep = sb.toString();
+      // a light sink: MergedTree's checks are quadratic in the depth
+      java.util.Map<EntryPath, TarHeader> out = new java.util.HashMap<>();
+      MergeResult r = new LayerMerger(MergeOptions.DEFAULT, MergeListener.NONE).merge(
+          new MemoryLayer.Source(List.of(layer().file(deep + "/f", "x").file(deep + "/g", "y").hardlink("h", deep + "/g"),
+              layer().whiteout(deep + "/g").file(deep + "/d/e", "z"))),
+          (h, content) -> {
+            if (out.put(h.path(), h) != null) {
+              throw new AssertionError("twice: " + h.path());
+            }
+          });
+      assertEquals(5005, out.size()); // the 5001 directories of deep, deep/d, f, d/e and h
+      assertEquals(EntryType.FILE, out.get(p("h")).type(), "h promoted to a copy of the hidden g");
+      assertEquals(1, r.hardLinksPromoted());
+    }
+
+    @Test
+    void childOverLowerSymlinkInsideAnotherLayersImplicitDirectory() throws Exception {
+      List<String> warned = new ArrayList<>();
+      MergedTree t = merge(layer().dir("usr/lib").symlink("lib", "usr/lib"), layer().file("lib/a", "a"),
+          layer().file("lib/b", "b"));
+      t.type("lib", EntryType.DIRECTORY).paths("usr", "usr/lib", "lib", "lib/a", "lib/b");
+      t.warnings.forEach(w -> warned.add(w.toString()));
+      assertEquals(1, warned.size(), "one warning for the one replaced symlink: " + warned);
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package io.oci2squashfs.overlay;
+
+import io.oci2squashfs.tar.EntryPath;
+import io.oci2squashfs.tar.EntryType;
+import io.oci2squashfs.tar.TarHeader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Like {@link MergedTree}, but collects violations of the {@link MergeOutput} guarantees instead of
+ * throwing, so that a differential run can report (and shrink) them. Also checks at the end that
+ * every directory holding something was written explicitly.
+ */
+final class MergeRecorder implements MergeOutput {
+  static final class Inode {
+    final TarHeader header;
+    final byte[] content;
+
+    Inode(TarHeader header, byte[] content) {
+      this.header = header;
+      this.content = content;
+    }
+  }
+
+  final List<TarHeader> written = new ArrayList<>();
+  final Map<EntryPath, Inode> byPath = new LinkedHashMap<>();
+  final List<String> problems = new ArrayList<>();
+  final List<MergeWarning> warnings = new ArrayList<>();
+  /** Files of size 0 handed over with a null stream (allowed by PaxTarWriter, not by the contract's words). */
+  int nullContentForEmptyFile;
+  MergeResult result;
+
+  @Override
+  public void write(TarHeader h, InputStream content) throws IOException {
+    EntryPath path = h.path();
+    if (path.isRoot()) {
+      problems.add("root written as an entry");
+      return;
+    }
+    if (byPath.containsKey(path)) {
+      problems.add("written twice: " + path.display() + " (" + byPath.get(path).header + ", then " + h + ")");
+      return;
+    }
+    for (EntryPath a = path.parent(); !a.isRoot(); a = a.parent()) {
+      Inode parent = byPath.get(a);
+      if (parent != null && parent.header.type() != EntryType.DIRECTORY) {
+        problems.add("non-directory " + a.display() + " has a child " + path.display());
+      }
+    }
+    if (h.type() != EntryType.DIRECTORY) {
+      for (EntryPath p : byPath.keySet()) {
+        if (!p.equals(path) && p.startsWith(path)) {
+          problems.add("non-directory " + path.display() + " written over existing child " + p.display());
+          break;
+        }
+      }
+    }
+    written.add(h);
+    if (h.type() == EntryType.HARDLINK) {
+      Inode target = byPath.get(h.hardLinkTarget());
+      if (target == null) {
+        problems.add("hard link " + path.display() + " written before its target " + h.hardLinkTarget().display());
+        return;
+      }
+      if (target.header.type() == EntryType.DIRECTORY) {
+        problems.add("hard link to a directory: " + path.display());
+        return;
+      }
+      byPath.put(path, target);
+      return;
+    }
+    byte[] bytes = new byte[0];
+    if (h.type() == EntryType.FILE) {
+      if (content == null) {
+        if (h.size() != 0) {
+          problems.add("no content for " + path.display());
+        } else {
+          nullContentForEmptyFile++;
+        }
+      } else {
+        bytes = content.readNBytes((int) h.size());
+        if (bytes.length != h.size()) {
+          problems.add("short content for " + path.display());
+        }
+      }
+    }
+    byPath.put(path, new Inode(h, bytes));
+  }
+
+  /** Checks that every parent of a written path has an explicit directory entry. */
+  void checkExplicitDirs() {
+    for (EntryPath p : byPath.keySet()) {
+      for (EntryPath a = p.parent(); !a.isRoot(); a = a.parent()) {
+        if (!byPath.containsKey(a)) {
+          problems.add("directory " + a.display() + " never written explicitly");
+          return;
+        }
+      }
+    }
+  }
+
+  static MergeRecorder merge(List<MemoryLayer> layers) throws IOException {
+    MergeRecorder rec = new MergeRecorder();
+    MergeListener listener = new MergeListener() {
+      @Override
+      public void warning(MergeWarning w) {
+        rec.warnings.add(w);
+      }
+    };
+    rec.result = new LayerMerger(MergeOptions.DEFAULT, listener).merge(new MemoryLayer.Source(layers), rec);
+    rec.checkExplicitDirs();
+    if (rec.written.size() != rec.result.entriesWritten()) {
+      rec.problems.add("entriesWritten " + rec.result.entriesWritten() + " but " + rec.written.size() + " written");
+    }
+    return rec;
+  }
+
+  Map<String, String> describeAll() {
+    Map<String, String> out = new TreeMap<>();
+    for (Map.Entry<EntryPath, Inode> e : byPath.entrySet()) {
+      out.put(e.getKey().display(), OldestFirstModel.describe(e.getValue().header, e.getValue().content));
+    }
+    return out;
+  }
+}
