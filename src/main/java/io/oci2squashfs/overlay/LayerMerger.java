@@ -343,6 +343,14 @@ public final class LayerMerger {
         }
         return;
       }
+      for (EntryPath a = target.parent(); a != null && !a.isRoot(); a = a.parent()) {
+        Node n = trie.find(a);
+        if (n != null && n.state == State.NON_DIR && n.stateLayer == layer) {
+          warn(link.path(), "hard-link target " + target.display() + " was removed earlier in this layer"
+              + " (" + a.display() + " became a non-directory); dropped");
+          return;
+        }
+      }
       pendingByTarget.computeIfAbsent(target, k -> new ArrayList<>(1))
           .add(new PendingLink(link, layer));
     }
@@ -419,7 +427,8 @@ public final class LayerMerger {
         if (!last && n.opaqueLayer <= asOf) {
           return n.opaqueLayer;
         }
-        if (!last && n.state == State.NON_DIR && n.stateLayer <= asOf) {
+        // one from the link's own layer came after the link in tar order (linkTo checked those before it)
+        if (!last && n.state == State.NON_DIR && n.stateLayer < asOf) {
           return n.stateLayer;
         }
         if (last && n.state == State.IMPLICIT_DIR && n.stateLayer > layer && n.stateLayer <= asOf) {

@@ -15,7 +15,6 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,31 +44,16 @@ class MergeDifferentialTest {
 
   // ---------------------------------------------------------------- tests
 
-  /**
-   * The full run: fails today on the bugs pinned in {@link LayerMergerReviewTest} (mainly: a
-   * non-directory in a middle layer does not hide the older subtree when a newer layer has an
-   * explicit directory at the same path).
-   */
+  /** Random layer stacks, each merged and compared with applying them oldest first. */
   @Test
-  @Disabled("BUG: differential run finds mismatches (see LayerMergerReviewTest: lower subtree resurrected"
-      + " under a newer explicit dir when a middle layer had a non-dir there)")
   void randomLayersMatchTheOldestFirstModel() {
     run(0, 10_000 * SCALE, Options.DEFAULT, c -> true);
   }
 
-  /**
-   * The same run with the cases that hit the known resurrection bug filtered out, so the rest of
-   * the semantics stays guarded while the bug is open. Remove the filter when it is fixed.
-   */
-  @Test
-  void randomLayersMatchTheOldestFirstModelApartFromKnownBugs() {
-    run(0, 10_000 * SCALE, Options.DEFAULT, c -> !KnownBugs.any(c));
-  }
-
   /** Small cases, many seeds: the shrunk failures of the big run tend to live here. */
   @Test
-  void smallCasesApartFromKnownBugs() {
-    run(1_000_000, 20_000 * SCALE, new Options(3, 4, true, true, false), c -> !KnownBugs.any(c));
+  void smallCases() {
+    run(1_000_000, 20_000 * SCALE, new Options(3, 4, true, true, false), c -> true);
   }
 
   /**
@@ -78,8 +62,8 @@ class MergeDifferentialTest {
    * expected here and not checked.
    */
   @Test
-  void childOverLowerNonDirectoryRowsApartFromKnownBugs() {
-    run(2_000_000, 10_000 * SCALE, Options.EXTENDED, c -> !KnownBugs.any(c));
+  void childOverLowerNonDirectoryRows() {
+    run(2_000_000, 10_000 * SCALE, Options.EXTENDED, c -> true);
   }
 
   // ---------------------------------------------------------------- driver
@@ -394,105 +378,4 @@ class MergeDifferentialTest {
     return sb.toString();
   }
 
-  /** Recognisers of cases that hit bugs already pinned elsewhere, to keep the enabled runs useful. */
-  static final class KnownBugs {
-    private KnownBugs() {}
-
-    static boolean any(List<MemoryLayer> layers) {
-      return resurrectsUnderExplicitDir(layers) || implicitDirWithNothingVisibleBelow(layers)
-          || linkPathsFormACycleAcrossLayers(layers);
-    }
-
-    /**
-     * Over-approximation of {@link LayerMergerReviewTest#linkChainThroughTheLinksOwnOlderPathIsNotACycle}:
-     * the hard-link entries of all layers, as edges name to target, form a cycle.
-     */
-    static boolean linkPathsFormACycleAcrossLayers(List<MemoryLayer> layers) {
-      Map<EntryPath, java.util.Set<EntryPath>> edges = new java.util.HashMap<>();
-      for (MemoryLayer l : layers) {
-        for (MemoryLayer.Entry e : l.entries) {
-          if (e.header().type() == EntryType.HARDLINK
-              && OldestFirstModel.classify(e.header().path()) == OldestFirstModel.Kind.ENTRY) {
-            edges.computeIfAbsent(e.header().path(), k -> new java.util.HashSet<>()).add(e.header().hardLinkTarget());
-          }
-        }
-      }
-      for (EntryPath start : edges.keySet()) {
-        java.util.Deque<EntryPath> todo = new java.util.ArrayDeque<>(edges.get(start));
-        java.util.Set<EntryPath> seen = new java.util.HashSet<>();
-        while (!todo.isEmpty()) {
-          EntryPath p = todo.pop();
-          if (p.equals(start)) {
-            return true;
-          }
-          if (seen.add(p)) {
-            todo.addAll(edges.getOrDefault(p, java.util.Set.of()));
-          }
-        }
-      }
-      return false;
-    }
-
-    /**
-     * Over-approximation of {@link LayerMergerReviewTest#lowerSubtreeComesBackUnderANewerExplicitDirectory}:
-     * some layer has an entry strictly below P, a later layer a non-directory at P, a still later
-     * layer a directory entry at P.
-     */
-    static boolean resurrectsUnderExplicitDir(List<MemoryLayer> layers) {
-      for (int j = 1; j < layers.size(); j++) {
-        for (MemoryLayer.Entry nd : layers.get(j).entries) {
-          TarHeader h = nd.header();
-          if (h.type().isDirectory() || h.path().isRoot()) {
-            continue;
-          }
-          EntryPath p = h.path();
-          boolean below = false;
-          for (int i = 0; i < j && !below; i++) {
-            for (MemoryLayer.Entry e : layers.get(i).entries) {
-              if (!e.header().path().equals(p) && e.header().path().startsWith(p)) {
-                below = true;
-                break;
-              }
-            }
-          }
-          if (!below) {
-            continue;
-          }
-          for (int k = j + 1; k < layers.size(); k++) {
-            for (MemoryLayer.Entry e : layers.get(k).entries) {
-              if (e.header().type().isDirectory() && e.header().path().equals(p)) {
-                return true;
-              }
-            }
-          }
-        }
-      }
-      return false;
-    }
-
-    /**
-     * {@link LayerMergerReviewTest#implicitDirectoryOfALowerLayerVanishesWhenItsChildrenAreHidden}:
-     * the result holds a directory made only as a parent, with no file, link or explicit directory
-     * anywhere below it.
-     */
-    static boolean implicitDirWithNothingVisibleBelow(List<MemoryLayer> layers) {
-      OldestFirstModel m = OldestFirstModel.apply(layers);
-      for (Map.Entry<EntryPath, OldestFirstModel.Node> e : m.tree.entrySet()) {
-        if (!e.getValue().implicit) {
-          continue;
-        }
-        boolean backed = false;
-        for (Map.Entry<EntryPath, OldestFirstModel.Node> d : m.tree.entrySet()) {
-          if (!d.getKey().equals(e.getKey()) && d.getKey().startsWith(e.getKey()) && !d.getValue().implicit) {
-            backed = true;
-            break;
-          }
-        }
-        if (!backed) {
-          return true;
-        }
-      }
-      return false;
-    }
-  }
 }
