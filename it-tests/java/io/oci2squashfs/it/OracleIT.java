@@ -1,16 +1,24 @@
 package io.oci2squashfs.it;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.oci2squashfs.convert.ConvertListener;
 import io.oci2squashfs.convert.ConvertRequest;
 import io.oci2squashfs.convert.Converter;
+import io.oci2squashfs.testing.ImageLayoutBuilder;
+import io.oci2squashfs.testing.LayerBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Converts images and compares the squashfs, file by file, with what {@code umoci unpack} (an
@@ -22,6 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * a comment says why; see {@link OracleImages}.
  */
 class OracleIT {
+  static final String LAYER = "application/vnd.oci.image.layer.v1.tar";
+
   @TempDir
   Path tmp;
 
@@ -37,9 +47,76 @@ class OracleIT {
     compare(Path.of("examples/demo-image").toAbsolutePath(), "latest");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"gzip", "zstd", "xz"})
+  void kitchenSink(String compression) throws Exception {
+    compare(OracleImages.kitchenSink(), compression);
+  }
+
+  /**
+   * Builds the layers into an image with {@code compression} for us, and (umoci 0.4.7 reads gzip
+   * layers only: "blob is not correct mediatype" for zstd and xz) into a gzip one for umoci: the
+   * layer tars are the same bytes, so the oracle's tree is the same.
+   */
+  void compare(List<LayerBuilder> layers, String compression) throws Exception {
+    Path ours = image(layers, compression, "ours-" + compression);
+    Path oracle = compression.equals("gzip") ? ours : image(layers, "gzip", "oracle-gzip");
+    compare(oracle, ours, "latest");
+  }
+
+  /** An OCI layout tagged {@code latest}; a builder listed twice becomes one blob listed twice. */
+  Path image(List<LayerBuilder> layers, String compression, String name) throws IOException {
+    ImageLayoutBuilder b = ImageLayoutBuilder.oci().tag("latest");
+    Map<LayerBuilder, byte[]> blobs = new IdentityHashMap<>();
+    for (LayerBuilder l : layers) {
+      b.layer(blobs.computeIfAbsent(l, k -> k.compressed(compression)), LAYER + "+" + compression);
+    }
+    return b.writeTo(tmp.resolve(name));
+  }
+
+  /**
+   * The comparison itself: every kind of difference it claims to see is seen, on a kitchen-sink
+   * tree unpacked by umoci and then changed behind its back.
+   */
+  @Test
+  void comparisonSeesEveryKindOfDifference() throws Exception {
+    Path image = image(OracleImages.kitchenSink(), "gzip", "img");
+    Path root = umociUnpack(image, "latest");
+    TreeSnapshot before = TreeSnapshot.ofDirectory(root);
+    assertTrue(before.byPath.size() > 60, "kitchen sink has " + before.byPath.size() + " paths");
+    String r = root + "/";
+    TreeSnapshot.run("chmod", "0700", r + "suid");
+    TreeSnapshot.run("chown", "-h", "3:4", r + "etc/passwd");
+    TreeSnapshot.run("sh", "-c", "echo more >> \"$1\"", "sh", r + "empty");
+    TreeSnapshot.run("setfattr", "-n", "user.new", "-v", "0x00", r + "xdir");
+    TreeSnapshot.run("setfattr", "-n", "security.capability", "-v",
+        "0x0100000200000000000000000000000000000000", r + "ping");
+    TreeSnapshot.run("touch", "-h", "-d", "@5", r + "longTarget");
+    TreeSnapshot.run("cp", "-p", r + "tKeep", r + "tKeep.tmp");
+    TreeSnapshot.run("mv", r + "tKeep.tmp", r + "tKeep"); // breaks the link with lKeep
+    TreeSnapshot.run("rm", r + "frac");
+    TreeSnapshot.run("touch", r + "extra");
+    TreeSnapshot.run("ln", "-sfn", "elsewhere", r + "xlink");
+    TreeSnapshot.run("rm", r + "bigdev");
+    TreeSnapshot.run("mknod", r + "bigdev", "c", "254", "70001");
+    String d = String.join("\n", TreeSnapshot.diff(before, TreeSnapshot.ofDirectory(root)));
+    for (String expected : List.of("~ suid: mode: 4755 -> 700", "~ etc/passwd: uid: 0 -> 3",
+        "~ etc/passwd: gid: 0 -> 4", "~ empty: size: 0 -> 5", "~ empty: sha256:", "~ xdir: xattrs:",
+        "~ ping: xattrs:", "~ longTarget: mtime: 1234567891 -> 5", "~ lKeep: links: [lKeep, tKeep] -> ",
+        "~ tKeep: links:", "- frac", "+ extra", "~ xlink: target: ping -> elsewhere",
+        "~ bigdev: device: 254:70000 -> 254:70001")) {
+      assertTrue(d.contains(expected), "expected '" + expected + "' in:\n" + d);
+    }
+  }
+
   /** Unpacks {@code image:tag} with umoci, converts it with us, and asserts the trees are equal. */
   void compare(Path image, String tag) throws Exception {
-    TreeSnapshot oracle = TreeSnapshot.ofDirectory(umociUnpack(image, tag));
+    compare(image, image, tag);
+  }
+
+  /** Unpacks {@code oracleImage:tag} with umoci and asserts that our {@code image} gives the same tree. */
+  void compare(Path oracleImage, Path image, String tag) throws Exception {
+    TreeSnapshot oracle = TreeSnapshot.ofDirectory(umociUnpack(oracleImage, tag));
     Path out = tmp.resolve("ours.squashfs");
     new Converter(new ConvertListener() {
       @Override
@@ -48,6 +125,7 @@ class OracleIT {
       }
     }).convert(ConvertRequest.of(image, out).withForce(true));
     TreeSnapshot ours = TreeSnapshot.of(SquashfsContents.read(out));
+    assertTrue(oracle.byPath.size() > 1, "umoci unpacked nothing");
     TreeSnapshot.assertSame(oracle, ours, image.getFileName() + ":" + tag
         + (warnings.isEmpty() ? "" : " (our warnings: " + warnings + ")"));
   }

@@ -182,7 +182,11 @@ final class TreeSnapshot {
         n.target = i.symlinkTarget;
       }
       if (i.type == 'C' || i.type == 'B') {
-        n.device = i.major + ":" + i.minor;
+        // unsquashfs 4.6.1 prints the stored (Linux new_encode_dev) number split as dev >> 8 and
+        // dev & 0xff, wrong for minors over 255 (squashfuse reads 254:70000 back right where
+        // unsquashfs -pf says 1118462:112); decode it again
+        long dev = ((long) i.major << 8) | (i.minor & 0xff);
+        n.device = ((dev >> 8) & 0xfff) + ":" + ((dev & 0xff) | ((dev >> 12) & 0xfff00));
       }
       i.xattrs.forEach((k, v) -> n.xattrs.put(k, HexFormat.of().formatHex(v)));
       n.inode = i.type == 'D' ? null : ids.computeIfAbsent(i, k -> ids.size());
