@@ -1,5 +1,6 @@
 package io.oci2squashfs.it;
 
+import static io.oci2squashfs.testing.LayerBuilder.layer;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.oci2squashfs.convert.ConvertListener;
@@ -15,9 +16,11 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -51,6 +54,94 @@ class OracleIT {
   @ValueSource(strings = {"gzip", "zstd", "xz"})
   void kitchenSink(String compression) throws Exception {
     compare(OracleImages.kitchenSink(), compression);
+  }
+
+  /**
+   * Seeded random layer stacks; a failure names its seed, and the same seed gives the same image.
+   * {@code -Doracle.seeds=FIRST-LAST} runs other seeds; {@code -Doracle.knownBugs=true} lets the
+   * generator write the cases of the BUG tests below too.
+   */
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void randomImage(long seed) throws Exception {
+    compare(RandomImage.generate(seed, 6, !Boolean.getBoolean("oracle.knownBugs")), "gzip");
+  }
+
+  static java.util.stream.LongStream seeds() {
+    String[] range = System.getProperty("oracle.seeds", "1-5").split("-");
+    return java.util.stream.LongStream.rangeClosed(Long.parseLong(range[0]), Long.parseLong(range[range.length - 1]));
+  }
+
+  // ---- what we get wrong: each test is the smallest image that shows it
+
+  // BUG: a directory replaced by a non-directory (no whiteout) in a middle layer, then made a
+  // directory again by a newer layer, gets the oldest layer's children back: d/x reappears.
+  // overlay-semantics.md, "non-directory over directory with children: the whole lower subtree
+  // P/** is gone". (Found by the random images; RandomImage avoids it while avoidKnownBugs.)
+  @Disabled("BUG: lower children come back under a directory that a middle layer replaced by a file")
+  @Test
+  void bugDirectoryReplacedByFileThenDirectoryAgain() throws Exception {
+    compare(List.of(layer().dir("d", 0700).file("d/x", "x"), layer().file("d", "file"),
+        layer().dir("d").file("d/y", "y")), "gzip");
+  }
+
+  // BUG: a directory that exists only as the implicit parent of lower entries disappears when a
+  // newer layer whites out (or opaques away) all of those entries; umoci keeps it, empty, 0755.
+  // A whiteout removes D/NAME only; nothing in the doc removes D. (Found by the random images.)
+  @Disabled("BUG: an implicit directory emptied by whiteouts is dropped")
+  @Test
+  void bugImplicitDirectoryEmptiedByAWhiteout() throws Exception {
+    compare(List.of(layer().file("d/f", "f"), layer().whiteout("d/f")), "gzip");
+  }
+
+  @Disabled("BUG: an implicit directory emptied by an opaque marker is dropped")
+  @Test
+  void bugImplicitDirectoryEmptiedByAnOpaqueMarker() throws Exception {
+    compare(List.of(layer().file("d/f", "f"), layer().opaque("d")), "gzip");
+  }
+
+  // BUG: a hard link L -> T that comes before an entry replacing T in the same layer is linked
+  // to the new T; tar order (umoci, containerd, GNU tar) links it to the T below, which then
+  // keeps its old content under L only. The doc: "L is another name for the file T as it was
+  // when Lk was applied", with umoci and containerd as the oracle. When the new T is a
+  // directory, we drop L with a warning ("hard link to directory") instead.
+  @Disabled("BUG: a hard link before its target's replacement in one layer follows the new target")
+  @Test
+  void bugHardLinkBeforeItsTargetIsReplacedInTheSameLayer() throws Exception {
+    compare(List.of(layer().file("t", "old"), layer().hardlink("l", "t").file("t", "new")), "gzip");
+  }
+
+  @Disabled("BUG: a hard link before its target's replacement by a directory in one layer is dropped")
+  @Test
+  void bugHardLinkBeforeItsTargetIsReplacedByADirectoryInTheSameLayer() throws Exception {
+    compare(List.of(layer().fifo("t"), layer().hardlink("l", "t").dir("t").file("t/x", "x")), "gzip");
+  }
+
+  // BUG: the root entry's xattrs are lost (the root's mode, owner and time go to mksquashfs as
+  // -root-* options, which carry no xattrs). The doc: the root's attributes come from the newest
+  // root entry; xattrs are "carried byte-exact".
+  @Disabled("BUG: xattrs of the root entry are dropped")
+  @Test
+  void bugRootEntryXattrs() throws Exception {
+    compare(List.of(layer().dir(".", 0750).owner(5, 6).xattr("user.root", "r").file("a", "a")), "gzip");
+  }
+
+  // BUG (documented in the README and warned about): a root entry that is not its layer's first
+  // entry is ignored; the doc says the root's attributes come from the newest layer that has one.
+  @Disabled("BUG (known, warned): a root entry that is not first in its layer is ignored")
+  @Test
+  void bugRootEntryNotFirstInItsLayer() throws Exception {
+    compare(List.of(layer().file("a", "a").dir(".", 0700).owner(5, 6)), "gzip");
+  }
+
+  static java.util.stream.Stream<String> probes() {
+    return OracleImages.probes().keySet().stream();
+  }
+
+  @ParameterizedTest
+  @MethodSource("probes")
+  void probe(String name) throws Exception {
+    compare(OracleImages.probes().get(name), "gzip");
   }
 
   /**
@@ -124,7 +215,7 @@ class OracleIT {
         warnings.add(message);
       }
     }).convert(ConvertRequest.of(image, out).withForce(true));
-    TreeSnapshot ours = TreeSnapshot.of(SquashfsContents.read(out));
+    TreeSnapshot ours = TreeSnapshot.ofSquashfs(out);
     assertTrue(oracle.byPath.size() > 1, "umoci unpacked nothing");
     TreeSnapshot.assertSame(oracle, ours, image.getFileName() + ":" + tag
         + (warnings.isEmpty() ? "" : " (our warnings: " + warnings + ")"));

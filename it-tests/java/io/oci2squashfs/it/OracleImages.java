@@ -5,7 +5,9 @@ import static io.oci2squashfs.testing.LayerBuilder.layer;
 import io.oci2squashfs.tar.Mtime;
 import io.oci2squashfs.testing.LayerBuilder;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Hand-written images for {@link OracleIT}, base layer first.
@@ -146,5 +148,53 @@ final class OracleImages {
         .whiteout("twice/old").file("twice/old", "re-added each time")
         .file("counter", "same");
     return List.of(l0, l1, empty, whiteoutsOnly, l4, twice, twice);
+  }
+
+  /**
+   * Small images for corners where an implementation could go either way; name -> layers. Those
+   * where we differ from umoci are the {@code BUG} tests in {@link OracleIT}. Left out: the same
+   * path twice in one layer (umoci keeps the later entry, we keep the first and warn, which the
+   * doc allows: "tar semantics: the later entry wins. At the least, detect it and warn").
+   */
+  static Map<String, List<LayerBuilder>> probes() {
+    Map<String, List<LayerBuilder>> p = new LinkedHashMap<>();
+    p.put("opaqueMarkerInAMissingDirectory", List.of(
+        layer().file("a", "a"), layer().opaque("ghost")));
+    p.put("whiteoutBelowARegularFile", List.of(
+        layer().file("f", "f"), layer().whiteout("f/x")));
+    p.put("whiteoutThenChildOverALowerFile", List.of(
+        layer().file("b", "b"), layer().whiteout("b").file("b/c", "c")));
+    p.put("hardLinkToTargetReAddedAfterWhiteoutInItsLayer", List.of(
+        layer().file("t", "old"), layer().whiteout("t").file("t", "new").hardlink("l", "t")));
+    p.put("hardLinkToASymlink", List.of(
+        layer().symlink("s", "target").mtime(77).hardlink("h", "s")));
+    p.put("hardLinkToASymlinkThatVanishes", List.of(
+        layer().symlink("s", "target").mtime(77), layer().hardlink("h", "s"), layer().whiteout("s")));
+    p.put("hardLinksToFifoAndDevice", List.of(
+        layer().fifo("p").hardlink("hp", "p").charDevice("c", 1, 3).hardlink("hc", "c")));
+    p.put("hardLinksToVanishedFifoAndDevice", List.of(
+        layer().fifo("p").mode(0600).charDevice("c", 1, 3), layer().hardlink("hp", "p").hardlink("hc", "c"),
+        layer().whiteout("p").whiteout("c")));
+    p.put("hardLinkChainWhoseTargetsVanish", List.of(
+        layer().file("t", "t"), layer().hardlink("l1", "t"), layer().hardlink("l2", "l1"),
+        layer().whiteout("t").whiteout("l1")));
+    p.put("hardLinkTargetReplacedByADirectory", List.of(
+        layer().file("t", "t").hardlink("l", "t"), layer().dir("t").file("t/c", "c")));
+    p.put("hardLinkIntoADirectoryMadeOpaque", List.of(
+        layer().dir("o").file("o/t", "t").xattr("user.x", "1").hardlink("l", "o/t"), layer().opaque("o")));
+    p.put("hardLinkOfAVanishedTargetBothInOneLayer", List.of(
+        layer().file("t", "t"), layer().hardlink("a", "t").hardlink("b", "a"), layer().whiteout("t")));
+    p.put("directoryAttributesFromAnOlderLayer", List.of(
+        layer().dir("d", 0711).owner(4, 5).xattr("user.d", "d"), layer().file("d/x", "x")));
+    p.put("opaqueAndWhiteoutBelowItInOneLayer", List.of(
+        layer().dir("o").file("o/x", "x").file("o/y", "y"), layer().opaque("o").whiteout("o/x").file("o/z", "z")));
+    p.put("whiteoutOfADirectoryKeepsSiblingsWithSamePrefix", List.of(
+        layer().dir("ab").file("ab/x", "x").dir("abc").file("abc/y", "y").file("ab.txt", "t"),
+        layer().whiteout("ab")));
+    p.put("explicitDirectoryEmptiedByAWhiteout", List.of(
+        layer().dir("d", 0700).file("d/f", "f"), layer().whiteout("d/f")));
+    p.put("symlinkTargetsWithSpacesAndBackslashes", List.of(
+        layer().symlink("s1", "ü n/a").symlink("s2", "a b\\c").symlink("s3", " lead")));
+    return p;
   }
 }
