@@ -117,6 +117,23 @@ class OracleIT {
     compare(List.of(layer().fifo("t"), layer().hardlink("l", "t").dir("t").file("t/x", "x")), "gzip");
   }
 
+  @Disabled("BUG: a hard link before the replacement of a directory above its target in one layer is dropped")
+  @Test
+  void bugHardLinkBeforeADirectoryAboveItsTargetIsReplacedInTheSameLayer() throws Exception {
+    compare(List.of(layer().dir("d").file("d/t", "t"), layer().hardlink("l", "d/t").file("d", "file")), "gzip");
+  }
+
+  // BUG: t -> x where x (from a middle layer) is a hard link to t, and x is then replaced by a
+  // newer layer: we resolve x's link to the newest t, call it a cycle ("hard links form a cycle
+  // through t") and drop t. Applied in order, x named t's old inode when t was linked to it, so
+  // t keeps that inode and its content. (Found by the random images, seed 206, minimised.)
+  @Disabled("BUG: t -> x -> (older) t with x replaced later is taken for a hard-link cycle")
+  @Test
+  void bugHardLinkBackThroughALinkThatIsReplacedLater() throws Exception {
+    compare(List.of(layer().file("t", "t"), layer().hardlink("x", "t"), layer().hardlink("t", "x"),
+        layer().dir("x")), "gzip");
+  }
+
   // BUG: the root entry's xattrs are lost (the root's mode, owner and time go to mksquashfs as
   // -root-* options, which carry no xattrs). The doc: the root's attributes come from the newest
   // root entry; xattrs are "carried byte-exact".
@@ -215,7 +232,7 @@ class OracleIT {
         warnings.add(message);
       }
     }).convert(ConvertRequest.of(image, out).withForce(true));
-    TreeSnapshot ours = TreeSnapshot.ofSquashfs(out);
+    TreeSnapshot ours = TreeSnapshot.ofSquashfs(out, tmp.resolve("ours"));
     assertTrue(oracle.byPath.size() > 1, "umoci unpacked nothing");
     TreeSnapshot.assertSame(oracle, ours, image.getFileName() + ":" + tag
         + (warnings.isEmpty() ? "" : " (our warnings: " + warnings + ")"));

@@ -56,6 +56,8 @@ final class RandomImage {
   private final TreeMap<String, Character> state = new TreeMap<>();
   /** Directories of {@link #state} that a visible layer has an entry for. */
   private TreeSet<String> explicitDirs = new TreeSet<>();
+  /** Hard links written so far: path -> target (kept loosely: only used to avoid a known bug). */
+  private final Map<String, String> linkOf = new java.util.HashMap<>();
   /** Paths a non-directory replaced (no whiteout) while they were directories with children. */
   private final Set<String> dirsReplacedByNonDirs = new HashSet<>();
 
@@ -149,7 +151,7 @@ final class RandomImage {
     }
     List<Marker> late = new ArrayList<>();
     for (Marker m : markers) {
-      if (rnd.nextInt(3) == 0 && lateIsSafe(m, touched, implicit)) {
+      if (rnd.nextInt(3) == 0 && lateIsSafe(m, touched, implicit, now)) {
         late.add(m);
       } else {
         m.writeTo(l);
@@ -171,8 +173,8 @@ final class RandomImage {
     if (touched.contains(p) || implicit.contains(p)) {
       return;
     }
-    if (avoidKnownBugs && linkedLower.contains(p)) {
-      return; // BUG hardLinkBeforeItsTargetIsReplacedInTheSameLayer
+    if (avoidKnownBugs && (linkedLower.contains(p) || hasBelow(p, linkedLower, Set.of()))) {
+      return; // BUG hardLinkBeforeItsTargetIsReplacedInTheSameLayer (or a directory above it)
     }
     // every ancestor must be a directory: existing, made explicit, or left implicit
     List<String> parents = ancestors(p);
@@ -190,7 +192,7 @@ final class RandomImage {
         if (avoidKnownBugs && dirsReplacedByNonDirs.contains(a)) {
           return; // BUG directoryReplacedByFileThenDirectoryAgain
         }
-        if (avoidKnownBugs && linkedLower.contains(a)) {
+        if (avoidKnownBugs && (linkedLower.contains(a) || hasBelow(a, linkedLower, Set.of()))) {
           return; // BUG hardLinkBeforeItsTargetIsReplacedInTheSameLayer
         }
         explicitParents.add(a);
@@ -220,6 +222,9 @@ final class RandomImage {
         return;
       }
       target = candidates.get(rnd.nextInt(candidates.size()));
+      if (avoidKnownBugs && p.equals(linkOf.get(target))) {
+        return; // BUG hardLinkBackThroughALinkThatIsReplacedLater
+      }
     }
     // commit
     for (String a : explicitParents) {
@@ -240,6 +245,11 @@ final class RandomImage {
       removeBelow(explicit, p, true);
     }
     touched.add(p);
+    if (kind == 'h') {
+      linkOf.put(p, target);
+    } else {
+      linkOf.remove(p);
+    }
     switch (kind) {
       case 'f':
         l.add(file(p));
@@ -348,7 +358,12 @@ final class RandomImage {
    * A marker may stand after the layer's entries when no entry is above it and every directory
    * the layer puts below it (the whited-out path itself included) has an entry of its own.
    */
-  private static boolean lateIsSafe(Marker m, Set<String> touched, Set<String> implicit) {
+  private static boolean lateIsSafe(Marker m, Set<String> touched, Set<String> implicit,
+      Map<String, Character> now) {
+    Character t = now.get(m.path);
+    if (m.opaque && t != null && t != 'd') {
+      return false; // umoci would resolve the directory through the new symlink
+    }
     for (String a : ancestors(m.path)) {
       if (touched.contains(a) || implicit.contains(a)) {
         return false;

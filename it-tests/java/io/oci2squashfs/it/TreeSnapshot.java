@@ -7,11 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -22,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Every path of a filesystem tree with the attributes the oracle test compares: type, mode,
  * owner, size, content hash, symlink target, device numbers, mtime, xattrs and hard-link group.
- * Taken either from a directory on disk (with find, sha256sum, stat and getfattr, so that names
- * are raw bytes and every xattr namespace is seen) or from a squashfs read back by unsquashfs.
+ * Read from a directory with find, sha256sum, stat and getfattr, so that names are raw bytes and
+ * every xattr namespace is seen; a squashfs is extracted first.
  * Paths are raw bytes as ISO-8859-1 chars, relative, the root being "".
  */
 final class TreeSnapshot {
@@ -163,88 +159,17 @@ final class TreeSnapshot {
   // ---- from a squashfs
 
   /**
-   * A squashfs read back with {@link SquashfsContents}, except for symlink targets: {@code
-   * unsquashfs -pf} prints those raw to the end of the line, which SquashfsContents cuts at the
-   * first space and unescapes ({@code "ü n/a"} came back as {@code "ü"}).
+   * A squashfs extracted by {@code unsquashfs -d} (as root: owners, devices, all xattr namespaces
+   * and hard links are recreated) and read like any directory, so both trees go through the same
+   * code. Not {@link SquashfsContents}: unsquashfs 4.6.1's {@code -pf} listing prints device
+   * numbers split the old way (254:70000 as 1118462:112), symlink targets unescaped (which
+   * SquashfsContents cuts at the first space), and on some images made from plain directories by
+   * mksquashfs itself aborts with heap corruption ("free(): invalid pointer"); extraction has
+   * none of these problems.
    */
-  static TreeSnapshot ofSquashfs(Path image) throws IOException, InterruptedException {
-    TreeSnapshot s = of(SquashfsContents.read(image));
-    String pf = run("unsquashfs", "-pf", "-", image.toString());
-    int end = pf.indexOf("\n#\n# START OF DATA");
-    for (String line : pf.substring(0, Math.max(end, 0)).split("\n")) {
-      // PATH(escaped) S MTIME MODE UID GID TARGET(raw)
-      int i = 0;
-      StringBuilder path = new StringBuilder();
-      for (; i < line.length() && line.charAt(i) != ' '; i++) {
-        if (line.charAt(i) == '\\' && i + 1 < line.length()) {
-          i++;
-        }
-        path.append(line.charAt(i));
-      }
-      if (!line.startsWith(" S ", i)) {
-        continue;
-      }
-      int field = i + 3;
-      for (int skip = 0; skip < 4; skip++) {
-        field = line.indexOf(' ', field) + 1;
-      }
-      String p = path.toString().equals("/") ? "" : path.toString();
-      s.byPath.get(p).target = line.substring(field);
-    }
-    return s;
-  }
-
-  /** The same attributes from a squashfs read back by {@code unsquashfs -pf}. */
-  static TreeSnapshot of(SquashfsContents sq) {
-    TreeSnapshot s = new TreeSnapshot();
-    Map<SquashfsContents.Inode, Integer> ids = new IdentityHashMap<>();
-    for (Map.Entry<String, SquashfsContents.Inode> e : sq.byPath.entrySet()) {
-      SquashfsContents.Inode i = e.getValue();
-      Node n = new Node();
-      n.type = typeLetter(i.type);
-      n.mode = i.mode & 07777;
-      n.uid = i.uid;
-      n.gid = i.gid;
-      n.mtime = i.mtime;
-      if (i.type == 'R') {
-        n.size = (long) i.content.length;
-        n.sha256 = sha256(i.content);
-      }
-      if (i.type == 'S') {
-        n.target = i.symlinkTarget;
-      }
-      if (i.type == 'C' || i.type == 'B') {
-        // unsquashfs 4.6.1 prints the stored (Linux new_encode_dev) number split as dev >> 8 and
-        // dev & 0xff, wrong for minors over 255 (squashfuse reads 254:70000 back right where
-        // unsquashfs -pf says 1118462:112); decode it again
-        long dev = ((long) i.major << 8) | (i.minor & 0xff);
-        n.device = ((dev >> 8) & 0xfff) + ":" + ((dev & 0xff) | ((dev >> 12) & 0xfff00));
-      }
-      i.xattrs.forEach((k, v) -> n.xattrs.put(k, HexFormat.of().formatHex(v)));
-      n.inode = i.type == 'D' ? null : ids.computeIfAbsent(i, k -> ids.size());
-      s.byPath.put(e.getKey(), n);
-    }
-    return s;
-  }
-
-  private static char typeLetter(char squashfsType) {
-    switch (squashfsType) {
-      case 'D': return 'd';
-      case 'R': return 'f';
-      case 'S': return 'l';
-      case 'C': return 'c';
-      case 'B': return 'b';
-      case 'I': return 'p';
-      default: throw new IllegalArgumentException("type " + squashfsType);
-    }
-  }
-
-  private static String sha256(byte[] b) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-    } catch (NoSuchAlgorithmException e) {
-      throw new AssertionError(e);
-    }
+  static TreeSnapshot ofSquashfs(Path image, Path scratch) throws IOException, InterruptedException {
+    run("unsquashfs", "-no-progress", "-quiet", "-d", scratch.toString(), image.toString());
+    return ofDirectory(scratch);
   }
 
   // ---- comparing
