@@ -38,8 +38,13 @@ import java.util.function.Consumer;
  *   <li>A root entry anywhere but first in its layer (a documented, warned limitation of ours).
  * </ul>
  *
- * <p>With {@link #avoidKnownBugs}, it also avoids the cases of the {@code BUG} tests in
- * {@link OracleIT}, so that the random runs look for new ones.
+ * <p>With {@code avoidKnownBugs} (the default of {@link OracleIT}), it also avoids the cases of
+ * the {@code BUG} tests in {@link OracleIT}, so that the random runs look for new ones: a
+ * directory made again over a non-directory that replaced it with children; a hard link to a
+ * lower path that a later entry of the same layer replaces (or replaces a directory above); a
+ * hard link back to a path that links to it; and an implicit directory left empty (a last layer
+ * gives such directories an entry). Without it ({@code -Doracle.knownBugs=true}) almost every
+ * seed fails on one of those.
  */
 final class RandomImage {
   private static final String[] NAMES = {"a", "b", "c", "d", "e", "ü n", "L".repeat(110)};
