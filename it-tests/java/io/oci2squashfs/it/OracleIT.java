@@ -1,0 +1,258 @@
+package io.oci2squashfs.it;
+
+import static io.oci2squashfs.testing.LayerBuilder.layer;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.oci2squashfs.convert.ConvertListener;
+import io.oci2squashfs.convert.ConvertRequest;
+import io.oci2squashfs.convert.Converter;
+import io.oci2squashfs.testing.ImageLayoutBuilder;
+import io.oci2squashfs.testing.LayerBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Converts images and compares the squashfs, file by file, with what {@code umoci unpack} (an
+ * independent implementation of the OCI layer rules, applied oldest layer first) makes of the same
+ * image: paths, type, mode, owner, size, content, symlink target, device numbers, xattrs,
+ * hard-link groups, and the mtimes of everything but directories.
+ *
+ * <p>Where umoci knowingly differs from {@code overlay-semantics.md}, the image avoids the case and
+ * a comment says why; see {@link OracleImages}.
+ */
+class OracleIT {
+  static final String LAYER = "application/vnd.oci.image.layer.v1.tar";
+
+  @TempDir
+  Path tmp;
+
+  final List<String> warnings = new ArrayList<>();
+
+  @BeforeAll
+  static void tools() {
+    Tools.require("mksquashfs", "unsquashfs", "umoci", "getfattr", "find", "stat", "sha256sum");
+  }
+
+  @Test
+  void demoImage() throws Exception {
+    compare(Path.of("examples/demo-image").toAbsolutePath(), "latest");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"gzip", "zstd", "xz"})
+  void kitchenSink(String compression) throws Exception {
+    compare(OracleImages.kitchenSink(), compression);
+  }
+
+  /**
+   * Seeded random layer stacks; a failure names its seed, and the same seed gives the same image.
+   * {@code -Doracle.seeds=FIRST-LAST} runs other seeds; {@code -Doracle.knownBugs=true} lets the
+   * generator write the cases of the BUG tests below too.
+   */
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void randomImage(long seed) throws Exception {
+    compare(RandomImage.generate(seed, 6, !Boolean.getBoolean("oracle.knownBugs")), "gzip");
+  }
+
+  static java.util.stream.LongStream seeds() {
+    String[] range = System.getProperty("oracle.seeds", "1-5").split("-");
+    return java.util.stream.LongStream.rangeClosed(Long.parseLong(range[0]), Long.parseLong(range[range.length - 1]));
+  }
+
+  // ---- what we get wrong: each test is the smallest image that shows it
+
+  // BUG: a directory replaced by a non-directory (no whiteout) in a middle layer, then made a
+  // directory again by a newer layer, gets the oldest layer's children back: d/x reappears.
+  // overlay-semantics.md, "non-directory over directory with children: the whole lower subtree
+  // P/** is gone". (Found by the random images; RandomImage avoids it while avoidKnownBugs.)
+  @Disabled("BUG: lower children come back under a directory that a middle layer replaced by a file")
+  @Test
+  void bugDirectoryReplacedByFileThenDirectoryAgain() throws Exception {
+    compare(List.of(layer().dir("d", 0700).file("d/x", "x"), layer().file("d", "file"),
+        layer().dir("d").file("d/y", "y")), "gzip");
+  }
+
+  // BUG: a directory that exists only as the implicit parent of lower entries disappears when a
+  // newer layer whites out (or opaques away) all of those entries; umoci keeps it, empty, 0755.
+  // A whiteout removes D/NAME only; nothing in the doc removes D. (Found by the random images.)
+  @Disabled("BUG: an implicit directory emptied by whiteouts is dropped")
+  @Test
+  void bugImplicitDirectoryEmptiedByAWhiteout() throws Exception {
+    compare(List.of(layer().file("d/f", "f"), layer().whiteout("d/f")), "gzip");
+  }
+
+  @Disabled("BUG: an implicit directory emptied by an opaque marker is dropped")
+  @Test
+  void bugImplicitDirectoryEmptiedByAnOpaqueMarker() throws Exception {
+    compare(List.of(layer().file("d/f", "f"), layer().opaque("d")), "gzip");
+  }
+
+  // BUG: a hard link L -> T that comes before an entry replacing T in the same layer is linked
+  // to the new T; tar order (umoci, containerd, GNU tar) links it to the T below, which then
+  // keeps its old content under L only. The doc: "L is another name for the file T as it was
+  // when Lk was applied", with umoci and containerd as the oracle. When the new T is a
+  // directory, we drop L with a warning ("hard link to directory") instead.
+  @Disabled("BUG: a hard link before its target's replacement in one layer follows the new target")
+  @Test
+  void bugHardLinkBeforeItsTargetIsReplacedInTheSameLayer() throws Exception {
+    compare(List.of(layer().file("t", "old"), layer().hardlink("l", "t").file("t", "new")), "gzip");
+  }
+
+  @Disabled("BUG: a hard link before its target's replacement by a directory in one layer is dropped")
+  @Test
+  void bugHardLinkBeforeItsTargetIsReplacedByADirectoryInTheSameLayer() throws Exception {
+    compare(List.of(layer().fifo("t"), layer().hardlink("l", "t").dir("t").file("t/x", "x")), "gzip");
+  }
+
+  @Disabled("BUG: a hard link before the replacement of a directory above its target in one layer is dropped")
+  @Test
+  void bugHardLinkBeforeADirectoryAboveItsTargetIsReplacedInTheSameLayer() throws Exception {
+    compare(List.of(layer().dir("d").file("d/t", "t"), layer().hardlink("l", "d/t").file("d", "file")), "gzip");
+  }
+
+  // BUG: t -> x where x (from a middle layer) is a hard link to t, and x is then replaced by a
+  // newer layer: we resolve x's link to the newest t, call it a cycle ("hard links form a cycle
+  // through t") and drop t. Applied in order, x named t's old inode when t was linked to it, so
+  // t keeps that inode and its content. (Found by the random images, seed 206, minimised.)
+  @Disabled("BUG: t -> x -> (older) t with x replaced later is taken for a hard-link cycle")
+  @Test
+  void bugHardLinkBackThroughALinkThatIsReplacedLater() throws Exception {
+    compare(List.of(layer().file("t", "t"), layer().hardlink("x", "t"), layer().hardlink("t", "x"),
+        layer().dir("x")), "gzip");
+  }
+
+  // BUG: the root entry's xattrs are lost (the root's mode, owner and time go to mksquashfs as
+  // -root-* options, which carry no xattrs). The doc: the root's attributes come from the newest
+  // root entry; xattrs are "carried byte-exact".
+  @Disabled("BUG: xattrs of the root entry are dropped")
+  @Test
+  void bugRootEntryXattrs() throws Exception {
+    compare(List.of(layer().dir(".", 0750).owner(5, 6).xattr("user.root", "r").file("a", "a")), "gzip");
+  }
+
+  // BUG (documented in the README and warned about): a root entry that is not its layer's first
+  // entry is ignored; the doc says the root's attributes come from the newest layer that has one.
+  @Disabled("BUG (known, warned): a root entry that is not first in its layer is ignored")
+  @Test
+  void bugRootEntryNotFirstInItsLayer() throws Exception {
+    compare(List.of(layer().file("a", "a").dir(".", 0700).owner(5, 6)), "gzip");
+  }
+
+  static java.util.stream.Stream<String> probes() {
+    return OracleImages.probes().keySet().stream();
+  }
+
+  @ParameterizedTest
+  @MethodSource("probes")
+  void probe(String name) throws Exception {
+    compare(OracleImages.probes().get(name), "gzip");
+  }
+
+  /**
+   * Builds the layers into an image with {@code compression} for us, and (umoci 0.4.7 reads gzip
+   * layers only: "blob is not correct mediatype" for zstd and xz) into a gzip one for umoci: the
+   * layer tars are the same bytes, so the oracle's tree is the same.
+   */
+  void compare(List<LayerBuilder> layers, String compression) throws Exception {
+    Path ours = image(layers, compression, "ours-" + compression);
+    Path oracle = compression.equals("gzip") ? ours : image(layers, "gzip", "oracle-gzip");
+    compare(oracle, ours, "latest");
+  }
+
+  /** An OCI layout tagged {@code latest}; a builder listed twice becomes one blob listed twice. */
+  Path image(List<LayerBuilder> layers, String compression, String name) throws IOException {
+    ImageLayoutBuilder b = ImageLayoutBuilder.oci().tag("latest");
+    Map<LayerBuilder, byte[]> blobs = new IdentityHashMap<>();
+    for (LayerBuilder l : layers) {
+      b.layer(blobs.computeIfAbsent(l, k -> k.compressed(compression)), LAYER + "+" + compression);
+    }
+    return b.writeTo(tmp.resolve(name));
+  }
+
+  /**
+   * The comparison itself: every kind of difference it claims to see is seen, on a kitchen-sink
+   * tree unpacked by umoci and then changed behind its back.
+   */
+  @Test
+  void comparisonSeesEveryKindOfDifference() throws Exception {
+    Path image = image(OracleImages.kitchenSink(), "gzip", "img");
+    Path root = umociUnpack(image, "latest");
+    TreeSnapshot before = TreeSnapshot.ofDirectory(root);
+    assertTrue(before.byPath.size() > 60, "kitchen sink has " + before.byPath.size() + " paths");
+    String r = root + "/";
+    TreeSnapshot.run("chmod", "0700", r + "suid");
+    TreeSnapshot.run("chown", "-h", "3:4", r + "etc/passwd");
+    TreeSnapshot.run("sh", "-c", "echo more >> \"$1\"", "sh", r + "empty");
+    TreeSnapshot.run("setfattr", "-n", "user.new", "-v", "0x00", r + "xdir");
+    TreeSnapshot.run("setfattr", "-n", "security.capability", "-v",
+        "0x0100000200000000000000000000000000000000", r + "ping");
+    TreeSnapshot.run("touch", "-h", "-d", "@5", r + "longTarget");
+    TreeSnapshot.run("cp", "-p", r + "tKeep", r + "tKeep.tmp");
+    TreeSnapshot.run("mv", r + "tKeep.tmp", r + "tKeep"); // breaks the link with lKeep
+    TreeSnapshot.run("rm", r + "frac");
+    TreeSnapshot.run("touch", r + "extra");
+    TreeSnapshot.run("ln", "-sfn", "elsewhere", r + "xlink");
+    TreeSnapshot.run("rm", r + "bigdev");
+    TreeSnapshot.run("mknod", r + "bigdev", "c", "254", "70001");
+    String d = String.join("\n", TreeSnapshot.diff(before, TreeSnapshot.ofDirectory(root)));
+    for (String expected : List.of("~ suid: mode: 4755 -> 700", "~ etc/passwd: uid: 0 -> 3",
+        "~ etc/passwd: gid: 0 -> 4", "~ empty: size: 0 -> 5", "~ empty: sha256:", "~ xdir: xattrs:",
+        "~ ping: xattrs:", "~ longTarget: mtime: 1234567891 -> 5", "~ lKeep: links: [lKeep, tKeep] -> ",
+        "~ tKeep: links:", "- frac", "+ extra", "~ xlink: target: ping -> elsewhere",
+        "~ bigdev: device: 254:70000 -> 254:70001")) {
+      assertTrue(d.contains(expected), "expected '" + expected + "' in:\n" + d);
+    }
+  }
+
+  /** Unpacks {@code image:tag} with umoci, converts it with us, and asserts the trees are equal. */
+  void compare(Path image, String tag) throws Exception {
+    compare(image, image, tag);
+  }
+
+  /** Unpacks {@code oracleImage:tag} with umoci and asserts that our {@code image} gives the same tree. */
+  void compare(Path oracleImage, Path image, String tag) throws Exception {
+    TreeSnapshot oracle = TreeSnapshot.ofDirectory(umociUnpack(oracleImage, tag));
+    Path out = tmp.resolve("ours.squashfs");
+    new Converter(new ConvertListener() {
+      @Override
+      public void warning(String message) {
+        warnings.add(message);
+      }
+    }).convert(ConvertRequest.of(image, out).withForce(true));
+    TreeSnapshot ours = TreeSnapshot.ofSquashfs(out, tmp.resolve("ours"));
+    assertTrue(oracle.byPath.size() > 1, "umoci unpacked nothing");
+    TreeSnapshot.assertSame(oracle, ours, image.getFileName() + ":" + tag
+        + (warnings.isEmpty() ? "" : " (our warnings: " + warnings + ")"));
+  }
+
+  /**
+   * {@code umoci unpack} into a fresh bundle, with umask 022 so that the directories umoci makes
+   * for missing parents are 0755 like ours. umoci writes into the image directory (it takes a
+   * lock), so it works on a copy.
+   */
+  Path umociUnpack(Path image, String tag) throws IOException, InterruptedException {
+    Path copy = tmp.resolve("umoci-image");
+    TreeSnapshot.run("cp", "-a", image.toString(), copy.toString());
+    Path bundle = tmp.resolve("bundle");
+    TreeSnapshot.run("sh", "-c", "umask 022 && exec umoci unpack --image \"$1\" \"$2\"", "sh",
+        copy + ":" + tag, bundle.toString());
+    Path rootfs = bundle.resolve("rootfs");
+    if (!Files.isDirectory(rootfs)) {
+      throw new IOException("umoci made no " + rootfs);
+    }
+    return rootfs;
+  }
+}
