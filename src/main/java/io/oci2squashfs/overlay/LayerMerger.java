@@ -86,6 +86,8 @@ public final class LayerMerger {
     /** Skipped entries of this layer already copied to a surviving link: target path to the copy's path. */
     private final Map<EntryPath, EntryPath> layerPromoted = new HashMap<>();
 
+    /** Position (1-based) of the entry being processed in the current layer. */
+    private long ordinal;
     private TarHeader root;
     private int rootLayer = -1;
     private long written;
@@ -119,7 +121,8 @@ public final class LayerMerger {
       return new MergeResult(rootHeader, rootLayer, written, whiteouts, promoted, warnings, found);
     }
 
-    private void process(TarHeader h, long ordinal, LayerEntries entries) throws IOException {
+    private void process(TarHeader h, long entryOrdinal, LayerEntries entries) throws IOException {
+      ordinal = entryOrdinal;
       EntryPath path = h.path();
       if (path.isRoot()) {
         takeRoot(h);
@@ -165,6 +168,7 @@ public final class LayerMerger {
         if (h.type().isDirectory()) {
           at.state = State.EXPLICIT_DIR;
           at.stateLayer = layer;
+          at.stateOrdinal = ordinal;
           write(at, h, null);
           emitted = true;
         } else {
@@ -192,6 +196,7 @@ public final class LayerMerger {
       for (Node a = start; a != null && a.parent != null && a.state == State.NONE; a = a.parent) {
         a.state = State.IMPLICIT_DIR;
         a.stateLayer = layer;
+        a.stateOrdinal = ordinal;
       }
     }
 
@@ -261,7 +266,7 @@ public final class LayerMerger {
         if (n == null) {
           return null;
         }
-        if (n.hideLayer != NO_LAYER) {
+        if (n.hideLayer != NO_LAYER || n.replaceLayer != NO_LAYER) {
           return hidden(n, false);
         }
         if (last) {
@@ -286,14 +291,16 @@ public final class LayerMerger {
       for (Node a = node.parent; a.parent != null && a.state == State.NONE; a = a.parent) {
         a.state = State.IMPLICIT_DIR;
         a.stateLayer = layer;
+        a.stateOrdinal = ordinal;
       }
       node.stateLayer = layer;
+      node.stateOrdinal = ordinal;
       if (h.type().isDirectory()) {
         node.state = State.EXPLICIT_DIR;
         write(node, h, null);
       } else if (h.type() == EntryType.HARDLINK) {
         node.state = State.NON_DIR; // reserved; written once the target is
-        linkTo(h, h.hardLinkTarget(), 0);
+        linkTo(h, h.hardLinkTarget(), 0, ordinal);
       } else {
         node.state = State.NON_DIR;
         write(node, h, h.type() == EntryType.FILE ? entries.content() : null);
@@ -307,14 +314,18 @@ public final class LayerMerger {
     }
 
     /** Resolves hard link {@code link} to {@code target} as the filesystem is when the current layer is applied. */
-    private void linkTo(TarHeader link, EntryPath target, int depth) throws IOException {
+    /**
+     * @param before only this layer's entries before this position count as the target (following a
+     *     chain from an earlier entry, later ones had not been applied yet)
+     */
+    private void linkTo(TarHeader link, EntryPath target, int depth, long before) throws IOException {
       // depth 0 only: further down a chain, the link's own path names an older entry, not itself
       if (depth > MAX_LINK_CHAIN || (depth == 0 && target.equals(link.path()))) {
         warn(link.path(), "hard links form a cycle through " + target.display() + "; dropped");
         return;
       }
       Node t = trie.find(target);
-      if (t != null && t.stateLayer == layer && t.state != State.NONE) {
+      if (t != null && t.stateLayer == layer && t.state != State.NONE && t.stateOrdinal < before) {
         // the target is this layer's own entry, earlier in its tar, and it survives
         if (t.state != State.NON_DIR) {
           warn(link.path(), "hard link to directory " + target.display() + "; dropped");
@@ -323,18 +334,21 @@ public final class LayerMerger {
         }
         return;
       }
-      EntryPath copy = layerPromoted.get(target);
+      Skipped s = layerSkipped.get(target);
+      if (s != null && s.ordinal() >= before) {
+        s = null; // that entry came after the one this chain starts from
+      }
+      EntryPath copy = s == null ? null : layerPromoted.get(target);
       if (copy != null) {
         // the target's content already went to another link: share that inode
         linkOrWait(link, copy, trie.find(copy));
         return;
       }
-      Skipped s = layerSkipped.get(target);
       if (s != null) {
         // the target is this layer's own entry, earlier in its tar, and a newer layer replaced it
         TarHeader th = s.header();
         if (th.type() == EntryType.HARDLINK) {
-          linkTo(link, th.hardLinkTarget(), depth + 1);
+          linkTo(link, th.hardLinkTarget(), depth + 1, s.ordinal());
         } else if (th.type() == EntryType.FILE && th.size() > 0) {
           layerReplays.computeIfAbsent(s.ordinal(), k -> new Replay(th, new ArrayList<>(1)))
               .links().add(link);
@@ -377,7 +391,7 @@ public final class LayerMerger {
         if (p.asOfLayer() == layer) {
           // the link came earlier in this layer's tar: in tar order it names what was there before
           // this entry, from an older layer; only if there is none does it fall back to this one
-          if (emitted && !e.type().isDirectory()) {
+          if (emitted && !e.type().isDirectory() && !e.path().equals(link.path())) {
             sameLayerFallback.put(link.path(), e.path());
           }
           stillWaiting.add(p);
@@ -390,9 +404,9 @@ public final class LayerMerger {
         } else if (e.type().isDirectory()) {
           warn(link.path(), "hard link to directory " + e.path().display() + "; dropped");
         } else if (emitted) {
-          linkTo(link, e.path(), 0); // now in this layer and surviving: link or wait for it
+          linkTo(link, e.path(), 0, ordinal + 1); // now in this layer and surviving: link or wait for it
         } else if (e.type() == EntryType.HARDLINK) {
-          linkTo(link, e.hardLinkTarget(), 1);
+          linkTo(link, e.hardLinkTarget(), 1, ordinal);
         } else {
           toPromote.add(link);
         }
@@ -421,7 +435,10 @@ public final class LayerMerger {
           return NO_LAYER;
         }
         if (n.hideLayer <= asOf) {
-          return n.hideLayer;
+          return n.hideLayer; // whiteouts act before their layer's entries, links included
+        }
+        if (n.replaceLayer < asOf) {
+          return n.replaceLayer; // one in the link's own layer came after it in tar order
         }
         boolean last = i == parts.size() - 1;
         if (!last && n.opaqueLayer <= asOf) {
@@ -514,7 +531,7 @@ public final class LayerMerger {
         n.opaqueLayer = Math.min(n.opaqueLayer, layer);
       }
       for (Node n : layerReplaced) {
-        n.hideLayer = Math.min(n.hideLayer, layer);
+        n.replaceLayer = Math.min(n.replaceLayer, layer);
       }
       layerWhiteouts.clear();
       layerOpaques.clear();

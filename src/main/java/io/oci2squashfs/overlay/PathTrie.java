@@ -35,8 +35,15 @@ final class PathTrie {
     State state = State.NONE;
     /** The layer whose entry set {@link #state}. */
     int stateLayer = NO_LAYER;
-    /** Lowest (oldest) layer whose whiteout, or replacing non-directory, hides this path and all below it from still lower layers. */
+    /** That entry's position in its layer (1-based), so links can tell what came before them. */
+    long stateOrdinal;
+    /** Lowest (oldest) layer whose whiteout hides this path and all below it from still lower layers. */
     int hideLayer = NO_LAYER;
+    /**
+     * Lowest layer whose non-directory replaced this path (while a newer layer has a directory
+     * here): hides like a whiteout, but acts in tar order, not before the layer's own entries.
+     */
+    int replaceLayer = NO_LAYER;
     /** Lowest layer whose opaque marker hides this directory's children from still lower layers. */
     int opaqueLayer = NO_LAYER;
     /** True once this path's entry is in the output (a reserved hard link is not, until resolved). */

@@ -510,6 +510,14 @@ class LayerMergerTest {
           .type("l", EntryType.FIFO).type("t", EntryType.DIRECTORY);
     }
 
+    // Found by the umoci oracle (random seed 6): a -> t, then t -> a, in one layer. Following the
+    // chain from a, "t" is the older device, not t's own later entry (which waited on itself).
+    @Test
+    void chainInsideOneLayerStopsAtEntriesBeforeWhereItStarted() throws Exception {
+      merge(layer().charDevice("t", 13, 247), layer().hardlink("a", "t").hardlink("t", "a"), layer().dir("a"))
+          .paths("a", "t").type("a", EntryType.DIRECTORY).type("t", EntryType.CHAR_DEVICE).noWarnings();
+    }
+
     @Test
     void promotedEmptyFileGetsAContentStream() throws Exception {
       merge(layer().file("t", "").hardlink("l", "t"), layer().whiteout("t")).paths("l").file("l", "");
