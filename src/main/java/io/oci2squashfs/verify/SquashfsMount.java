@@ -85,9 +85,15 @@ public final class SquashfsMount implements Closeable {
       Files.deleteIfExists(dir);
       throw e;
     }
-    SquashfsMount m = new SquashfsMount(dir,
-        List.of(fusermount.toString(), "-u", dir.toString()),
-        List.of(fusermount.toString(), "-u", "-z", dir.toString()));
+    List<String> lazy = List.of(fusermount.toString(), "-u", "-z", dir.toString());
+    SquashfsMount m;
+    try {
+      m = new SquashfsMount(dir, List.of(fusermount.toString(), "-u", dir.toString()), lazy);
+    } catch (IllegalStateException e) { // the JVM began shutting down while mounting: no hook can be added
+      Commands.run(lazy, 30);
+      Files.deleteIfExists(dir);
+      throw new IOException("stopped: the JVM is shutting down", e);
+    }
     if (!r.ok() || (Long) Files.getAttribute(dir, "unix:dev") == parentDev) {
       m.close(); // the mount may still have happened
       throw new ToolException(exe.getFileName().toString(), r.exitCode(), "could not mount " + image + " with "
@@ -167,9 +173,11 @@ public final class SquashfsMount implements Closeable {
     doUnmount();
   }
 
+  /** The shutdown hook: other threads may still be reading the mount, so detach it at once (lazily). */
   private void unmountQuietly() {
     try {
-      doUnmount();
+      Commands.run(lazyUnmount, 30);
+      Files.deleteIfExists(mountPoint);
     } catch (IOException e) {
       System.err.println("oci2squashfs: " + e.getMessage());
     }

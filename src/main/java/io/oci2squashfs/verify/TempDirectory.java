@@ -29,8 +29,14 @@ final class TempDirectory implements Closeable {
 
   /** Creates a new directory, mode 0700, under {@code java.io.tmpdir}. */
   static TempDirectory create(String prefix) throws IOException {
-    return new TempDirectory(Files.createTempDirectory(prefix,
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))));
+    Path dir = Files.createTempDirectory(prefix,
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    try {
+      return new TempDirectory(dir);
+    } catch (IllegalStateException e) { // the JVM is shutting down: no hook can be added
+      Files.deleteIfExists(dir);
+      throw new IOException("stopped: the JVM is shutting down", e);
+    }
   }
 
   Path path() {
