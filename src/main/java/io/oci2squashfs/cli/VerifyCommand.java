@@ -38,14 +38,14 @@ import picocli.CommandLine.Option;
     footer = {
       "",
       "Output: one line per difference, then a summary:",
-      "  + PATH                          only in the image",
-      "  - PATH                          only in the reference (a directory: once, not its contents)",
+      "  + PATH          only in the image",
+      "  - PATH          only in the reference (a directory once, not its contents)",
       "  ~ PATH: FIELD: REFERENCE -> IMAGE",
       "",
       "Examples:",
-      "  oci2squashfs verify --squashfs demo.squashfs --image examples/demo-image:latest",
-      "  oci2squashfs verify -s rootfs.squashfs -r ./rootfs --ignore-ownership --ignore '*.pyc'",
-      "  oci2squashfs verify -s rootfs.squashfs -r ./rootfs --method unsquashfs --json > report.json",
+      "  oci2squashfs verify -s demo.squashfs --image examples/demo-image:latest",
+      "  oci2squashfs verify -s rootfs.squashfs -r ./rootfs --ignore '*.pyc'",
+      "  oci2squashfs verify -s rootfs.squashfs -r ./rootfs --method unsquashfs --json",
       "",
       "Exit codes: 0 equal, 3 different, 1 failed, 2 bad usage."
     })
