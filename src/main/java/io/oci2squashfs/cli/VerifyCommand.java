@@ -1,0 +1,170 @@
+package io.oci2squashfs.cli;
+
+import io.oci2squashfs.exec.ToolException;
+import io.oci2squashfs.verify.CompareOptions;
+import io.oci2squashfs.verify.Method;
+import io.oci2squashfs.verify.PathFilter;
+import io.oci2squashfs.verify.Reference;
+import io.oci2squashfs.verify.ReportFormatter;
+import io.oci2squashfs.verify.VerifyListener;
+import io.oci2squashfs.verify.VerifyReport;
+import io.oci2squashfs.verify.VerifyRequest;
+import io.oci2squashfs.verify.VerifyTools;
+import io.oci2squashfs.verify.Verifier;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code verify}: a squashfs image against a directory or a container image. */
+@Command(
+    name = "verify",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Checks that a squashfs image holds exactly a reference tree: a directory, or a container image"
+          + " unpacked with umoci. Compares every path's type, permission bits, owner, size, content"
+          + " (SHA-256), symlink target, device numbers, xattrs of all namespaces and hard links;"
+          + " not times, unless --mtime.",
+      "The image is mounted read-only with squashfuse_ll in a temporary directory (always unmounted,"
+          + " also on Ctrl-C), or, where FUSE cannot be used, read with 'unsquashfs -pf'.",
+      ""
+    },
+    footer = {
+      "",
+      "Output: one line per difference, then a summary:",
+      "  + PATH          only in the image",
+      "  - PATH          only in the reference (a directory once, not its contents)",
+      "  ~ PATH: FIELD: REFERENCE -> IMAGE",
+      "",
+      "Examples:",
+      "  oci2squashfs verify -s demo.squashfs --image examples/demo-image:latest",
+      "  oci2squashfs verify -s rootfs.squashfs -r ./rootfs --ignore '*.pyc'",
+      "  oci2squashfs verify -s rootfs.squashfs -r ./rootfs --method unsquashfs --json",
+      "",
+      "Exit codes: 0 equal, 3 different, 1 failed, 2 bad usage."
+    })
+final class VerifyCommand implements Callable<Integer> {
+  /** Exit code when the trees differ. */
+  static final int DIFFERENT = 3;
+
+  @Option(names = {"-s", "--squashfs"}, required = true, paramLabel = "IMAGE",
+      description = "The squashfs image to check.")
+  Path squashfs;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  ReferenceOption reference;
+
+  static final class ReferenceOption {
+    @Option(names = {"-r", "--reference"}, required = true, paramLabel = "DIR",
+        description = "A directory tree the image should equal.")
+    Path directory;
+
+    @Option(names = {"-i", "--image"}, required = true, paramLabel = "DIR[:TAG]",
+        description = "An OCI image layout whose TAG (default: latest) the image should equal;"
+            + " unpacked with 'umoci unpack' into a temporary directory, removed afterwards.")
+    String image;
+  }
+
+  @Option(names = "--method", paramLabel = "METHOD", defaultValue = "auto",
+      description = "How to read the image: mount (squashfuse_ll), unsquashfs (no FUSE, no root),"
+          + " or auto: mount where /dev/fuse is usable, else unsquashfs. Default: ${DEFAULT-VALUE}.")
+  String method;
+
+  @Option(names = "--ignore-ownership", description = "Do not compare uid and gid.")
+  boolean ignoreOwnership;
+
+  @Option(names = "--ignore", paramLabel = "GLOB",
+      description = "Leave out paths matching GLOB, and everything below them; repeatable. Without a"
+          + " slash it matches a name at any depth ('*.pyc'), with one the path from the root"
+          + " ('/etc/hostname', 'var/cache/**').")
+  List<String> ignore = new ArrayList<>();
+
+  @Option(names = "--mtime", description = "Also compare modification times (not of directories).")
+  boolean mtime;
+
+  @Option(names = "--json", description = "Print the report as one JSON document instead of text.")
+  boolean json;
+
+  @Option(names = "--squashfuse", paramLabel = "PATH", defaultValue = "squashfuse_ll",
+      description = "The FUSE mounter to run (default: ${DEFAULT-VALUE}; it must report the image's inode numbers).")
+  String squashfuse;
+
+  @Option(names = "--unsquashfs", paramLabel = "PATH", defaultValue = "unsquashfs",
+      description = "The unsquashfs to run (default: the one on PATH).")
+  String unsquashfs;
+
+  @Option(names = {"-q", "--quiet"}, description = "Print no differences and no notes; only the exit code tells.")
+  boolean quiet;
+
+  @Option(names = {"-v", "--verbose"}, description = "Also print each step and the tool quirks corrected for.")
+  boolean verbose;
+
+  @Option(names = "--stacktrace", description = "On failure, print the stack trace too.")
+  boolean stacktrace;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    VerifyRequest request = request();
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    VerifyListener listener = quiet ? VerifyListener.NONE : new VerifyListener() {
+      @Override
+      public void note(String message) {
+        err.println("note: " + message);
+      }
+
+      @Override
+      public void step(String what) {
+        if (verbose) {
+          err.println(what);
+        }
+      }
+    };
+    VerifyReport report;
+    try {
+      report = new Verifier(listener).verify(request);
+    } catch (Exception e) {
+      if (!stacktrace) {
+        throw e; // Main prints it in one line
+      }
+      err.println("oci2squashfs: error: " + Main.message(e));
+      if (e instanceof ToolException && ((ToolException) e).hint() != null) {
+        err.println("hint: " + ((ToolException) e).hint());
+      }
+      e.printStackTrace(err);
+      err.flush();
+      return Main.FAILED;
+    }
+    if (!quiet) {
+      out.print(json ? ReportFormatter.json(report) : ReportFormatter.text(report));
+      out.flush();
+    }
+    return report.equal() ? 0 : DIFFERENT;
+  }
+
+  private VerifyRequest request() {
+    try {
+      Reference ref = reference.directory != null ? Reference.directory(reference.directory)
+          : Reference.parseImage(reference.image);
+      CompareOptions options = CompareOptions.DEFAULT
+          .withOwnership(!ignoreOwnership)
+          .withMtime(mtime)
+          .withIgnore(PathFilter.of(ignore));
+      return VerifyRequest.of(squashfs, ref)
+          .withMethod(Method.parse(method))
+          .withOptions(options)
+          .withTools(VerifyTools.DEFAULT.withSquashfuse(squashfuse).withUnsquashfs(unsquashfs));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+  }
+}

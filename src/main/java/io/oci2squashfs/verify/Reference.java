@@ -1,0 +1,56 @@
+package io.oci2squashfs.verify;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * What the image is checked against: a directory tree, or a container image that is unpacked
+ * with {@code umoci unpack} into a temporary directory, removed afterwards.
+ *
+ * @param directory the reference tree, or null for an image
+ * @param image an OCI image layout, or null for a directory
+ * @param tag the tag within {@code image} ({@code latest} when not given); null for a directory
+ */
+public record Reference(Path directory, Path image, String tag) {
+  public Reference {
+    if ((directory == null) == (image == null)) {
+      throw new IllegalArgumentException("a reference is a directory or an image, exactly one");
+    }
+    if (image != null) {
+      Objects.requireNonNull(tag, "tag");
+      if (tag.isEmpty()) {
+        throw new IllegalArgumentException("empty tag in image reference " + image + ":");
+      }
+    }
+  }
+
+  public static Reference directory(Path directory) {
+    return new Reference(directory, null, null);
+  }
+
+  public static Reference image(Path layout, String tag) {
+    return new Reference(null, layout, tag);
+  }
+
+  /**
+   * Parses umoci's {@code DIR[:TAG]}: a string naming an existing directory as a whole is that
+   * directory with tag {@code latest}; otherwise the text after the last colon is the tag.
+   */
+  public static Reference parseImage(String dirAndTag) {
+    int colon = dirAndTag.lastIndexOf(':');
+    if (colon < 0 || Files.isDirectory(Path.of(dirAndTag)) || dirAndTag.indexOf('/', colon) >= 0) {
+      return image(Path.of(dirAndTag), "latest");
+    }
+    return image(Path.of(dirAndTag.substring(0, colon)), dirAndTag.substring(colon + 1));
+  }
+
+  public boolean isImage() {
+    return image != null;
+  }
+
+  /** As reports show it: the directory, or {@code DIR:TAG}. */
+  public String describe() {
+    return isImage() ? image + ":" + tag : directory.toString();
+  }
+}

@@ -1,0 +1,224 @@
+package io.oci2squashfs.verify;
+
+import io.oci2squashfs.exec.Commands;
+import io.oci2squashfs.exec.Executables;
+import io.oci2squashfs.exec.ToolException;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A squashfs image mounted read-only with {@code squashfuse_ll} on a fresh temporary directory.
+ * {@link #close()} unmounts it and removes the directory; a shutdown hook does the same if the JVM
+ * is stopped first (Ctrl-C). The low-level {@code squashfuse_ll} is used because it reports the
+ * image's own inode numbers, so that hard links share one; the high-level {@code squashfuse} gives
+ * every path its own.
+ *
+ * <p>squashfuse 0.1 gets some xattrs wrong; {@link #quirks} finds out how, so that readers can
+ * correct for it.
+ */
+public final class SquashfsMount implements Closeable {
+  static final String HINT = "install squashfuse and fuse3 (apt-get install squashfuse fuse3, or run scripts/setup),"
+      + " or use --method unsquashfs";
+  private static final long MOUNT_TIMEOUT_SECONDS = 120;
+  private static final Map<Path, Quirks> QUIRKS = new ConcurrentHashMap<>();
+
+  private final Path mountPoint;
+  private final List<String> unmount;
+  private final List<String> lazyUnmount;
+  private final Thread hook;
+  private boolean closed;
+
+  private SquashfsMount(Path mountPoint, List<String> unmount, List<String> lazyUnmount) {
+    this.mountPoint = mountPoint;
+    this.unmount = unmount;
+    this.lazyUnmount = lazyUnmount;
+    this.hook = new Thread(this::unmountQuietly, "squashfs-unmount");
+    Runtime.getRuntime().addShutdownHook(hook);
+  }
+
+  /**
+   * Why FUSE mounting cannot work here, or null when it may: {@code /dev/fuse} must be readable and
+   * writable and the mounter and unmounter found.
+   */
+  public static String unusableReason(VerifyTools tools) {
+    Path fuse = Path.of("/dev/fuse");
+    if (!Files.exists(fuse)) {
+      return "/dev/fuse does not exist";
+    }
+    if (!Files.isReadable(fuse) || !Files.isWritable(fuse)) {
+      return "/dev/fuse is not readable and writable by this user";
+    }
+    if (Executables.find(tools.squashfuse()) == null) {
+      return tools.squashfuse() + " is not installed";
+    }
+    if (fusermount(tools) == null) {
+      return tools.fusermount() + " is not installed";
+    }
+    return null;
+  }
+
+  /** Mounts {@code image} read-only on a new temporary directory. */
+  public static SquashfsMount mount(Path image, VerifyTools tools) throws IOException {
+    Path exe = Commands.require(tools.squashfuse(), HINT);
+    Path fusermount = fusermount(tools);
+    if (fusermount == null) {
+      throw new ToolException("fusermount", -1, tools.fusermount() + " not found", HINT);
+    }
+    Path dir = Files.createTempDirectory("oci2squashfs-mnt-",
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    long parentDev = (Long) Files.getAttribute(dir, "unix:dev");
+    Commands.Result r;
+    try {
+      r = Commands.run(List.of(exe.toString(), "-o", "ro", image.toAbsolutePath().toString(), dir.toString()),
+          MOUNT_TIMEOUT_SECONDS);
+    } catch (IOException e) {
+      Files.deleteIfExists(dir);
+      throw e;
+    }
+    List<String> lazy = List.of(fusermount.toString(), "-u", "-z", dir.toString());
+    SquashfsMount m;
+    try {
+      m = new SquashfsMount(dir, List.of(fusermount.toString(), "-u", dir.toString()), lazy);
+    } catch (IllegalStateException e) { // the JVM began shutting down while mounting: no hook can be added
+      Commands.run(lazy, 30);
+      Files.deleteIfExists(dir);
+      throw new IOException("stopped: the JVM is shutting down", e);
+    }
+    if (!r.ok() || (Long) Files.getAttribute(dir, "unix:dev") == parentDev) {
+      m.close(); // the mount may still have happened
+      throw new ToolException(exe.getFileName().toString(), r.exitCode(), "could not mount " + image + " with "
+          + exe.getFileName() + (r.ok() ? ": nothing is mounted although it succeeded" : " (exit " + r.exitCode()
+          + "): " + r.said()), HINT);
+    }
+    return m;
+  }
+
+  private static Path fusermount(VerifyTools tools) {
+    Path p = Executables.find(tools.fusermount());
+    if (p == null && tools.fusermount().equals("fusermount3")) {
+      p = Executables.find("fusermount");
+    }
+    return p;
+  }
+
+  /** The mounted image's root directory. */
+  public Path root() {
+    return mountPoint;
+  }
+
+  /**
+   * How a squashfuse misreports xattrs.
+   *
+   * @param swapsTrustedAndSecurity shows {@code trusted.*} as {@code security.*} and the other way
+   *     round (squashfuse before 0.2, vasi/squashfuse#83)
+   * @param hidesEmptyValues lists an empty-valued xattr but answers "no such attribute" when it
+   *     is read
+   */
+  public record Quirks(boolean swapsTrustedAndSecurity, boolean hidesEmptyValues) {}
+
+  /**
+   * The xattr quirks of the squashfuse in use, found by mounting a tiny image holding
+   * {@code trusted.oci2squashfs-probe="t"}, {@code security.oci2squashfs-probe="s"} and an empty
+   * {@code user.oci2squashfs-empty}; once per tool. A user that cannot see a namespace gets false.
+   */
+  public static Quirks quirks(VerifyTools tools) throws IOException {
+    Path exe = Commands.require(tools.squashfuse(), HINT);
+    Quirks known = QUIRKS.get(exe);
+    if (known != null) {
+      return known;
+    }
+    Path probe = Files.createTempFile("oci2squashfs-xattr-probe-", ".squashfs");
+    try {
+      try (InputStream in = SquashfsMount.class.getResourceAsStream("xattr-probe.squashfs")) {
+        if (in == null) {
+          throw new IllegalStateException("xattr-probe.squashfs is missing from the jar");
+        }
+        Files.copy(in, probe, StandardCopyOption.REPLACE_EXISTING);
+      }
+      Quirks q;
+      try (SquashfsMount m = mount(probe, tools)) {
+        Map<String, SortedMap<String, String>> x = GetfattrReader.read(tools.getfattr(), m.root(), false);
+        SortedMap<String, String> attrs = x.getOrDefault("/probe", new java.util.TreeMap<>());
+        q = new Quirks("74".equals(attrs.get("security.oci2squashfs-probe")), !attrs.containsKey("user.oci2squashfs-empty"));
+      }
+      QUIRKS.put(exe, q);
+      return q;
+    } finally {
+      Files.deleteIfExists(probe);
+    }
+  }
+
+  /** Unmounts (lazily if busy after a few tries) and removes the mount point. */
+  @Override
+  public synchronized void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // shutting down: the hook unmounts
+    }
+    doUnmount();
+  }
+
+  /** The shutdown hook: other threads may still be reading the mount, so detach it at once (lazily). */
+  private void unmountQuietly() {
+    try {
+      Commands.run(lazyUnmount, 30);
+      Files.deleteIfExists(mountPoint);
+    } catch (IOException e) {
+      System.err.println("oci2squashfs: " + e.getMessage());
+    }
+  }
+
+  private void doUnmount() throws IOException {
+    long parentDev = (Long) Files.getAttribute(mountPoint.getParent(), "unix:dev");
+    String said = "";
+    for (int attempt = 0; attempt < 5 && isMounted(parentDev); attempt++) {
+      if (attempt > 0) {
+        sleep(200L * attempt);
+      }
+      Commands.Result r = Commands.run(unmount, 60);
+      said = r.said();
+    }
+    if (isMounted(parentDev)) {
+      Commands.Result r = Commands.run(lazyUnmount, 60);
+      if (!r.ok()) {
+        throw new ToolException("fusermount", r.exitCode(), "could not unmount " + mountPoint + ": " + said
+            + "; " + r.said() + " (unmount it with: fusermount3 -u " + mountPoint + ")", null);
+      }
+    }
+    // never recursive: an empty directory is all that may be removed here
+    Files.deleteIfExists(mountPoint);
+  }
+
+  private boolean isMounted(long parentDev) throws IOException {
+    try {
+      return (Long) Files.getAttribute(mountPoint, "unix:dev", LinkOption.NOFOLLOW_LINKS) != parentDev;
+    } catch (java.nio.file.NoSuchFileException e) {
+      return false;
+    } catch (IOException e) {
+      return true; // a dead FUSE mount answers with errors: still mounted
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

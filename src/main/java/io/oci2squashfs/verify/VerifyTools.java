@@ -1,0 +1,46 @@
+package io.oci2squashfs.verify;
+
+import java.util.Objects;
+
+/**
+ * The external tools verify runs, each a path or a name looked up on PATH.
+ *
+ * @param squashfuse the FUSE mounter; the low-level {@code squashfuse_ll}, whose inode numbers are
+ *     the image's own, so hard links show as such
+ * @param fusermount what unmounts it ({@code fusermount3}, or {@code fusermount} when that is absent)
+ * @param unsquashfs for {@link Method#UNSQUASHFS}
+ * @param getfattr reads every xattr namespace of a tree
+ * @param umoci unpacks an image reference
+ */
+public record VerifyTools(String squashfuse, String fusermount, String unsquashfs, String getfattr, String umoci) {
+  public static final VerifyTools DEFAULT =
+      new VerifyTools("squashfuse_ll", "fusermount3", "unsquashfs", "getfattr", "umoci");
+
+  public VerifyTools {
+    Objects.requireNonNull(squashfuse, "squashfuse");
+    Objects.requireNonNull(fusermount, "fusermount");
+    Objects.requireNonNull(unsquashfs, "unsquashfs");
+    Objects.requireNonNull(getfattr, "getfattr");
+    Objects.requireNonNull(umoci, "umoci");
+  }
+
+  public VerifyTools withSquashfuse(String s) {
+    return new VerifyTools(s, fusermount, unsquashfs, getfattr, umoci);
+  }
+
+  public VerifyTools withFusermount(String s) {
+    return new VerifyTools(squashfuse, s, unsquashfs, getfattr, umoci);
+  }
+
+  public VerifyTools withUnsquashfs(String s) {
+    return new VerifyTools(squashfuse, fusermount, s, getfattr, umoci);
+  }
+
+  public VerifyTools withGetfattr(String s) {
+    return new VerifyTools(squashfuse, fusermount, unsquashfs, s, umoci);
+  }
+
+  public VerifyTools withUmoci(String s) {
+    return new VerifyTools(squashfuse, fusermount, unsquashfs, getfattr, s);
+  }
+}
