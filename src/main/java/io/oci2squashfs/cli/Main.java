@@ -20,8 +20,8 @@ import picocli.CommandLine.IVersionProvider;
     },
     footer = {
       "",
-      "Exit codes: 0 done, 1 failed, 2 bad usage.",
-      "Run 'oci2squashfs help convert' for the options of a command."
+      "Exit codes: 0 done (verify: equal), 1 failed, 2 bad usage, 3 verify found differences.",
+      "Run 'oci2squashfs help convert' or 'oci2squashfs help verify' for a command's options."
     })
 public final class Main implements Callable<Integer> {
   /** Exit code of a failed run. */
@@ -72,7 +72,7 @@ public final class Main implements Callable<Integer> {
         w.println("hint: " + ((ToolException) e).hint());
       }
       Object command = c.getCommand();
-      if (command instanceof ConvertCommand && ((ConvertCommand) command).stacktrace) {
+      if (command instanceof StacktraceOption && ((StacktraceOption) command).stacktrace()) {
         e.printStackTrace(w);
       } else if (!(e instanceof java.io.IOException) && !(e instanceof IllegalArgumentException)) {
         w.println("(this looks like a bug in oci2squashfs; run again with --stacktrace and report it)");

@@ -1,6 +1,5 @@
 package io.oci2squashfs.cli;
 
-import io.oci2squashfs.exec.ToolException;
 import io.oci2squashfs.verify.CompareOptions;
 import io.oci2squashfs.verify.Method;
 import io.oci2squashfs.verify.PathFilter;
@@ -49,7 +48,7 @@ import picocli.CommandLine.Option;
       "",
       "Exit codes: 0 equal, 3 different, 1 failed, 2 bad usage."
     })
-final class VerifyCommand implements Callable<Integer> {
+final class VerifyCommand implements Callable<Integer>, StacktraceOption {
   /** Exit code when the trees differ. */
   static final int DIFFERENT = 3;
 
@@ -108,6 +107,11 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--stacktrace", description = "On failure, print the stack trace too.")
   boolean stacktrace;
 
+  @Override
+  public boolean stacktrace() {
+    return stacktrace;
+  }
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -129,21 +133,7 @@ final class VerifyCommand implements Callable<Integer> {
         }
       }
     };
-    VerifyReport report;
-    try {
-      report = new Verifier(listener).verify(request);
-    } catch (Exception e) {
-      if (!stacktrace) {
-        throw e; // Main prints it in one line
-      }
-      err.println("oci2squashfs: error: " + Main.message(e));
-      if (e instanceof ToolException && ((ToolException) e).hint() != null) {
-        err.println("hint: " + ((ToolException) e).hint());
-      }
-      e.printStackTrace(err);
-      err.flush();
-      return Main.FAILED;
-    }
+    VerifyReport report = new Verifier(listener).verify(request); // Main reports failures
     if (!quiet) {
       out.print(json ? ReportFormatter.json(report) : ReportFormatter.text(report));
       out.flush();
