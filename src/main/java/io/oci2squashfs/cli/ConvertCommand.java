@@ -36,7 +36,7 @@ import picocli.CommandLine.Option;
       "The output is written under a temporary name beside it and renamed when complete;"
           + " on failure nothing is left. Mount the result with: squashfuse demo.squashfs /mnt"
     })
-final class ConvertCommand implements Callable<Integer>, StacktraceOption {
+final class ConvertCommand implements Callable<Integer> {
   @Option(names = {"-i", "--image"}, required = true, paramLabel = "IMAGE",
       description = "An OCI image layout or a 'docker save', as a directory or a plain tar archive"
           + " (read in place, not extracted; compressed archives must be decompressed first)."
@@ -86,13 +86,8 @@ final class ConvertCommand implements Callable<Integer>, StacktraceOption {
   @Option(names = {"-v", "--verbose"}, description = "Also print the mksquashfs command and its summary.")
   boolean verbose;
 
-  @Option(names = "--stacktrace", description = "On failure, print the stack trace too.")
-  boolean stacktrace;
-
-  @Override
-  public boolean stacktrace() {
-    return stacktrace;
-  }
+  @CommandLine.Mixin(name = ErrorOptions.MIXIN)
+  ErrorOptions errors;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

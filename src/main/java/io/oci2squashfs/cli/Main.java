@@ -71,8 +71,9 @@ public final class Main implements Callable<Integer> {
       if (e instanceof ToolException && ((ToolException) e).hint() != null) {
         w.println("hint: " + ((ToolException) e).hint());
       }
-      Object command = c.getCommand();
-      if (command instanceof StacktraceOption && ((StacktraceOption) command).stacktrace()) {
+      Object errors = c.getCommandSpec().mixins().containsKey(ErrorOptions.MIXIN)
+          ? c.getCommandSpec().mixins().get(ErrorOptions.MIXIN).userObject() : null;
+      if (errors instanceof ErrorOptions && ((ErrorOptions) errors).stacktrace) {
         e.printStackTrace(w);
       } else if (!(e instanceof java.io.IOException) && !(e instanceof IllegalArgumentException)) {
         w.println("(this looks like a bug in oci2squashfs; run again with --stacktrace and report it)");

@@ -48,7 +48,7 @@ import picocli.CommandLine.Option;
       "",
       "Exit codes: 0 equal, 3 different, 1 failed, 2 bad usage."
     })
-final class VerifyCommand implements Callable<Integer>, StacktraceOption {
+final class VerifyCommand implements Callable<Integer> {
   /** Exit code when the trees differ. */
   static final int DIFFERENT = 3;
 
@@ -104,13 +104,8 @@ final class VerifyCommand implements Callable<Integer>, StacktraceOption {
   @Option(names = {"-v", "--verbose"}, description = "Also print each step and the tool quirks corrected for.")
   boolean verbose;
 
-  @Option(names = "--stacktrace", description = "On failure, print the stack trace too.")
-  boolean stacktrace;
-
-  @Override
-  public boolean stacktrace() {
-    return stacktrace;
-  }
+  @CommandLine.Mixin(name = ErrorOptions.MIXIN)
+  ErrorOptions errors;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

@@ -27,7 +27,7 @@ class LayerMergerReviewTest {
   // ------------------------------------------------------------------ bugs
 
   @Nested
-  class Bugs {
+  class FixedBugs {
     /**
      * Doc: non-directory over a directory with children removes {@code P/**}; a directory over a
      * non-directory is the directory with (only) its newer children. So after L1 the subtree is gone
