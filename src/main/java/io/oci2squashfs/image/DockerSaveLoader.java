@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
  * {@code blobs/sha256/<hex>}.
  */
 final class DockerSaveLoader {
+  private static final java.util.regex.Pattern CONFIG_NAME =
+      java.util.regex.Pattern.compile("(?:.*/)?(?:blobs/sha256/)?([0-9a-f]{64})(?:\\.json)?");
   private static final Pattern BLOB_PATH = Pattern.compile("blobs/(sha256|sha512)/([0-9a-f]+)");
   private static final Pattern HEX_NAME = Pattern.compile("(?:.*/)?([0-9a-f]{64})(?:\\.json)?");
 
@@ -54,6 +56,11 @@ final class DockerSaveLoader {
     files.resolve(entry.config(), where + ": Config");
     String configWhere = where + ": config " + entry.config();
     byte[] bytes = JsonFiles.read(files, entry.config(), configWhere, -1);
+    // docker names the config by its digest: <hex>.json, or blobs/sha256/<hex> in newer saves
+    java.util.regex.Matcher named = CONFIG_NAME.matcher(entry.config());
+    if (named.matches()) {
+      JsonFiles.checkDigest(bytes, Digest.parse("sha256:" + named.group(1)), configWhere);
+    }
     ImageConfigJson config =
         JsonFiles.parse(bytes, ImageConfigJson.class, entry.config(), configWhere);
     List<Digest> diffIds = Configs.diffIds(config, entry.layers().size(), configWhere);

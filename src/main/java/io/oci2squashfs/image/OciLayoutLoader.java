@@ -301,6 +301,7 @@ final class OciLayoutLoader {
     String name = digest.blobPath();
     String blobWhere = where + ": " + what + " " + digest;
     byte[] bytes = JsonFiles.read(files, name, blobWhere, size);
+    JsonFiles.checkDigest(bytes, digest, blobWhere);
     return JsonFiles.parseTree(bytes, name, blobWhere);
   }
 

@@ -379,6 +379,7 @@ class ImageLoaderTest {
     ObjectNode config = (ObjectNode) Json.MAPPER.readTree(dir.resolve(configName).toFile());
     ((ArrayNode) config.get("rootfs").get("diff_ids")).remove(1);
     Json.MAPPER.writeValue(dir.resolve(configName).toFile(), config);
+    configName = rehomeDockerConfig(configName);
 
     ImageFormatException e =
         assertThrows(ImageFormatException.class, () -> ImageLoader.load(dir, AMD64));
@@ -550,11 +551,12 @@ class ImageLoaderTest {
     b.writeTo(dir);
     String configName = b.own().configDigest().hex() + ".json";
     Files.writeString(dir.resolve(configName), "[1, 2");
+    String renamed = rehomeDockerConfig(configName);
 
     ImageFormatException e =
         assertThrows(ImageFormatException.class, () -> ImageLoader.load(dir, AMD64));
 
-    assertTrue(e.getMessage().startsWith("manifest.json: config " + configName
+    assertTrue(e.getMessage().startsWith("manifest.json: config " + renamed
         + ": malformed JSON at line 1, column "), e.getMessage());
   }
 
@@ -566,6 +568,7 @@ class ImageLoaderTest {
     long size = Files.size(dir.resolve(manifest.blobPath()));
     // Same size, so that the size check passes and the parser has to notice.
     Files.writeString(dir.resolve(manifest.blobPath()), "\"" + "x".repeat((int) size - 2) + "\"");
+    manifest = rehomeOciManifest(manifest);
 
     ImageFormatException e =
         assertThrows(ImageFormatException.class, () -> ImageLoader.load(dir, AMD64));
@@ -647,5 +650,49 @@ class ImageLoaderTest {
     ((ObjectNode) manifest.get(0)).remove("LayerSources");
     Files.write(dir.resolve("manifest.json"),
         Json.MAPPER.writeValueAsString(manifest).getBytes(StandardCharsets.UTF_8));
+  }
+
+  // Blobs are checked against their digests: a test that edits one to reach another error must
+  // move it to its new digest and point the image at it, as a consistent image would.
+
+  /** Renames an edited docker-save config to its digest and updates manifest.json; returns the new name. */
+  private String rehomeDockerConfig(String configName) throws IOException {
+    byte[] bytes = Files.readAllBytes(dir.resolve(configName));
+    String renamed = Digest.sha256(bytes).hex() + ".json";
+    Files.move(dir.resolve(configName), dir.resolve(renamed));
+    Path manifestJson = dir.resolve("manifest.json");
+    Files.writeString(manifestJson, Files.readString(manifestJson).replace(configName, renamed));
+    return renamed;
+  }
+
+  /** Moves an edited OCI manifest blob to its digest and updates index.json's descriptor. */
+  private Digest rehomeOciManifest(Digest old) throws IOException {
+    byte[] bytes = Files.readAllBytes(dir.resolve(old.blobPath()));
+    Digest now = Digest.sha256(bytes);
+    Files.move(dir.resolve(old.blobPath()), dir.resolve(now.blobPath()));
+    ObjectNode index = (ObjectNode) Json.MAPPER.readTree(dir.resolve("index.json").toFile());
+    for (com.fasterxml.jackson.databind.JsonNode d : index.get("manifests")) {
+      if (d.get("digest").asText().equals(old.toString())) {
+        ((ObjectNode) d).put("digest", now.toString()).put("size", bytes.length);
+      }
+    }
+    Json.MAPPER.writeValue(dir.resolve("index.json").toFile(), index);
+    return now;
+  }
+
+  @Test
+  void aManifestOrConfigBlobThatDoesNotMatchItsDigestIsNamed() throws IOException {
+    ImageLayoutBuilder b = ImageLayoutBuilder.oci().layer(BASE_GZ, MediaTypes.OCI_LAYER_GZIP);
+    b.writeTo(dir);
+    Digest config = b.own().configDigest();
+    byte[] bytes = Files.readAllBytes(dir.resolve(config.blobPath()));
+    bytes[bytes.length - 2] ^= 0x20; // same size, different content
+    Files.write(dir.resolve(config.blobPath()), bytes);
+
+    ImageFormatException e =
+        assertThrows(ImageFormatException.class, () -> ImageLoader.load(dir, AMD64));
+
+    assertTrue(e.getMessage().contains("config " + config) && e.getMessage().contains("does not match its digest"),
+        e.getMessage());
   }
 }
