@@ -75,6 +75,7 @@ final class InfoCommand implements Callable<Integer> {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("source", img.source());
     d.put("platform", img.platform() == null ? null : img.platform().toString());
+    d.put("platformsOffered", img.platforms().stream().map(Platform::toString).toList());
     d.put("manifest", str(img.manifestDigest()));
     d.put("config", str(img.configDigest()));
     List<Map<String, Object>> layers = new ArrayList<>();
@@ -119,7 +120,9 @@ final class InfoCommand implements Callable<Integer> {
 
   private static void printText(Image img, PrintWriter out) {
     out.println("image:    " + img.source());
-    out.println("platform: " + img.platform());
+    out.println("platform: " + img.platform()
+        + (img.platforms().size() > 1 ? " (offered: " + img.platforms().stream().map(Platform::toString)
+            .collect(java.util.stream.Collectors.joining(", ")) + ")" : ""));
     out.println("manifest: " + str(img.manifestDigest()));
     out.println("config:   " + str(img.configDigest()));
     long total = img.layers().stream().mapToLong(l -> Math.max(0, l.size())).sum();

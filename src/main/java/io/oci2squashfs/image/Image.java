@@ -14,6 +14,7 @@ import java.util.List;
  * @param configDigest the config's digest, or null when its path does not tell it
  * @param layers base layer first; the layer at position i has {@link Layer#index()} i
  * @param config the parsed config, or null when the image has none to read
+ * @param platforms the platforms the source offered to choose from (an index's entries); empty when it offered one manifest without a platform
  */
 public record Image(
     String source,
@@ -21,14 +22,22 @@ public record Image(
     Digest manifestDigest,
     Digest configDigest,
     List<Layer> layers,
-    ImageConfigJson config) {
+    ImageConfigJson config,
+    List<Platform> platforms) {
   public Image {
     layers = List.copyOf(layers);
+    platforms = List.copyOf(platforms);
     for (int i = 0; i < layers.size(); i++) {
       if (layers.get(i).index() != i) {
         throw new IllegalArgumentException(
             "layer at position " + i + " has index " + layers.get(i).index());
       }
     }
+  }
+
+  /** An image whose source offers no choice of platform (a lone manifest, a docker save). */
+  public Image(String source, Platform platform, Digest manifestDigest, Digest configDigest,
+      List<Layer> layers, ImageConfigJson config) {
+    this(source, platform, manifestDigest, configDigest, layers, config, List.of());
   }
 }

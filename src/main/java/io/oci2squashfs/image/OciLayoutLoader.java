@@ -71,7 +71,9 @@ final class OciLayoutLoader {
     }
     Candidate chosen = choosePlatform(candidates, skipped, wanted);
     String ref = images.get(0).descriptor().annotation(REF_NAME);
-    return loadManifest(chosen, ref);
+    List<Platform> offered = candidates.stream().map(Candidate::platform)
+        .filter(java.util.Objects::nonNull).distinct().toList();
+    return loadManifest(chosen, ref, offered);
   }
 
   private void checkLayoutVersion() throws IOException {
@@ -242,7 +244,7 @@ final class OciLayoutLoader {
     return match;
   }
 
-  private Image loadManifest(Candidate chosen, String ref) throws IOException {
+  private Image loadManifest(Candidate chosen, String ref, List<Platform> offered) throws IOException {
     String where = chosen.where() + ": manifest " + chosen.digest();
     JsonNode node =
         readBlob(chosen.digest(), chosen.descriptor().size(), chosen.where(), "manifest");
@@ -273,7 +275,7 @@ final class OciLayoutLoader {
     String source = kind + files.location() + (ref == null ? "" : " (" + ref + ")")
         + ", manifest " + chosen.digest();
     return new Image(source, platform != null ? platform : chosen.platform(), chosen.digest(),
-        configDigest, layers, config);
+        configDigest, layers, config, offered);
   }
 
   private Layer layer(int index, DescriptorJson d, Digest diffId, String where)

@@ -55,6 +55,23 @@ class InfoCommandTest {
   }
 
   @Test
+  void listsThePlatformsAnIndexOffers() throws Exception {
+    byte[] l = LayerBuilder.layer().file("a", "x").gzip();
+    Path image = ImageLayoutBuilder.oci()
+        .add(ImageLayoutBuilder.index(
+            ImageLayoutBuilder.manifest().layer(l, GZIP).platform("linux", "amd64"),
+            ImageLayoutBuilder.manifest().layer(l, GZIP).platform("linux", "arm64", "v8")))
+        .writeTo(tmp.resolve("multi"));
+    Run r = run("info", "--json", "--platform", "linux/arm64", image.toString());
+    assertEquals(0, r.code(), r.err());
+    JsonNode doc = Json.MAPPER.readTree(r.out());
+    assertEquals("linux/arm64/v8", doc.get("platform").asText());
+    assertEquals(2, doc.get("platformsOffered").size());
+    Run text = run("info", image.toString());
+    assertTrue(text.out().contains("offered: linux/amd64, linux/arm64/v8"), text.out());
+  }
+
+  @Test
   void badInputIsOneLineAndExitsOne() {
     Run r = run("info", tmp.resolve("missing").toString());
     assertEquals(1, r.code());
