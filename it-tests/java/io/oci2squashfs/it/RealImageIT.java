@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.oci2squashfs.verify.Difference;
+import io.oci2squashfs.verify.Method;
 import io.oci2squashfs.verify.Reference;
 import io.oci2squashfs.verify.ReportFormatter;
 import io.oci2squashfs.verify.Verifier;
@@ -125,6 +126,18 @@ class RealImageIT {
     VerifyReport report = verify(squashfs, Reference.image(DIR.resolve("oci"), TAG), kind + " against umoci unpack");
     assertTrue(report.referenceEntries() > 3000, "umoci unpacked only " + report.referenceEntries() + " entries");
     assertTrue(report.equal(), kind + ": " + firstLines(ReportFormatter.text(report), 60));
+  }
+
+  /** verify's other way of reading the image, unsquashfs -pf instead of a squashfuse mount. */
+  @Test
+  void unsquashfsMethodAgrees() throws Exception {
+    Path squashfs = convert("oci");
+    long t0 = System.nanoTime();
+    VerifyReport report = new Verifier(VerifyListener.NONE).verify(
+        VerifyRequest.of(squashfs, Reference.image(DIR.resolve("oci"), TAG)).withMethod(Method.UNSQUASHFS));
+    System.out.printf("real image: verify oci (unsquashfs) in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    assertEquals(Method.UNSQUASHFS, report.method());
+    assertTrue(report.equal(), firstLines(ReportFormatter.text(report), 60));
   }
 
   /**
