@@ -128,6 +128,40 @@ class RealImageIT {
     assertTrue(report.equal(), kind + ": " + firstLines(ReportFormatter.text(report), 60));
   }
 
+  /**
+   * The image holds what each layer of the build script was meant to exercise, so that "equal"
+   * cannot pass because both sides lost the same thing (umoci dropping an xattr, say).
+   */
+  static void assertLayersDidWhatTheySay(TreeSnapshot t) {
+    java.util.function.Function<String, TreeSnapshot.Node> at = p -> {
+      TreeSnapshot.Node n = t.byPath.get(p);
+      assertTrue(n != null, "no " + p + " in the converted image");
+      return n;
+    };
+    assertEquals('f', at.apply("usr/bin/hello").type, "apt layer");
+    assertFalse(t.byPath.keySet().stream().anyMatch(p -> p.startsWith("usr/share/doc/")), "usr/share/doc/* whited out");
+    assertFalse(t.byPath.containsKey("usr/share/locale"), "usr/share/locale whited out");
+    assertFalse(t.byPath.containsKey("usr/bin/pinky"), "usr/bin/pinky whited out");
+    assertEquals(List.of("usr/share/man", "usr/share/man/man1", "usr/share/man/man1/back.1"), t.byPath.keySet()
+        .stream().filter(p -> p.startsWith("usr/share/man")).toList(), "usr/share/man deleted, then partly restored");
+    assertEquals('f', at.apply("usr/share/info").type, "directory replaced by a file");
+    assertEquals('d', at.apply("etc/hostname").type, "file replaced by a directory");
+    assertEquals('l', at.apply("usr/bin/yes").type, "file replaced by a symlink");
+    assertEquals(04711, at.apply("usr/bin/touch").mode);
+    assertEquals(123L, at.apply("usr/bin/tac").uid);
+    assertEquals(456L, at.apply("usr/bin/tac").gid);
+    assertEquals(7L, at.apply("bin").uid, "owner of the /bin symlink");
+    assertEquals(1000L, at.apply("etc/debian_version").uid);
+    assertTrue(at.apply("usr/bin/ls-raw").xattrs.containsKey("security.capability"), "setcap cap_net_raw+ep");
+    assertEquals("68656c6c6f", at.apply("usr/lib/os-release").xattrs.get("user.x"), "user.x=hello");
+    assertEquals(at.apply("usr/bin/cat").inode, at.apply("usr/local/cat-link2").inode, "hard link");
+    assertFalse(t.byPath.containsKey("usr/bin/cat-link"), "one name of a hard-link group whited out");
+    assertEquals(at.apply("usr/lib/os-release").inode, at.apply("usr/lib/os-release.hard").inode, "hard link");
+    assertTrue(t.byPath.keySet().stream().anyMatch(p -> p.length() > 255 && p.endsWith("longer-than-255-bytes")),
+        "a path over 255 bytes");
+    assertEquals(11L, at.apply("etc/motd").size, "etc/motd whited out, then back");
+  }
+
   /** verify's other way of reading the image, unsquashfs -pf instead of a squashfuse mount. */
   @Test
   void unsquashfsMethodAgrees() throws Exception {
@@ -160,6 +194,8 @@ class RealImageIT {
     TreeSnapshot.assertSame(oracle, ours, "real image (oci)");
     System.out.printf("real image: TreeSnapshot comparison of %d paths in %.1f s%n", oracle.byPath.size(),
         (System.nanoTime() - t0) / 1e9);
+
+    assertLayersDidWhatTheySay(ours);
 
     // a deliberately wrong reference: one file fewer than the image holds
     Files.delete(rootfs.resolve("usr/bin/hello"));
