@@ -228,15 +228,19 @@ public final class MksquashfsSink implements MergeOutput, Closeable {
     if (Thread.currentThread() != onExit) {
       forgetShutdownHook();
     }
-    process.destroyForcibly(); // its output is being thrown away: no need to be gentle
+    // Its output is being thrown away: no need to be gentle. The whole tree, since a wrapper
+    // script's children would otherwise live on and could write the partial file after its deletion.
+    List<ProcessHandle> tree = new ArrayList<>(process.toHandle().descendants().toList());
+    tree.add(process.toHandle());
+    tree.forEach(ProcessHandle::destroyForcibly);
     try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
+      for (ProcessHandle p : tree) {
+        p.onExit().get(10, TimeUnit.SECONDS);
       }
     } catch (InterruptedException e) {
-      process.destroyForcibly();
       Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      // gone or stuck: nothing more can be done; the file is deleted below either way
     } finally {
       try {
         stdin.close();
