@@ -8,8 +8,6 @@ import io.oci2squashfs.image.Digest;
 import io.oci2squashfs.image.json.Json;
 import io.oci2squashfs.testing.ImageLayoutBuilder;
 import io.oci2squashfs.testing.LayerBuilder;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,13 +18,8 @@ class InfoCommandTest {
   @TempDir
   Path tmp;
 
-  record Run(int code, String out, String err) {}
-
-  static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Run(code, out.toString(), err.toString());
+  static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   @Test
@@ -36,14 +29,14 @@ class InfoCommandTest {
     Path image = ImageLayoutBuilder.oci().layer(l0, GZIP).layer(l1, GZIP).env("PATH=/bin", "LANG=C")
         .writeTo(tmp.resolve("img"));
 
-    Run text = run("info", image.toString());
+    CliRun text = run("info", image.toString());
     assertEquals(0, text.code(), text.err());
     assertTrue(text.out().contains(Digest.sha256(l0).toString()), text.out());
     assertTrue(text.out().contains(Digest.sha256(l1).toString()), text.out());
     assertTrue(text.out().contains("layers:   2"), text.out());
     assertTrue(text.out().contains("env:        LANG=C"), text.out());
 
-    Run json = run("info", "--json", image.toString());
+    CliRun json = run("info", "--json", image.toString());
     assertEquals(0, json.code(), json.err());
     JsonNode doc = Json.MAPPER.readTree(json.out());
     assertEquals(2, doc.get("layers").size());
@@ -62,18 +55,18 @@ class InfoCommandTest {
             ImageLayoutBuilder.manifest().layer(l, GZIP).platform("linux", "amd64"),
             ImageLayoutBuilder.manifest().layer(l, GZIP).platform("linux", "arm64", "v8")))
         .writeTo(tmp.resolve("multi"));
-    Run r = run("info", "--json", "--platform", "linux/arm64", image.toString());
+    CliRun r = run("info", "--json", "--platform", "linux/arm64", image.toString());
     assertEquals(0, r.code(), r.err());
     JsonNode doc = Json.MAPPER.readTree(r.out());
     assertEquals("linux/arm64/v8", doc.get("platform").asText());
     assertEquals(2, doc.get("platformsOffered").size());
-    Run text = run("info", image.toString());
+    CliRun text = run("info", image.toString());
     assertTrue(text.out().contains("offered: linux/amd64, linux/arm64/v8"), text.out());
   }
 
   @Test
   void badInputIsOneLineAndExitsOne() {
-    Run r = run("info", tmp.resolve("missing").toString());
+    CliRun r = run("info", tmp.resolve("missing").toString());
     assertEquals(1, r.code());
     assertTrue(r.err().startsWith("oci2squashfs: error: ") && r.err().contains("missing"), r.err());
     assertEquals(2, run("info").code());

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -17,21 +15,16 @@ class MainTest {
   @TempDir
   Path tmp;
 
-  record Run(int code, String out, String err) {}
-
-  static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Run(code, out.toString(), err.toString());
+  static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   @Test
   void helpExplainsTheCommands() {
-    Run r = run("--help");
+    CliRun r = run("--help");
     assertEquals(0, r.code());
     assertTrue(r.out().contains("convert"), r.out());
-    Run c = run("convert", "--help");
+    CliRun c = run("convert", "--help");
     assertEquals(0, c.code());
     for (String option : new String[] {"--image", "--output", "--compression", "--reproducible", "--force", "Examples"}) {
       assertTrue(c.out().contains(option), "convert --help lacks " + option);
@@ -41,20 +34,20 @@ class MainTest {
 
   @Test
   void versionPrints() {
-    Run r = run("--version");
+    CliRun r = run("--version");
     assertEquals(0, r.code());
     assertTrue(r.out().startsWith("oci2squashfs"), r.out());
   }
 
   @Test
   void usageErrorsExitTwoWithAHint() {
-    Run none = run();
+    CliRun none = run();
     assertEquals(2, none.code());
-    Run missing = run("convert", "--output", "x.squashfs");
+    CliRun missing = run("convert", "--output", "x.squashfs");
     assertEquals(2, missing.code());
     assertTrue(missing.err().contains("--image"), missing.err());
     assertTrue(missing.err().contains("convert --help"), missing.err());
-    Run badCompression = run("convert", "-i", "x", "-o", "y", "--compression", "brotli");
+    CliRun badCompression = run("convert", "-i", "x", "-o", "y", "--compression", "brotli");
     assertEquals(2, badCompression.code());
     assertTrue(badCompression.err().contains("brotli"), badCompression.err());
     assertEquals(2, run("convert", "-i", "x", "-o", "y", "--platform", "linux").code());
@@ -64,7 +57,7 @@ class MainTest {
   @Test
   void failuresAreOneClearLineWithoutAStackTrace() throws Exception {
     Path fake = fakeMksquashfs();
-    Run r = run("convert", "-i", tmp.resolve("no-such-image").toString(), "-o", tmp.resolve("o.sqfs").toString(),
+    CliRun r = run("convert", "-i", tmp.resolve("no-such-image").toString(), "-o", tmp.resolve("o.sqfs").toString(),
         "--mksquashfs", fake.toString());
     assertEquals(1, r.code());
     assertTrue(r.err().startsWith("oci2squashfs: error: "), r.err());
@@ -75,7 +68,7 @@ class MainTest {
 
   @Test
   void stacktraceOptionShowsIt() throws Exception {
-    Run r = run("convert", "-i", tmp.resolve("nope").toString(), "-o", tmp.resolve("o.sqfs").toString(),
+    CliRun r = run("convert", "-i", tmp.resolve("nope").toString(), "-o", tmp.resolve("o.sqfs").toString(),
         "--mksquashfs", fakeMksquashfs().toString(), "--stacktrace");
     assertEquals(1, r.code());
     assertTrue(r.err().contains("\tat "), r.err());
@@ -84,7 +77,7 @@ class MainTest {
   @Test
   void existingOutputIsNotReplacedWithoutForce() throws Exception {
     Path out = Files.writeString(tmp.resolve("o.sqfs"), "precious");
-    Run r = run("convert", "-i", tmp.toString(), "-o", out.toString(), "--mksquashfs", fakeMksquashfs().toString());
+    CliRun r = run("convert", "-i", tmp.toString(), "-o", out.toString(), "--mksquashfs", fakeMksquashfs().toString());
     assertEquals(1, r.code());
     assertTrue(r.err().contains("--force"), r.err());
     assertEquals("precious", Files.readString(out));
@@ -92,10 +85,10 @@ class MainTest {
 
   @Test
   void outputThatIsADirectoryOrInAMissingDirectoryIsRefused() throws Exception {
-    Run dir = run("convert", "-i", tmp.toString(), "-o", tmp.toString(), "--mksquashfs", fakeMksquashfs().toString());
+    CliRun dir = run("convert", "-i", tmp.toString(), "-o", tmp.toString(), "--mksquashfs", fakeMksquashfs().toString());
     assertEquals(1, dir.code());
     assertTrue(dir.err().contains("is a directory"), dir.err());
-    Run missing = run("convert", "-i", tmp.toString(), "-o", tmp.resolve("no/dir/o.sqfs").toString(),
+    CliRun missing = run("convert", "-i", tmp.toString(), "-o", tmp.resolve("no/dir/o.sqfs").toString(),
         "--mksquashfs", fakeMksquashfs().toString());
     assertEquals(1, missing.code());
     assertTrue(missing.err().contains("no/dir"), missing.err());
@@ -106,7 +99,7 @@ class MainTest {
     Path old = tmp.resolve("old-mksquashfs");
     Files.writeString(old, "#!/bin/sh\necho 'mksquashfs version 4.5.1 (2022/03/17)'\n");
     Files.setPosixFilePermissions(old, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Run r = run("convert", "-i", tmp.toString(), "-o", tmp.resolve("o.sqfs").toString(), "--mksquashfs", old.toString());
+    CliRun r = run("convert", "-i", tmp.toString(), "-o", tmp.resolve("o.sqfs").toString(), "--mksquashfs", old.toString());
     assertEquals(1, r.code());
     assertTrue(r.err().contains("4.5.1"), r.err());
     assertTrue(r.err().contains("hint: ") && r.err().contains("scripts/setup"), r.err());

@@ -3,8 +3,6 @@ package io.oci2squashfs.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -15,18 +13,13 @@ class VerifyCommandTest {
   @TempDir
   Path tmp;
 
-  record Run(int code, String out, String err) {}
-
-  static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Run(code, out.toString(), err.toString());
+  static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   @Test
   void helpExplainsItself() {
-    Run r = run("verify", "--help");
+    CliRun r = run("verify", "--help");
     assertEquals(0, r.code());
     for (String s : new String[] {"--squashfs", "--reference", "--image", "--method", "--ignore-ownership", "--ignore",
         "--json", "--mtime", "Examples", "3 different", "~ PATH: FIELD: REFERENCE -> IMAGE"}) {
@@ -39,10 +32,10 @@ class VerifyCommandTest {
   void usageErrorsExitTwo() {
     assertEquals(2, run("verify", "--reference", "x").code(), "no --squashfs");
     assertEquals(2, run("verify", "-s", "x").code(), "no reference");
-    Run both = run("verify", "-s", "x", "-r", "y", "-i", "z");
+    CliRun both = run("verify", "-s", "x", "-r", "y", "-i", "z");
     assertEquals(2, both.code());
     assertTrue(both.err().contains("mutually exclusive"), both.err());
-    Run method = run("verify", "-s", "x", "-r", "y", "--method", "kernel");
+    CliRun method = run("verify", "-s", "x", "-r", "y", "--method", "kernel");
     assertEquals(2, method.code());
     assertTrue(method.err().contains("kernel"), method.err());
     assertEquals(2, run("verify", "-s", "x", "-r", "y", "--ignore", "/").code());
@@ -51,15 +44,15 @@ class VerifyCommandTest {
 
   @Test
   void missingFilesFailInOneLine() throws Exception {
-    Run r = run("verify", "-s", tmp.resolve("none.squashfs").toString(), "-r", tmp.toString());
+    CliRun r = run("verify", "-s", tmp.resolve("none.squashfs").toString(), "-r", tmp.toString());
     assertEquals(1, r.code());
     assertEquals(1, r.err().lines().count(), r.err());
     assertTrue(r.err().contains("none.squashfs"), r.err());
     Path img = Files.writeString(tmp.resolve("x.squashfs"), "not really");
-    Run ref = run("verify", "-s", img.toString(), "-r", tmp.resolve("nodir").toString());
+    CliRun ref = run("verify", "-s", img.toString(), "-r", tmp.resolve("nodir").toString());
     assertEquals(1, ref.code());
     assertTrue(ref.err().contains("nodir"), ref.err());
-    Run trace = run("verify", "-s", tmp.resolve("none.squashfs").toString(), "-r", tmp.toString(), "--stacktrace");
+    CliRun trace = run("verify", "-s", tmp.resolve("none.squashfs").toString(), "-r", tmp.toString(), "--stacktrace");
     assertEquals(1, trace.code());
     assertTrue(trace.err().contains("\tat "), trace.err());
   }
