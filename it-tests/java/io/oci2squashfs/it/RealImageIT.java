@@ -129,6 +129,42 @@ class RealImageIT {
   }
 
   /**
+   * A converter that ignored whiteouts would give the image its layers give without their whiteout
+   * entries: convert exactly that, and verify must report the deleted paths as only in the image.
+   */
+  @Test
+  void aConverterThatIgnoredWhiteoutsWouldBeFoundOut() throws Exception {
+    io.oci2squashfs.image.Image image =
+        io.oci2squashfs.image.ImageLoader.load(ref("oci"), io.oci2squashfs.image.Platform.host());
+    io.oci2squashfs.testing.ImageLayoutBuilder broken = io.oci2squashfs.testing.ImageLayoutBuilder.oci().tag(TAG);
+    int dropped = 0;
+    for (io.oci2squashfs.image.Layer layer : image.layers()) {
+      java.io.ByteArrayOutputStream tar = new java.io.ByteArrayOutputStream();
+      try (java.io.InputStream in = io.oci2squashfs.layer.LayerOpener.open(layer.open(), layer.mediaType(), w -> {})) {
+        io.oci2squashfs.tar.TarReader reader = new io.oci2squashfs.tar.TarReader(in);
+        io.oci2squashfs.tar.PaxTarWriter writer = new io.oci2squashfs.tar.PaxTarWriter(tar);
+        for (io.oci2squashfs.tar.TarHeader h = reader.next(); h != null; h = reader.next()) {
+          if (h.path().name().startsWith(".wh.")) {
+            dropped++;
+          } else if (!h.path().isRoot()) {
+            writer.write(h, reader.content());
+          }
+        }
+        writer.finish();
+      }
+      broken.layer(tar.toByteArray(), "application/vnd.oci.image.layer.v1.tar");
+    }
+    assertTrue(dropped > 0, "the real image has whiteouts");
+    Path brokenImage = broken.writeTo(tmp.resolve("no-whiteouts"));
+    Path out = tmp.resolve("no-whiteouts.squashfs");
+    VerifyIT.Run r = VerifyIT.cli("convert", "--image", brokenImage.toString(), "--output", out.toString());
+    assertEquals(0, r.code(), r.err());
+    VerifyReport report = verify(out, Reference.image(DIR.resolve("oci"), TAG), "whiteout-less conversion");
+    String text = ReportFormatter.text(report);
+    assertTrue(!report.equal() && text.contains("+ /usr/share/man"), firstLines(text, 40));
+  }
+
+  /**
    * The image holds what each layer of the build script was meant to exercise, so that "equal"
    * cannot pass because both sides lost the same thing (umoci dropping an xattr, say).
    */
