@@ -68,10 +68,9 @@ final class ImageLayers implements LayerSource {
     HashingStream tar;
     InputStream tarStream;
     try {
-      blob = new HashingStream(new CountingStream(layer.open(), n -> progress.bytesRead(index, n)),
-          layer.digest());
+      blob = new HashingStream(layer.open(), layer.digest(), n -> progress.bytesRead(index, n));
       tarStream = LayerOpener.open(blob, layer.mediaType(), w -> warnings.accept(describe(index) + ": " + w));
-      tar = new HashingStream(tarStream, layer.diffId());
+      tar = new HashingStream(tarStream, layer.diffId(), n -> {});
     } catch (IOException e) {
       throw LayerException.wrap(e, index, layers.size(), digest);
     }
@@ -150,68 +149,21 @@ final class ImageLayers implements LayerSource {
     }
   }
 
-  /** Hashes what is read through it with the algorithm of an expected digest (none when that is null). */
+  /**
+   * Counts and hashes what is read through it (with the algorithm of an expected digest; no hash
+   * when that is null), reporting the count every few MiB and when closed.
+   */
   private static final class HashingStream extends FilterInputStream {
     private final Digest expected;
     private final MessageDigest hasher;
-    private long count;
-
-    HashingStream(InputStream in, Digest expected) {
-      super(in);
-      this.expected = expected;
-      this.hasher = expected == null ? null : expected.newHasher();
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = super.read();
-      if (b >= 0) {
-        count++;
-        if (hasher != null) {
-          hasher.update((byte) b);
-        }
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
-      if (n > 0) {
-        count += n;
-        if (hasher != null) {
-          hasher.update(b, off, n);
-        }
-      }
-      return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      // every byte must be hashed: read instead of skipping
-      byte[] buf = new byte[(int) Math.min(n, 64 * 1024)];
-      int r = read(buf, 0, buf.length);
-      return Math.max(r, 0);
-    }
-
-    long count() {
-      return count;
-    }
-
-    /** What was read, as a digest; null when nothing was expected. */
-    Digest digest() {
-      return hasher == null ? null : Digest.of(expected.algorithm(), hasher);
-    }
-  }
-
-  /** Counts bytes read and reports every few MiB, and at the end. */
-  private static final class CountingStream extends FilterInputStream {
     private final LongConsumer report;
     private long count;
     private long reported;
 
-    CountingStream(InputStream in, LongConsumer report) {
+    HashingStream(InputStream in, Digest expected, LongConsumer report) {
       super(in);
+      this.expected = expected;
+      this.hasher = expected == null ? null : expected.newHasher();
       this.report = report;
     }
 
@@ -219,6 +171,9 @@ final class ImageLayers implements LayerSource {
     public int read() throws IOException {
       int b = super.read();
       if (b >= 0) {
+        if (hasher != null) {
+          hasher.update((byte) b);
+        }
         counted(1);
       }
       return b;
@@ -228,6 +183,9 @@ final class ImageLayers implements LayerSource {
     public int read(byte[] b, int off, int len) throws IOException {
       int n = super.read(b, off, len);
       if (n > 0) {
+        if (hasher != null) {
+          hasher.update(b, off, n);
+        }
         counted(n);
       }
       return n;
@@ -242,9 +200,26 @@ final class ImageLayers implements LayerSource {
     }
 
     @Override
+    public long skip(long n) throws IOException {
+      // every byte must be hashed: read instead of skipping
+      byte[] buf = new byte[(int) Math.min(n, 64 * 1024)];
+      int r = read(buf, 0, buf.length);
+      return Math.max(r, 0);
+    }
+
+    @Override
     public void close() throws IOException {
       report.accept(count);
       super.close();
+    }
+
+    long count() {
+      return count;
+    }
+
+    /** What was read, as a digest; null when nothing was expected. */
+    Digest digest() {
+      return hasher == null ? null : Digest.of(expected.algorithm(), hasher);
     }
   }
 }
