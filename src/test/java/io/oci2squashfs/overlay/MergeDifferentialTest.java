@@ -133,7 +133,7 @@ class MergeDifferentialTest {
     List<List<String>> wantLinks = OldestFirstModel.inodeGroups(model.tree,
         n -> ((OldestFirstModel.Node) n).isDir() ? null : ((OldestFirstModel.Node) n).inode);
     List<List<String>> gotLinks = OldestFirstModel.inodeGroups(rec.byPath,
-        i -> ((MergeRecorder.Inode) i).header.type() == EntryType.DIRECTORY ? null : i);
+        i -> ((MergedTree.Inode) i).header.type() == EntryType.DIRECTORY ? null : i);
     if (!wantLinks.equals(gotLinks)) {
       sb.append("inodes differ: want ").append(wantLinks).append(" got ").append(gotLinks).append('\n');
     }

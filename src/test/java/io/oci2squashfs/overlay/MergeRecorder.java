@@ -17,18 +17,8 @@ import java.util.TreeMap;
  * every directory holding something was written explicitly.
  */
 final class MergeRecorder implements MergeOutput {
-  static final class Inode {
-    final TarHeader header;
-    final byte[] content;
-
-    Inode(TarHeader header, byte[] content) {
-      this.header = header;
-      this.content = content;
-    }
-  }
-
   final List<TarHeader> written = new ArrayList<>();
-  final Map<EntryPath, Inode> byPath = new LinkedHashMap<>();
+  final Map<EntryPath, MergedTree.Inode> byPath = new LinkedHashMap<>();
   final List<String> problems = new ArrayList<>();
   final List<MergeWarning> warnings = new ArrayList<>();
   /** Files of size 0 handed over with a null stream (allowed by PaxTarWriter, not by the contract's words). */
@@ -47,7 +37,7 @@ final class MergeRecorder implements MergeOutput {
       return;
     }
     for (EntryPath a = path.parent(); !a.isRoot(); a = a.parent()) {
-      Inode parent = byPath.get(a);
+      MergedTree.Inode parent = byPath.get(a);
       if (parent != null && parent.header.type() != EntryType.DIRECTORY) {
         problems.add("non-directory " + a.display() + " has a child " + path.display());
       }
@@ -62,7 +52,7 @@ final class MergeRecorder implements MergeOutput {
     }
     written.add(h);
     if (h.type() == EntryType.HARDLINK) {
-      Inode target = byPath.get(h.hardLinkTarget());
+      MergedTree.Inode target = byPath.get(h.hardLinkTarget());
       if (target == null) {
         problems.add("hard link " + path.display() + " written before its target " + h.hardLinkTarget().display());
         return;
@@ -89,7 +79,7 @@ final class MergeRecorder implements MergeOutput {
         }
       }
     }
-    byPath.put(path, new Inode(h, bytes));
+    byPath.put(path, new MergedTree.Inode(h, bytes));
   }
 
   /** Checks that every parent of a written path has an explicit directory entry. */
@@ -122,7 +112,7 @@ final class MergeRecorder implements MergeOutput {
 
   Map<String, String> describeAll() {
     Map<String, String> out = new TreeMap<>();
-    for (Map.Entry<EntryPath, Inode> e : byPath.entrySet()) {
+    for (Map.Entry<EntryPath, MergedTree.Inode> e : byPath.entrySet()) {
       out.put(e.getKey().display(), OldestFirstModel.describe(e.getValue().header, e.getValue().content));
     }
     return out;
