@@ -4,6 +4,7 @@ import io.oci2squashfs.convert.ConvertRequest;
 import io.oci2squashfs.convert.ConvertResult;
 import io.oci2squashfs.convert.Converter;
 import io.oci2squashfs.image.Platform;
+import io.oci2squashfs.image.json.Json;
 import io.oci2squashfs.sink.MksquashfsOptions;
 import io.oci2squashfs.sink.SquashfsCompression;
 import java.io.PrintWriter;
@@ -80,10 +81,27 @@ final class ConvertCommand implements Callable<Integer> {
   @Option(names = {"-f", "--force"}, description = "Replace the output file if it exists.")
   boolean force;
 
-  @Option(names = {"-q", "--quiet"}, description = "Print only errors.")
+  @Option(names = "--json",
+      description = "When done, print the summary as one JSON document on standard output"
+          + " (image, platform, manifest, layers, entries written, whiteouts applied, hard links promoted,"
+          + " warnings, input and output bytes, ratio, seconds). Progress still goes to standard error.")
+  boolean json;
+
+  @Option(names = "--progress", paramLabel = "WHEN", defaultValue = "auto",
+      description = "How to show progress on standard error: tty (lines redrawn in place), plain (one line"
+          + " per phase, for logs), or auto: tty when standard error is a terminal, else plain."
+          + " Default: ${DEFAULT-VALUE}.")
+  ProgressOption progress;
+
+  /** Values of {@code --progress}. */
+  enum ProgressOption { auto, tty, plain }
+
+  @Option(names = {"-q", "--quiet"}, description = "Print only errors (and the --json document).")
   boolean quiet;
 
-  @Option(names = {"-v", "--verbose"}, description = "Also print the mksquashfs command and its summary.")
+  @Option(names = {"-v", "--verbose"},
+      description = "Also print each layer as it is read, the mksquashfs command and its own summary,"
+          + " and every warning (not only the first 20).")
   boolean verbose;
 
   @CommandLine.Mixin(name = ErrorOptions.MIXIN)
@@ -96,10 +114,33 @@ final class ConvertCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ConvertRequest request = request();
     PrintWriter err = spec.commandLine().getErr();
-    ConsoleReporter reporter = new ConsoleReporter(err, quiet, verbose, System.console() != null);
-    ConvertResult result = new Converter(reporter).convert(request);
-    reporter.finished(result);
+    ConvertResult result;
+    try (ConsoleReporter reporter = ConsoleReporter.forStderr(err, mode(), verbose)) {
+      reporter.loading(image.toString());
+      result = new Converter(reporter).convert(request); // Main reports a failure, once the reporter's line is closed
+      reporter.finished(result, !json);
+      if (json) {
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(
+            ConvertSummary.document(result, reporter.warningCount(), reporter.warnings())));
+        out.flush();
+      }
+    }
     return 0;
+  }
+
+  private ConsoleReporter.Mode mode() {
+    if (quiet) {
+      return ConsoleReporter.Mode.QUIET;
+    }
+    switch (progress) {
+      case tty:
+        return ConsoleReporter.Mode.TERMINAL;
+      case plain:
+        return ConsoleReporter.Mode.PLAIN;
+      default:
+        return Terminal.stderrIsTerminal() ? ConsoleReporter.Mode.TERMINAL : ConsoleReporter.Mode.PLAIN;
+    }
   }
 
   private ConvertRequest request() {

@@ -57,7 +57,8 @@ public final class Converter {
     Image image = ImageLoader.load(request.image(), request.platform());
     listener.imageLoaded(image);
 
-    ImageLayers layers = new ImageLayers(image, listener::warning, listener::layerProgress);
+    LayerByteCounts counts = new LayerByteCounts(image.layers().size(), listener::layerProgress);
+    ImageLayers layers = new ImageLayers(image, listener::warning, counts);
     RootProbe.Found probe = RootProbe.find(layers);
     Long allTime = request.squashfs().allTime();
     Mtime implicitTime = Mtime.ofSeconds(allTime != null ? allTime : 0);
@@ -91,6 +92,7 @@ public final class Converter {
     MksquashfsSink sink = MksquashfsSink.start(tool, request.squashfs(), output, root, request.force());
     try {
       listener.mksquashfsStarted(sink.command());
+      listener.streamStarted(sink::bytesWritten);
       MergeResult merged = new LayerMerger(options, mergeListener).merge(layers, sink);
       // At most two more passes: one once duplicates are known, one once the root is.
       for (int pass = 2; pass <= 3; pass++) {
@@ -107,15 +109,18 @@ public final class Converter {
         }
         sink.close();
         sink = MksquashfsSink.start(tool, request.squashfs(), output, root, request.force());
+        listener.streamStarted(sink::bytesWritten);
         merged = new LayerMerger(options, mergeListener).merge(layers, sink);
       }
+      listener.mksquashfsFinishing();
       String summary = sink.commit();
       if (sink.timesClamped() > 0) {
         listener.warning(sink.timesClamped() + " entries had mtimes outside 1970..2106, which squashfs"
             + " cannot hold; they were clamped");
       }
       return new ConvertResult(output, image.source(), image.layers().size(), merged,
-          sink.bytesWritten(), Files.size(output), Duration.ofNanos(System.nanoTime() - started), summary);
+          sink.bytesWritten(), Files.size(output), Duration.ofNanos(System.nanoTime() - started), summary,
+          image.platform(), image.manifestDigest(), counts.compressed(), counts.uncompressed());
     } finally {
       sink.close(); // after a commit this does nothing; otherwise it stops mksquashfs and deletes its output
     }

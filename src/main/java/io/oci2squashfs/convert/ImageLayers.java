@@ -29,9 +29,11 @@ final class ImageLayers implements LayerSource {
   private final Consumer<String> warnings;
   private final ProgressSink progress;
 
-  /** Receives compressed bytes read per layer. */
+  /** Receives the bytes read per layer so far: of the blob as stored, and of the tar within it. */
   interface ProgressSink {
     void bytesRead(int layer, long total);
+
+    default void tarBytesRead(int layer, long total) {}
   }
 
   ImageLayers(Image image, Consumer<String> warnings, ProgressSink progress) {
@@ -70,7 +72,7 @@ final class ImageLayers implements LayerSource {
     try {
       blob = new HashingStream(layer.open(), layer.digest(), n -> progress.bytesRead(index, n));
       tarStream = LayerOpener.open(blob, layer.mediaType(), w -> warnings.accept(describe(index) + ": " + w));
-      tar = new HashingStream(tarStream, layer.diffId(), n -> {});
+      tar = new HashingStream(tarStream, layer.diffId(), n -> progress.tarBytesRead(index, n));
     } catch (IOException e) {
       throw LayerException.wrap(e, index, layers.size(), digest);
     }
@@ -119,7 +121,7 @@ final class ImageLayers implements LayerSource {
 
       @Override
       public void close() throws IOException {
-        tarStream.close();
+        tar.close(); // closes tarStream, after reporting the tar bytes read
       }
 
       private LayerException context(IOException e, TarHeader entry) {
