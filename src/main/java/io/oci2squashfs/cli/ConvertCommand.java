@@ -33,9 +33,18 @@ import picocli.CommandLine.Option;
       "  oci2squashfs convert --image examples/demo-image --output demo.squashfs",
       "  oci2squashfs convert -i ./debian-oci -o rootfs.squashfs --compression xz --block-size 1M",
       "  oci2squashfs convert -i ./img -o img.squashfs --reproducible --force",
+      "  oci2squashfs convert -i docker-archive:app.tar -o app.squashfs --json | jq .ratio",
+      "  oci2squashfs convert -i oci-archive:app.oci.tar:v2 -o app.squashfs --progress=plain 2>build.log",
+      "",
+      "Progress goes to standard error: on a terminal one line per phase (loading the image,"
+          + " reading layers n/N with bytes read and written, rate and ETA, mksquashfs finishing),"
+          + " redrawn in place; elsewhere a plain line per phase. A summary follows (--json: on"
+          + " standard output).",
       "",
       "The output is written under a temporary name beside it and renamed when complete;"
-          + " on failure nothing is left. Mount the result with: squashfuse demo.squashfs /mnt"
+          + " on failure nothing is left. Mount the result with: squashfuse demo.squashfs /mnt",
+      "",
+      "Exit codes: 0 done, 1 failed (one line naming the file, layer and entry), 2 bad usage."
     })
 final class ConvertCommand implements Callable<Integer> {
   @Option(names = {"-i", "--image"}, required = true, paramLabel = "IMAGE",
