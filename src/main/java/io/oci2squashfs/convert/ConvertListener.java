@@ -19,10 +19,18 @@ public interface ConvertListener {
   /** Hears nothing. */
   ConvertListener NONE = new ConvertListener() {};
 
-  /** The image was found and its manifest and config read and checked; no layer is read yet. */
+  /**
+   * The image was found and its manifest and config read and checked; no layer is read yet.
+   *
+   * @param image the platform, manifest and layers (with their blob sizes) chosen
+   */
   default void imageLoaded(Image image) {}
 
-  /** mksquashfs was started with this command line. */
+  /**
+   * mksquashfs was started.
+   *
+   * @param command its command line, the executable first
+   */
   default void mksquashfsStarted(List<String> command) {}
 
   /**
@@ -36,19 +44,39 @@ public interface ConvertListener {
   /**
    * The merge starts reading layer {@code layer}.
    *
+   * @param layer the layer's index, 0 for the base
+   * @param layerCount how many layers the image has
    * @param digest the layer's blob digest (or, for a docker save without one, its diff id or file name)
    * @param size the blob's size in bytes as the manifest gives it, or -1 when unknown
    */
   default void layerStarted(int layer, int layerCount, String digest, long size) {}
 
-  /** Compressed bytes read from layer {@code layer}'s blob so far; reported every few MiB. */
+  /**
+   * Reports how far a layer's blob has been read, every few MiB and when it is closed. A layer
+   * may also be read outside its turn (a hard link's target copied from an older layer), so
+   * {@code layer} need not be the one last started.
+   *
+   * @param layer the layer's index, 0 for the base
+   * @param bytesRead compressed bytes read from its blob so far
+   */
   default void layerProgress(int layer, long bytesRead) {}
 
+  /**
+   * The merge has read all of layer {@code layer}.
+   *
+   * @param layer the layer's index, 0 for the base
+   * @param layerCount how many layers the image has
+   */
   default void layerFinished(int layer, int layerCount) {}
 
   /** Every layer is read and the tar stream closed; mksquashfs is compressing the rest and writing its tables. */
   default void mksquashfsFinishing() {}
 
-  /** Something the conversion resolved by a rule but that a user should know; already says which layer and entry. */
+  /**
+   * Something the conversion resolved by a rule but that a user should know: a path both a file
+   * and a parent in different layers, a time squashfs cannot hold, a second pass and why.
+   *
+   * @param message one line, already naming the layer and entry
+   */
   default void warning(String message) {}
 }

@@ -36,7 +36,18 @@ public record ConvertResult(
     long compressedBytes,
     long uncompressedBytes) {
 
-  /** A result that does not know the platform, manifest or input sizes (-1). */
+  /**
+   * A result that does not know the platform, manifest or input sizes (-1).
+   *
+   * @param output the squashfs file
+   * @param source how the image was found
+   * @param layers number of layers merged
+   * @param merge the merge's counts
+   * @param tarBytes bytes of merged tar streamed to mksquashfs
+   * @param outputBytes size of the squashfs file
+   * @param elapsed wall time
+   * @param mksquashfsSummary what mksquashfs printed when done
+   */
   public ConvertResult(Path output, String source, int layers, MergeResult merge, long tarBytes,
       long outputBytes, Duration elapsed, String mksquashfsSummary) {
     this(output, source, layers, merge, tarBytes, outputBytes, elapsed, mksquashfsSummary, null, null, -1, -1);
@@ -45,6 +56,8 @@ public record ConvertResult(
   /**
    * The squashfs's size as a fraction of the layers' uncompressed size (0.4: the image is 40% of
    * what its layers hold), or NaN when that is unknown or zero.
+   *
+   * @return {@code outputBytes / uncompressedBytes}
    */
   public double ratio() {
     return uncompressedBytes > 0 ? (double) outputBytes / uncompressedBytes : Double.NaN;

@@ -29,25 +29,44 @@ import java.util.Objects;
  * Converts a container image into a squashfs image: loads the image, merges its layers newest
  * first and streams the merged tar into mksquashfs. Nothing is extracted to disk and no file's
  * content is held whole in memory. On failure no output file is left behind.
+ *
+ * <pre>{@code
+ * ConvertResult r = new Converter().convert(
+ *     ConvertRequest.of(Path.of("image-dir"), Path.of("rootfs.squashfs")).withForce(true));
+ * System.out.println(r.merge().entriesWritten() + " entries, " + r.outputBytes() + " bytes");
+ * }</pre>
+ *
+ * <p>A converter holds no state between conversions; one instance may run several, one after
+ * another or at once (the listener then hears them interleaved). Needs mksquashfs 4.6 or newer,
+ * which reads a tar stream ({@code -tar}).
  */
 public final class Converter {
   private static final int MAX_REMEMBERED_WARNINGS = 100_000;
 
   private final ConvertListener listener;
 
+  /** @param listener hears progress and warnings; {@link ConvertListener#NONE} for none */
   public Converter(ConvertListener listener) {
     this.listener = Objects.requireNonNull(listener, "listener");
   }
 
+  /** A converter that reports nothing: warnings are only counted, in {@link ConvertResult#merge()}. */
   public Converter() {
     this(ConvertListener.NONE);
   }
 
   /**
-   * Runs one conversion.
+   * Runs one conversion: loads the image, checks every layer blob against its digest and diff id
+   * as it streams, and writes {@code request.output()} under a temporary name beside it, renamed
+   * when mksquashfs succeeds.
    *
+   * @param request what to convert and how
+   * @return the counts and sizes of what was written
    * @throws IOException with a message naming the file, layer and entry at fault: an
-   *     {@code ImageFormatException}, a {@code LayerException} or a {@code ToolException}
+   *     {@code ImageFormatException} (the image's files), a {@code LayerException} (a layer's
+   *     content or digest), a {@code ToolException} (mksquashfs missing, too old or failing), or a
+   *     plain {@code IOException} for the output (it exists without {@code force}, its directory is
+   *     missing or not writable). No output file is left then, nor any temporary file.
    */
   public ConvertResult convert(ConvertRequest request) throws IOException {
     long started = System.nanoTime();
