@@ -94,7 +94,7 @@ final class ConsoleReporter implements ConvertListener, AutoCloseable {
   public synchronized void imageLoaded(Image image) {
     progress.imageLoaded(image);
     long total = progress.totalBytes();
-    permanent("image: " + image.source() + ", " + image.platform() + ", " + image.layers().size()
+    permanent("image: " + shortSource(image.source(), image.manifestDigest()) + ", " + image.platform() + ", " + image.layers().size()
         + (image.layers().size() == 1 ? " layer" : " layers")
         + (total >= 0 ? " (" + bytes(total) + ")" : ""));
   }
@@ -241,6 +241,12 @@ final class ConsoleReporter implements ConvertListener, AutoCloseable {
   /** Cuts a line to the terminal's width, less one column: a full line would wrap on some terminals. */
   private String fit(String line) {
     return line.length() < width ? line : line.substring(0, width - 4) + "...";
+  }
+
+  /** How the image was found, with its manifest's digest cut short: the line is for reading, --json has it whole. */
+  static String shortSource(String source, Object manifestDigest) {
+    return manifestDigest == null ? source
+        : source.replace(manifestDigest.toString(), shortDigest(manifestDigest.toString()));
   }
 
   static String shortDigest(String digest) {

@@ -15,7 +15,7 @@ final class ConvertSummary {
     StringBuilder b = new StringBuilder();
     b.append(String.format(Locale.ROOT, "wrote %s (%s) in %s%n", r.output(), ConsoleReporter.bytes(r.outputBytes()),
         ConvertProgress.seconds(r.elapsed().toNanos())));
-    b.append("  image:   ").append(r.source());
+    b.append("  image:   ").append(ConsoleReporter.shortSource(r.source(), r.manifestDigest()));
     if (r.platform() != null) {
       b.append(", ").append(r.platform());
     }
