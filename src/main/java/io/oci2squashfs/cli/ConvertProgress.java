@@ -48,7 +48,9 @@ final class ConvertProgress {
     phase = Phase.LOADING;
   }
 
+  /** The image is known: from now on the line is about its layers (the first is a moment away). */
   void imageLoaded(Image image) {
+    phase = Phase.READING;
     layerCount = image.layers().size();
     sizes = new long[layerCount];
     long total = 0;

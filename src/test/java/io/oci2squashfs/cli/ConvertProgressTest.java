@@ -31,6 +31,7 @@ class ConvertProgressTest {
     assertTrue(p.line(3 * SECOND).startsWith("loading image img 0:03"), p.line(3 * SECOND));
     p.imageLoaded(image(340 * MIB, 60 * MIB));
     assertEquals(400 * MIB, p.totalBytes());
+    assertEquals("layers 0/2  0 B of 400.0 MiB (0%) read", p.line(4 * SECOND), "loading gives way once the image is known");
     long[] written = {0};
     p.streamStarted(() -> written[0]);
     assertTrue(p.layerStarted(1, 2, 10 * SECOND), "the first layer begins a pass");
