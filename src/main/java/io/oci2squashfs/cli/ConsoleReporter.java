@@ -51,6 +51,7 @@ final class ConsoleReporter implements ConvertListener, AutoCloseable {
   private long layerStarted;
   private String layerLabel = "";
   private ScheduledExecutorService ticker;
+  private boolean closed;
 
   /**
    * @param clock nanoseconds from any fixed origin ({@code System::nanoTime})
@@ -85,7 +86,7 @@ final class ConsoleReporter implements ConvertListener, AutoCloseable {
 
   /** Redraws the current phase's line; the ticker calls it, tests may too. */
   synchronized void tick() {
-    if (mode == Mode.TERMINAL && progress.phase() != ConvertProgress.Phase.DONE) {
+    if (mode == Mode.TERMINAL && !closed && progress.phase() != ConvertProgress.Phase.DONE) {
       redraw();
     }
   }
@@ -199,6 +200,7 @@ final class ConsoleReporter implements ConvertListener, AutoCloseable {
   /** Stops redrawing and ends an open line, so that whatever is printed next (an error) starts on its own. */
   @Override
   public synchronized void close() {
+    closed = true; // a tick already waiting for the lock must not draw again
     stopTicker();
     if (lineOpen) {
       err.print("\r\033[K");
