@@ -85,9 +85,14 @@ class MainTest {
 
   @Test
   void outputThatIsADirectoryOrInAMissingDirectoryIsRefused() throws Exception {
-    CliRun dir = run("convert", "-i", tmp.toString(), "-o", tmp.toString(), "--mksquashfs", fakeMksquashfs().toString());
+    CliRun dir = run("convert", "-i", tmp.toString(), "-o", tmp.toString(), "--format", "squashfs",
+        "--mksquashfs", fakeMksquashfs().toString());
     assertEquals(1, dir.code());
     assertTrue(dir.err().contains("is a directory"), dir.err());
+    // without --format an existing directory means a directory output, which must be empty
+    CliRun full = run("convert", "-i", tmp.toString(), "-o", tmp.toString(), "--mksquashfs", fakeMksquashfs().toString());
+    assertEquals(1, full.code());
+    assertTrue(full.err().contains("not an empty directory") && full.err().contains("--force"), full.err());
     CliRun missing = run("convert", "-i", tmp.toString(), "-o", tmp.resolve("no/dir/o.sqfs").toString(),
         "--mksquashfs", fakeMksquashfs().toString());
     assertEquals(1, missing.code());
