@@ -293,8 +293,26 @@ public final class DirectorySink implements OutputSink {
           Integer.toString(h.devMajor()), Integer.toString(h.devMinor())));
     }
     if (made) {
-      metadata(p, file, h);
+      // Opening a FIFO blocks and opening a device may act on it: nothing here opens them, and Java's
+      // own mode and time setters would (with NOFOLLOW they open the file to fchmod/futimens it)
+      owner(p, file, h);
+      for (String name : h.xattrs().keySet()) {
+        if (name.startsWith("user.")) {
+          unkept("user.* xattrs of devices and FIFOs (Linux allows none)", p.display() + " " + name);
+        }
+      }
+      xattrs(p, file, h.withXattrs(nonUser(h.xattrs())), false);
+      mode(file, h.mode());
+      Mtime t = h.mtime();
+      run("touch", p, "times of devices and FIFOs", List.of("-h", "-m", "-d",
+          String.format(Locale.ROOT, "@%d.%09d", t.seconds(), t.nanos()), "--", file.toString()));
     }
+  }
+
+  private static Map<String, byte[]> nonUser(Map<String, byte[]> xattrs) {
+    Map<String, byte[]> kept = new HashMap<>(xattrs);
+    kept.keySet().removeIf(n -> n.startsWith("user."));
+    return kept;
   }
 
   /** Runs a tool; a failure is something not kept, not an error. */
@@ -355,8 +373,12 @@ public final class DirectorySink implements OutputSink {
     }
   }
 
+  /**
+   * chmod by path: never called for a symlink, and every other entry's last component is one this
+   * extraction created. (With NOFOLLOW_LINKS the JVM would open the file instead, which blocks on a FIFO.)
+   */
   private static void mode(Path file, int mode) throws IOException {
-    Files.setAttribute(file, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS);
+    Files.setAttribute(file, "unix:mode", mode);
   }
 
   private static void times(Path file, Mtime mtime) throws IOException {

@@ -145,7 +145,7 @@ public final class TarSink implements OutputSink {
     }
     try {
       if (partial == null) {
-        out.flush(); // what was written stays written; without end blocks it reads as truncated
+        tar.flush(); // what was written stays written; without end blocks it reads as truncated
       }
       out.close();
     } catch (IOException e) {
