@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.oci2squashfs.cli.Main;
 import io.oci2squashfs.convert.ConvertListener;
 import io.oci2squashfs.convert.ConvertRequest;
+import io.oci2squashfs.convert.ConvertResult;
 import io.oci2squashfs.convert.Converter;
 import io.oci2squashfs.convert.OutputFormat;
 import io.oci2squashfs.testing.ImageLayoutBuilder;
@@ -116,8 +117,19 @@ class FormatsIT {
     return b.writeTo(tmp.resolve("image"));
   }
 
+  /** The Debian image of {@link RealImageIT} (built there, or reused from its cache), timed. */
+  @Test
+  void realImage() throws Exception {
+    RealImageIT.image();
+    compare(RealImageIT.DIR.resolve("oci"), RealImageIT.TAG);
+  }
+
   void compare(Path image) throws Exception {
-    TreeSnapshot oracle = TreeSnapshot.ofDirectory(OracleIT.umociUnpack(image, "latest", tmp));
+    compare(image, "latest");
+  }
+
+  void compare(Path image, String tag) throws Exception {
+    TreeSnapshot oracle = TreeSnapshot.ofDirectory(OracleIT.umociUnpack(image, tag, tmp));
     assertTrue(oracle.byPath.size() > 1, "umoci unpacked nothing");
     Converter converter = new Converter(new ConvertListener() {
       @Override
@@ -127,7 +139,10 @@ class FormatsIT {
     });
 
     Path tar = tmp.resolve("ours.tar");
-    converter.convert(ConvertRequest.of(image, tar).withFormat(OutputFormat.TAR));
+    long t0 = System.nanoTime();
+    ConvertResult r = converter.convert(request(image + ":" + tag, tar, OutputFormat.TAR));
+    System.out.printf("formats: %s as a tar in %.1f s (%d bytes)%n", image.getFileName(),
+        (System.nanoTime() - t0) / 1e9, r.outputBytes());
     Path unpacked = Files.createDirectory(tmp.resolve("ours-tar"));
     TreeSnapshot.run("tar", "-xpf", tar.toString(), "-C", unpacked.toString(), "--numeric-owner",
         "--xattrs", "--xattrs-include=*");
@@ -136,7 +151,10 @@ class FormatsIT {
 
     Path dir = tmp.resolve("ours-dir");
     warnings.clear();
-    converter.convert(ConvertRequest.of(image, dir).withFormat(OutputFormat.DIR));
+    t0 = System.nanoTime();
+    r = converter.convert(request(image + ":" + tag, dir, OutputFormat.DIR));
+    System.out.printf("formats: %s as a directory in %.1f s (%d bytes of content, %d entries)%n",
+        image.getFileName(), (System.nanoTime() - t0) / 1e9, r.outputBytes(), r.merge().entriesWritten());
     // The JVM names files in one charset: a name (or symlink target) not valid in it cannot be
     // made, and must be reported instead.
     List<String> unrepresentable = oracle.byPath.entrySet().stream()
@@ -149,6 +167,10 @@ class FormatsIT {
     }
     TreeSnapshot.assertSame(oracle, TreeSnapshot.ofDirectory(dir), "--format dir of " + image.getFileName()
         + (warnings.isEmpty() ? "" : " (our warnings: " + warnings + ")"));
+  }
+
+  private static ConvertRequest request(String ociRef, Path out, OutputFormat format) {
+    return ConvertRequest.of(Path.of("oci:" + ociRef), out).withFormat(format);
   }
 
   /** Whether raw bytes (one char each) are valid in the charset the JVM names files with. */
