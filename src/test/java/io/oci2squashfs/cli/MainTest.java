@@ -55,6 +55,18 @@ class MainTest {
   }
 
   @Test
+  void outputFormatsAreExplainedAndCheckedAsUsage() {
+    CliRun help = run("convert", "--help");
+    assertTrue(help.out().contains("--format") && help.out().contains("squashfs|tar|dir"), help.out());
+    CliRun zip = run("convert", "-i", "x", "-o", "y", "--format", "zip");
+    assertEquals(2, zip.code());
+    assertTrue(zip.err().contains("zip") && zip.err().contains("squashfs, tar or dir"), zip.err());
+    CliRun dirToStdout = run("convert", "-i", "x", "-o", "-", "--format", "dir");
+    assertEquals(2, dirToStdout.code());
+    assertTrue(dirToStdout.err().contains("standard output"), dirToStdout.err());
+  }
+
+  @Test
   void failuresAreOneClearLineWithoutAStackTrace() throws Exception {
     Path fake = fakeMksquashfs();
     CliRun r = run("convert", "-i", tmp.resolve("no-such-image").toString(), "-o", tmp.resolve("o.sqfs").toString(),
