@@ -86,6 +86,17 @@ class FormatsIT {
     compare(image(RandomImage.generate(seed, 6, false)));
   }
 
+  /** Runs the command line in a child JVM, its standard output going to {@code stdout}; returns its stderr. */
+  static String childCli(Path stdout, int expectedExit, String... args) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectOutput(stdout.toFile()).start();
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(expectedExit, p.waitFor(), err);
+    return err;
+  }
+
   /** The tar on standard output, through the command line, is the same tar as the file. */
   @Test
   void tarOnStandardOutputThroughTheCommandLine() throws Exception {
@@ -93,11 +104,7 @@ class FormatsIT {
     Path file = tmp.resolve("file.tar");
     Path piped = tmp.resolve("piped.tar");
     // a child JVM, since the tar goes to the process's own standard output
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "convert", "-q", "-i", image.toString(), "-o", "-").redirectOutput(piped.toFile());
-    Process p = pb.start();
-    assertEquals(0, p.waitFor(), new String(p.getErrorStream().readAllBytes()));
+    childCli(piped, 0, "convert", "-q", "-i", image.toString(), "-o", "-");
     StringWriter err = new StringWriter();
     assertEquals(0, Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "convert", "-q",
         "-i", image.toString(), "-o", file.toString()), err.toString());
@@ -106,6 +113,17 @@ class FormatsIT {
     String listing = TreeSnapshot.run("tar", "-tvf", file.toString(), "--numeric-owner");
     assertTrue(listing.startsWith("drwxr-xr-x 0/0") && listing.lines().findFirst().orElseThrow().endsWith(" ./"),
         listing);
+  }
+
+  /** An image that must be read twice cannot go to standard output: it fails, saying what to do. */
+  @Test
+  void anImageThatNeedsASecondPassFailsOnStandardOutput() throws Exception {
+    Path image = image(List.of(layer().file("a", "first").file("a", "second")));
+    String err = childCli(tmp.resolve("piped.tar"), 1, "convert", "-i", image.toString(), "-o", "-");
+    assertTrue(err.contains("standard output") && err.contains("write to a file"), err);
+    Path file = tmp.resolve("file.tar");
+    childCli(tmp.resolve("nothing"), 0, "convert", "-q", "-i", image.toString(), "-o", file.toString());
+    assertTrue(TreeSnapshot.run("tar", "-xOf", file.toString(), "a").equals("second"));
   }
 
   Path image(List<LayerBuilder> layers) throws IOException {
