@@ -1,5 +1,6 @@
 package io.oci2squashfs.convert;
 
+import io.oci2squashfs.extract.DirectorySink;
 import io.oci2squashfs.image.Image;
 import io.oci2squashfs.image.ImageLoader;
 import io.oci2squashfs.overlay.LayerMerger;
@@ -8,7 +9,6 @@ import io.oci2squashfs.overlay.MergeOptions;
 import io.oci2squashfs.overlay.MergeResult;
 import io.oci2squashfs.overlay.MergeWarning;
 import io.oci2squashfs.overlay.RootProbe;
-import io.oci2squashfs.extract.DirectorySink;
 import io.oci2squashfs.sink.MksquashfsSink;
 import io.oci2squashfs.sink.MksquashfsTool;
 import io.oci2squashfs.sink.OutputSink;
@@ -55,7 +55,8 @@ public final class Converter {
    * Runs one conversion.
    *
    * @throws IOException with a message naming the file, layer and entry at fault: an
-   *     {@code ImageFormatException}, a {@code LayerException} or a {@code ToolException}
+   *     {@code ImageFormatException}, a {@code LayerException}, a {@code ToolException}, or for a
+   *     directory an {@code UnsafeEntryException}
    */
   public ConvertResult convert(ConvertRequest request) throws IOException {
     long started = System.nanoTime();
