@@ -70,9 +70,13 @@ final class ConsoleReporter implements ConvertListener, AutoCloseable {
     return new ConsoleReporter(err, mode, verbose, System::nanoTime, mode == Mode.TERMINAL ? Terminal.width() : 80);
   }
 
-  /** Starts the loading phase and, on a terminal, the redrawing. */
-  synchronized void loading(String image) {
-    progress.loading(image, clock.getAsLong());
+  /**
+   * Starts the loading phase and, on a terminal, the redrawing.
+   *
+   * @param finisher what completes the output, as the last phase names it: {@code mksquashfs}, {@code tar}
+   */
+  synchronized void loading(String image, String finisher) {
+    progress.loading(image, finisher, clock.getAsLong());
     if (mode == Mode.TERMINAL) {
       redraw();
       ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -148,7 +152,7 @@ final class ConsoleReporter implements ConvertListener, AutoCloseable {
   }
 
   @Override
-  public synchronized void mksquashfsFinishing() {
+  public synchronized void finishing() {
     long now = clock.getAsLong();
     progress.finishing(now);
     permanent(progress.readingDoneLine(now));

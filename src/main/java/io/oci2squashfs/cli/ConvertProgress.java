@@ -20,6 +20,7 @@ final class ConvertProgress {
 
   private Phase phase = Phase.LOADING;
   private String imageName = "";
+  private String finisher = "mksquashfs";
   private long loadingStarted;
   private int layerCount;
   private long[] sizes = new long[0];
@@ -42,7 +43,9 @@ final class ConvertProgress {
     return pass;
   }
 
-  void loading(String image, long now) {
+  /** @param what what completes the output, as the last phase names it: {@code mksquashfs}, {@code tar} */
+  void loading(String image, String what, long now) {
+    finisher = what;
     imageName = image;
     loadingStarted = now;
     phase = Phase.LOADING;
@@ -134,7 +137,7 @@ final class ConvertProgress {
       case READING:
         return readingLine(now);
       case FINISHING:
-        return "mksquashfs finishing " + clock(now - finishingStarted);
+        return finisher + " finishing " + clock(now - finishingStarted);
       default:
         return "";
     }
@@ -178,7 +181,7 @@ final class ConvertProgress {
 
   /** The line that stays once mksquashfs is done. */
   String finishedLine() {
-    return "mksquashfs finished in " + seconds(Math.max(0, finishingEnded - finishingStarted));
+    return finisher + " finished in " + seconds(Math.max(0, finishingEnded - finishingStarted));
   }
 
   private String passPrefix() {

@@ -34,10 +34,10 @@ public interface ConvertListener {
   default void mksquashfsStarted(List<String> command) {}
 
   /**
-   * The merged tar has begun to stream to mksquashfs, at the start of each pass.
+   * The merged entries have begun to stream to the output, at the start of each pass.
    *
-   * @param tarBytesWritten how many bytes of merged tar were written so far in this pass; may be
-   *     called from any thread
+   * @param tarBytesWritten how many bytes were written so far in this pass (of merged tar; for a
+   *     directory, of file content); may be called from any thread
    */
   default void streamStarted(LongSupplier tarBytesWritten) {}
 
@@ -69,8 +69,11 @@ public interface ConvertListener {
    */
   default void layerFinished(int layer, int layerCount) {}
 
-  /** Every layer is read and the tar stream closed; mksquashfs is compressing the rest and writing its tables. */
-  default void mksquashfsFinishing() {}
+  /**
+   * Every layer is read and the merged stream ended; the output is being completed: mksquashfs
+   * compressing the rest and writing its tables, or a tar or directory being renamed into place.
+   */
+  default void finishing() {}
 
   /**
    * Something the conversion resolved by a rule but that a user should know: a path both a file

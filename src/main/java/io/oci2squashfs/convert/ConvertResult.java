@@ -9,18 +9,21 @@ import java.time.Duration;
 /**
  * What a conversion produced.
  *
- * @param output the squashfs file, absolute
+ * @param output the squashfs or tar file or the directory written (absolute), or {@code -} for
+ *     standard output
  * @param source how the image was found (layout kind, manifest)
  * @param layers number of layers merged
  * @param merge the merge's counts: entries written, whiteouts applied, hard links promoted, warnings
- * @param tarBytes bytes of merged tar streamed to mksquashfs (in the last pass)
- * @param outputBytes size of the squashfs file
+ * @param tarBytes bytes of merged tar streamed to mksquashfs or written (in the last pass); for a
+ *     directory, bytes of file content
+ * @param outputBytes size of the squashfs or tar file; for a directory, bytes of file content
  * @param elapsed wall time
- * @param mksquashfsSummary what mksquashfs printed when done
+ * @param mksquashfsSummary what mksquashfs printed when done; empty for other formats
+ * @param format what was written
  * @param platform the platform of the image converted, or null when the image does not say
  * @param manifestDigest the digest of the image's manifest, or null for a docker save that has none
- * @param compressedBytes the layers' blobs as stored: the sum of their sizes
- * @param uncompressedBytes the layers' tars, decompressed: the sum of their sizes
+ * @param compressedBytes the layers' blobs as stored: the sum of their sizes, or -1 when unknown
+ * @param uncompressedBytes the layers' tars, decompressed: the sum of their sizes, or -1 when unknown
  */
 public record ConvertResult(
     Path output,
@@ -31,6 +34,7 @@ public record ConvertResult(
     long outputBytes,
     Duration elapsed,
     String mksquashfsSummary,
+    OutputFormat format,
     Platform platform,
     Digest manifestDigest,
     long compressedBytes,
@@ -39,22 +43,23 @@ public record ConvertResult(
   /**
    * A result that does not know the platform, manifest or input sizes (-1).
    *
-   * @param output the squashfs file
+   * @param output the output written
    * @param source how the image was found
    * @param layers number of layers merged
    * @param merge the merge's counts
-   * @param tarBytes bytes of merged tar streamed to mksquashfs
-   * @param outputBytes size of the squashfs file
+   * @param tarBytes bytes of merged tar written
+   * @param outputBytes size of the output
    * @param elapsed wall time
    * @param mksquashfsSummary what mksquashfs printed when done
+   * @param format what was written
    */
   public ConvertResult(Path output, String source, int layers, MergeResult merge, long tarBytes,
-      long outputBytes, Duration elapsed, String mksquashfsSummary) {
-    this(output, source, layers, merge, tarBytes, outputBytes, elapsed, mksquashfsSummary, null, null, -1, -1);
+      long outputBytes, Duration elapsed, String mksquashfsSummary, OutputFormat format) {
+    this(output, source, layers, merge, tarBytes, outputBytes, elapsed, mksquashfsSummary, format, null, null, -1, -1);
   }
 
   /**
-   * The squashfs's size as a fraction of the layers' uncompressed size (0.4: the image is 40% of
+   * The output's size as a fraction of the layers' uncompressed size (0.4: the squashfs is 40% of
    * what its layers hold), or NaN when that is unknown or zero.
    *
    * @return {@code outputBytes / uncompressedBytes}

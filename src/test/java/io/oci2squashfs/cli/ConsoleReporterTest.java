@@ -58,7 +58,7 @@ class ConsoleReporterTest {
   @Test
   void terminalLinesAreCutToTheWidthAndWarningsGoAboveTheLiveLine() {
     ConsoleReporter r = reporter(ConsoleReporter.Mode.TERMINAL, false);
-    r.loading("an-image-with-a-name-long-enough-to-need-cutting-on-a-sixty-column-terminal");
+    r.loading("an-image-with-a-name-long-enough-to-need-cutting-on-a-sixty-column-terminal", "mksquashfs");
     r.warning("something");
     r.close();
     String out = text.toString();
@@ -74,7 +74,7 @@ class ConsoleReporterTest {
   @Test
   void quietPrintsNothing() {
     ConsoleReporter r = reporter(ConsoleReporter.Mode.QUIET, true);
-    r.loading("img");
+    r.loading("img", "mksquashfs");
     r.imageLoaded(ConvertProgressTest.image(MIB));
     r.warning("w");
     r.close();

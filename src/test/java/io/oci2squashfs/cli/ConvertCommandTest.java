@@ -135,6 +135,26 @@ class ConvertCommandTest {
   }
 
   @Test
+  void jsonAndATarOnStandardOutputDoNotMix() {
+    CliRun r = CliRun.of("convert", "-i", image.toString(), "-o", "-", "--json");
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("--json") && r.err().contains("'-o -'"), r.err());
+    assertEquals("", r.out(), "nothing reaches standard output");
+  }
+
+  @Test
+  void aTarOutputFinishesAsATarAndSummarisesToo() throws Exception {
+    Path tar = tmp.resolve("out.tar");
+    CliRun r = CliRun.of("convert", "-i", image.toString(), "-o", tar.toString(), "--platform=linux/amd64",
+        "--progress=plain", "--json");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.err().lines().anyMatch(l -> l.startsWith("tar finished in ")), r.err());
+    JsonNode d = Json.MAPPER.readTree(r.out());
+    assertEquals(Files.size(tar), d.get("outputBytes").asLong());
+    assertEquals(5, d.get("entriesWritten").asLong());
+  }
+
+  @Test
   void aFailureAfterProgressStartsOnItsOwnLine() {
     CliRun r = CliRun.of("convert", "-i", tmp.resolve("missing").toString(), "-o", out.toString(),
         "--mksquashfs", fake.toString(), "--progress=tty");

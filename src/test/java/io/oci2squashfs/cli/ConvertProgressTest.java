@@ -27,7 +27,7 @@ class ConvertProgressTest {
   @Test
   void readingShowsLayersBytesRateAndEta() {
     ConvertProgress p = new ConvertProgress();
-    p.loading("img", 0);
+    p.loading("img", "mksquashfs", 0);
     assertTrue(p.line(3 * SECOND).startsWith("loading image img 0:03"), p.line(3 * SECOND));
     p.imageLoaded(image(340 * MIB, 60 * MIB));
     assertEquals(400 * MIB, p.totalBytes());
