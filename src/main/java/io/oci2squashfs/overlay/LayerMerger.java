@@ -587,9 +587,7 @@ public final class LayerMerger {
         warnAt(p.asOfLayer(), link.path(), "hard-link target " + target.display() + " was removed by layer "
             + gone + " before this link's layer; dropped");
       } else if (laterInOwnLayer || touched(target)) {
-        throw new IOException("layer " + p.asOfLayer() + ": " + link.path().display() + " is a hard link to "
-            + target.display() + " of the layers below, which the merged layers later replace or remove;"
-            + " one layer cannot say that: merge a different number of layers");
+        throw new UnsquashableLinkException(p.asOfLayer(), link.path(), target);
       } else {
         write(trie.find(link.path()), link.asHardLinkTo(target), null);
       }

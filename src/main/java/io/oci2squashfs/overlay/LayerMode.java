@@ -34,7 +34,7 @@ import java.util.function.Predicate;
  *       removed the target before the link's layer, the link is dropped, as in a whole merge. When
  *       a later layer of T removes or replaces the target (or it comes later in the link's own
  *       layer), the link would need L's content, which S cannot name: the merge fails with an
- *       {@link java.io.IOException} saying so.
+ *       {@link UnsquashableLinkException}.
  *   <li><b>The root entry</b> is left to the caller ({@link MergeResult#rootFromLayer()} says whether
  *       T had one).
  * </ul>
