@@ -21,6 +21,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
@@ -188,6 +189,7 @@ public final class ImageWriter {
       if (Files.exists(output)) {
         removeOldLayout(output, force);
       }
+      readableByAll(staging);
       Files.move(staging, output);
       return;
     }
@@ -216,9 +218,27 @@ public final class ImageWriter {
       if (Files.exists(output) && !force) {
         throw new IOException(output + ": it exists; use --force to replace it");
       }
+      setMode(tmp, "rw-r--r--");
       Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** Temporary files and directories are private; an image is not. */
+  private static void readableByAll(Path top) throws IOException {
+    try (Stream<Path> all = Files.walk(top)) {
+      for (Path p : all.toList()) {
+        setMode(p, Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--");
+      }
+    }
+  }
+
+  private static void setMode(Path p, String mode) throws IOException {
+    try {
+      Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(mode));
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX filesystem: leave the default
     }
   }
 
