@@ -193,7 +193,7 @@ public final class ImageWriter {
       Files.move(staging, output);
       return;
     }
-    Path tmp = Files.createTempFile(output.toAbsolutePath().getParent(), "." + output.getFileName(), ".tmp");
+    Path tmp = Files.createTempFile(staging, "archive-", ".tmp"); // beside the output, removed with the staging directory
     try {
       try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 256 * 1024)) {
         PaxTarWriter tar = new PaxTarWriter(out);

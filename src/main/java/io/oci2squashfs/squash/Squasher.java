@@ -75,6 +75,15 @@ public final class Squasher {
     int first = request.selection().firstSquashed(image);
 
     Path staging = Files.createTempDirectory(dir, "." + output.getFileName() + ".squash-");
+    // on Ctrl-C, nothing is left beside the output either
+    Thread cleanup = new Thread(() -> {
+      try {
+        deleteTree(staging);
+      } catch (IOException e) {
+        // exiting anyway
+      }
+    });
+    Runtime.getRuntime().addShutdownHook(cleanup);
     try {
       ImageWriter writer = new ImageWriter(staging, listener::warning);
       LayerRange top = new LayerRange(layers, first, count, listener::warning);
@@ -113,6 +122,11 @@ public final class Squasher {
           layer.digest(), layer.diffId(), id, entries, markers, Duration.ofNanos(System.nanoTime() - started));
     } finally {
       deleteTree(staging);
+      try {
+        Runtime.getRuntime().removeShutdownHook(cleanup);
+      } catch (IllegalStateException e) {
+        // already shutting down: the hook runs
+      }
     }
   }
 
