@@ -68,7 +68,8 @@ class SquashIT {
 
   /**
    * The real Debian image of {@link RealImageIT}, through the CLI: the top 1, 3 and 6 layers and
-   * all of them, each format at least once; prints the sizes before and after.
+   * all of them, each format at least once, and its docker-archive form as input too; prints the
+   * sizes before and after.
    */
   @Test
   void realImage() throws Exception {
@@ -77,11 +78,13 @@ class SquashIT {
     TreeSnapshot original = unpack(src, RealImageIT.TAG);
     String[][] cases = {
         {"--layers", "1", "oci"}, {"--layers", "3", "docker-archive"}, {"--layers", "6", "oci-archive"},
-        {"--all", null, "oci"}, {"--all", null, "docker-archive"}};
+        {"--all", null, "oci"}, {"--all", null, "docker-archive"},
+        {"--layers", "4", "oci", "docker-archive"}}; // the docker-archive input: uncompressed layer blobs
     for (String[] c : cases) {
       OutputFormat format = OutputFormat.parse(c[2]);
-      Path out = tmp.resolve("real-" + c[0].substring(2) + (c[1] == null ? "" : c[1]) + "." + c[2]);
-      List<String> args = new java.util.ArrayList<>(List.of("squash", "oci:" + src + ":" + RealImageIT.TAG,
+      String input = c.length > 3 ? RealImageIT.ref(c[3]) : "oci:" + src + ":" + RealImageIT.TAG;
+      Path out = tmp.resolve("real-" + c[0].substring(2) + (c[1] == null ? "" : c[1]) + "-" + c.length + "." + c[2]);
+      List<String> args = new java.util.ArrayList<>(List.of("squash", input,
           "--output", out.toString(), "--format", c[2], "--tag", "real:squashed", c[0]));
       if (c[1] != null) {
         args.add(c[1]);
