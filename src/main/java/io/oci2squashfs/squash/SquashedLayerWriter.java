@@ -25,15 +25,17 @@ import java.util.TreeMap;
 
 /**
  * Receives a layer-mode merge and writes it as one layer blob. The layer's tar holds, in order: the
- * root entry (when the merged layers had one), every directory (parents first), the whiteouts and
- * opaque markers, then every other entry in merge order (a hard link after its target). Directories
- * and markers come first so that extractors applying markers in tar order remove only lower
- * content. Directories and markers are held in memory (headers only); other entries go to a
- * temporary tar at once, and their content is never held whole.
+ * root entry (when the merged layers had one), every directory with its whiteouts and opaque marker
+ * right after its own entry and before its subdirectories (parents first), then every other entry in
+ * merge order (a hard link after its target). So an extractor that applies markers in tar order,
+ * without remembering what this layer wrote, still removes only lower content. Directories and
+ * markers are held in memory (headers only); other entries go to a temporary tar at once, and their
+ * content is never held whole.
  */
 final class SquashedLayerWriter implements MergeOutput, AutoCloseable {
-  private final Map<EntryPath, TarHeader> dirs = new TreeMap<>();
-  private final List<TarHeader> markers = new ArrayList<>();
+  /** Directories and markers, in the order they are written. */
+  private final Map<List<String>, TarHeader> dirsAndMarkers = new TreeMap<>(SquashedLayerWriter::compareKeys);
+  private long markers;
   private final Path restFile;
   private final OutputStream restStream;
   private final PaxTarWriter rest;
@@ -50,9 +52,10 @@ final class SquashedLayerWriter implements MergeOutput, AutoCloseable {
   public void write(TarHeader header, InputStream content) throws IOException {
     entries++;
     if (header.type() == EntryType.DIRECTORY) {
-      dirs.put(header.path(), header);
+      dirsAndMarkers.put(key(header.path(), false), header);
     } else if (header.path().name().startsWith(".wh.")) {
-      markers.add(header); // the merge hands on no other .wh. names: it drops AUFS metadata
+      dirsAndMarkers.put(key(header.path(), true), header); // the merge hands on no other .wh. names
+      markers++;
     } else {
       rest.write(header, content);
     }
@@ -63,7 +66,27 @@ final class SquashedLayerWriter implements MergeOutput, AutoCloseable {
   }
 
   long markers() {
-    return markers.size();
+    return markers;
+  }
+
+  /** The path's components; a marker's name sorts before every other name in its directory. */
+  private static List<String> key(EntryPath path, boolean marker) {
+    List<String> parts = new ArrayList<>(path.components());
+    if (marker) {
+      parts.set(parts.size() - 1, "\0" + parts.get(parts.size() - 1));
+    }
+    return parts;
+  }
+
+  /** Component by component, a parent before its children: the order of a walk from the root. */
+  private static int compareKeys(List<String> a, List<String> b) {
+    for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+      int c = a.get(i).compareTo(b.get(i));
+      if (c != 0) {
+        return c;
+      }
+    }
+    return Integer.compare(a.size(), b.size());
   }
 
   /**
@@ -85,11 +108,8 @@ final class SquashedLayerWriter implements MergeOutput, AutoCloseable {
         tar.write(rootEntry(root));
       }
       PaxTarWriter head = new PaxTarWriter(tar);
-      for (TarHeader d : dirs.values()) {
-        head.write(d, null);
-      }
-      for (TarHeader m : markers) {
-        head.write(m, InputStream.nullInputStream());
+      for (TarHeader h : dirsAndMarkers.values()) {
+        head.write(h, h.type() == EntryType.FILE ? InputStream.nullInputStream() : null);
       }
       head.flush();
       // the other entries, without the temporary tar's end blocks (it was never finished)

@@ -30,7 +30,7 @@ class SquashedLayerWriterTest {
   }
 
   @Test
-  void rootFirstThenDirectoriesThenMarkersThenTheRestWithDigestsThatMatch() throws Exception {
+  void rootFirstThenEachDirectoryWithItsMarkersThenTheRestWithDigestsThatMatch() throws Exception {
     byte[] content = "hello".getBytes(StandardCharsets.UTF_8);
     TarHeader root = TarHeader.of(EntryPath.ROOT, EntryType.DIRECTORY).withMode(0750).withOwner(3, 4)
         .withMtime(Mtime.ofSeconds(77)).withXattrs(Map.of("user.r", new byte[] {1}));
@@ -40,6 +40,9 @@ class SquashedLayerWriterTest {
       w.write(h("d/.wh.gone", EntryType.FILE), InputStream.nullInputStream());
       w.write(h("d/sub", EntryType.DIRECTORY), null);
       w.write(h("d", EntryType.DIRECTORY).withMode(0700), null);
+      w.write(h("d2", EntryType.DIRECTORY), null);
+      w.write(h("d/sub/.wh.x", EntryType.FILE), InputStream.nullInputStream());
+      w.write(h("d/.wh..wh..opq", EntryType.FILE), InputStream.nullInputStream());
       w.write(h("d/l", EntryType.FILE).asHardLinkTo(EntryPath.of("d/f")), null);
       layer = w.finish(root, LayerCompression.GZIP, tmp.resolve("blob"));
     }
@@ -60,7 +63,7 @@ class SquashedLayerWriterTest {
     for (TarHeader e = r.next(); e != null; e = r.next()) {
       order.add(e.path().display());
     }
-    assertEquals(List.of("d", "d/sub", "d/.wh.gone", "d/f", "d/l"), order);
+    assertEquals(List.of("d", "d/.wh..wh..opq", "d/.wh.gone", "d/sub", "d/sub/.wh.x", "d2", "d/f", "d/l"), order);
     try (var s = Files.list(tmp)) {
       assertEquals(List.of(tmp.resolve("blob")), s.toList(), "the temporary tar is deleted");
     }
