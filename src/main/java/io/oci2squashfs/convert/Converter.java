@@ -1,5 +1,6 @@
 package io.oci2squashfs.convert;
 
+import io.oci2squashfs.extract.DirectorySink;
 import io.oci2squashfs.image.Image;
 import io.oci2squashfs.image.ImageLoader;
 import io.oci2squashfs.overlay.LayerMerger;
@@ -10,13 +11,19 @@ import io.oci2squashfs.overlay.MergeWarning;
 import io.oci2squashfs.overlay.RootProbe;
 import io.oci2squashfs.sink.MksquashfsSink;
 import io.oci2squashfs.sink.MksquashfsTool;
+import io.oci2squashfs.sink.OutputSink;
+import io.oci2squashfs.sink.TarSink;
 import io.oci2squashfs.tar.EntryPath;
 import io.oci2squashfs.tar.EntryType;
 import io.oci2squashfs.tar.Mtime;
 import io.oci2squashfs.tar.TarHeader;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,9 +33,10 @@ import java.util.Set;
 import java.util.Objects;
 
 /**
- * Converts a container image into a squashfs image: loads the image, merges its layers newest
- * first and streams the merged tar into mksquashfs. Nothing is extracted to disk and no file's
- * content is held whole in memory. On failure no output file is left behind.
+ * Converts a container image into a squashfs image, a tar or a directory: loads the image, merges
+ * its layers newest first and streams the merged entries into mksquashfs, a PAX tar, or a safe
+ * extraction ({@link OutputFormat}). No file's content is held whole in memory. On failure no output
+ * is left behind.
  */
 public final class Converter {
   private static final int MAX_REMEMBERED_WARNINGS = 100_000;
@@ -47,13 +55,21 @@ public final class Converter {
    * Runs one conversion.
    *
    * @throws IOException with a message naming the file, layer and entry at fault: an
-   *     {@code ImageFormatException}, a {@code LayerException} or a {@code ToolException}
+   *     {@code ImageFormatException}, a {@code LayerException}, a {@code ToolException}, or for a
+   *     directory an {@code UnsafeEntryException}
    */
   public ConvertResult convert(ConvertRequest request) throws IOException {
     long started = System.nanoTime();
-    Path output = request.output().toAbsolutePath();
-    checkOutput(output, request.force());
-    MksquashfsTool tool = MksquashfsTool.locate(request.mksquashfs());
+    OutputFormat format = request.format();
+    boolean toStdout = request.toStdout();
+    if (toStdout && format != OutputFormat.TAR) {
+      throw new IllegalArgumentException("only a tar can go to standard output, not " + format.optionName());
+    }
+    Path output = toStdout ? request.output() : request.output().toAbsolutePath();
+    if (!toStdout) {
+      checkOutput(output, format, request.force());
+    }
+    MksquashfsTool tool = format == OutputFormat.SQUASHFS ? MksquashfsTool.locate(request.mksquashfs()) : null;
     Image image = ImageLoader.load(request.image(), request.platform());
     listener.imageLoaded(image);
 
@@ -88,36 +104,57 @@ public final class Converter {
       }
     };
     MergeOptions options = new MergeOptions(implicitTime);
-    MksquashfsSink sink = MksquashfsSink.start(tool, request.squashfs(), output, root, request.force());
+    OutputSink sink = startSink(request, tool, output, root);
     try {
-      listener.mksquashfsStarted(sink.command());
+      if (sink instanceof MksquashfsSink) {
+        listener.mksquashfsStarted(((MksquashfsSink) sink).command());
+      }
       MergeResult merged = new LayerMerger(options, mergeListener).merge(layers, sink);
       // At most two more passes: one once duplicates are known, one once the root is.
       for (int pass = 2; pass <= 3; pass++) {
+        String why;
         if (merged.needsSecondPass()) {
-          listener.warning(merged.duplicates().size() + " paths appear more than once within one layer;"
-              + " reading the image again so that the last entry of each wins, as tar would");
+          why = merged.duplicates().size() + " paths appear more than once within one layer";
+          listener.warning(why + "; reading the image again so that the last entry of each wins, as tar would");
           options = options.withDuplicates(merged.duplicates());
         } else if (!sameRootAttributes(root, merged.root())) {
-          listener.warning(layers.describe(merged.rootFromLayer()) + ": its root entry is not the"
-              + " layer's first entry; reading the image again to give its attributes to mksquashfs");
+          why = layers.describe(merged.rootFromLayer()) + ": its root entry is not the layer's first entry";
+          listener.warning(why + "; reading the image again to give its attributes to the output's root");
           root = merged.root();
         } else {
           break;
         }
+        if (!sink.restartable()) {
+          throw new IOException("cannot write this image to standard output: " + why + ", so the image must be"
+              + " read twice and what was already written cannot be taken back; write to a file instead");
+        }
         sink.close();
-        sink = MksquashfsSink.start(tool, request.squashfs(), output, root, request.force());
+        sink = startSink(request, tool, output, root);
         merged = new LayerMerger(options, mergeListener).merge(layers, sink);
       }
       String summary = sink.commit();
-      if (sink.timesClamped() > 0) {
-        listener.warning(sink.timesClamped() + " entries had mtimes outside 1970..2106, which squashfs"
-            + " cannot hold; they were clamped");
-      }
+      sink.warnings().forEach(listener::warning);
+      long outputBytes = format == OutputFormat.DIR || toStdout ? sink.bytesWritten() : Files.size(output);
       return new ConvertResult(output, image.source(), image.layers().size(), merged,
-          sink.bytesWritten(), Files.size(output), Duration.ofNanos(System.nanoTime() - started), summary);
+          sink.bytesWritten(), outputBytes, Duration.ofNanos(System.nanoTime() - started), summary, format);
     } finally {
       sink.close(); // after a commit this does nothing; otherwise it stops mksquashfs and deletes its output
+    }
+  }
+
+  /** A fresh sink for one pass of the merge. */
+  private static OutputSink startSink(ConvertRequest request, MksquashfsTool tool, Path output, TarHeader root)
+      throws IOException {
+    Long allTime = request.squashfs().allTime();
+    switch (request.format()) {
+      case TAR:
+        return request.toStdout()
+            ? TarSink.toStream(new FileOutputStream(FileDescriptor.out), root, allTime)
+            : TarSink.toFile(output, root, allTime, request.force());
+      case DIR:
+        return DirectorySink.start(output, root, allTime, request.force());
+      default:
+        return MksquashfsSink.start(tool, request.squashfs(), output, root, request.force());
     }
   }
 
@@ -129,7 +166,7 @@ public final class Converter {
         && a.xattrs().keySet().stream().allMatch(k -> Arrays.equals(a.xattrs().get(k), b.xattrs().get(k)));
   }
 
-  private static void checkOutput(Path output, boolean force) throws IOException {
+  private static void checkOutput(Path output, OutputFormat format, boolean force) throws IOException {
     Path dir = output.getParent();
     if (dir == null || !Files.isDirectory(dir)) {
       throw new NoSuchFileException(String.valueOf(dir), null, "the output's directory does not exist");
@@ -137,11 +174,28 @@ public final class Converter {
     if (!Files.isWritable(dir)) {
       throw new IOException(dir + ": the output's directory is not writable");
     }
+    if (format == OutputFormat.DIR) {
+      if (Files.exists(output, LinkOption.NOFOLLOW_LINKS) && !force && !isEmptyDirectory(output)) {
+        throw new FileAlreadyExistsException(output.toString(), null,
+            "it exists and is not an empty directory; use --force to replace it");
+      }
+      return;
+    }
     if (Files.isDirectory(output)) {
-      throw new IOException(output + ": is a directory; give a file name for the squashfs image");
+      throw new IOException(output + ": is a directory; give a file name for the " + format.optionName()
+          + " output, or use --format dir");
     }
     if (Files.exists(output) && !force) {
       throw new FileAlreadyExistsException(output.toString(), null, "it exists; use --force to replace it");
+    }
+  }
+
+  private static boolean isEmptyDirectory(Path dir) throws IOException {
+    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+      return !s.iterator().hasNext();
     }
   }
 }
