@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.oci2squashfs.image.Image;
 import io.oci2squashfs.image.ImageLoader;
 import io.oci2squashfs.image.Platform;
-import io.oci2squashfs.imagewrite.OutputFormat;
+import io.oci2squashfs.imagewrite.ImageFormat;
 import io.oci2squashfs.squash.LayerSelection;
 import io.oci2squashfs.squash.SquashListener;
 import io.oci2squashfs.squash.SquashRequest;
@@ -81,7 +81,7 @@ class SquashIT {
         {"--all", null, "oci"}, {"--all", null, "docker-archive"},
         {"--layers", "4", "oci", "docker-archive"}}; // the docker-archive input: uncompressed layer blobs
     for (String[] c : cases) {
-      OutputFormat format = OutputFormat.parse(c[2]);
+      ImageFormat format = ImageFormat.parse(c[2]);
       String input = c.length > 3 ? RealImageIT.ref(c[3]) : "oci:" + src + ":" + RealImageIT.TAG;
       Path out = tmp.resolve("real-" + c[0].substring(2) + (c[1] == null ? "" : c[1]) + "-" + c.length + "." + c[2]);
       List<String> args = new java.util.ArrayList<>(List.of("squash", input,
@@ -103,10 +103,10 @@ class SquashIT {
     TreeSnapshot original = unpack(src, tag);
     Image image = ImageLoader.load(src, ANY);
     int layers = image.layers().size();
-    OutputFormat[] formats = OutputFormat.values();
+    ImageFormat[] formats = ImageFormat.values();
     int refused = 0;
     for (int n = 1; n <= layers; n++) {
-      OutputFormat format = formats[n % formats.length];
+      ImageFormat format = formats[n % formats.length];
       Path out = tmp.resolve(src.getFileName() + "-top" + n + "." + format.cliName);
       SquashResult r;
       try {
@@ -127,13 +127,13 @@ class SquashIT {
   }
 
   /** skopeo inspect and copy succeed, and umoci unpack of the copy (or the layout itself) equals the original. */
-  void checkLoads(Path out, OutputFormat format, TreeSnapshot original, String what) throws Exception {
+  void checkLoads(Path out, ImageFormat format, TreeSnapshot original, String what) throws Exception {
     String ref = switch (format) {
       case OCI -> "oci:" + out + ":latest";
       case OCI_ARCHIVE -> "oci-archive:" + out;
       case DOCKER_ARCHIVE -> "docker-archive:" + out;
     };
-    if (format == OutputFormat.OCI) {
+    if (format == ImageFormat.OCI) {
       // the tag: the ref name is the tag part of --tag
       ref = "oci:" + out + ":" + (what.startsWith("real") ? "squashed" : "latest");
     }
@@ -141,8 +141,8 @@ class SquashIT {
     assertTrue(inspect.contains("\"Layers\""), what + ": skopeo inspect said " + inspect);
     Path copy = tmp.resolve("copy-" + out.getFileName());
     TreeSnapshot.run("skopeo", "copy", "--quiet", ref, "oci:" + copy + ":latest");
-    TreeSnapshot got = unpack(format == OutputFormat.OCI ? out : copy,
-        format == OutputFormat.OCI ? ref.substring(ref.lastIndexOf(':') + 1) : "latest");
+    TreeSnapshot got = unpack(format == ImageFormat.OCI ? out : copy,
+        format == ImageFormat.OCI ? ref.substring(ref.lastIndexOf(':') + 1) : "latest");
     TreeSnapshot.assertSame(original, got, what);
   }
 

@@ -1,7 +1,7 @@
 package io.oci2squashfs.cli;
 
 import io.oci2squashfs.image.Platform;
-import io.oci2squashfs.imagewrite.OutputFormat;
+import io.oci2squashfs.imagewrite.ImageFormat;
 import io.oci2squashfs.squash.LayerCompression;
 import io.oci2squashfs.squash.LayerSelection;
 import io.oci2squashfs.squash.SquashListener;
@@ -100,9 +100,9 @@ final class SquashCommand implements Callable<Integer> {
     try {
       LayerSelection selection = which.all ? LayerSelection.ALL
           : which.layers != null ? LayerSelection.top(which.layers) : LayerSelection.from(which.from);
-      OutputFormat f = format != null ? OutputFormat.parse(format)
+      ImageFormat f = format != null ? ImageFormat.parse(format)
           : output.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".tar")
-              ? OutputFormat.DOCKER_ARCHIVE : OutputFormat.OCI;
+              ? ImageFormat.DOCKER_ARCHIVE : ImageFormat.OCI;
       request = SquashRequest.of(image, output, selection, f)
           .withTag(tag).withMessage(message).withCompression(LayerCompression.parse(compression))
           .withPlatform(platform == null ? Platform.host() : Platform.parse(platform)).withForce(force);

@@ -124,10 +124,10 @@ public final class ImageWriter {
    *
    * @param tag {@code REPO:TAG} or null
    */
-  public Digest finish(ObjectNode config, OutputFormat format, String tag) throws IOException {
+  public Digest finish(ObjectNode config, ImageFormat format, String tag) throws IOException {
     byte[] configBytes = Json.MAPPER.writeValueAsBytes(config);
     Digest configDigest = writeBlob(configBytes);
-    if (format == OutputFormat.DOCKER_ARCHIVE) {
+    if (format == ImageFormat.DOCKER_ARCHIVE) {
       ArrayNode manifest = JsonNodeFactory.instance.arrayNode();
       ObjectNode entry = manifest.addObject();
       entry.put("Config", "blobs/sha256/" + configDigest.hex());
@@ -184,8 +184,8 @@ public final class ImageWriter {
    * it into a tar archive written beside the output and renamed into place. With {@code force} an
    * existing output is replaced (a directory only when it holds an OCI layout).
    */
-  public void publish(OutputFormat format, Path output, boolean force) throws IOException {
-    if (format == OutputFormat.OCI) {
+  public void publish(ImageFormat format, Path output, boolean force) throws IOException {
+    if (format == ImageFormat.OCI) {
       if (Files.exists(output)) {
         removeOldLayout(output, force);
       }

@@ -1,7 +1,7 @@
 package io.oci2squashfs.squash;
 
 import io.oci2squashfs.image.Platform;
-import io.oci2squashfs.imagewrite.OutputFormat;
+import io.oci2squashfs.imagewrite.ImageFormat;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -9,7 +9,7 @@ import java.util.Objects;
  * What to squash and where to.
  *
  * @param image the image: a directory, an archive or an {@code oci:}/{@code oci-archive:}/{@code docker-archive:} reference
- * @param output the image to write (a directory for {@link OutputFormat#OCI}, else a file)
+ * @param output the image to write (a directory for {@link ImageFormat#OCI}, else a file)
  * @param selection which top layers become one
  * @param format the output's format
  * @param tag {@code REPO:TAG} for the output, or null
@@ -18,7 +18,7 @@ import java.util.Objects;
  * @param platform the platform to choose from a multi-platform image
  * @param force replace an existing output
  */
-public record SquashRequest(String image, Path output, LayerSelection selection, OutputFormat format, String tag,
+public record SquashRequest(String image, Path output, LayerSelection selection, ImageFormat format, String tag,
     String message, LayerCompression compression, Platform platform, boolean force) {
   public SquashRequest {
     Objects.requireNonNull(image, "image");
@@ -32,7 +32,7 @@ public record SquashRequest(String image, Path output, LayerSelection selection,
     }
   }
 
-  public static SquashRequest of(String image, Path output, LayerSelection selection, OutputFormat format) {
+  public static SquashRequest of(String image, Path output, LayerSelection selection, ImageFormat format) {
     return new SquashRequest(image, output, selection, format, null, null, LayerCompression.GZIP,
         Platform.host(), false);
   }

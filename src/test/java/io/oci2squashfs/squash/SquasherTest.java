@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.oci2squashfs.image.Image;
 import io.oci2squashfs.image.ImageLoader;
 import io.oci2squashfs.image.Platform;
-import io.oci2squashfs.imagewrite.OutputFormat;
+import io.oci2squashfs.imagewrite.ImageFormat;
 import io.oci2squashfs.layer.MediaTypes;
 import io.oci2squashfs.overlay.LayerMerger;
 import io.oci2squashfs.overlay.MergeListener;
@@ -53,7 +53,7 @@ class SquasherTest {
     for (ImageLayoutBuilder.Format in : List.of(ImageLayoutBuilder.Format.OCI, ImageLayoutBuilder.Format.DOCKER_SAVE)) {
       Path src = image(in);
       Map<String, String> want = tree(ImageLoader.load(src, ANY));
-      for (OutputFormat f : OutputFormat.values()) {
+      for (ImageFormat f : ImageFormat.values()) {
         for (int n = 1; n <= 4; n++) {
           Path out = tmp.resolve(in + "-" + f.cliName + "-" + n);
           SquashResult r = new Squasher(SquashListener.NONE).squash(
@@ -80,7 +80,7 @@ class SquasherTest {
     Path src = image(ImageLayoutBuilder.Format.OCI);
     Path out = tmp.resolve("out.tar");
     Files.writeString(out, "old");
-    SquashRequest req = SquashRequest.of(src.toString(), out, LayerSelection.ALL, OutputFormat.OCI_ARCHIVE)
+    SquashRequest req = SquashRequest.of(src.toString(), out, LayerSelection.ALL, ImageFormat.OCI_ARCHIVE)
         .withPlatform(ANY);
     assertThrows(IOException.class, () -> new Squasher(SquashListener.NONE).squash(req));
     assertEquals("old", Files.readString(out));
@@ -95,7 +95,7 @@ class SquasherTest {
     String digest = orig.layers().get(2).digest().toString().substring(0, 20);
     Path out = tmp.resolve("from");
     new Squasher(SquashListener.NONE).squash(
-        SquashRequest.of(src.toString(), out, LayerSelection.from(digest), OutputFormat.OCI).withPlatform(ANY));
+        SquashRequest.of(src.toString(), out, LayerSelection.from(digest), ImageFormat.OCI).withPlatform(ANY));
     assertEquals(3, ImageLoader.load(out, ANY).layers().size());
     assertThrows(IllegalArgumentException.class, () -> LayerSelection.from("sha256:ffffffffffff").firstSquashed(orig));
     assertThrows(IllegalArgumentException.class, () -> LayerSelection.top(5).firstSquashed(orig));

@@ -3,7 +3,7 @@ package io.oci2squashfs.imagewrite;
 import java.util.Locale;
 
 /** The image formats this tool writes. */
-public enum OutputFormat {
+public enum ImageFormat {
   /** An OCI image layout directory, as {@code skopeo copy ... oci:DIR} writes. */
   OCI("oci"),
   /** An OCI image layout in a tar archive, as {@code skopeo copy ... oci-archive:FILE} writes. */
@@ -13,12 +13,12 @@ public enum OutputFormat {
 
   public final String cliName;
 
-  OutputFormat(String cliName) {
+  ImageFormat(String cliName) {
     this.cliName = cliName;
   }
 
-  public static OutputFormat parse(String text) {
-    for (OutputFormat f : values()) {
+  public static ImageFormat parse(String text) {
+    for (ImageFormat f : values()) {
       if (f.cliName.equals(text.trim().toLowerCase(Locale.ROOT))) {
         return f;
       }
