@@ -13,7 +13,7 @@ import picocli.CommandLine.IVersionProvider;
     name = "oci2squashfs",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    subcommands = {InfoCommand.class, ConvertCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {InfoCommand.class, ConvertCommand.class, SquashCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class},
     description = {
       "Turns an OCI or Docker container image into a squashfs filesystem image, exactly as applying"
           + " its layers would give, streamed through mksquashfs without unpacking anything to disk.",
