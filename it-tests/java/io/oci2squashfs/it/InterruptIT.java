@@ -2,6 +2,7 @@ package io.oci2squashfs.it;
 
 import static io.oci2squashfs.testing.LayerBuilder.layer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -64,6 +65,7 @@ class InterruptIT {
       signal(p, signal);
       assertTrue(p.waitFor(60, TimeUnit.SECONDS), "exits after SIG" + signal);
       assertEquals(expectedExit, p.exitValue(), stderr(jtmp));
+      assertFalse(stderr(jtmp).contains("\tat "), "no stack trace: " + stderr(jtmp));
     } finally {
       p.destroyForcibly();
     }

@@ -61,32 +61,33 @@ final class FuzzInput {
    * writes a correct checksum into every non-zero header block.
    */
   static void fixChecksums(byte[] tar) {
-    int off = 0;
+    long off = 0; // a long: a huge size field must not wrap it round (a crash the fuzzer found here)
     while (off + 512 <= tar.length) {
+      int o = (int) off;
       boolean zero = true;
-      for (int i = off; i < off + 512 && zero; i++) {
+      for (int i = o; i < o + 512 && zero; i++) {
         zero = tar[i] == 0;
       }
       if (zero) {
         off += 512;
         continue;
       }
-      Arrays.fill(tar, off + 148, off + 156, (byte) ' ');
+      Arrays.fill(tar, o + 148, o + 156, (byte) ' ');
       long sum = 0;
-      for (int i = off; i < off + 512; i++) {
+      for (int i = o; i < o + 512; i++) {
         sum += tar[i] & 0xff;
       }
       String octal = String.format("%06o", sum & 0777777);
       for (int i = 0; i < 6; i++) {
-        tar[off + 148 + i] = (byte) octal.charAt(i);
+        tar[o + 148 + i] = (byte) octal.charAt(i);
       }
-      tar[off + 154] = 0;
-      long size = octalOrZero(tar, off + 124, 12);
-      byte type = tar[off + 156];
+      tar[o + 154] = 0;
+      long size = octalOrZero(tar, o + 124, 12);
+      byte type = tar[o + 156];
       boolean headerOnly = type == '1' || type == '2' || type == '3' || type == '4' || type == '5' || type == '6';
       off += 512;
       if (!headerOnly) {
-        off += (int) Math.min((size + 511) / 512 * 512, Integer.MAX_VALUE - off);
+        off += (size + 511) / 512 * 512;
       }
     }
   }
