@@ -8,6 +8,12 @@ import io.oci2squashfs.exec.Executables;
 final class Tools {
   private Tools() {}
 
+  /** The path of an installed tool, found on PATH. */
+  static String path(String name) {
+    require(name);
+    return Executables.find(name).toString();
+  }
+
   static void require(String... names) {
     for (String name : names) {
       if (Executables.find(name) == null) {

@@ -117,7 +117,7 @@ public final class Converter {
       @Override
       public void warning(MergeWarning w) {
         String where = w.layer() >= 0 ? layers.describe(w.layer()) : "image";
-        String message = where + ": " + w.entry().display() + ": " + w.message();
+        String message = where + ": " + w.entry().shortDisplay() + ": " + w.message();
         if (said.size() > MAX_REMEMBERED_WARNINGS || said.add(message)) {
           listener.warning(message);
         }

@@ -84,6 +84,7 @@ final class ImageLayers implements LayerSource {
       @Override
       public TarHeader next() throws IOException {
         try {
+          current = null; // a header that fails to read is not the previous entry's fault
           current = reader.next();
           if (current == null && !checked) {
             checked = true;
@@ -126,7 +127,7 @@ final class ImageLayers implements LayerSource {
 
       private LayerException context(IOException e, TarHeader entry) {
         LayerException le = LayerException.wrap(e, index, layers.size(), digest);
-        return entry == null || le.entryName() != null ? le : le.withEntry(entry.path().display());
+        return entry == null || le.entryName() != null ? le : le.withEntry(entry.path().shortDisplay());
       }
     };
   }

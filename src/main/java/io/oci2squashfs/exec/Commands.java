@@ -32,6 +32,14 @@ public final class Commands {
    *     an exception
    */
   public static Result run(List<String> command, long timeoutSeconds) throws ToolException {
+    return run(command, timeoutSeconds, false);
+  }
+
+  /**
+   * Like {@link #run(List, long)}; with {@code stopOnExit}, the tool is also stopped if the JVM is
+   * (see {@link ChildProcesses}). Not for commands that shutdown hooks run.
+   */
+  public static Result run(List<String> command, long timeoutSeconds, boolean stopOnExit) throws ToolException {
     String tool = Path.of(command.get(0)).getFileName().toString();
     Process p;
     try {
@@ -39,6 +47,18 @@ public final class Commands {
     } catch (IOException e) {
       throw new ToolException(tool, -1, "cannot run " + command.get(0) + ": " + e.getMessage(), null, e);
     }
+    if (stopOnExit) {
+      ChildProcesses.stopOnExit(p);
+    }
+    try {
+      return waitFor(p, command, tool, timeoutSeconds);
+    } finally {
+      ChildProcesses.finished(p);
+    }
+  }
+
+  private static Result waitFor(Process p, List<String> command, String tool, long timeoutSeconds)
+      throws ToolException {
     try {
       p.getOutputStream().close();
       OutputTail out = new OutputTail(p.getInputStream(), KEEP, tool + "-stdout");

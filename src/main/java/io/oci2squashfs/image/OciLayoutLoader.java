@@ -268,7 +268,7 @@ final class OciLayoutLoader {
       if (d == null) {
         throw new ImageFormatException(where + ": layers[" + i + "] is null");
       }
-      layers.add(layer(i, d, diffIds.get(i), where));
+      layers.add(layer(i, manifest.layers().size(), d, diffIds.get(i), where));
     }
     Platform platform = Configs.platform(config);
     String kind = files.isArchive() ? "OCI archive " : "OCI image layout ";
@@ -278,10 +278,10 @@ final class OciLayoutLoader {
         configDigest, layers, config, offered, configNode);
   }
 
-  private Layer layer(int index, DescriptorJson d, Digest diffId, String where)
+  private Layer layer(int index, int count, DescriptorJson d, Digest diffId, String where)
       throws IOException {
     Digest digest = digestOf(d, where + ": layers[" + index + "]");
-    String layerWhere = where + ": layer " + digest;
+    String layerWhere = where + ": layer " + index + "/" + count + " " + digest;
     String name = digest.blobPath();
     String resolved = files.resolve(name, layerWhere);
     if (!files.isFile(resolved)) {

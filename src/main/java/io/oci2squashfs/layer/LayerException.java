@@ -119,7 +119,8 @@ public final class LayerException extends IOException {
     String message = e.getMessage();
     String text = message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
     // decompressors say what broke, not what it means for the user
-    if (e instanceof java.io.EOFException) {
+    String lower = text.toLowerCase(java.util.Locale.ROOT);
+    if (e instanceof java.io.EOFException || lower.contains("truncated") || lower.contains("unexpected end of")) {
       return "the blob ends early, it is truncated or corrupt (" + text + ")";
     }
     if (e instanceof java.util.zip.ZipException) {

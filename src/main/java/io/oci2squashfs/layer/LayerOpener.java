@@ -61,8 +61,10 @@ public final class LayerOpener {
     try {
       return new BufferedInputStream(chosen.decompress(buffered), BUFFER_SIZE);
     } catch (IOException e) {
-      throw new LayerException(
-          "cannot start " + chosen.displayName() + " decompression: " + e.getMessage(), e);
+      String m = String.valueOf(e.getMessage());
+      boolean early = e instanceof java.io.EOFException || m.toLowerCase(java.util.Locale.ROOT).contains("end of");
+      throw new LayerException("cannot start " + chosen.displayName() + " decompression: "
+          + (early ? "the blob ends early, it is truncated or corrupt (" + m + ")" : m), e);
     }
   }
 

@@ -564,7 +564,9 @@ public final class LayerMerger {
       }
       for (Map.Entry<EntryPath, List<TarHeader>> e : waitingForWrite.entrySet()) {
         for (TarHeader link : e.getValue()) {
-          warnAt(-1, link.path(), "hard-link target " + e.getKey().display()
+          Node n = trie.find(link.path()); // the link's own layer decided its path
+          int layer = n == null || n.stateLayer == PathTrie.NO_LAYER ? -1 : n.stateLayer;
+          warnAt(layer, link.path(), "hard-link target " + e.getKey().display()
               + " was itself a link that could not be resolved; dropped");
         }
       }

@@ -12,6 +12,10 @@ import java.util.List;
  */
 public final class EntryPath implements Comparable<EntryPath> {
   public static final EntryPath ROOT = new EntryPath("");
+  /** Linux's PATH_MAX: no longer path can be opened, and mksquashfs slows to a crawl on deep ones. */
+  public static final int MAX_PATH_BYTES = 4096;
+  /** Linux's NAME_MAX, which squashfs shares. */
+  public static final int MAX_NAME_BYTES = 255;
 
   private final String value;
 
@@ -22,14 +26,15 @@ public final class EntryPath implements Comparable<EntryPath> {
   /**
    * Normalises a raw name (one char per byte).
    *
-   * @throws InvalidEntryPathException if a component is {@code ..} or the name holds a NUL
+   * @throws InvalidEntryPathException if a component is {@code ..}, the name holds a NUL, or it is
+   *     longer than {@link #MAX_PATH_BYTES} or has a component longer than {@link #MAX_NAME_BYTES}
    */
   public static EntryPath of(String raw) {
     if (raw.indexOf('\0') >= 0) {
-      throw new InvalidEntryPathException("name holds a NUL byte: " + displayOf(raw));
+      throw new InvalidEntryPathException("name holds a NUL byte: " + shortDisplayOf(raw));
     }
     if (isAlreadyNormal(raw)) {
-      return raw.isEmpty() ? ROOT : new EntryPath(raw);
+      return raw.isEmpty() ? ROOT : new EntryPath(checkLength(raw, raw));
     }
     StringBuilder sb = new StringBuilder(raw.length());
     int i = 0;
@@ -43,7 +48,7 @@ public final class EntryPath implements Comparable<EntryPath> {
       if (len == 0 || (len == 1 && raw.charAt(i) == '.')) {
         // empty or "." component: nothing
       } else if (len == 2 && raw.charAt(i) == '.' && raw.charAt(i + 1) == '.') {
-        throw new InvalidEntryPathException("name has a '..' component: " + displayOf(raw));
+        throw new InvalidEntryPathException("name has a '..' component: " + shortDisplayOf(raw));
       } else {
         if (sb.length() > 0) {
           sb.append('/');
@@ -52,7 +57,27 @@ public final class EntryPath implements Comparable<EntryPath> {
       }
       i = j + 1;
     }
-    return sb.length() == 0 ? ROOT : new EntryPath(sb.toString());
+    return sb.length() == 0 ? ROOT : new EntryPath(checkLength(sb.toString(), raw));
+  }
+
+  private static String checkLength(String normal, String raw) {
+    if (normal.length() > MAX_PATH_BYTES) {
+      throw new InvalidEntryPathException("name is " + normal.length() + " bytes long, more than "
+          + MAX_PATH_BYTES + " (PATH_MAX): " + shortDisplayOf(raw));
+    }
+    if (normal.length() > MAX_NAME_BYTES) {
+      int start = 0;
+      for (int i = 0; i <= normal.length(); i++) {
+        if (i == normal.length() || normal.charAt(i) == '/') {
+          if (i - start > MAX_NAME_BYTES) {
+            throw new InvalidEntryPathException("a component of the name is " + (i - start)
+                + " bytes long, more than " + MAX_NAME_BYTES + " (NAME_MAX): " + shortDisplayOf(raw));
+          }
+          start = i + 1;
+        }
+      }
+    }
+    return normal;
   }
 
   /** Normalises a raw name given as bytes. */
@@ -156,6 +181,36 @@ public final class EntryPath implements Comparable<EntryPath> {
 
   static String displayOf(String raw) {
     return new String(raw.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * {@link #displayOf} for a message that must stay one readable line: control characters (a
+   * newline, a NUL) as {@code \xNN}, and the middle of a very long name left out.
+   */
+  static String shortDisplayOf(String raw) {
+    if (raw.length() > 200) {
+      return shortDisplayOf(raw.substring(0, 100)) + "..." + shortDisplayOf(raw.substring(raw.length() - 60))
+          + " (" + raw.length() + " bytes)";
+    }
+    String text = displayOf(raw);
+    StringBuilder sb = null;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x20 || c == 0x7f) {
+        if (sb == null) {
+          sb = new StringBuilder(text.substring(0, i));
+        }
+        sb.append(String.format("\\x%02x", (int) c));
+      } else if (sb != null) {
+        sb.append(c);
+      }
+    }
+    return sb == null ? text : sb.toString();
+  }
+
+  /** The path for a message: {@link #display()} kept to one readable line (see {@link #shortDisplayOf}). */
+  public String shortDisplay() {
+    return isRoot() ? "/" : shortDisplayOf(value);
   }
 
   @Override

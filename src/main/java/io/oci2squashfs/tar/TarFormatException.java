@@ -31,7 +31,7 @@ public final class TarFormatException extends IOException {
   private static String format(long entryNumber, String entryName, String problem) {
     StringBuilder sb = new StringBuilder("entry #").append(entryNumber);
     if (entryName != null) {
-      sb.append(" '").append(EntryPath.displayOf(entryName)).append('\'');
+      sb.append(" '").append(EntryPath.shortDisplayOf(entryName)).append('\'');
     }
     return sb.append(": ").append(problem).toString();
   }

@@ -212,13 +212,13 @@ public final class TarReader {
             link = latin1(value);
             break;
           case "size":
-            size = paxLong(key, value, number);
+            size = paxLong(key, value, number, name);
             break;
           case "uid":
-            uid = paxLong(key, value, number);
+            uid = paxLong(key, value, number, name);
             break;
           case "gid":
-            gid = paxLong(key, value, number);
+            gid = paxLong(key, value, number, name);
             break;
           case "mtime":
             try {
@@ -228,10 +228,10 @@ public final class TarReader {
             }
             break;
           case "SCHILY.devmajor":
-            devMajor = toInt(paxLong(key, value, number), key, number);
+            devMajor = toInt(paxLong(key, value, number, name), key, number, name);
             break;
           case "SCHILY.devminor":
-            devMinor = toInt(paxLong(key, value, number), key, number);
+            devMinor = toInt(paxLong(key, value, number, name), key, number, name);
             break;
           default:
             if (key.startsWith(SCHILY_XATTR) && key.length() > SCHILY_XATTR.length()) {
@@ -969,8 +969,8 @@ public final class TarReader {
     return records;
   }
 
-  private long paxLong(String key, byte[] value, long number) throws TarFormatException {
-    return parseDecimal(latin1(value), "PAX " + key, number, null);
+  private long paxLong(String key, byte[] value, long number, String name) throws TarFormatException {
+    return parseDecimal(latin1(value), "PAX " + key, number, name);
   }
 
   private long parseDecimal(String text, String what, long number, String name) throws TarFormatException {
@@ -982,8 +982,12 @@ public final class TarReader {
   }
 
   private int toInt(long v, String what, long number) throws TarFormatException {
+    return toInt(v, what, number, null);
+  }
+
+  private int toInt(long v, String what, long number, String name) throws TarFormatException {
     if (v < 0 || v > Integer.MAX_VALUE) {
-      throw fail(number, null, what + " out of range: " + v);
+      throw fail(number, name, what + " out of range: " + v);
     }
     return (int) v;
   }

@@ -1,5 +1,6 @@
 package io.oci2squashfs.verify;
 
+import io.oci2squashfs.exec.ChildProcesses;
 import io.oci2squashfs.exec.Commands;
 import io.oci2squashfs.exec.ToolException;
 import java.io.BufferedInputStream;
@@ -39,38 +40,49 @@ final class GetfattrReader {
     List<String> cmd = List.of(exe.toString(), "-R", "-P", "-h", "-d", "-m", "-", "-e", "hex",
         "--absolute-names", root.toString());
     Path errFile = Files.createTempFile("oci2squashfs-getfattr-", ".err");
+    errFile.toFile().deleteOnExit(); // on Ctrl-C the finally below never runs
     try {
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(errFile.toFile());
       pb.environment().put("LC_ALL", "C"); // its error messages are parsed
       Process p = pb.start();
-      p.getOutputStream().close();
-      Map<String, SortedMap<String, String>> out;
-      try (InputStream in = new BufferedInputStream(p.getInputStream(), 1 << 16)) {
-        out = parse(in, root.toString());
-      } catch (IOException | RuntimeException e) {
-        p.destroyForcibly();
-        throw e;
-      }
-      int code;
+      ChildProcesses.stopOnExit(p);
       try {
-        code = p.waitFor();
-      } catch (InterruptedException e) {
-        p.destroyForcibly();
-        Thread.currentThread().interrupt();
-        throw new ToolException("getfattr", -1, "interrupted while reading xattrs of " + root, null, e);
+        return read(p, root, errFile, unreadableIsEmpty);
+      } finally {
+        ChildProcesses.finished(p);
       }
-      String err = Files.readString(errFile, StandardCharsets.ISO_8859_1);
-      if (code != 0) {
-        throw new ToolException("getfattr", code, "getfattr could not read the xattrs of " + root
-            + " (exit " + code + "): " + firstLines(err.strip()), null);
-      }
-      if (unreadableIsEmpty) {
-        addUnreadableAsEmpty(err, root.toString(), out);
-      }
-      return out;
     } finally {
       Files.deleteIfExists(errFile);
     }
+  }
+
+  private static Map<String, SortedMap<String, String>> read(Process p, Path root, Path errFile,
+      boolean unreadableIsEmpty) throws IOException {
+    p.getOutputStream().close();
+    Map<String, SortedMap<String, String>> out;
+    try (InputStream in = new BufferedInputStream(p.getInputStream(), 1 << 16)) {
+      out = parse(in, root.toString());
+    } catch (IOException | RuntimeException e) {
+      p.destroyForcibly();
+      throw e;
+    }
+    int code;
+    try {
+      code = p.waitFor();
+    } catch (InterruptedException e) {
+      p.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new ToolException("getfattr", -1, "interrupted while reading xattrs of " + root, null, e);
+    }
+    String err = Files.readString(errFile, StandardCharsets.ISO_8859_1);
+    if (code != 0) {
+      throw new ToolException("getfattr", code, "getfattr could not read the xattrs of " + root
+          + " (exit " + code + "): " + firstLines(err.strip()), null);
+    }
+    if (unreadableIsEmpty) {
+      addUnreadableAsEmpty(err, root.toString(), out);
+    }
+    return out;
   }
 
   /** Lines {@code PATH: NAME: No such attribute} become empty values. */

@@ -1,5 +1,6 @@
 package io.oci2squashfs.verify;
 
+import io.oci2squashfs.exec.ChildProcesses;
 import io.oci2squashfs.exec.Commands;
 import io.oci2squashfs.exec.OutputTail;
 import io.oci2squashfs.exec.ToolException;
@@ -49,6 +50,15 @@ public final class PseudoFileReader {
     Path exe = Commands.require(unsquashfs, HINT);
     List<String> cmd = List.of(exe.toString(), "-no-progress", "-pf", "-", image.toString());
     Process p = new ProcessBuilder(cmd).start();
+    ChildProcesses.stopOnExit(p);
+    try {
+      return read(image, p);
+    } finally {
+      ChildProcesses.finished(p);
+    }
+  }
+
+  private TreeSnapshot read(Path image, Process p) throws IOException {
     p.getOutputStream().close();
     OutputTail err = new OutputTail(p.getErrorStream(), 8192, "unsquashfs-stderr");
     TreeSnapshot snapshot;

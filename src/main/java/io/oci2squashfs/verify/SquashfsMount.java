@@ -77,22 +77,22 @@ public final class SquashfsMount implements Closeable {
     Path dir = Files.createTempDirectory("oci2squashfs-mnt-",
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     long parentDev = (Long) Files.getAttribute(dir, "unix:dev");
+    List<String> lazy = List.of(fusermount.toString(), "-u", "-z", dir.toString());
+    SquashfsMount m;
+    try {
+      // the shutdown hook first: Ctrl-C while squashfuse runs must not leave its mount behind
+      m = new SquashfsMount(dir, List.of(fusermount.toString(), "-u", dir.toString()), lazy);
+    } catch (IllegalStateException e) { // the JVM is shutting down: no hook can be added
+      Files.deleteIfExists(dir);
+      throw new IOException("stopped: the JVM is shutting down", e);
+    }
     Commands.Result r;
     try {
       r = Commands.run(List.of(exe.toString(), "-o", "ro", image.toAbsolutePath().toString(), dir.toString()),
           MOUNT_TIMEOUT_SECONDS);
     } catch (IOException e) {
-      Files.deleteIfExists(dir);
+      m.close();
       throw e;
-    }
-    List<String> lazy = List.of(fusermount.toString(), "-u", "-z", dir.toString());
-    SquashfsMount m;
-    try {
-      m = new SquashfsMount(dir, List.of(fusermount.toString(), "-u", dir.toString()), lazy);
-    } catch (IllegalStateException e) { // the JVM began shutting down while mounting: no hook can be added
-      Commands.run(lazy, 30);
-      Files.deleteIfExists(dir);
-      throw new IOException("stopped: the JVM is shutting down", e);
     }
     if (!r.ok() || (Long) Files.getAttribute(dir, "unix:dev") == parentDev) {
       m.close(); // the mount may still have happened
@@ -138,6 +138,7 @@ public final class SquashfsMount implements Closeable {
       return known;
     }
     Path probe = Files.createTempFile("oci2squashfs-xattr-probe-", ".squashfs");
+    probe.toFile().deleteOnExit(); // on Ctrl-C the finally below never runs
     try {
       try (InputStream in = SquashfsMount.class.getResourceAsStream("xattr-probe.squashfs")) {
         if (in == null) {

@@ -42,7 +42,7 @@ final class UmociUnpack implements Closeable {
         cmd.add("--rootless");
       }
       cmd.addAll(List.of("--image", layout.toAbsolutePath() + ":" + tag, bundle.toString()));
-      Commands.Result r = Commands.run(cmd, TIMEOUT_SECONDS);
+      Commands.Result r = Commands.run(cmd, TIMEOUT_SECONDS, true);
       if (!r.ok()) {
         throw new ToolException("umoci", r.exitCode(), "umoci could not unpack " + layout + ":" + tag
             + " (exit " + r.exitCode() + "): " + r.said(), null);

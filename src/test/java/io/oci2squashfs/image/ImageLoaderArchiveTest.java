@@ -191,7 +191,7 @@ class ImageLoaderArchiveTest {
     ImageFormatException e =
         assertThrows(ImageFormatException.class, () -> ImageLoader.load(file, AMD64));
 
-    assertEquals(file + ": index.json: manifest " + b.own().digest() + ": layer " + layer
+    assertEquals(file + ": index.json: manifest " + b.own().digest() + ": layer 0/2 " + layer
         + ": path \"" + layer.blobPath() + "\" leads outside the archive through the symlink "
         + layer.blobPath() + " -> /etc/passwd", e.getMessage());
   }
@@ -202,7 +202,7 @@ class ImageLoaderArchiveTest {
     Digest layer = Digest.sha256(BASE_GZ);
     Path oci = b.archive().remove(layer.blobPath()).writeTo(tmp.resolve("oci.tar"));
 
-    assertEquals(oci + ": index.json: manifest " + b.own().digest() + ": layer " + layer
+    assertEquals(oci + ": index.json: manifest " + b.own().digest() + ": layer 0/2 " + layer
             + ": blob missing (" + layer.blobPath() + ")",
         assertThrows(ImageFormatException.class, () -> ImageLoader.load(oci, AMD64))
             .getMessage());

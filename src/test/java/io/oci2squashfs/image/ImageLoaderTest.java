@@ -355,7 +355,7 @@ class ImageLoaderTest {
     ImageFormatException e =
         assertThrows(ImageFormatException.class, () -> ImageLoader.load(image, AMD64));
 
-    assertEquals("index.json: manifest " + b.own().digest() + ": layer " + layer + ": path \""
+    assertEquals("index.json: manifest " + b.own().digest() + ": layer 0/1 " + layer + ": path \""
         + layer.blobPath() + "\" leads outside the image directory through a symlink",
         e.getMessage());
   }
@@ -447,7 +447,7 @@ class ImageLoaderTest {
     ImageFormatException e =
         assertThrows(ImageFormatException.class, () -> ImageLoader.load(dir, AMD64));
 
-    assertEquals("index.json: manifest " + b.own().digest() + ": layer " + layer
+    assertEquals("index.json: manifest " + b.own().digest() + ": layer 0/1 " + layer
         + ": blob missing (" + layer.blobPath() + ")", e.getMessage());
   }
 
@@ -496,7 +496,7 @@ class ImageLoaderTest {
     ImageFormatException e =
         assertThrows(ImageFormatException.class, () -> ImageLoader.load(dir, AMD64));
 
-    assertEquals("index.json: manifest " + b.own().digest() + ": layer " + layer + ": "
+    assertEquals("index.json: manifest " + b.own().digest() + ": layer 0/1 " + layer + ": "
         + layer.blobPath() + " has 3 bytes but its descriptor says " + BASE_GZ.length,
         e.getMessage());
   }

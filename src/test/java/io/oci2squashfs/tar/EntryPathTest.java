@@ -80,4 +80,33 @@ class EntryPathTest {
     assertFalse(EntryPath.of("ab").startsWith(EntryPath.of("a")));
     assertTrue(EntryPath.of("x").startsWith(EntryPath.ROOT));
   }
+
+  // A 10,000-level path went through the merge and made mksquashfs 4.6.1 crawl for minutes
+  // (found by BadInputIT); no Linux tool could open such a path anyway.
+  @Test
+  void tenThousandLevelPathIsRefusedWithAShortMessage() {
+    InvalidEntryPathException e = assertThrows(InvalidEntryPathException.class,
+        () -> EntryPath.of("d/".repeat(10_000) + "f"));
+    assertTrue(e.getMessage().contains("PATH_MAX"), e.getMessage());
+    assertTrue(e.getMessage().length() < 300, "one readable line: " + e.getMessage().length());
+  }
+
+  @Test
+  void pathAndNameLimitsAreLinuxs() {
+    String longest = ("n".repeat(254) + "/").repeat(16) + "n".repeat(EntryPath.MAX_PATH_BYTES - 255 * 16);
+    assertEquals(EntryPath.MAX_PATH_BYTES, EntryPath.of(longest).raw().length());
+    assertThrows(InvalidEntryPathException.class, () -> EntryPath.of(longest + "n"));
+    assertEquals(255, EntryPath.of("a/" + "n".repeat(255)).name().length());
+    InvalidEntryPathException e = assertThrows(InvalidEntryPathException.class,
+        () -> EntryPath.of("a/" + "n".repeat(256)));
+    assertTrue(e.getMessage().contains("NAME_MAX"), e.getMessage());
+    // the limits apply to the normalised path, not to its spelling
+    assertEquals("a", EntryPath.of("./".repeat(3000) + "a").raw());
+  }
+
+  @Test
+  void messagesShowControlCharactersEscaped() {
+    assertEquals("a\\x0ab\\x00", EntryPath.shortDisplayOf("a\nb\0"));
+    assertEquals("a\\x0ab", EntryPath.ofUtf8("a\nb").shortDisplay());
+  }
 }

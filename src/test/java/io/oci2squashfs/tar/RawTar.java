@@ -5,32 +5,32 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /** Builds tar bytes by hand, header field by header field, for cases no library writer produces. */
-final class RawTar {
+public final class RawTar {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-  static RawTar tar() {
+  public static RawTar tar() {
     return new RawTar();
   }
 
   /** A header; USTAR magic, mode 0644, owner 0:0, mtime 0 unless changed. */
-  static Header header(String name, char type) {
+  public static Header header(String name, char type) {
     return new Header().name(name).type(type);
   }
 
   /** Appends a header (its checksum computed now) and the given data, padded to a block. */
-  RawTar entry(Header h, byte[] data) {
+  public RawTar entry(Header h, byte[] data) {
     out.writeBytes(h.build());
     data(data);
     return this;
   }
 
-  RawTar entry(Header h) {
+  public RawTar entry(Header h) {
     out.writeBytes(h.build());
     return this;
   }
 
   /** Appends data padded with zeros to a whole number of blocks. */
-  RawTar data(byte[] data) {
+  public RawTar data(byte[] data) {
     out.writeBytes(data);
     int pad = (512 - data.length % 512) % 512;
     out.writeBytes(new byte[pad]);
@@ -38,7 +38,7 @@ final class RawTar {
   }
 
   /** Appends a PAX header of type {@code x} or {@code g} holding the given records. */
-  RawTar pax(char type, byte[]... records) {
+  public RawTar pax(char type, byte[]... records) {
     ByteArrayOutputStream data = new ByteArrayOutputStream();
     for (byte[] r : records) {
       data.writeBytes(r);
@@ -48,24 +48,24 @@ final class RawTar {
   }
 
   /** Appends raw bytes as they are. */
-  RawTar raw(byte[] bytes) {
+  public RawTar raw(byte[] bytes) {
     out.writeBytes(bytes);
     return this;
   }
 
   /** The bytes so far plus the two zero end blocks. */
-  byte[] end() {
+  public byte[] end() {
     out.writeBytes(new byte[1024]);
     return out.toByteArray();
   }
 
   /** The bytes so far, with no end blocks. */
-  byte[] bytes() {
+  public byte[] bytes() {
     return out.toByteArray();
   }
 
   /** One PAX record with a correct length prefix; the value is used byte for byte. */
-  static byte[] record(String key, byte[] value) {
+  public static byte[] record(String key, byte[] value) {
     byte[] k = key.getBytes(StandardCharsets.ISO_8859_1);
     int rest = 1 + k.length + 1 + value.length + 1;
     int len = rest + Integer.toString(rest).length();
@@ -81,85 +81,85 @@ final class RawTar {
     return r.toByteArray();
   }
 
-  static byte[] record(String key, String utf8Value) {
+  public static byte[] record(String key, String utf8Value) {
     return record(key, utf8Value.getBytes(StandardCharsets.UTF_8));
   }
 
-  static byte[] latin1(String s) {
+  public static byte[] latin1(String s) {
     return s.getBytes(StandardCharsets.ISO_8859_1);
   }
 
   /** One 512-byte header under construction. */
-  static final class Header {
+  public static final class Header {
     final byte[] b = new byte[512];
     private boolean badChecksum;
     private boolean signedChecksum;
 
-    Header() {
+    public Header() {
       mode(0644).uid(0).gid(0).size(0).mtime(0);
       ustar();
     }
 
-    Header name(String utf8) {
+    public Header name(String utf8) {
       return nameBytes(utf8.getBytes(StandardCharsets.UTF_8));
     }
 
-    Header nameBytes(byte[] name) {
+    public Header nameBytes(byte[] name) {
       return field(0, 100, name);
     }
 
-    Header link(String utf8) {
+    public Header link(String utf8) {
       return field(157, 100, utf8.getBytes(StandardCharsets.UTF_8));
     }
 
-    Header type(char t) {
+    public Header type(char t) {
       b[156] = (byte) t;
       return this;
     }
 
-    Header mode(long v) {
+    public Header mode(long v) {
       return octal(100, 8, v);
     }
 
-    Header uid(long v) {
+    public Header uid(long v) {
       return octal(108, 8, v);
     }
 
-    Header gid(long v) {
+    public Header gid(long v) {
       return octal(116, 8, v);
     }
 
-    Header size(long v) {
+    public Header size(long v) {
       return octal(124, 12, v);
     }
 
-    Header mtime(long v) {
+    public Header mtime(long v) {
       return octal(136, 12, v);
     }
 
-    Header devices(long major, long minor) {
+    public Header devices(long major, long minor) {
       return octal(329, 8, major).octal(337, 8, minor);
     }
 
-    Header ustar() {
+    public Header ustar() {
       field(257, 6, latin1("ustar\0"));
       return field(263, 2, latin1("00"));
     }
 
-    Header gnu() {
+    public Header gnu() {
       return field(257, 8, latin1("ustar  \0"));
     }
 
-    Header v7() {
+    public Header v7() {
       return field(257, 8, new byte[8]);
     }
 
-    Header prefix(String s) {
+    public Header prefix(String s) {
       return field(345, 155, latin1(s));
     }
 
     /** Writes {@code len - 1} octal digits and a NUL. */
-    Header octal(int off, int len, long v) {
+    public Header octal(int off, int len, long v) {
       String s = Long.toOctalString(v);
       if (s.length() > len - 1) {
         throw new IllegalArgumentException(v + " does not fit " + len);
@@ -169,7 +169,7 @@ final class RawTar {
     }
 
     /** Writes GNU base-256: high bit set, two's complement big-endian. */
-    Header base256(int off, int len, long v) {
+    public Header base256(int off, int len, long v) {
       byte[] f = new byte[len];
       long x = v;
       for (int i = len - 1; i >= 0; i--) {
@@ -180,7 +180,7 @@ final class RawTar {
       return field(off, len, f);
     }
 
-    Header field(int off, int len, byte[] value) {
+    public Header field(int off, int len, byte[] value) {
       if (value.length > len) {
         throw new IllegalArgumentException("field of " + len + " bytes cannot hold " + value.length);
       }
@@ -189,17 +189,17 @@ final class RawTar {
       return this;
     }
 
-    Header badChecksum() {
+    public Header badChecksum() {
       badChecksum = true;
       return this;
     }
 
-    Header signedChecksum() {
+    public Header signedChecksum() {
       signedChecksum = true;
       return this;
     }
 
-    byte[] build() {
+    public byte[] build() {
       Arrays.fill(b, 148, 156, (byte) ' ');
       long sum = 0;
       for (byte x : b) {

@@ -324,7 +324,7 @@ class TarReaderTest {
 
   @Test
   void gnuLongNameAndLongLinkReplaceTheFields() throws IOException {
-    String longName = "n".repeat(300);
+    String longName = "n".repeat(200) + "/" + "m".repeat(100); // components within NAME_MAX
     String longLink = "l/".repeat(100) + "target";
     List<Read> all = readAll(tar()
         .entry(header("././@LongLink", 'L').gnu().size(longName.length() + 1), utf8(longName + "\0"))
@@ -664,6 +664,15 @@ class TarReaderTest {
     fails(tar().pax('x', record("size", "-3")).entry(header("f", '0')).end());
     fails(tar().pax('x', record("uid", "12x")).entry(header("f", '0')).end());
     fails(tar().pax('x', record("mtime", "yesterday")).entry(header("f", '0')).end());
+  }
+
+  // A bad PAX number was reported without the entry's name (found by BadInputIT).
+  @Test
+  void badPaxNumbersNameTheEntry() {
+    for (String[] kv : new String[][] {{"size", "abc"}, {"gid", "1x"}, {"SCHILY.devmajor", "-1"}}) {
+      TarFormatException e = fails(tar().pax('x', record(kv[0], kv[1])).entry(header("victim", '3')).end());
+      assertTrue(e.getMessage().contains("'victim'"), kv[0] + ": " + e.getMessage());
+    }
   }
 
   @Test
