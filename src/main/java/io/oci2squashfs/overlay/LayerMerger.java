@@ -576,8 +576,14 @@ public final class LayerMerger {
               .withMtime(options.implicitDirMtime());
           write(n, dir, null);
         }
+        // only directories need a visit (and sorting): leaves of the trie are files, except an
+        // opaque directory whose older children were all hidden
         List<Node> children = new ArrayList<>();
-        n.forEachChild(children::add);
+        n.forEachChild(c -> {
+          if (c.hasChildren() || c.state == State.IMPLICIT_DIR) {
+            children.add(c);
+          }
+        });
         children.sort(((Comparator<Node>) Node::compareNames).reversed());
         children.forEach(stack::push);
       }

@@ -110,6 +110,10 @@ final class PathTrie {
       return true;
     }
 
+    boolean hasChildren() {
+      return children != null;
+    }
+
     void forEachChild(Consumer<Node> action) {
       if (children instanceof Node) {
         action.accept((Node) children);
@@ -206,8 +210,17 @@ final class PathTrie {
       return spread(h);
     }
 
+    /**
+     * Mixes every bit into the low ones (murmur3's finaliser): names that differ only in a counter
+     * near their end have string hashes a few multiples of 31^k apart, which linear probing would
+     * otherwise pile into long runs.
+     */
     private static int spread(int h) {
-      return h ^ (h >>> 16) ^ (h >>> 7);
+      h ^= h >>> 16;
+      h *= 0x85ebca6b;
+      h ^= h >>> 13;
+      h *= 0xc2b2ae35;
+      return h ^ (h >>> 16);
     }
   }
 
