@@ -45,6 +45,8 @@ public final class ReadAheadInputStream extends InputStream {
   private static final class Chunk {
     final byte[] data;
     int length;
+    /** Whether the source ended after these bytes. */
+    boolean atEnd;
     IOException error;
 
     Chunk(byte[] data) {
@@ -75,15 +77,19 @@ public final class ReadAheadInputStream extends InputStream {
   }
 
   private void produce(InputStream source) {
+    boolean first = true;
     try (source) {
       while (!closed) {
         Chunk c = free.take();
         if (closed) {
           return;
         }
-        fill(source, c);
+        // the first chunk is handed over after one read, so that a consumer that wants only the
+        // first entry (the root probe) gets it at once and closes before much more is read
+        fill(source, c, first ? Math.min(READ_SIZE, c.data.length) : c.data.length);
+        first = false;
         filled.put(c);
-        if (c.length < c.data.length || c.error != null) {
+        if (c.atEnd || c.error != null) {
           if (c.error == null) {
             filled.put(END);
           }
@@ -98,16 +104,18 @@ public final class ReadAheadInputStream extends InputStream {
   }
 
   /**
-   * Reads until the chunk is full or the source ends, keeping what was read before a failure
-   * (delivered first) and the failure apart.
+   * Reads until {@code limit} bytes are in the chunk, the source ends or this stream is closed,
+   * keeping what was read before a failure (delivered first) and the failure apart.
    */
-  private static void fill(InputStream source, Chunk c) {
+  private void fill(InputStream source, Chunk c, int limit) {
     c.length = 0;
     c.error = null;
+    c.atEnd = false;
     try {
-      while (c.length < c.data.length) {
-        int r = source.read(c.data, c.length, Math.min(READ_SIZE, c.data.length - c.length));
+      while (c.length < limit && !closed) {
+        int r = source.read(c.data, c.length, Math.min(READ_SIZE, limit - c.length));
         if (r < 0) {
+          c.atEnd = true;
           break;
         }
         c.length += r;
