@@ -120,4 +120,28 @@ class ReadAheadInputStreamTest {
       assertEquals(0, in.skip(10));
     }
   }
+
+  @Test
+  void aConsumerThatReadsOnlyTheStartCostsLittleMoreThanTheStart() throws IOException {
+    // the root probe reads each layer's first entry only: the reader must not decompress
+    // megabytes ahead of it before handing over the first bytes, nor after it closes
+    java.util.concurrent.atomic.AtomicLong produced = new java.util.concurrent.atomic.AtomicLong();
+    InputStream endless = new InputStream() {
+      @Override
+      public int read() {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) {
+        int n = Math.min(len, 4096);
+        produced.addAndGet(n);
+        return n;
+      }
+    };
+    ReadAheadInputStream in = new ReadAheadInputStream(endless, "start-reader");
+    in.readNBytes(512);
+    in.close();
+    assertTrue(produced.get() < 512 * 1024, "read " + produced.get() + " bytes for 512");
+  }
 }
