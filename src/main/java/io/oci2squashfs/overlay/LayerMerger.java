@@ -235,7 +235,7 @@ public final class LayerMerger {
     }
 
     /** A sentinel: the path is hidden by a newer layer. */
-    private static final Node HIDDEN = new Node("", null);
+    private static final Node HIDDEN = new Node(new byte[0], null);
 
     /** After {@link #visibleNode} returned {@link #HIDDEN}: the node whose whiteout, opaque marker or non-directory hid the path. */
     private Node hider;
@@ -260,9 +260,9 @@ public final class LayerMerger {
       String raw = path.raw();
       int start = 0;
       while (true) {
-        int slash = raw.indexOf('/', start);
-        boolean last = slash < 0;
-        n = n.child(last ? raw.substring(start) : raw.substring(start, slash));
+        int end = PathTrie.componentEnd(raw, start);
+        boolean last = end == raw.length();
+        n = n.child(raw, start, end);
         if (n == null) {
           return null;
         }
@@ -282,7 +282,7 @@ public final class LayerMerger {
           }
           return hidden(n, false);
         }
-        start = slash + 1;
+        start = end + 1;
       }
     }
 
@@ -720,9 +720,15 @@ public final class LayerMerger {
               .withMtime(options.implicitDirMtime());
           write(n, dir, null);
         }
+        // only directories need a visit (and sorting): leaves of the trie are files, except an
+        // opaque directory whose older children were all hidden
         List<Node> children = new ArrayList<>();
-        n.forEachChild(children::add);
-        children.sort(Comparator.comparing((Node c) -> c.name).reversed());
+        n.forEachChild(c -> {
+          if (c.hasChildren() || c.state == State.IMPLICIT_DIR) {
+            children.add(c);
+          }
+        });
+        children.sort(((Comparator<Node>) Node::compareNames).reversed());
         children.forEach(stack::push);
       }
     }
