@@ -704,7 +704,7 @@ public final class LayerMerger {
       private List<Node> sortedChildren(Node n) {
         List<Node> children = new ArrayList<>();
         n.forEachChild(children::add);
-        children.sort(Comparator.comparing((Node c) -> c.name));
+        children.sort(Node::compareNames);
         return children;
       }
     }
