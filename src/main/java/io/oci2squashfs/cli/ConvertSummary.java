@@ -47,6 +47,7 @@ final class ConvertSummary {
   static Map<String, Object> document(ConvertResult r, long warnings, List<String> warningMessages) {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("output", r.output().toString());
+    d.put("format", r.format().optionName());
     d.put("image", r.source());
     d.put("platform", r.platform() == null ? null : r.platform().toString());
     d.put("manifest", r.manifestDigest() == null ? null : r.manifestDigest().toString());

@@ -72,6 +72,7 @@ class ConvertCommandTest {
     assertEquals(index.get("manifests").get(0).get("digest").asText(), d.get("manifest").asText());
     assertTrue(d.get("image").asText().contains(image.toString()), d.toString());
     assertEquals(2, d.get("layers").asInt());
+    assertEquals("squashfs", d.get("format").asText());
     // h (a copy now), keep, new, p, p/child: the root is not counted
     assertEquals(5, d.get("entriesWritten").asLong());
     assertEquals(1, d.get("whiteoutsApplied").asLong());
@@ -151,6 +152,7 @@ class ConvertCommandTest {
     assertTrue(r.err().lines().anyMatch(l -> l.startsWith("tar finished in ")), r.err());
     JsonNode d = Json.MAPPER.readTree(r.out());
     assertEquals(Files.size(tar), d.get("outputBytes").asLong());
+    assertEquals("tar", d.get("format").asText());
     assertEquals(5, d.get("entriesWritten").asLong());
   }
 
