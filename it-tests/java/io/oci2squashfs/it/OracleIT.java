@@ -235,6 +235,11 @@ class OracleIT {
    * lock), so it works on a copy.
    */
   Path umociUnpack(Path image, String tag) throws IOException, InterruptedException {
+    return umociUnpack(image, tag, tmp);
+  }
+
+  /** {@link #umociUnpack(Path, String)} with its scratch files in {@code tmp}. */
+  static Path umociUnpack(Path image, String tag, Path tmp) throws IOException, InterruptedException {
     Path copy = tmp.resolve("umoci-image");
     TreeSnapshot.run("cp", "-a", image.toString(), copy.toString());
     Path bundle = tmp.resolve("bundle");

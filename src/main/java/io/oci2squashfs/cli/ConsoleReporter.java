@@ -4,129 +4,255 @@ import io.oci2squashfs.convert.ConvertListener;
 import io.oci2squashfs.convert.ConvertResult;
 import io.oci2squashfs.image.Image;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
-/** Tells a person at a terminal what a conversion is doing: a line per layer, warnings, a summary. */
-final class ConsoleReporter implements ConvertListener {
-  private static final int WARNINGS_SHOWN = 20;
-  /** Layers smaller than this go by too fast for progress to help. */
-  private static final long PROGRESS_MIN_SIZE = 16L << 20;
+/**
+ * Tells a person what a conversion is doing, on standard error. On a terminal each phase (loading,
+ * reading layers, mksquashfs finishing) is one line redrawn in place a few times a second, and stays
+ * when the phase ends; elsewhere (a pipe, a file, a CI log) it prints plain lines only: one per
+ * phase, and a status line at most every {@link #PLAIN_STATUS_NANOS}. Quiet prints nothing.
+ * Warnings are shown, the first {@link #WARNINGS_SHOWN} unless verbose, and all of them are kept
+ * for the summary.
+ */
+final class ConsoleReporter implements ConvertListener, AutoCloseable {
+  /** How progress is shown. */
+  enum Mode {
+    /** Lines redrawn in place: standard error is a terminal. */
+    TERMINAL,
+    /** Plain lines, never redrawn. */
+    PLAIN,
+    /** Nothing but errors. */
+    QUIET
+  }
+
+  static final int WARNINGS_SHOWN = 20;
+  /** Warnings kept for the JSON summary; a pathological image can have millions. */
+  static final int WARNINGS_KEPT = 1000;
+  private static final long REDRAW_MILLIS = 250;
+  private static final long PLAIN_STATUS_NANOS = 30_000_000_000L;
 
   private final PrintWriter err;
-  private final boolean quiet;
+  private final Mode mode;
   private final boolean verbose;
-  private final boolean terminal;
-  private int warnings;
-  private long layerSize = -1;
-  private String layerLine = "";
-  private int lastStep = -1;
+  private final LongSupplier clock;
+  private final int width;
+  private final ConvertProgress progress = new ConvertProgress();
+  private final List<String> warnings = new ArrayList<>();
+  private long warningCount;
   private boolean lineOpen;
+  private long lastPlainStatus;
+  private long layerStarted;
+  private String layerLabel = "";
+  private ScheduledExecutorService ticker;
+  private boolean closed;
 
   /**
-   * @param terminal whether {@code err} is a terminal: progress is then redrawn in place; otherwise
-   *     a line is printed at every quarter of a large layer
+   * @param clock nanoseconds from any fixed origin ({@code System::nanoTime})
+   * @param width the terminal's width: a redrawn line longer than that would wrap and could not be redrawn
    */
-  ConsoleReporter(PrintWriter err, boolean quiet, boolean verbose, boolean terminal) {
+  ConsoleReporter(PrintWriter err, Mode mode, boolean verbose, LongSupplier clock, int width) {
     this.err = err;
-    this.quiet = quiet;
-    this.verbose = verbose && !quiet;
-    this.terminal = terminal;
+    this.mode = mode;
+    this.verbose = verbose && mode != Mode.QUIET;
+    this.clock = clock;
+    this.width = Math.max(20, width);
+  }
+
+  /** A reporter for this process's standard error: redrawn lines when it is a terminal. */
+  static ConsoleReporter forStderr(PrintWriter err, Mode mode, boolean verbose) {
+    return new ConsoleReporter(err, mode, verbose, System::nanoTime, mode == Mode.TERMINAL ? Terminal.width() : 80);
+  }
+
+  /**
+   * Starts the loading phase and, on a terminal, the redrawing.
+   *
+   * @param finisher what completes the output, as the last phase names it: {@code mksquashfs}, {@code tar}
+   */
+  synchronized void loading(String image, String finisher) {
+    progress.loading(image, finisher, clock.getAsLong());
+    if (mode == Mode.TERMINAL) {
+      redraw();
+      ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "progress");
+        t.setDaemon(true);
+        return t;
+      });
+      ticker.scheduleAtFixedRate(this::tick, REDRAW_MILLIS, REDRAW_MILLIS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Redraws the current phase's line; the ticker calls it, tests may too. */
+  synchronized void tick() {
+    if (mode == Mode.TERMINAL && !closed && progress.phase() != ConvertProgress.Phase.DONE) {
+      redraw();
+    }
   }
 
   @Override
-  public void imageLoaded(Image image) {
-    say("image: " + image.source() + ", " + image.platform() + ", " + image.layers().size() + " layers");
+  public synchronized void imageLoaded(Image image) {
+    progress.imageLoaded(image);
+    long total = progress.totalBytes();
+    permanent("image: " + shortSource(image.source(), image.manifestDigest()) + ", " + image.platform() + ", " + image.layers().size()
+        + (image.layers().size() == 1 ? " layer" : " layers")
+        + (total >= 0 ? " (" + bytes(total) + ")" : ""));
   }
 
   @Override
-  public void mksquashfsStarted(List<String> command) {
+  public synchronized void mksquashfsStarted(List<String> command) {
     if (verbose) {
-      say("running: " + String.join(" ", command));
+      permanent("running: " + String.join(" ", command));
     }
   }
 
   @Override
-  public void layerStarted(int layer, int layerCount, String digest, long size) {
-    layerSize = size;
-    lastStep = -1;
-    layerLine = String.format(Locale.ROOT, "merging layer %d/%d %s%s", layer, layerCount,
-        shortDigest(digest), size >= 0 ? " (" + bytes(size) + ")" : "");
-    if (terminal && !quiet) {
-      endLine();
-      err.print(layerLine); // redrawn with a percentage as the layer is read
-      err.flush();
-      lineOpen = true;
-    } else {
-      say(layerLine);
+  public synchronized void streamStarted(LongSupplier tarBytesWritten) {
+    progress.streamStarted(tarBytesWritten);
+  }
+
+  @Override
+  public synchronized void layerStarted(int layer, int layerCount, String digest, long size) {
+    long now = clock.getAsLong();
+    boolean newPass = progress.layerStarted(layer, layerCount, now);
+    if (newPass && progress.pass() > 1 && mode == Mode.PLAIN) {
+      permanent("pass " + progress.pass() + ": reading the " + layerCount + " layers again");
     }
+    layerStarted = now;
+    layerLabel = String.format(Locale.ROOT, "layer %d/%d %s%s", layer, layerCount, shortDigest(digest),
+        size >= 0 ? " (" + bytes(size) + ")" : "");
+    if (newPass) {
+      lastPlainStatus = now;
+    }
+    tick();
   }
 
   @Override
   public synchronized void layerProgress(int layer, long bytesRead) {
-    if (quiet || layerSize < PROGRESS_MIN_SIZE) {
-      return;
-    }
-    int percent = (int) Math.min(100, bytesRead * 100 / layerSize);
-    if (terminal) {
-      if (percent != lastStep) {
-        err.print("\r" + layerLine + " " + percent + "%");
-        err.flush();
-        lineOpen = true;
-        lastStep = percent;
-      }
-    } else if (percent / 25 > Math.max(0, lastStep) && percent < 100) {
-      lastStep = percent / 25;
-      say("  " + percent + "% of layer " + layer + " read");
+    progress.layerProgress(layer, bytesRead);
+    long now = clock.getAsLong();
+    if (mode == Mode.PLAIN && progress.phase() == ConvertProgress.Phase.READING
+        && now - lastPlainStatus >= PLAIN_STATUS_NANOS) {
+      lastPlainStatus = now;
+      permanent(progress.line(now));
     }
   }
 
   @Override
-  public void layerFinished(int layer, int layerCount) {
-    endLine();
+  public synchronized void layerFinished(int layer, int layerCount) {
+    progress.layerFinished(layer);
+    if (verbose) {
+      permanent(layerLabel + " read in " + ConvertProgress.seconds(clock.getAsLong() - layerStarted));
+    }
   }
 
-  private void endLine() {
-    if (lineOpen) {
-      err.println();
-      lineOpen = false;
-    }
+  @Override
+  public synchronized void finishing() {
+    long now = clock.getAsLong();
+    progress.finishing(now);
+    permanent(progress.readingDoneLine(now));
+    tick();
   }
 
   @Override
   public synchronized void warning(String message) {
-    warnings++;
-    if (quiet) {
+    warningCount++;
+    if (warnings.size() < WARNINGS_KEPT) {
+      warnings.add(message);
+    }
+    if (warningCount <= WARNINGS_SHOWN || verbose) {
+      permanent("warning: " + message);
+    } else if (warningCount == WARNINGS_SHOWN + 1) {
+      permanent("warning: more warnings follow; --verbose shows them all");
+    }
+  }
+
+  /** Every warning the conversion gave. */
+  synchronized long warningCount() {
+    return warningCount;
+  }
+
+  /** The first {@link #WARNINGS_KEPT} warnings. */
+  synchronized List<String> warnings() {
+    return Collections.unmodifiableList(new ArrayList<>(warnings));
+  }
+
+  /** The conversion succeeded: ends the last phase and, unless {@code summary} is false, prints the summary. */
+  synchronized void finished(ConvertResult r, boolean summary) {
+    boolean wasFinishing = progress.phase() == ConvertProgress.Phase.FINISHING;
+    progress.done(clock.getAsLong());
+    stopTicker();
+    if (wasFinishing) {
+      permanent(progress.finishedLine());
+    }
+    if (verbose && r.mksquashfsSummary() != null && !r.mksquashfsSummary().isEmpty()) {
+      permanent(r.mksquashfsSummary());
+    }
+    if (warningCount > WARNINGS_SHOWN && !verbose) {
+      permanent(warningCount + " warnings in all");
+    }
+    if (summary) {
+      ConvertSummary.text(r, warningCount).lines().forEach(this::permanent);
+    }
+  }
+
+  /** Stops redrawing and ends an open line, so that whatever is printed next (an error) starts on its own. */
+  @Override
+  public synchronized void close() {
+    closed = true; // a tick already waiting for the lock must not draw again
+    stopTicker();
+    if (lineOpen) {
+      err.print("\r\033[K");
+      err.flush();
+      lineOpen = false;
+    }
+  }
+
+  private void stopTicker() {
+    if (ticker != null) {
+      ticker.shutdownNow();
+      ticker = null;
+    }
+  }
+
+  /** Draws the current phase's line over the last one. */
+  private void redraw() {
+    String line = progress.line(clock.getAsLong());
+    err.print("\r" + fit(line) + "\033[K");
+    err.flush();
+    lineOpen = true;
+  }
+
+  /** Prints a line that stays: over the redrawn line on a terminal, which is then drawn again below it. */
+  private void permanent(String line) {
+    if (mode == Mode.QUIET) {
       return;
     }
-    endLine();
-    if (warnings <= WARNINGS_SHOWN || verbose) {
-      err.println("warning: " + message);
-    } else if (warnings == WARNINGS_SHOWN + 1) {
-      err.println("warning: more warnings follow; --verbose shows them all");
+    if (lineOpen) {
+      err.print("\r\033[K");
+      lineOpen = false;
     }
+    err.println(line);
     err.flush();
+    if (mode == Mode.TERMINAL && ticker != null && progress.phase() != ConvertProgress.Phase.DONE) {
+      redraw();
+    }
   }
 
-  void finished(ConvertResult r) {
-    if (verbose && r.mksquashfsSummary() != null && !r.mksquashfsSummary().isEmpty()) {
-      say(r.mksquashfsSummary());
-    }
-    if (warnings > WARNINGS_SHOWN && !verbose) {
-      say(warnings + " warnings in all");
-    }
-    say(String.format(Locale.ROOT,
-        "wrote %s (%s) from %d layers: %d entries, %d whiteouts applied, %d hard links copied, in %.1f s",
-        r.output(), bytes(r.outputBytes()), r.layers(), r.merge().entriesWritten(),
-        r.merge().whiteoutsApplied(), r.merge().hardLinksPromoted(), r.elapsed().toMillis() / 1000.0));
+  /** Cuts a line to the terminal's width, less one column: a full line would wrap on some terminals. */
+  private String fit(String line) {
+    return line.length() < width ? line : line.substring(0, width - 4) + "...";
   }
 
-  private void say(String line) {
-    if (!quiet) {
-      endLine();
-      err.println(line);
-      err.flush();
-    }
+  /** How the image was found, with its manifest's digest cut short: the line is for reading, --json has it whole. */
+  static String shortSource(String source, Object manifestDigest) {
+    return manifestDigest == null ? source
+        : source.replace(manifestDigest.toString(), shortDigest(manifestDigest.toString()));
   }
 
   static String shortDigest(String digest) {

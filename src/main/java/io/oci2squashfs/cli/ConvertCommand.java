@@ -3,24 +3,28 @@ package io.oci2squashfs.cli;
 import io.oci2squashfs.convert.ConvertRequest;
 import io.oci2squashfs.convert.ConvertResult;
 import io.oci2squashfs.convert.Converter;
+import io.oci2squashfs.convert.OutputFormat;
 import io.oci2squashfs.image.Platform;
+import io.oci2squashfs.image.json.Json;
 import io.oci2squashfs.sink.MksquashfsOptions;
 import io.oci2squashfs.sink.SquashfsCompression;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code convert}: an image directory in, a squashfs file out. */
+/** {@code convert}: an image in; a squashfs file, a tar or a directory out. */
 @Command(
     name = "convert",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Converts a container image into a squashfs image whose contents are exactly what applying"
-          + " its layers oldest first gives (whiteouts, opaque directories and hard links included).",
+      "Converts a container image into a squashfs image (or a tar, or a directory) whose contents are"
+          + " exactly what applying its layers oldest first gives (whiteouts, opaque directories and hard"
+          + " links included).",
       "The image is an OCI image layout (index.json and blobs/) or a 'docker save' output, as a"
           + " directory or a tar archive (read in place)."
           + " Needs mksquashfs 4.6 or newer (scripts/setup installs it).",
@@ -32,9 +36,20 @@ import picocli.CommandLine.Option;
       "  oci2squashfs convert --image examples/demo-image --output demo.squashfs",
       "  oci2squashfs convert -i ./debian-oci -o rootfs.squashfs --compression xz --block-size 1M",
       "  oci2squashfs convert -i ./img -o img.squashfs --reproducible --force",
+      "  oci2squashfs convert -i ./img -o rootfs.tar            (the merged tar; '-o -' for stdout)",
+      "  oci2squashfs convert -i ./img -o rootfs/ --format dir  (extracted; owners kept as root)",
+      "  oci2squashfs convert -i docker-archive:app.tar -o app.squashfs --json | jq .ratio",
+      "  oci2squashfs convert -i oci-archive:app.oci.tar:v2 -o app.squashfs --progress=plain 2>build.log",
+      "",
+      "Progress goes to standard error: on a terminal one line per phase (loading the image,"
+          + " reading layers n/N with bytes read and written, rate and ETA, mksquashfs finishing),"
+          + " redrawn in place; elsewhere a plain line per phase. A summary follows (--json: on"
+          + " standard output).",
       "",
       "The output is written under a temporary name beside it and renamed when complete;"
-          + " on failure nothing is left. Mount the result with: squashfuse demo.squashfs /mnt"
+          + " on failure nothing is left. Mount the result with: squashfuse demo.squashfs /mnt",
+      "",
+      "Exit codes: 0 done, 1 failed (one line naming the file, layer and entry), 2 bad usage."
     })
 final class ConvertCommand implements Callable<Integer> {
   @Option(names = {"-i", "--image"}, required = true, paramLabel = "IMAGE",
@@ -43,9 +58,16 @@ final class ConvertCommand implements Callable<Integer> {
           + " Also oci:DIR[:TAG], oci-archive:FILE[:TAG] or docker-archive:FILE[:NAME:TAG].")
   Path image;
 
-  @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE",
-      description = "The squashfs file to write.")
-  Path output;
+  @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUTPUT",
+      description = "The squashfs file, tar file or directory to write; '-' writes a tar to standard output.")
+  String output;
+
+  @Option(names = "--format", paramLabel = "squashfs|tar|dir",
+      description = "What to write: a squashfs image, the merged tar (PAX, numeric owners), or the merged"
+          + " tree extracted into a directory that nothing in the image can make it write outside of."
+          + " Default: tar for '-' or a name ending in .tar, dir for an existing directory or a name"
+          + " ending in '/', else squashfs. --compression and --block-size apply to squashfs only.")
+  String format;
 
   @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]",
       description = "Image to take from a multi-platform index (default: this machine's, e.g. linux/amd64).")
@@ -77,13 +99,31 @@ final class ConvertCommand implements Callable<Integer> {
       description = "The mksquashfs to run (default: the one on PATH).")
   String mksquashfs;
 
-  @Option(names = {"-f", "--force"}, description = "Replace the output file if it exists.")
+  @Option(names = {"-f", "--force"},
+      description = "Replace the output if it exists (a directory: if it exists and is not empty).")
   boolean force;
 
-  @Option(names = {"-q", "--quiet"}, description = "Print only errors.")
+  @Option(names = "--json",
+      description = "When done, print the summary as one JSON document on standard output"
+          + " (image, platform, manifest, layers, entries written, whiteouts applied, hard links promoted,"
+          + " warnings, input and output bytes, ratio, seconds). Progress still goes to standard error.")
+  boolean json;
+
+  @Option(names = "--progress", paramLabel = "WHEN", defaultValue = "auto",
+      description = "How to show progress on standard error: tty (lines redrawn in place), plain (one line"
+          + " per phase, for logs), or auto: tty when standard error is a terminal, else plain."
+          + " Default: ${DEFAULT-VALUE}.")
+  ProgressOption progress;
+
+  /** Values of {@code --progress}. */
+  enum ProgressOption { auto, tty, plain }
+
+  @Option(names = {"-q", "--quiet"}, description = "Print only errors (and the --json document).")
   boolean quiet;
 
-  @Option(names = {"-v", "--verbose"}, description = "Also print the mksquashfs command and its summary.")
+  @Option(names = {"-v", "--verbose"},
+      description = "Also print each layer as it is read, the mksquashfs command and its own summary,"
+          + " and every warning (not only the first 20).")
   boolean verbose;
 
   @CommandLine.Mixin(name = ErrorOptions.MIXIN)
@@ -96,16 +136,50 @@ final class ConvertCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ConvertRequest request = request();
     PrintWriter err = spec.commandLine().getErr();
-    ConsoleReporter reporter = new ConsoleReporter(err, quiet, verbose, System.console() != null);
-    ConvertResult result = new Converter(reporter).convert(request);
-    reporter.finished(result);
+    ConvertResult result;
+    try (ConsoleReporter reporter = ConsoleReporter.forStderr(err, mode(), verbose)) {
+      reporter.loading(image.toString(), request.format() == OutputFormat.SQUASHFS ? "mksquashfs"
+          : request.format() == OutputFormat.TAR ? "tar" : "directory");
+      result = new Converter(reporter).convert(request); // Main reports a failure, once the reporter's line is closed
+      reporter.finished(result, !json);
+      if (json) {
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(
+            ConvertSummary.document(result, reporter.warningCount(), reporter.warnings())));
+        out.flush();
+      }
+    }
     return 0;
+  }
+
+  private ConsoleReporter.Mode mode() {
+    if (quiet) {
+      return ConsoleReporter.Mode.QUIET;
+    }
+    switch (progress) {
+      case tty:
+        return ConsoleReporter.Mode.TERMINAL;
+      case plain:
+        return ConsoleReporter.Mode.PLAIN;
+      default:
+        return Terminal.stderrIsTerminal() ? ConsoleReporter.Mode.TERMINAL : ConsoleReporter.Mode.PLAIN;
+    }
   }
 
   private ConvertRequest request() {
     MksquashfsOptions options;
     Platform wanted;
+    OutputFormat chosen;
+    Path out = Path.of(output);
     try {
+      chosen = format == null ? OutputFormat.forOutput(output, Files.isDirectory(out)) : OutputFormat.parse(format);
+      if (out.equals(ConvertRequest.STDOUT) && chosen != OutputFormat.TAR) {
+        throw new IllegalArgumentException("'-o -' (standard output) takes a tar only, not --format " + chosen.optionName());
+      }
+      if (out.equals(ConvertRequest.STDOUT) && json) {
+        throw new IllegalArgumentException("--json prints to standard output, where '-o -' writes the tar;"
+            + " write the tar to a file, or leave out --json");
+      }
       options = MksquashfsOptions.DEFAULT
           .withCompression(SquashfsCompression.parse(compression))
           .withBlockSize(blockSize)
@@ -116,7 +190,8 @@ final class ConvertCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }
-    return ConvertRequest.of(image, output)
+    return ConvertRequest.of(image, out)
+        .withFormat(chosen)
         .withPlatform(wanted)
         .withSquashfs(options)
         .withMksquashfs(mksquashfs)

@@ -3,6 +3,7 @@ package io.oci2squashfs.cli;
 import io.oci2squashfs.exec.ToolException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -12,7 +13,7 @@ import picocli.CommandLine.IVersionProvider;
     name = "oci2squashfs",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    subcommands = {InfoCommand.class, ConvertCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {InfoCommand.class, ConvertCommand.class, SquashCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class},
     description = {
       "Turns an OCI or Docker container image into a squashfs filesystem image, exactly as applying"
           + " its layers would give, streamed through mksquashfs without unpacking anything to disk.",
@@ -20,8 +21,16 @@ import picocli.CommandLine.IVersionProvider;
     },
     footer = {
       "",
+      "Examples:",
+      "  oci2squashfs convert --image examples/demo-image --output demo.squashfs",
+      "  oci2squashfs convert -i docker-archive:app.tar -o app.squashfs --json > summary.json",
+      "  oci2squashfs info examples/demo-image",
+      "  oci2squashfs verify --squashfs demo.squashfs --image examples/demo-image",
+      "  source <(oci2squashfs generate-completion)      # tab completion in bash or zsh",
+      "",
       "Exit codes: 0 done (verify: equal), 1 failed, 2 bad usage, 3 verify found differences.",
-      "Run 'oci2squashfs help convert' or 'oci2squashfs help verify' for a command's options."
+      "Run 'oci2squashfs help COMMAND' (or COMMAND --help) for a command's options and examples;"
+          + " 'man oci2squashfs-COMMAND' where the man pages are installed."
     })
 public final class Main implements Callable<Integer> {
   /** Exit code of a failed run. */
@@ -52,7 +61,7 @@ public final class Main implements Callable<Integer> {
 
   /** Runs the command line with the given output and error writers; returns the exit code. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cl = new CommandLine(new Main());
+    CommandLine cl = commandLine();
     cl.setOut(out);
     cl.setErr(err);
     CommandLine.IParameterExceptionHandler usage = (e, a) -> {
@@ -82,6 +91,13 @@ public final class Main implements Callable<Integer> {
       return FAILED;
     });
     return cl.execute(args);
+  }
+
+  /** The command line with every command, not yet given writers or handlers. */
+  static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    cl.addSubcommand(new AutoComplete.GenerateCompletion());
+    return cl;
   }
 
   static String message(Throwable e) {

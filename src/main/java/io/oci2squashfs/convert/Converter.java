@@ -1,5 +1,6 @@
 package io.oci2squashfs.convert;
 
+import io.oci2squashfs.extract.DirectorySink;
 import io.oci2squashfs.image.Image;
 import io.oci2squashfs.image.ImageLoader;
 import io.oci2squashfs.overlay.LayerMerger;
@@ -10,13 +11,19 @@ import io.oci2squashfs.overlay.MergeWarning;
 import io.oci2squashfs.overlay.RootProbe;
 import io.oci2squashfs.sink.MksquashfsSink;
 import io.oci2squashfs.sink.MksquashfsTool;
+import io.oci2squashfs.sink.OutputSink;
+import io.oci2squashfs.sink.TarSink;
 import io.oci2squashfs.tar.EntryPath;
 import io.oci2squashfs.tar.EntryType;
 import io.oci2squashfs.tar.Mtime;
 import io.oci2squashfs.tar.TarHeader;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,38 +33,67 @@ import java.util.Set;
 import java.util.Objects;
 
 /**
- * Converts a container image into a squashfs image: loads the image, merges its layers newest
- * first and streams the merged tar into mksquashfs. Nothing is extracted to disk and no file's
- * content is held whole in memory. On failure no output file is left behind.
+ * Converts a container image into a squashfs image, a tar or a directory: loads the image, merges
+ * its layers newest first and streams the merged entries into mksquashfs, a PAX tar, or a safe
+ * extraction ({@link OutputFormat}). No file's content is held whole in memory. On failure no output
+ * is left behind.
+ *
+ * <pre>{@code
+ * ConvertResult r = new Converter().convert(
+ *     ConvertRequest.of(Path.of("image-dir"), Path.of("rootfs.squashfs")).withForce(true));
+ * System.out.println(r.merge().entriesWritten() + " entries, " + r.outputBytes() + " bytes");
+ * }</pre>
+ *
+ * <p>A converter holds no state between conversions; one instance may run several, one after
+ * another or at once (the listener then hears them interleaved). A squashfs needs mksquashfs 4.6
+ * or newer, which reads a tar stream ({@code -tar}).
  */
 public final class Converter {
   private static final int MAX_REMEMBERED_WARNINGS = 100_000;
 
   private final ConvertListener listener;
 
+  /** @param listener hears progress and warnings; {@link ConvertListener#NONE} for none */
   public Converter(ConvertListener listener) {
     this.listener = Objects.requireNonNull(listener, "listener");
   }
 
+  /** A converter that reports nothing: warnings are only counted, in {@link ConvertResult#merge()}. */
   public Converter() {
     this(ConvertListener.NONE);
   }
 
   /**
-   * Runs one conversion.
+   * Runs one conversion: loads the image, checks every layer blob against its digest and diff id
+   * as it streams, and writes {@code request.output()} under a temporary name beside it, renamed
+   * when complete (a tar on standard output is written as it goes).
    *
+   * @param request what to convert and how
+   * @return the counts and sizes of what was written
    * @throws IOException with a message naming the file, layer and entry at fault: an
-   *     {@code ImageFormatException}, a {@code LayerException} or a {@code ToolException}
+   *     {@code ImageFormatException} (the image's files), a {@code LayerException} (a layer's
+   *     content or digest), a {@code ToolException} (mksquashfs missing, too old or failing), for a
+   *     directory an {@code UnsafeEntryException}, or a plain {@code IOException} for the output (it
+   *     exists without {@code force}, its directory is missing or not writable). No output is left
+   *     then, nor any temporary file.
    */
   public ConvertResult convert(ConvertRequest request) throws IOException {
     long started = System.nanoTime();
-    Path output = request.output().toAbsolutePath();
-    checkOutput(output, request.force());
-    MksquashfsTool tool = MksquashfsTool.locate(request.mksquashfs());
+    OutputFormat format = request.format();
+    boolean toStdout = request.toStdout();
+    if (toStdout && format != OutputFormat.TAR) {
+      throw new IllegalArgumentException("only a tar can go to standard output, not " + format.optionName());
+    }
+    Path output = toStdout ? request.output() : request.output().toAbsolutePath();
+    if (!toStdout) {
+      checkOutput(output, format, request.force());
+    }
+    MksquashfsTool tool = format == OutputFormat.SQUASHFS ? MksquashfsTool.locate(request.mksquashfs()) : null;
     Image image = ImageLoader.load(request.image(), request.platform());
     listener.imageLoaded(image);
 
-    ImageLayers layers = new ImageLayers(image, listener::warning, listener::layerProgress);
+    LayerByteCounts counts = new LayerByteCounts(image.layers().size(), listener::layerProgress);
+    ImageLayers layers = new ImageLayers(image, listener::warning, counts);
     RootProbe.Found probe = RootProbe.find(layers);
     Long allTime = request.squashfs().allTime();
     Mtime implicitTime = Mtime.ofSeconds(allTime != null ? allTime : 0);
@@ -88,36 +124,61 @@ public final class Converter {
       }
     };
     MergeOptions options = new MergeOptions(implicitTime);
-    MksquashfsSink sink = MksquashfsSink.start(tool, request.squashfs(), output, root, request.force());
+    OutputSink sink = startSink(request, tool, output, root);
     try {
-      listener.mksquashfsStarted(sink.command());
+      if (sink instanceof MksquashfsSink) {
+        listener.mksquashfsStarted(((MksquashfsSink) sink).command());
+      }
+      listener.streamStarted(sink::bytesWritten);
       MergeResult merged = new LayerMerger(options, mergeListener).merge(layers, sink);
       // At most two more passes: one once duplicates are known, one once the root is.
       for (int pass = 2; pass <= 3; pass++) {
+        String why;
         if (merged.needsSecondPass()) {
-          listener.warning(merged.duplicates().size() + " paths appear more than once within one layer;"
-              + " reading the image again so that the last entry of each wins, as tar would");
+          why = merged.duplicates().size() + " paths appear more than once within one layer";
+          listener.warning(why + "; reading the image again so that the last entry of each wins, as tar would");
           options = options.withDuplicates(merged.duplicates());
         } else if (!sameRootAttributes(root, merged.root())) {
-          listener.warning(layers.describe(merged.rootFromLayer()) + ": its root entry is not the"
-              + " layer's first entry; reading the image again to give its attributes to mksquashfs");
+          why = layers.describe(merged.rootFromLayer()) + ": its root entry is not the layer's first entry";
+          listener.warning(why + "; reading the image again to give its attributes to the output's root");
           root = merged.root();
         } else {
           break;
         }
+        if (!sink.restartable()) {
+          throw new IOException("cannot write this image to standard output: " + why + ", so the image must be"
+              + " read twice and what was already written cannot be taken back; write to a file instead");
+        }
         sink.close();
-        sink = MksquashfsSink.start(tool, request.squashfs(), output, root, request.force());
+        sink = startSink(request, tool, output, root);
+        listener.streamStarted(sink::bytesWritten);
         merged = new LayerMerger(options, mergeListener).merge(layers, sink);
       }
+      listener.finishing();
       String summary = sink.commit();
-      if (sink.timesClamped() > 0) {
-        listener.warning(sink.timesClamped() + " entries had mtimes outside 1970..2106, which squashfs"
-            + " cannot hold; they were clamped");
-      }
+      sink.warnings().forEach(listener::warning);
+      long outputBytes = format == OutputFormat.DIR || toStdout ? sink.bytesWritten() : Files.size(output);
       return new ConvertResult(output, image.source(), image.layers().size(), merged,
-          sink.bytesWritten(), Files.size(output), Duration.ofNanos(System.nanoTime() - started), summary);
+          sink.bytesWritten(), outputBytes, Duration.ofNanos(System.nanoTime() - started), summary, format,
+          image.platform(), image.manifestDigest(), counts.compressed(), counts.uncompressed());
     } finally {
       sink.close(); // after a commit this does nothing; otherwise it stops mksquashfs and deletes its output
+    }
+  }
+
+  /** A fresh sink for one pass of the merge. */
+  private static OutputSink startSink(ConvertRequest request, MksquashfsTool tool, Path output, TarHeader root)
+      throws IOException {
+    Long allTime = request.squashfs().allTime();
+    switch (request.format()) {
+      case TAR:
+        return request.toStdout()
+            ? TarSink.toStream(new FileOutputStream(FileDescriptor.out), root, allTime)
+            : TarSink.toFile(output, root, allTime, request.force());
+      case DIR:
+        return DirectorySink.start(output, root, allTime, request.force());
+      default:
+        return MksquashfsSink.start(tool, request.squashfs(), output, root, request.force());
     }
   }
 
@@ -129,7 +190,7 @@ public final class Converter {
         && a.xattrs().keySet().stream().allMatch(k -> Arrays.equals(a.xattrs().get(k), b.xattrs().get(k)));
   }
 
-  private static void checkOutput(Path output, boolean force) throws IOException {
+  private static void checkOutput(Path output, OutputFormat format, boolean force) throws IOException {
     Path dir = output.getParent();
     if (dir == null || !Files.isDirectory(dir)) {
       throw new NoSuchFileException(String.valueOf(dir), null, "the output's directory does not exist");
@@ -137,11 +198,28 @@ public final class Converter {
     if (!Files.isWritable(dir)) {
       throw new IOException(dir + ": the output's directory is not writable");
     }
+    if (format == OutputFormat.DIR) {
+      if (Files.exists(output, LinkOption.NOFOLLOW_LINKS) && !force && !isEmptyDirectory(output)) {
+        throw new FileAlreadyExistsException(output.toString(), null,
+            "it exists and is not an empty directory; use --force to replace it");
+      }
+      return;
+    }
     if (Files.isDirectory(output)) {
-      throw new IOException(output + ": is a directory; give a file name for the squashfs image");
+      throw new IOException(output + ": is a directory; give a file name for the " + format.optionName()
+          + " output, or use --format dir");
     }
     if (Files.exists(output) && !force) {
       throw new FileAlreadyExistsException(output.toString(), null, "it exists; use --force to replace it");
+    }
+  }
+
+  private static boolean isEmptyDirectory(Path dir) throws IOException {
+    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+      return !s.iterator().hasNext();
     }
   }
 }

@@ -5,6 +5,7 @@ import io.oci2squashfs.image.Image;
 import io.oci2squashfs.image.Layer;
 import io.oci2squashfs.layer.LayerException;
 import io.oci2squashfs.layer.LayerOpener;
+import io.oci2squashfs.layer.ReadAheadInputStream;
 import io.oci2squashfs.overlay.LayerEntries;
 import io.oci2squashfs.overlay.LayerSource;
 import io.oci2squashfs.tar.TarHeader;
@@ -16,7 +17,6 @@ import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.function.LongConsumer;
 
 /**
  * An image's layers as the merge reads them: each blob opened with its decompressor and read as
@@ -29,9 +29,11 @@ final class ImageLayers implements LayerSource {
   private final Consumer<String> warnings;
   private final ProgressSink progress;
 
-  /** Receives compressed bytes read per layer. */
+  /** Receives the bytes read per layer so far: of the blob as stored, and of the tar within it. */
   interface ProgressSink {
     void bytesRead(int layer, long total);
+
+    default void tarBytesRead(int layer, long total) {}
   }
 
   ImageLayers(Image image, Consumer<String> warnings, ProgressSink progress) {
@@ -56,37 +58,43 @@ final class ImageLayers implements LayerSource {
   }
 
   /**
-   * Opens layer {@code index}. When its tar is read to the end, the rest of the blob is read too and
-   * the blob's digest and size and the uncompressed tar's digest (the config's diff_id) are checked:
-   * a mismatch is a {@link LayerException}. A layer read only in part is not checked.
+   * Opens layer {@code index}. The blob is read, hashed, decompressed and hashed again in a thread
+   * of its own, ahead of the merge (see {@link ReadAheadInputStream}). When its tar is read to the
+   * end, the rest of the blob is read too and the blob's digest and size and the uncompressed tar's
+   * digest (the config's diff_id) are checked: a mismatch is a {@link LayerException}. A layer read
+   * only in part is not checked.
    */
   @Override
   public LayerEntries open(int index) throws IOException {
     Layer layer = layers.get(index);
     String digest = digestOf(index);
     HashingStream blob;
-    HashingStream tar;
     InputStream tarStream;
     try {
-      blob = new HashingStream(layer.open(), layer.digest(), n -> progress.bytesRead(index, n));
+      blob = new HashingStream(layer.open(), layer.digest());
+      // opened here, not in the reading thread, so that a bad header fails open() itself
       tarStream = LayerOpener.open(blob, layer.mediaType(), w -> warnings.accept(describe(index) + ": " + w));
-      tar = new HashingStream(tarStream, layer.diffId(), n -> {});
     } catch (IOException e) {
       throw LayerException.wrap(e, index, layers.size(), digest);
     }
-    TarReader reader = new TarReader(tar);
+    HashingStream tar = new HashingStream(tarStream, layer.diffId());
+    InputStream checked = new CheckedAtEnd(layer, blob, tar);
+    ReadAheadInputStream ahead = new ReadAheadInputStream(checked, "layer-" + index + "-reader");
+    TarReader reader = new TarReader(ahead);
     return new LayerEntries() {
       private TarHeader current;
       private boolean checked;
+      private long reported;
 
       @Override
       public TarHeader next() throws IOException {
         try {
           current = null; // a header that fails to read is not the previous entry's fault
           current = reader.next();
+          report();
           if (current == null && !checked) {
             checked = true;
-            checkDigests(layer, blob, tar);
+            ahead.transferTo(OutputStream.nullOutputStream()); // to the end, where the digests are checked
           }
           return current;
         } catch (IOException e) {
@@ -110,7 +118,9 @@ final class ImageLayers implements LayerSource {
           @Override
           public int read(byte[] b, int off, int len) throws IOException {
             try {
-              return super.read(b, off, len);
+              int n = super.read(b, off, len);
+              report();
+              return n;
             } catch (IOException e) {
               throw context(e, entry);
             }
@@ -118,9 +128,21 @@ final class ImageLayers implements LayerSource {
         };
       }
 
+      /** Tells the progress sink how much of the blob and of its tar was read, every few MiB. */
+      private void report() {
+        long read = blob.count();
+        if (read - reported >= PROGRESS_STEP) {
+          reported = read;
+          progress.bytesRead(index, read);
+          progress.tarBytesRead(index, tar.count());
+        }
+      }
+
       @Override
       public void close() throws IOException {
-        tarStream.close();
+        ahead.close();
+        progress.bytesRead(index, blob.count());
+        progress.tarBytesRead(index, tar.count());
       }
 
       private LayerException context(IOException e, TarHeader entry) {
@@ -130,9 +152,51 @@ final class ImageLayers implements LayerSource {
     };
   }
 
-  /** Reads both streams to their ends, then compares what was read with what the image declares. */
+  /**
+   * The uncompressed tar, which at its end reads the rest of the blob and compares what was read
+   * with what the image declares, throwing a {@link LayerException} on a mismatch.
+   */
+  private static final class CheckedAtEnd extends FilterInputStream {
+    private final Layer layer;
+    private final HashingStream blob;
+    private final HashingStream tar;
+    private boolean ended;
+
+    CheckedAtEnd(Layer layer, HashingStream blob, HashingStream tar) {
+      super(tar);
+      this.layer = layer;
+      this.blob = blob;
+      this.tar = tar;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b < 0) {
+        ended();
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n < 0) {
+        ended();
+      }
+      return n;
+    }
+
+    private void ended() throws IOException {
+      if (!ended) {
+        ended = true;
+        checkDigests(layer, blob, tar);
+      }
+    }
+  }
+
+  /** Reads the blob to its end, then compares what was read with what the image declares. */
   private static void checkDigests(Layer layer, HashingStream blob, HashingStream tar) throws IOException {
-    tar.transferTo(OutputStream.nullOutputStream()); // the tar's zero padding, for the diff_id
     blob.transferTo(OutputStream.nullOutputStream()); // bytes after the compressed stream, if any
     if (layer.size() >= 0 && blob.count() != layer.size()) {
       throw new LayerException("the blob is " + blob.count() + " bytes but the manifest says " + layer.size()
@@ -152,20 +216,17 @@ final class ImageLayers implements LayerSource {
 
   /**
    * Counts and hashes what is read through it (with the algorithm of an expected digest; no hash
-   * when that is null), reporting the count every few MiB and when closed.
+   * when that is null). Read in the layer's reading thread; the count is read by the merge's.
    */
   private static final class HashingStream extends FilterInputStream {
     private final Digest expected;
     private final MessageDigest hasher;
-    private final LongConsumer report;
-    private long count;
-    private long reported;
+    private volatile long count;
 
-    HashingStream(InputStream in, Digest expected, LongConsumer report) {
+    HashingStream(InputStream in, Digest expected) {
       super(in);
       this.expected = expected;
       this.hasher = expected == null ? null : expected.newHasher();
-      this.report = report;
     }
 
     @Override
@@ -193,11 +254,7 @@ final class ImageLayers implements LayerSource {
     }
 
     private void counted(long n) {
-      count += n;
-      if (count - reported >= PROGRESS_STEP) {
-        reported = count;
-        report.accept(count);
-      }
+      count += n; // one writer: the reading thread
     }
 
     @Override
@@ -206,12 +263,6 @@ final class ImageLayers implements LayerSource {
       byte[] buf = new byte[(int) Math.min(n, 64 * 1024)];
       int r = read(buf, 0, buf.length);
       return Math.max(r, 0);
-    }
-
-    @Override
-    public void close() throws IOException {
-      report.accept(count);
-      super.close();
     }
 
     long count() {

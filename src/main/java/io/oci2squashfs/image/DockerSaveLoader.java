@@ -73,7 +73,8 @@ final class DockerSaveLoader {
         entry.repoTags().isEmpty() ? "" : " (" + String.join(", ", entry.repoTags()) + ")";
     String kind = files.isArchive() ? "docker save archive " : "docker save directory ";
     return new Image(kind + files.location() + tags, Configs.platform(config), null,
-        digestInName(entry.config()), layers, config);
+        digestInName(entry.config()), layers, config, List.of(),
+        io.oci2squashfs.image.json.Json.MAPPER.readTree(bytes));
   }
 
   private static Layer layer(

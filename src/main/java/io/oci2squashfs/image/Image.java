@@ -1,5 +1,6 @@
 package io.oci2squashfs.image;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.oci2squashfs.image.json.ImageConfigJson;
 import java.util.List;
 
@@ -15,6 +16,8 @@ import java.util.List;
  * @param layers base layer first; the layer at position i has {@link Layer#index()} i
  * @param config the parsed config, or null when the image has none to read
  * @param platforms the platforms the source offered to choose from (an index's entries); empty when it offered one manifest without a platform
+ * @param configJson the config as read, every field kept (for writing a changed copy; never modify
+ *     it), or null when not known
  */
 public record Image(
     String source,
@@ -23,7 +26,8 @@ public record Image(
     Digest configDigest,
     List<Layer> layers,
     ImageConfigJson config,
-    List<Platform> platforms) {
+    List<Platform> platforms,
+    JsonNode configJson) {
   public Image {
     layers = List.copyOf(layers);
     platforms = List.copyOf(platforms);
@@ -33,6 +37,11 @@ public record Image(
             "layer at position " + i + " has index " + layers.get(i).index());
       }
     }
+  }
+
+  public Image(String source, Platform platform, Digest manifestDigest, Digest configDigest,
+      List<Layer> layers, ImageConfigJson config, List<Platform> platforms) {
+    this(source, platform, manifestDigest, configDigest, layers, config, platforms, null);
   }
 
   /** An image whose source offers no choice of platform (a lone manifest, a docker save). */

@@ -14,8 +14,13 @@ public final class ImageLoader {
   private ImageLoader() {}
 
   /**
-   * Loads the one image in {@code path}.
+   * Loads the one image in {@code path}, a directory, a tar archive or a skopeo-style reference.
    *
+   * @param path the image directory or archive
+   * @param wanted the platform to choose from an index, e.g. {@link Platform#host()}
+   * @return the image: platform, manifest, config and layers, base first
+   * @throws IOException an {@link ImageFormatException} naming the file when {@code path} holds no
+   *     image, or several without a choice, or a file is missing or malformed
    * @see #load(Path, Platform, String)
    */
   public static Image load(Path path, Platform wanted) throws IOException {
@@ -51,6 +56,7 @@ public final class ImageLoader {
    * @param path the image directory or archive
    * @param wanted the platform to choose, e.g. {@link Platform#host()}
    * @param refName the image to choose among several, or null
+   * @return the image: platform, manifest, config and layers, base first
    * @throws ImageFormatException when {@code path} is not an image, or a file is missing or
    *     malformed, naming the file (and, in an archive, the archive first:
    *     {@code image.tar: manifest.json: ...})
@@ -90,6 +96,9 @@ public final class ImageLoader {
    * <p>The path ends at its first colon, as in skopeo. Text without one of these prefixes is a
    * path, as for {@link #load(Path, Platform, String)}.
    *
+   * @param reference a reference, or a path
+   * @param wanted the platform to choose from an index, e.g. {@link Platform#host()}
+   * @return the image: platform, manifest, config and layers, base first
    * @throws ImageFormatException also when the reference is malformed, or names a file where a
    *     directory is expected or the other way round
    */

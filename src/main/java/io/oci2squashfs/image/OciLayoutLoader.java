@@ -275,7 +275,7 @@ final class OciLayoutLoader {
     String source = kind + files.location() + (ref == null ? "" : " (" + ref + ")")
         + ", manifest " + chosen.digest();
     return new Image(source, platform != null ? platform : chosen.platform(), chosen.digest(),
-        configDigest, layers, config, offered);
+        configDigest, layers, config, offered, configNode);
   }
 
   private Layer layer(int index, int count, DescriptorJson d, Digest diffId, String where)

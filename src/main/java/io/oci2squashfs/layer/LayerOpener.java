@@ -8,7 +8,7 @@ import java.util.function.Consumer;
 
 /** Opens a layer blob as its uncompressed tar stream. */
 public final class LayerOpener {
-  /** Buffer size of the streams returned: layers are read in big sequential gulps. */
+  /** Buffer size between the blob and its decompressor: layers are read in big sequential gulps. */
   public static final int BUFFER_SIZE = 256 * 1024;
 
   private LayerOpener() {}
@@ -28,7 +28,9 @@ public final class LayerOpener {
    * @param raw the blob as stored, read from its start
    * @param mediaType the descriptor's media type, or null when the image names none
    * @param warnings told about anything odd but readable
-   * @return a buffered stream of the uncompressed tar
+   * @return the uncompressed tar, straight from the decompressor: read it in big gulps (or wrap it
+   *     in a buffer). A second buffer here would lose the bytes it had gathered in a read that
+   *     fails part way (a truncated blob), so the failure would seem to come earlier than it does.
    * @throws LayerException for an unsupported media type, or when the media type names a
    *     compression and the bytes are neither that nor anything else recognisable
    * @throws IOException when reading the start of the blob or the compression header fails
@@ -59,7 +61,7 @@ public final class LayerOpener {
       return buffered;
     }
     try {
-      return new BufferedInputStream(chosen.decompress(buffered), BUFFER_SIZE);
+      return chosen.decompress(buffered);
     } catch (IOException e) {
       String m = String.valueOf(e.getMessage());
       boolean early = e instanceof java.io.EOFException || m.toLowerCase(java.util.Locale.ROOT).contains("end of");

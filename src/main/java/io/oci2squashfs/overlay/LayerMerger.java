@@ -235,7 +235,7 @@ public final class LayerMerger {
     }
 
     /** A sentinel: the path is hidden by a newer layer. */
-    private static final Node HIDDEN = new Node("", null);
+    private static final Node HIDDEN = new Node(new byte[0], null);
 
     /** After {@link #visibleNode} returned {@link #HIDDEN}: the node whose whiteout, opaque marker or non-directory hid the path. */
     private Node hider;
@@ -260,9 +260,9 @@ public final class LayerMerger {
       String raw = path.raw();
       int start = 0;
       while (true) {
-        int slash = raw.indexOf('/', start);
-        boolean last = slash < 0;
-        n = n.child(last ? raw.substring(start) : raw.substring(start, slash));
+        int end = PathTrie.componentEnd(raw, start);
+        boolean last = end == raw.length();
+        n = n.child(raw, start, end);
         if (n == null) {
           return null;
         }
@@ -282,7 +282,7 @@ public final class LayerMerger {
           }
           return hidden(n, false);
         }
-        start = slash + 1;
+        start = end + 1;
       }
     }
 
@@ -543,11 +543,18 @@ public final class LayerMerger {
 
     private void finish() throws IOException {
       List<PendingLink> unresolved = new ArrayList<>();
-      pendingByTarget.values().forEach(unresolved::addAll);
+      List<EntryPath> unresolvedTargets = new ArrayList<>(); // at the end of a chain of links
+      pendingByTarget.forEach((target, links) -> {
+        unresolved.addAll(links);
+        links.forEach(l -> unresolvedTargets.add(target));
+      });
       pendingByTarget.clear();
-      for (PendingLink p : unresolved) {
+      for (int i = 0; i < unresolved.size(); i++) {
+        PendingLink p = unresolved.get(i);
         EntryPath fallback = sameLayerFallback.get(p.link().path());
-        if (fallback != null) {
+        if (options.asLayer() != null) {
+          linkToLower(p, unresolvedTargets.get(i), fallback != null);
+        } else if (fallback != null) {
           // a link listed before its target in one layer, with no older target: link it anyway
           linkOrWait(p.link(), fallback, trie.find(fallback));
         } else {
@@ -564,7 +571,142 @@ public final class LayerMerger {
         }
       }
       waitingForWrite.clear();
-      writeImplicitDirs(trie.root());
+      if (options.asLayer() != null) {
+        new LowerMarkers(options.asLayer()).write();
+      } else {
+        writeImplicitDirs(trie.root());
+      }
+    }
+
+    /**
+     * Layer mode: a hard link whose target no merged layer had at or below the link's layer names
+     * the lower layers' path; see {@link LayerMode}.
+     */
+    private void linkToLower(PendingLink p, EntryPath target, boolean laterInOwnLayer) throws IOException {
+      TarHeader link = p.link();
+      int gone = goneBetween(target, p.asOfLayer());
+      if (gone != NO_LAYER) {
+        warnAt(p.asOfLayer(), link.path(), "hard-link target " + target.display() + " was removed by layer "
+            + gone + " before this link's layer; dropped");
+      } else if (laterInOwnLayer || touched(target)) {
+        throw new UnsquashableLinkException(p.asOfLayer(), link.path(), target);
+      } else {
+        write(trie.find(link.path()), link.asHardLinkTo(target), null);
+      }
+    }
+
+    /** Whether any merged layer put something at {@code path}, or removed it or an ancestor. */
+    private boolean touched(EntryPath path) {
+      Node n = trie.root();
+      if (n.opaqueLayer != NO_LAYER) {
+        return true;
+      }
+      List<String> parts = path.components();
+      for (int i = 0; i < parts.size(); i++) {
+        n = n.child(parts.get(i));
+        if (n == null) {
+          return false;
+        }
+        boolean last = i == parts.size() - 1;
+        if (n.hideLayer != NO_LAYER || n.replaceLayer != NO_LAYER
+            || (last ? n.state != State.NONE : n.opaqueLayer != NO_LAYER || n.state == State.NON_DIR)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** Layer mode: writes what still acts on the lower layers; the case analysis is in {@link LayerMode}. */
+    private final class LowerMarkers {
+      private final LayerMode mode;
+
+      LowerMarkers(LayerMode mode) {
+        this.mode = mode;
+      }
+
+      void write() throws IOException {
+        Node root = trie.root();
+        if (root.opaqueLayer != NO_LAYER) {
+          marker(EntryPath.of(Whiteouts.OPAQUE));
+          writeImpliedBelow(root);
+        } else {
+          walk(root);
+        }
+      }
+
+      /** {@code n}'s lower content is not yet hidden by anything written. */
+      private void walk(Node n) throws IOException {
+        for (Node c : sortedChildren(n)) {
+          boolean removed = c.hideLayer != NO_LAYER || c.replaceLayer != NO_LAYER || c.state == State.NON_DIR;
+          if (removed && c.state == State.NON_DIR) {
+            if (!c.written) {
+              marker(whiteoutOf(c.path())); // a dropped hard link still replaced what was there
+            }
+          } else if (removed && c.state == State.NONE) {
+            marker(whiteoutOf(c.path()));
+          } else if (removed) {
+            if (c.state == State.IMPLICIT_DIR) {
+              impliedDir(c);
+            }
+            marker(c.path().child(Whiteouts.OPAQUE));
+            writeImpliedBelow(c);
+          } else {
+            if (c.state == State.IMPLICIT_DIR && !writtenBelow(c) && !mode.lowerHasDirectory().test(c.path())) {
+              impliedDir(c);
+            }
+            if (c.opaqueLayer != NO_LAYER) {
+              marker(c.path().child(Whiteouts.OPAQUE));
+              writeImpliedBelow(c);
+            } else {
+              walk(c);
+            }
+          }
+        }
+      }
+
+      /** Below a marker nothing of the lower layers is left: every implied directory needs its entry. */
+      private void writeImpliedBelow(Node n) throws IOException {
+        for (Node c : sortedChildren(n)) {
+          if (c.state == State.IMPLICIT_DIR) {
+            impliedDir(c);
+          }
+          writeImpliedBelow(c);
+        }
+      }
+
+      private boolean writtenBelow(Node n) {
+        Deque<Node> stack = new ArrayDeque<>();
+        n.forEachChild(stack::push);
+        while (!stack.isEmpty()) {
+          Node c = stack.pop();
+          if (c.written) {
+            return true;
+          }
+          c.forEachChild(stack::push);
+        }
+        return false;
+      }
+
+      private void impliedDir(Node n) throws IOException {
+        Run.this.write(n, TarHeader.of(n.path(), EntryType.DIRECTORY)
+            .withMtime(options.implicitDirMtime()), null);
+      }
+
+      private void marker(EntryPath path) throws IOException {
+        out.write(TarHeader.of(path, EntryType.FILE), InputStream.nullInputStream());
+        written++;
+      }
+
+      private EntryPath whiteoutOf(EntryPath path) {
+        return path.parent().child(Whiteouts.PREFIX + path.name());
+      }
+
+      private List<Node> sortedChildren(Node n) {
+        List<Node> children = new ArrayList<>();
+        n.forEachChild(children::add);
+        children.sort(Node::compareNames);
+        return children;
+      }
     }
 
     /** Gives every directory that no visible layer has an entry for an explicit one, in a stable order. */
@@ -578,9 +720,15 @@ public final class LayerMerger {
               .withMtime(options.implicitDirMtime());
           write(n, dir, null);
         }
+        // only directories need a visit (and sorting): leaves of the trie are files, except an
+        // opaque directory whose older children were all hidden
         List<Node> children = new ArrayList<>();
-        n.forEachChild(children::add);
-        children.sort(Comparator.comparing((Node c) -> c.name).reversed());
+        n.forEachChild(c -> {
+          if (c.hasChildren() || c.state == State.IMPLICIT_DIR) {
+            children.add(c);
+          }
+        });
+        children.sort(((Comparator<Node>) Node::compareNames).reversed());
         children.forEach(stack::push);
       }
     }

@@ -2,12 +2,10 @@ package io.oci2squashfs.sink;
 
 import io.oci2squashfs.exec.OutputTail;
 import io.oci2squashfs.exec.ToolException;
-import io.oci2squashfs.overlay.MergeOutput;
 import io.oci2squashfs.tar.Mtime;
 import io.oci2squashfs.tar.PaxTarWriter;
 import io.oci2squashfs.tar.TarHeader;
 import java.io.BufferedOutputStream;
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -28,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * moves the image to {@code output}; {@link #close()} without a commit stops mksquashfs and deletes
  * the partial image, so a failed conversion leaves nothing behind.
  */
-public final class MksquashfsSink implements MergeOutput, Closeable {
+public final class MksquashfsSink implements OutputSink {
   private static final int STDIN_BUFFER = 1 << 20;
   private static final int TAIL_BYTES = 16 * 1024;
   private static final long MAX_SQUASHFS_TIME = 0xFFFF_FFFFL;
@@ -121,7 +119,14 @@ public final class MksquashfsSink implements MergeOutput, Closeable {
     return timesClamped;
   }
 
+  @Override
+  public List<String> warnings() {
+    return timesClamped == 0 ? List.of() : List.of(timesClamped + " entries had mtimes outside 1970..2106,"
+        + " which squashfs cannot hold; they were clamped");
+  }
+
   /** Bytes of tar handed to mksquashfs so far. */
+  @Override
   public long bytesWritten() {
     return tar.bytesWritten();
   }
@@ -132,6 +137,7 @@ public final class MksquashfsSink implements MergeOutput, Closeable {
    * @return what mksquashfs printed on stdout (its summary)
    * @throws ToolException when mksquashfs fails; the partial image is then deleted
    */
+  @Override
   public synchronized String commit() throws IOException {
     if (done) {
       throw new IOException("the conversion was stopped; no image was written");

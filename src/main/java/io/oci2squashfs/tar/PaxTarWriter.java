@@ -65,6 +65,27 @@ public final class PaxTarWriter {
       name = Arrays.copyOf(name, name.length + 1);
       name[name.length - 1] = '/';
     }
+    writeNamed(header, content, name);
+  }
+
+  /**
+   * Writes the root directory as a {@code ./} entry, the way {@code tar -C DIR -c .} does, for a tar
+   * meant to be extracted (not for mksquashfs, which would take it for a child named {@code .}).
+   *
+   * @param root the root's attributes; its path and type are ignored
+   */
+  public void writeRoot(TarHeader root) throws IOException {
+    if (finished) {
+      throw new IllegalStateException("finish() was called");
+    }
+    TarHeader dir = new TarHeader(EntryPath.ROOT, EntryType.DIRECTORY, root.mode(), root.uid(), root.gid(),
+        0, root.mtime(), null, null, 0, 0, root.xattrs());
+    writeNamed(dir, null, ascii("./"));
+  }
+
+  private void writeNamed(TarHeader header, InputStream content, byte[] name) throws IOException {
+    EntryPath path = header.path();
+    EntryType type = header.type();
     byte[] link = null;
     if (type == EntryType.SYMLINK) {
       link = header.symlinkTarget().getBytes(StandardCharsets.ISO_8859_1);
@@ -121,7 +142,7 @@ public final class PaxTarWriter {
     }
 
     if (pax.size() > 0) {
-      byte[] base = path.name().getBytes(StandardCharsets.ISO_8859_1);
+      byte[] base = path.isRoot() ? ascii(".") : path.name().getBytes(StandardCharsets.ISO_8859_1);
       byte[] paxName = concat(ascii("PaxHeaders/"), base);
       fillHeader(truncate(paxName, 100, false), null, 'x', 0644, 0, 0, pax.size(), 0, 0, 0);
       emit(headerBlock);

@@ -55,6 +55,18 @@ class MainTest {
   }
 
   @Test
+  void outputFormatsAreExplainedAndCheckedAsUsage() {
+    CliRun help = run("convert", "--help");
+    assertTrue(help.out().contains("--format") && help.out().contains("squashfs|tar|dir"), help.out());
+    CliRun zip = run("convert", "-i", "x", "-o", "y", "--format", "zip");
+    assertEquals(2, zip.code());
+    assertTrue(zip.err().contains("zip") && zip.err().contains("squashfs, tar or dir"), zip.err());
+    CliRun dirToStdout = run("convert", "-i", "x", "-o", "-", "--format", "dir");
+    assertEquals(2, dirToStdout.code());
+    assertTrue(dirToStdout.err().contains("standard output"), dirToStdout.err());
+  }
+
+  @Test
   void failuresAreOneClearLineWithoutAStackTrace() throws Exception {
     Path fake = fakeMksquashfs();
     CliRun r = run("convert", "-i", tmp.resolve("no-such-image").toString(), "-o", tmp.resolve("o.sqfs").toString(),
@@ -85,9 +97,14 @@ class MainTest {
 
   @Test
   void outputThatIsADirectoryOrInAMissingDirectoryIsRefused() throws Exception {
-    CliRun dir = run("convert", "-i", tmp.toString(), "-o", tmp.toString(), "--mksquashfs", fakeMksquashfs().toString());
+    CliRun dir = run("convert", "-i", tmp.toString(), "-o", tmp.toString(), "--format", "squashfs",
+        "--mksquashfs", fakeMksquashfs().toString());
     assertEquals(1, dir.code());
     assertTrue(dir.err().contains("is a directory"), dir.err());
+    // without --format an existing directory means a directory output, which must be empty
+    CliRun full = run("convert", "-i", tmp.toString(), "-o", tmp.toString(), "--mksquashfs", fakeMksquashfs().toString());
+    assertEquals(1, full.code());
+    assertTrue(full.err().contains("not an empty directory") && full.err().contains("--force"), full.err());
     CliRun missing = run("convert", "-i", tmp.toString(), "-o", tmp.resolve("no/dir/o.sqfs").toString(),
         "--mksquashfs", fakeMksquashfs().toString());
     assertEquals(1, missing.code());

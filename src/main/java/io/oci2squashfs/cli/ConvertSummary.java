@@ -1,0 +1,77 @@
+package io.oci2squashfs.cli;
+
+import io.oci2squashfs.convert.ConvertResult;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** What a finished conversion tells its user: a few lines of text, or one JSON document. */
+final class ConvertSummary {
+  private ConvertSummary() {}
+
+  /** The summary a person reads: what was written, from what, and how the sizes compare. */
+  static String text(ConvertResult r, long warnings) {
+    StringBuilder b = new StringBuilder();
+    b.append(String.format(Locale.ROOT, "wrote %s (%s) in %s%n", r.output(), ConsoleReporter.bytes(r.outputBytes()),
+        ConvertProgress.seconds(r.elapsed().toNanos())));
+    b.append("  image:   ").append(ConsoleReporter.shortSource(r.source(), r.manifestDigest()));
+    if (r.platform() != null) {
+      b.append(", ").append(r.platform());
+    }
+    b.append(", ").append(plural(r.layers(), "layer"));
+    if (r.manifestDigest() != null && !r.source().contains(r.manifestDigest().toString())) {
+      b.append(", manifest ").append(ConsoleReporter.shortDigest(r.manifestDigest().toString()));
+    }
+    b.append(System.lineSeparator());
+    b.append(String.format(Locale.ROOT, "  entries: %d written, %s applied, %s copied, %s%n",
+        r.merge().entriesWritten(), plural(r.merge().whiteoutsApplied(), "whiteout"),
+        plural(r.merge().hardLinksPromoted(), "hard link"), plural(warnings, "warning")));
+    if (r.compressedBytes() >= 0 && r.uncompressedBytes() >= 0) {
+      b.append(String.format(Locale.ROOT, "  size:    layers %s compressed, %s uncompressed; squashfs %s",
+          ConsoleReporter.bytes(r.compressedBytes()), ConsoleReporter.bytes(r.uncompressedBytes()),
+          ConsoleReporter.bytes(r.outputBytes())));
+      if (!Double.isNaN(r.ratio())) {
+        b.append(String.format(Locale.ROOT, " (%.0f%% of uncompressed)", r.ratio() * 100));
+      }
+      b.append(System.lineSeparator());
+    }
+    return b.toString();
+  }
+
+  /**
+   * The summary as one JSON object, for scripts. Sizes are in bytes; {@code ratio} is the squashfs's
+   * size over the layers' uncompressed size; {@code warningMessages} holds at most
+   * {@link ConsoleReporter#WARNINGS_KEPT} of the {@code warnings}.
+   */
+  static Map<String, Object> document(ConvertResult r, long warnings, List<String> warningMessages) {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("output", r.output().toString());
+    d.put("format", r.format().optionName());
+    d.put("image", r.source());
+    d.put("platform", r.platform() == null ? null : r.platform().toString());
+    d.put("manifest", r.manifestDigest() == null ? null : r.manifestDigest().toString());
+    d.put("layers", r.layers());
+    d.put("entriesWritten", r.merge().entriesWritten());
+    d.put("whiteoutsApplied", r.merge().whiteoutsApplied());
+    d.put("hardLinksPromoted", r.merge().hardLinksPromoted());
+    d.put("warnings", warnings);
+    d.put("warningMessages", warningMessages);
+    d.put("inputCompressedBytes", r.compressedBytes() >= 0 ? r.compressedBytes() : null);
+    d.put("inputUncompressedBytes", r.uncompressedBytes() >= 0 ? r.uncompressedBytes() : null);
+    d.put("mergedTarBytes", r.tarBytes());
+    d.put("outputBytes", r.outputBytes());
+    d.put("ratio", Double.isNaN(r.ratio()) ? null : round(r.ratio(), 4));
+    d.put("seconds", round(r.elapsed().toNanos() / 1e9, 3));
+    return d;
+  }
+
+  private static double round(double v, int places) {
+    double scale = Math.pow(10, places);
+    return Math.round(v * scale) / scale;
+  }
+
+  private static String plural(long n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
+  }
+}

@@ -1,0 +1,53 @@
+package io.oci2squashfs.squash;
+
+import io.oci2squashfs.image.Layer;
+import io.oci2squashfs.overlay.LayerMerger;
+import io.oci2squashfs.overlay.MergeListener;
+import io.oci2squashfs.overlay.MergeOptions;
+import io.oci2squashfs.overlay.MergeResult;
+import io.oci2squashfs.tar.EntryPath;
+import io.oci2squashfs.tar.EntryType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The directories of the layers below the squashed ones, found by merging them (headers only) the
+ * first time someone asks: the layer-mode merge asks only in a rare case, so most squashes never
+ * read the lower layers' content.
+ */
+final class LowerDirectories {
+  private final List<Layer> layers;
+  private final int count;
+  private Set<EntryPath> dirs;
+
+  LowerDirectories(List<Layer> layers, int count) {
+    this.layers = layers;
+    this.count = count;
+  }
+
+  /** Whether the lower layers, applied, hold a directory at {@code path}. */
+  boolean has(EntryPath path) {
+    if (dirs == null) {
+      try {
+        dirs = scan(MergeOptions.DEFAULT);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return dirs.contains(path);
+  }
+
+  private Set<EntryPath> scan(MergeOptions options) throws IOException {
+    Set<EntryPath> found = new HashSet<>();
+    MergeResult r = new LayerMerger(options, MergeListener.NONE).merge(new LayerRange(layers, 0, count, w -> {}),
+        (h, content) -> {
+          if (h.type() == EntryType.DIRECTORY) {
+            found.add(h.path());
+          }
+        });
+    return r.needsSecondPass() ? scan(options.withDuplicates(r.duplicates())) : found;
+  }
+}

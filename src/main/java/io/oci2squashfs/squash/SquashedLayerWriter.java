@@ -1,0 +1,185 @@
+package io.oci2squashfs.squash;
+
+import io.oci2squashfs.image.Digest;
+import io.oci2squashfs.imagewrite.Hashing;
+import io.oci2squashfs.imagewrite.NewLayer;
+import io.oci2squashfs.overlay.MergeOutput;
+import io.oci2squashfs.tar.EntryPath;
+import io.oci2squashfs.tar.EntryType;
+import io.oci2squashfs.tar.PaxTarWriter;
+import io.oci2squashfs.tar.TarHeader;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Receives a layer-mode merge and writes it as one layer blob. The layer's tar holds, in order: the
+ * root entry (when the merged layers had one), every directory with its whiteouts and opaque marker
+ * right after its own entry and before its subdirectories (parents first), then every other entry in
+ * merge order (a hard link after its target). So an extractor that applies markers in tar order,
+ * without remembering what this layer wrote, still removes only lower content. Directories and
+ * markers are held in memory (headers only); other entries go to a temporary tar at once, and their
+ * content is never held whole.
+ */
+final class SquashedLayerWriter implements MergeOutput, AutoCloseable {
+  /** Directories and markers, in the order they are written. */
+  private final Map<List<String>, TarHeader> dirsAndMarkers = new TreeMap<>(SquashedLayerWriter::compareKeys);
+  private long markers;
+  private final Path restFile;
+  private final OutputStream restStream;
+  private final PaxTarWriter rest;
+  private long entries;
+
+  /** Keeps its temporary tar in {@code workDir}; {@link #close} deletes it. */
+  SquashedLayerWriter(Path workDir) throws IOException {
+    restFile = Files.createTempFile(workDir, "entries-", ".tar");
+    restStream = new BufferedOutputStream(Files.newOutputStream(restFile), 256 * 1024);
+    rest = new PaxTarWriter(restStream);
+  }
+
+  @Override
+  public void write(TarHeader header, InputStream content) throws IOException {
+    entries++;
+    if (header.type() == EntryType.DIRECTORY) {
+      dirsAndMarkers.put(key(header.path(), false), header);
+    } else if (header.path().name().startsWith(".wh.")) {
+      dirsAndMarkers.put(key(header.path(), true), header); // the merge hands on no other .wh. names
+      markers++;
+    } else {
+      rest.write(header, content);
+    }
+  }
+
+  long entries() {
+    return entries;
+  }
+
+  long markers() {
+    return markers;
+  }
+
+  /** The path's components; a marker's name sorts before every other name in its directory. */
+  private static List<String> key(EntryPath path, boolean marker) {
+    List<String> parts = new ArrayList<>(path.components());
+    if (marker) {
+      parts.set(parts.size() - 1, "\0" + parts.get(parts.size() - 1));
+    }
+    return parts;
+  }
+
+  /** Component by component, a parent before its children: the order of a walk from the root. */
+  private static int compareKeys(List<String> a, List<String> b) {
+    for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+      int c = a.get(i).compareTo(b.get(i));
+      if (c != 0) {
+        return c;
+      }
+    }
+    return Integer.compare(a.size(), b.size());
+  }
+
+  /**
+   * Writes the layer into {@code blob}, compressed, and returns it with its digests.
+   *
+   * @param root the root entry to write first, or null for none
+   */
+  NewLayer finish(TarHeader root, LayerCompression compression, Path blob) throws IOException {
+    rest.flush();
+    restStream.close();
+    MessageDigest blobHash = Hashing.sha256();
+    MessageDigest tarHash = Hashing.sha256();
+    CountingDigestStream counted;
+    try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(blob), 256 * 1024)) {
+      counted = new CountingDigestStream(file, blobHash);
+      OutputStream compressed = compression.compress(counted);
+      OutputStream tar = new CountingDigestStream(compressed, tarHash);
+      if (root != null) {
+        tar.write(rootEntry(root));
+      }
+      PaxTarWriter head = new PaxTarWriter(tar);
+      for (TarHeader h : dirsAndMarkers.values()) {
+        head.write(h, h.type() == EntryType.FILE ? InputStream.nullInputStream() : null);
+      }
+      head.flush();
+      // the other entries, without the temporary tar's end blocks (it was never finished)
+      try (InputStream in = Files.newInputStream(restFile)) {
+        in.transferTo(tar);
+      }
+      tar.write(new byte[1024]); // the two zero blocks that end a tar
+      tar.close(); // finishes the compressed stream and closes the file
+    }
+    String mediaType = compression.mediaType;
+    return new NewLayer(blob, Digest.of("sha256", blobHash), counted.count, Digest.of("sha256", tarHash), mediaType);
+  }
+
+  @Override
+  public void close() throws IOException {
+    restStream.close();
+    Files.deleteIfExists(restFile);
+  }
+
+  /**
+   * The root as a {@code ./} entry, which {@link PaxTarWriter} does not write: written as a
+   * one-letter directory whose name is then changed, with the header checksum done again.
+   */
+  static byte[] rootEntry(TarHeader root) throws IOException {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    PaxTarWriter w = new PaxTarWriter(buf);
+    w.write(root.withPath(EntryPath.of("R")), null);
+    w.flush();
+    byte[] b = buf.toByteArray();
+    int h = b.length - 512; // the entry's own header is the last block; a PAX header comes before it
+    if (b[h] != 'R' || b[h + 1] != '/') {
+      throw new IllegalStateException("unexpected header for the root entry");
+    }
+    b[h] = '.';
+    for (int i = 148; i < 156; i++) {
+      b[h + i] = ' ';
+    }
+    long sum = 0;
+    for (int i = 0; i < 512; i++) {
+      sum += b[h + i] & 0xff;
+    }
+    byte[] field = String.format("%06o", sum).getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(field, 0, b, h + 148, 6);
+    b[h + 154] = 0;
+    b[h + 155] = ' ';
+    return b;
+  }
+
+  /** Hashes and counts what passes through. */
+  private static final class CountingDigestStream extends FilterOutputStream {
+    private final MessageDigest hash;
+    long count;
+
+    CountingDigestStream(OutputStream out, MessageDigest hash) {
+      super(out);
+      this.hash = hash;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      hash.update((byte) b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      hash.update(b, off, len);
+      count += len;
+    }
+  }
+}

@@ -1,0 +1,204 @@
+package io.oci2squashfs.squash;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.oci2squashfs.image.Digest;
+import io.oci2squashfs.image.Image;
+import io.oci2squashfs.image.ImageFormatException;
+import io.oci2squashfs.image.ImageLoader;
+import io.oci2squashfs.image.Layer;
+import io.oci2squashfs.imagewrite.ConfigRewriter;
+import io.oci2squashfs.imagewrite.Hashing;
+import io.oci2squashfs.imagewrite.ImageWriter;
+import io.oci2squashfs.imagewrite.NewLayer;
+import io.oci2squashfs.layer.LayerException;
+import io.oci2squashfs.layer.LayerOpener;
+import io.oci2squashfs.overlay.LayerMerger;
+import io.oci2squashfs.overlay.LayerMode;
+import io.oci2squashfs.overlay.MergeListener;
+import io.oci2squashfs.overlay.MergeOptions;
+import io.oci2squashfs.overlay.MergeResult;
+import io.oci2squashfs.overlay.MergeWarning;
+import io.oci2squashfs.overlay.UnsquashableLinkException;
+import io.oci2squashfs.tar.TarHeader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Squashes an image's top layers into one and writes the new image: the lower layers' blobs are
+ * copied byte for byte, the top ones merged (newest first, in the merge's layer mode, so that the
+ * whiteouts and opaque markers that still act on the lower layers are kept) into one new layer, and
+ * the config and manifest are rewritten. Nothing is left behind on failure.
+ */
+public final class Squasher {
+  private final SquashListener listener;
+
+  public Squasher(SquashListener listener) {
+    this.listener = Objects.requireNonNull(listener, "listener");
+  }
+
+  /**
+   * @throws IOException naming the file, layer and entry at fault
+   * @throws IllegalArgumentException when the selection does not fit the image
+   */
+  public SquashResult squash(SquashRequest request) throws IOException {
+    long started = System.nanoTime();
+    Path output = request.output().toAbsolutePath().normalize();
+    Path dir = output.getParent();
+    if (dir == null || !Files.isDirectory(dir)) {
+      throw new NoSuchFileException(String.valueOf(dir), null, "the output's directory does not exist");
+    }
+    if (Files.exists(output) && !request.force()) {
+      throw new FileAlreadyExistsException(output.toString(), null, "it exists; use --force to replace it");
+    }
+    Image image = ImageLoader.load(Path.of(request.image()), request.platform());
+    if (image.configJson() == null) {
+      throw new ImageFormatException(image.source() + ": no image config to rewrite");
+    }
+    List<Layer> layers = image.layers();
+    int count = layers.size();
+    if (count == 0) {
+      throw new ImageFormatException(image.source() + ": the image has no layers");
+    }
+    int first = request.selection().firstSquashed(image);
+
+    Path staging = Files.createTempDirectory(dir, "." + output.getFileName() + ".squash-");
+    // on Ctrl-C, nothing is left beside the output either
+    Thread cleanup = new Thread(() -> {
+      try {
+        deleteTree(staging);
+      } catch (IOException e) {
+        // exiting anyway
+      }
+    });
+    Runtime.getRuntime().addShutdownHook(cleanup);
+    try {
+      ImageWriter writer = new ImageWriter(staging, listener::warning);
+      LayerRange top = new LayerRange(layers, first, count, listener::warning);
+      listener.step("merging layers " + first + ".." + (count - 1) + " of " + count);
+      NewLayer layer;
+      long entries;
+      long markers;
+      try (Merged merged = merge(top, new LowerDirectories(layers, first), staging)) {
+        TarHeader root = merged.result.rootFromLayer() >= 0 ? merged.result.root() : null;
+        layer = merged.out.finish(root, request.compression(), writer.blobDir().resolve("squashed.tmp"));
+        entries = merged.out.entries();
+        markers = merged.out.markers();
+      }
+      listener.step("copying " + first + " lower layers");
+      List<Digest> keptDiffIds = new ArrayList<>();
+      long before = 0;
+      long squashedBytes = 0;
+      long after = layer.size();
+      for (Layer l : layers) {
+        long size = l.size() >= 0 ? l.size() : 0;
+        before += size;
+        if (l.index() >= first) {
+          squashedBytes += size;
+          continue;
+        }
+        writer.copyLayer(l, count);
+        after += size;
+        keptDiffIds.add(l.diffId() != null ? l.diffId() : diffIdOf(l, count));
+      }
+      writer.addNewLayer(layer);
+      ObjectNode config = ConfigRewriter.rewrite(image.configJson(), first, count, keptDiffIds, layer.diffId(),
+          request.message(), listener::warning);
+      Digest id = writer.finish(config, request.format(), request.tag());
+      writer.publish(request.format(), output, request.force());
+      return new SquashResult(output, count, count - first, squashedBytes, layer.size(), before, after,
+          layer.digest(), layer.diffId(), id, entries, markers, Duration.ofNanos(System.nanoTime() - started));
+    } finally {
+      deleteTree(staging);
+      try {
+        Runtime.getRuntime().removeShutdownHook(cleanup);
+      } catch (IllegalStateException e) {
+        // already shutting down: the hook runs
+      }
+    }
+  }
+
+  /** A finished layer-mode merge and the writer holding it. */
+  private record Merged(MergeResult result, SquashedLayerWriter out) implements AutoCloseable {
+    @Override
+    public void close() throws IOException {
+      out.close();
+    }
+  }
+
+  private Merged merge(LayerRange top, LowerDirectories lower, Path workDir) throws IOException {
+    MergeOptions options = MergeOptions.DEFAULT.withLayerMode(new LayerMode(lower::has));
+    Set<String> said = new HashSet<>();
+    MergeListener warnings = new MergeListener() {
+      @Override
+      public void warning(MergeWarning w) {
+        String where = w.layer() >= 0 ? top.describe(w.layer()) : "squashed layers";
+        String message = where + ": " + w.entry().display() + ": " + w.message();
+        if (said.add(message)) { // a second pass repeats the first one's warnings
+          listener.warning(message);
+        }
+      }
+    };
+    for (int pass = 1; ; pass++) {
+      SquashedLayerWriter out = new SquashedLayerWriter(workDir);
+      try {
+        MergeResult r = new LayerMerger(options, warnings).merge(top, out);
+        if (!r.needsSecondPass() || pass == 2) {
+          return new Merged(r, out);
+        }
+        listener.warning(r.duplicates().size() + " paths appear more than once within one layer;"
+            + " reading the layers again so that the last entry of each wins, as tar would");
+        options = options.withDuplicates(r.duplicates());
+        out.close();
+      } catch (UnsquashableLinkException e) {
+        out.close();
+        throw new IOException(top.describe(e.layer()) + ": " + e.link().display() + ": a hard link to "
+            + e.target().display() + " of a lower layer, which a later squashed layer replaces or removes;"
+            + " one layer cannot express that: squash more or fewer layers", e);
+      } catch (UncheckedIOException e) {
+        out.close();
+        throw e.getCause();
+      } catch (IOException | RuntimeException e) {
+        out.close();
+        throw e;
+      }
+    }
+  }
+
+  /** The uncompressed tar's digest, for a layer whose config does not list it. */
+  private static Digest diffIdOf(Layer layer, int count) throws IOException {
+    MessageDigest hash = Hashing.sha256();
+    try (InputStream tar = LayerOpener.open(layer.open(), layer.mediaType(), w -> {})) {
+      byte[] buf = new byte[256 * 1024];
+      for (int n = tar.read(buf); n >= 0; n = tar.read(buf)) {
+        hash.update(buf, 0, n);
+      }
+    } catch (IOException e) {
+      throw LayerException.wrap(e, layer.index(), count, layer.label());
+    }
+    return Digest.of("sha256", hash);
+  }
+
+  private static void deleteTree(Path top) throws IOException {
+    if (!Files.exists(top)) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(top)) {
+      for (Path p : all.sorted((a, b) -> b.compareTo(a)).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
