@@ -49,7 +49,8 @@ import picocli.CommandLine.Option;
       "The output is written under a temporary name beside it and renamed when complete;"
           + " on failure nothing is left. Mount the result with: squashfuse demo.squashfs /mnt",
       "",
-      "Exit codes: 0 done, 1 failed (one line naming the file, layer and entry), 2 bad usage."
+      "Exit codes: 0 done, 1 failed (one line naming the file, layer and entry), 2 bad usage,"
+          + " 130 after Ctrl-C (SIGINT), 143 after SIGTERM; no output or temporary file is left then."
     })
 final class ConvertCommand implements Callable<Integer> {
   @Option(names = {"-i", "--image"}, required = true, paramLabel = "IMAGE",

@@ -28,7 +28,8 @@ import picocli.CommandLine.IVersionProvider;
       "  oci2squashfs verify --squashfs demo.squashfs --image examples/demo-image",
       "  source <(oci2squashfs generate-completion)      # tab completion in bash or zsh",
       "",
-      "Exit codes: 0 done (verify: equal), 1 failed, 2 bad usage, 3 verify found differences.",
+      "Exit codes: 0 done (verify: equal), 1 failed, 2 bad usage, 3 verify found differences,"
+          + " 130 after Ctrl-C, 143 after SIGTERM.",
       "Run 'oci2squashfs help COMMAND' (or COMMAND --help) for a command's options and examples;"
           + " 'man oci2squashfs-COMMAND' where the man pages are installed."
     })

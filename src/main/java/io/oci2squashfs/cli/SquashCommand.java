@@ -129,8 +129,9 @@ final class SquashCommand implements Callable<Integer> {
     if (!quiet) {
       out.printf("squashed %d of %d layers into one: %s -> %s (%s)%n", r.layersSquashed(), r.layersBefore(),
           size(r.squashedBytes()), size(r.newLayerBytes()), r.newLayerDigest());
-      out.printf("image: %d layers, %s -> %d layers, %s%n", r.layersBefore(), size(r.imageBytesBefore()),
-          r.layersBefore() - r.layersSquashed() + 1, size(r.imageBytesAfter()));
+      int after = r.layersBefore() - r.layersSquashed() + 1;
+      out.printf("image: %d layers, %s -> %d layer%s, %s%n", r.layersBefore(), size(r.imageBytesBefore()),
+          after, after == 1 ? "" : "s", size(r.imageBytesAfter()));
       out.printf("wrote %s (%s, %s) in %.1f s%n", r.output(), request.format().cliName, r.imageDigest(),
           r.elapsed().toMillis() / 1000.0);
       out.flush();

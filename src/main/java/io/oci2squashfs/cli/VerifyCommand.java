@@ -46,7 +46,8 @@ import picocli.CommandLine.Option;
       "  oci2squashfs verify -s rootfs.squashfs -r ./rootfs --ignore '*.pyc'",
       "  oci2squashfs verify -s rootfs.squashfs -r ./rootfs --method unsquashfs --json",
       "",
-      "Exit codes: 0 equal, 3 different, 1 failed, 2 bad usage."
+      "Exit codes: 0 equal, 3 different, 1 failed, 2 bad usage,"
+          + " 130 after Ctrl-C, 143 after SIGTERM (the mount is undone first)."
     })
 final class VerifyCommand implements Callable<Integer> {
   /** Exit code when the trees differ. */
