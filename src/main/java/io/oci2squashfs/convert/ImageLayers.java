@@ -58,8 +58,8 @@ final class ImageLayers implements LayerSource {
   }
 
   /**
-   * Opens layer {@code index}. The blob is read, hashed, decompressed and hashed again in a thread
-   * of its own, ahead of the merge (see {@link ReadAheadInputStream}). When its tar is read to the
+   * Opens layer {@code index}. The blob is read and hashed, decompressed, and the tar hashed, each
+   * in a thread of its own, ahead of the merge (see {@link ReadAheadInputStream}). When its tar is read to the
    * end, the rest of the blob is read too and the blob's digest and size and the uncompressed tar's
    * digest (the config's diff_id) are checked: a mismatch is a {@link LayerException}. A layer read
    * only in part is not checked.
@@ -68,16 +68,22 @@ final class ImageLayers implements LayerSource {
   public LayerEntries open(int index) throws IOException {
     Layer layer = layers.get(index);
     String digest = digestOf(index);
+    // Three stages, each in a thread of its own, since hashing costs as much as decompressing:
+    // read and hash the blob; decompress; hash the tar. The merge reads the last one's output.
     HashingStream blob;
+    ReadAheadInputStream blobAhead;
     InputStream tarStream;
     try {
       blob = new HashingStream(layer.open(), layer.digest());
-      // opened here, not in the reading thread, so that a bad header fails open() itself
-      tarStream = LayerOpener.open(blob, layer.mediaType(), w -> warnings.accept(describe(index) + ": " + w));
+      blobAhead = new ReadAheadInputStream(blob, "layer-" + index + "-blob");
+      // opened here, not in a reading thread, so that a bad header fails open() itself
+      tarStream = LayerOpener.open(blobAhead, layer.mediaType(), w -> warnings.accept(describe(index) + ": " + w));
     } catch (IOException e) {
       throw LayerException.wrap(e, index, layers.size(), digest);
     }
-    HashingStream tar = new HashingStream(tarStream, layer.diffId());
+    InputStream decompressed = new ReadAheadInputStream(new BlobDrainedAtEnd(tarStream, blobAhead),
+        "layer-" + index + "-decompress");
+    HashingStream tar = new HashingStream(decompressed, layer.diffId());
     InputStream checked = new CheckedAtEnd(layer, blob, tar);
     ReadAheadInputStream ahead = new ReadAheadInputStream(checked, "layer-" + index + "-reader");
     TarReader reader = new TarReader(ahead);
@@ -195,9 +201,39 @@ final class ImageLayers implements LayerSource {
     }
   }
 
-  /** Reads the blob to its end, then compares what was read with what the image declares. */
+  /**
+   * The decompressed tar, which at its end reads the rest of the blob (bytes after the compressed
+   * stream, if any), so that the blob is hashed whole before the decompressing stage closes it.
+   */
+  private static final class BlobDrainedAtEnd extends FilterInputStream {
+    private final InputStream blob;
+
+    BlobDrainedAtEnd(InputStream tar, InputStream blob) {
+      super(tar);
+      this.blob = blob;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b < 0) {
+        blob.transferTo(OutputStream.nullOutputStream());
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n < 0) {
+        blob.transferTo(OutputStream.nullOutputStream());
+      }
+      return n;
+    }
+  }
+
+  /** Compares what was read, the blob to its end, with what the image declares. */
   private static void checkDigests(Layer layer, HashingStream blob, HashingStream tar) throws IOException {
-    blob.transferTo(OutputStream.nullOutputStream()); // bytes after the compressed stream, if any
     if (layer.size() >= 0 && blob.count() != layer.size()) {
       throw new LayerException("the blob is " + blob.count() + " bytes but the manifest says " + layer.size()
           + "; it is truncated, padded or not this layer");
