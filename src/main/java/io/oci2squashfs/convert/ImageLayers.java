@@ -77,7 +77,7 @@ final class ImageLayers implements LayerSource {
       blob = new HashingStream(layer.open(), layer.digest());
       blobAhead = new ReadAheadInputStream(blob, "layer-" + index + "-blob");
       // opened here, not in a reading thread, so that a bad header fails open() itself
-      tarStream = LayerOpener.open(blobAhead, layer.mediaType(), w -> warnings.accept(describe(index) + ": " + w));
+      tarStream = LayerOpener.open(blobAhead, layer.mediaType(), layer.size(), w -> warnings.accept(describe(index) + ": " + w));
     } catch (IOException e) {
       throw LayerException.wrap(e, index, layers.size(), digest);
     }

@@ -37,8 +37,18 @@ public final class LayerOpener {
    */
   public static InputStream open(InputStream raw, String mediaType, Consumer<String> warnings)
       throws IOException {
+    return open(raw, mediaType, -1, warnings);
+  }
+
+  /**
+   * As {@link #open(InputStream, String, Consumer)}, for a blob of {@code size} bytes (-1 when
+   * unknown): a gzip blob of at least {@link ExternalGunzip#MIN_BLOB_SIZE} is decompressed by
+   * igzip when there is one ({@link ExternalGunzip}).
+   */
+  public static InputStream open(InputStream raw, String mediaType, long size, Consumer<String> warnings)
+      throws IOException {
     try {
-      return openOrThrow(raw, mediaType, warnings);
+      return openOrThrow(raw, mediaType, size, warnings);
     } catch (IOException | RuntimeException e) {
       try {
         raw.close();
@@ -50,7 +60,7 @@ public final class LayerOpener {
   }
 
   private static InputStream openOrThrow(
-      InputStream raw, String mediaType, Consumer<String> warnings) throws IOException {
+      InputStream raw, String mediaType, long size, Consumer<String> warnings) throws IOException {
     Optional<Compression> declared = MediaTypes.compressionOf(mediaType);
     BufferedInputStream buffered = new BufferedInputStream(raw, BUFFER_SIZE);
     byte[] head = new byte[Compression.SNIFF_LENGTH];
@@ -59,6 +69,12 @@ public final class LayerOpener {
     Compression chosen = choose(declared, sniffed, head, len, warnings);
     if (chosen == Compression.NONE) {
       return buffered;
+    }
+    // A whole gzip header (10 bytes) is here, so only the data can still be bad: errors come at
+    // the end of the stream, after what could be decompressed, as with the JDK's decompressor.
+    if (chosen == Compression.GZIP && size >= ExternalGunzip.MIN_BLOB_SIZE && len >= 10
+        && ExternalGunzip.command() != null) {
+      return ExternalGunzip.start(ExternalGunzip.command(), buffered);
     }
     try {
       return chosen.decompress(buffered);

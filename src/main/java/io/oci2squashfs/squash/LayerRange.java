@@ -51,7 +51,7 @@ final class LayerRange implements LayerSource {
     Layer layer = all.get(i);
     InputStream tar;
     try {
-      tar = LayerOpener.open(layer.open(), layer.mediaType(), w -> warnings.accept(describe(index) + ": " + w));
+      tar = LayerOpener.open(layer.open(), layer.mediaType(), layer.size(), w -> warnings.accept(describe(index) + ": " + w));
     } catch (IOException e) {
       throw LayerException.wrap(e, i, all.size(), layer.label());
     }
