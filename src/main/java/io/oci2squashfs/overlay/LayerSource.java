@@ -1,5 +1,6 @@
 package io.oci2squashfs.overlay;
 
+import io.oci2squashfs.tar.TarHeader;
 import java.io.IOException;
 
 /**
@@ -12,4 +13,15 @@ public interface LayerSource {
 
   /** Opens layer {@code index} from its start; the caller closes what it gets. */
   LayerEntries open(int index) throws IOException;
+
+  /**
+   * The first entry of layer {@code index}, or null for an empty layer. A source may read it more
+   * cheaply than {@link #open} would (no read-ahead, no check of the whole layer), since only the
+   * start of the layer is read.
+   */
+  default TarHeader firstEntry(int index) throws IOException {
+    try (LayerEntries entries = open(index)) {
+      return entries.next();
+    }
+  }
 }

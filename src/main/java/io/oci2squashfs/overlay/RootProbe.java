@@ -19,11 +19,9 @@ public final class RootProbe {
   /** The newest layer whose first entry is a root directory entry, or null when none has one. */
   public static Found find(LayerSource layers) throws IOException {
     for (int i = layers.layerCount() - 1; i >= 0; i--) {
-      try (LayerEntries entries = layers.open(i)) {
-        TarHeader first = entries.next();
-        if (first != null && first.path().isRoot() && first.type().isDirectory()) {
-          return new Found(first, i);
-        }
+      TarHeader first = layers.firstEntry(i);
+      if (first != null && first.path().isRoot() && first.type().isDirectory()) {
+        return new Found(first, i);
       }
     }
     return null;
