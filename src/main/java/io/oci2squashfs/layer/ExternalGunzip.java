@@ -133,9 +133,10 @@ public final class ExternalGunzip {
       }
       if (status != 0) {
         String said = errors.text().replace(" (null)", "").replace('\n', ' ');
-        // igzip says the same for a blob cut short and for one damaged in the middle
-        throw new IOException("igzip: the gzip data ends early or is corrupt (exit status " + status
-            + (said.isEmpty() ? "" : ": " + said) + ")");
+        // igzip says the same for a blob cut short and for one damaged in the middle; worded as the
+        // JDK's decompressor's failures are (LayerException)
+        throw new IOException("the blob ends early, it is truncated or corrupt (" + (said.isEmpty() ? "igzip" : said)
+            + "; exit status " + status + ")");
       }
     }
 

@@ -120,6 +120,9 @@ public final class LayerException extends IOException {
     String text = message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
     // decompressors say what broke, not what it means for the user
     String lower = text.toLowerCase(java.util.Locale.ROOT);
+    if (lower.startsWith("the blob ends early")) {
+      return text; // said already, by ExternalGunzip
+    }
     if (e instanceof java.io.EOFException || lower.contains("truncated") || lower.contains("unexpected end of")) {
       return "the blob ends early, it is truncated or corrupt (" + text + ")";
     }

@@ -62,8 +62,9 @@ class ExternalGunzipTest {
     try (InputStream in = ExternalGunzip.start(igzip, new ByteArrayInputStream(blob))) {
       e = assertThrows(IOException.class, () -> in.transferTo(got));
     }
-    assertTrue(e.getMessage().startsWith("igzip: the gzip data ends early or is corrupt (exit status "),
+    assertTrue(e.getMessage().startsWith("the blob ends early, it is truncated or corrupt (igzip: "),
         e.getMessage());
+    assertEquals(e.getMessage(), LayerException.wrap(e, 1, 2, null).detail(), "not said twice");
     assertTrue(got.size() > 0 && got.size() < DATA.length, "delivered " + got.size());
     assertArrayEquals(Arrays.copyOf(DATA, got.size()), got.toByteArray());
   }
