@@ -2,6 +2,7 @@ package io.oci2squashfs.extract;
 
 import io.oci2squashfs.exec.Commands;
 import io.oci2squashfs.exec.Executables;
+import io.oci2squashfs.sink.AbortOnExit;
 import io.oci2squashfs.sink.OutputSink;
 import io.oci2squashfs.tar.EntryPath;
 import io.oci2squashfs.tar.EntryType;
@@ -83,7 +84,7 @@ public final class DirectorySink implements OutputSink {
   private final Map<String, Unkept> unkept = new LinkedHashMap<>();
   private final Map<String, Path> tools = new HashMap<>();
   private final byte[] buffer = new byte[COPY_BUFFER];
-  private final Thread onExit = new Thread(this::abortQuietly, "extract-abort");
+  private final AbortOnExit onExit;
   private long bytes;
   private boolean done;
 
@@ -105,7 +106,9 @@ public final class DirectorySink implements OutputSink {
     this.ownUid = ((Number) Files.getAttribute(partial, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue();
     this.ownGid = ((Number) Files.getAttribute(partial, "unix:gid", LinkOption.NOFOLLOW_LINKS)).longValue();
     this.privileged = ownUid == 0;
-    Runtime.getRuntime().addShutdownHook(onExit); // Ctrl-C or SIGTERM: leave no partial tree
+    // Ctrl-C or SIGTERM: leave no partial tree
+    this.onExit = new AbortOnExit(this, "extract-abort",
+        e -> System.err.println("oci2squashfs: could not remove " + partial + ": " + e.getMessage()));
   }
 
   /**
@@ -452,7 +455,7 @@ public final class DirectorySink implements OutputSink {
     times(partial, root.mtime());
     moveIntoPlace();
     done = true;
-    forgetShutdownHook();
+    onExit.forget();
     return "";
   }
 
@@ -574,21 +577,7 @@ public final class DirectorySink implements OutputSink {
     });
   }
 
-  private void forgetShutdownHook() {
-    try {
-      Runtime.getRuntime().removeShutdownHook(onExit);
-    } catch (IllegalStateException e) {
-      // the JVM is already shutting down; the hook is running or has run
-    }
-  }
 
-  private void abortQuietly() {
-    try {
-      close();
-    } catch (IOException e) {
-      System.err.println("oci2squashfs: could not remove " + partial + ": " + e.getMessage());
-    }
-  }
 
   /** Without a successful {@link #commit()}: deletes the partial directory. */
   @Override
@@ -597,9 +586,7 @@ public final class DirectorySink implements OutputSink {
       return;
     }
     done = true;
-    if (Thread.currentThread() != onExit) {
-      forgetShutdownHook();
-    }
+    onExit.forget();
     deleteTree(partial);
   }
 }

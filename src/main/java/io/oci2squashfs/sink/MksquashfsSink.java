@@ -40,7 +40,7 @@ public final class MksquashfsSink implements OutputSink {
   private final OutputTail stderr;
   private final OutputTail stdout;
   private final List<String> command;
-  private final Thread onExit = new Thread(this::abortQuietly, "mksquashfs-abort");
+  private final AbortOnExit onExit;
   private long timesClamped;
   private boolean done;
 
@@ -54,7 +54,7 @@ public final class MksquashfsSink implements OutputSink {
     this.tar = new PaxTarWriter(stdin);
     this.stderr = new OutputTail(process.getErrorStream(), TAIL_BYTES, "mksquashfs-stderr");
     this.stdout = new OutputTail(process.getInputStream(), TAIL_BYTES, "mksquashfs-stdout");
-    Runtime.getRuntime().addShutdownHook(onExit); // Ctrl-C or SIGTERM: leave no partial image
+    this.onExit = new AbortOnExit(this, "mksquashfs-abort", e -> {}); // Ctrl-C or SIGTERM: leave no partial image
   }
 
   /**
@@ -160,25 +160,11 @@ public final class MksquashfsSink implements OutputSink {
       throw e;
     }
     done = true;
-    forgetShutdownHook();
+    onExit.forget();
     return stdout.text();
   }
 
-  private void forgetShutdownHook() {
-    try {
-      Runtime.getRuntime().removeShutdownHook(onExit);
-    } catch (IllegalStateException e) {
-      // the JVM is already shutting down; the hook is running or has run
-    }
-  }
 
-  private void abortQuietly() {
-    try {
-      close();
-    } catch (IOException e) {
-      // shutting down: nothing more to do
-    }
-  }
 
   private void moveIntoPlace() throws IOException {
     if (!replace && Files.exists(output)) {
@@ -231,9 +217,7 @@ public final class MksquashfsSink implements OutputSink {
       return;
     }
     done = true;
-    if (Thread.currentThread() != onExit) {
-      forgetShutdownHook();
-    }
+    onExit.forget();
     // Its output is being thrown away: no need to be gentle. The whole tree, since a wrapper
     // script's children would otherwise live on and could write the partial file after its deletion.
     List<ProcessHandle> tree = new ArrayList<>(process.toHandle().descendants().toList());

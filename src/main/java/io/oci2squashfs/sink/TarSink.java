@@ -29,7 +29,7 @@ public final class TarSink implements OutputSink {
   private final OutputStream out;
   private final PaxTarWriter tar;
   private final Mtime allTime;
-  private final Thread onExit;
+  private final AbortOnExit onExit;
   private boolean done;
 
   private TarSink(Path output, Path partial, boolean replace, OutputStream out, Long allTime) {
@@ -39,10 +39,8 @@ public final class TarSink implements OutputSink {
     this.out = new BufferedOutputStream(out, BUFFER);
     this.tar = new PaxTarWriter(this.out);
     this.allTime = allTime == null ? null : Mtime.ofSeconds(allTime);
-    this.onExit = partial == null ? null : new Thread(this::abortQuietly, "tar-abort");
-    if (onExit != null) {
-      Runtime.getRuntime().addShutdownHook(onExit); // Ctrl-C or SIGTERM: leave no partial file
-    }
+    // Ctrl-C or SIGTERM: leave no partial file
+    this.onExit = partial == null ? null : new AbortOnExit(this, "tar-abort", e -> {});
   }
 
   /**
@@ -112,27 +110,13 @@ public final class TarSink implements OutputSink {
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(partial, output, StandardCopyOption.REPLACE_EXISTING);
       }
-      forgetShutdownHook();
+      onExit.forget();
     }
     done = true;
     return "";
   }
 
-  private void forgetShutdownHook() {
-    try {
-      Runtime.getRuntime().removeShutdownHook(onExit);
-    } catch (IllegalStateException e) {
-      // the JVM is already shutting down; the hook is running or has run
-    }
-  }
 
-  private void abortQuietly() {
-    try {
-      close();
-    } catch (IOException e) {
-      // shutting down: nothing more to do
-    }
-  }
 
   @Override
   public synchronized void close() throws IOException {
@@ -140,8 +124,8 @@ public final class TarSink implements OutputSink {
       return;
     }
     done = true;
-    if (onExit != null && Thread.currentThread() != onExit) {
-      forgetShutdownHook();
+    if (onExit != null) {
+      onExit.forget();
     }
     try {
       if (partial == null) {
