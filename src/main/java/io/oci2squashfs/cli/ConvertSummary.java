@@ -28,8 +28,13 @@ final class ConvertSummary {
         r.merge().entriesWritten(), plural(r.merge().whiteoutsApplied(), "whiteout"),
         plural(r.merge().hardLinksPromoted(), "hard link"), plural(warnings, "warning")));
     if (r.compressedBytes() >= 0 && r.uncompressedBytes() >= 0) {
-      b.append(String.format(Locale.ROOT, "  size:    layers %s compressed, %s uncompressed; squashfs %s",
-          ConsoleReporter.bytes(r.compressedBytes()), ConsoleReporter.bytes(r.uncompressedBytes()),
+      String output = switch (r.format()) {
+        case SQUASHFS -> "squashfs";
+        case TAR -> "tar";
+        case DIR -> "directory (file contents)";
+      };
+      b.append(String.format(Locale.ROOT, "  size:    layers %s compressed, %s uncompressed; %s %s",
+          ConsoleReporter.bytes(r.compressedBytes()), ConsoleReporter.bytes(r.uncompressedBytes()), output,
           ConsoleReporter.bytes(r.outputBytes())));
       if (!Double.isNaN(r.ratio())) {
         b.append(String.format(Locale.ROOT, " (%.0f%% of uncompressed)", r.ratio() * 100));
