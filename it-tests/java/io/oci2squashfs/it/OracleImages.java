@@ -195,6 +195,17 @@ final class OracleImages {
         layer().dir("d", 0700).file("d/f", "f"), layer().whiteout("d/f")));
     p.put("symlinkTargetsWithSpacesAndBackslashes", List.of(
         layer().symlink("s1", "ü n/a").symlink("s2", "a b\\c").symlink("s3", " lead")));
+    // the doc's row for P/child over a lower symlink P: runtimes (umoci here) go through the link
+    p.put("usrmergeChildOverALowerSymlink", List.of(
+        layer().dir("usr").dir("usr/lib").file("usr/lib/a", "a").symlink("lib", "usr/lib"),
+        layer().file("lib/libx.so", "x").hardlink("lib/liby.so", "lib/libx.so")));
+    p.put("childrenThroughAbsoluteAndChainedLowerSymlinks", List.of(
+        layer().dir("opt/usr/lib").symlink("usr", "/opt/usr").symlink("lib", "usr/lib").symlink("up", "../.."),
+        layer().file("lib/x", "x").file("up/top", "t"), layer().file("lib/y", "y")));
+    p.put("whiteoutAndOpaqueThroughALowerSymlink", List.of(
+        layer().dir("usr/lib").file("usr/lib/a", "a").file("usr/lib/b", "b").dir("usr/share/d").file("usr/share/d/c", "c")
+            .symlink("lib", "usr/lib").symlink("share", "usr/share"),
+        layer().whiteout("lib/a").opaque("share/d").file("share/d/n", "n")));
     return p;
   }
 }

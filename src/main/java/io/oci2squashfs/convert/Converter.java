@@ -9,6 +9,7 @@ import io.oci2squashfs.overlay.MergeOptions;
 import io.oci2squashfs.overlay.MergeResult;
 import io.oci2squashfs.overlay.MergeWarning;
 import io.oci2squashfs.overlay.RootProbe;
+import io.oci2squashfs.overlay.SymlinkRedirects;
 import io.oci2squashfs.sink.MksquashfsSink;
 import io.oci2squashfs.sink.MksquashfsTool;
 import io.oci2squashfs.sink.OutputSink;
@@ -50,6 +51,8 @@ import java.util.Objects;
  */
 public final class Converter {
   private static final int MAX_REMEMBERED_WARNINGS = 100_000;
+  /** Passes of the merge at most: each one learns something the one before could not know in time. */
+  private static final int MAX_PASSES = 8;
 
   private final ConvertListener listener;
 
@@ -123,27 +126,43 @@ public final class Converter {
         }
       }
     };
-    MergeOptions options = new MergeOptions(implicitTime);
     OutputSink sink = startSink(request, tool, output, root);
+    // Lower symlinks with newer entries below them are followed, as container runtimes do; that
+    // takes another pass, so a stream that cannot be restarted (stdout) keeps a directory there
+    // instead, with a warning.
+    MergeOptions options = new MergeOptions(implicitTime);
+    if (sink.restartable()) {
+      options = options.withRedirects(SymlinkRedirects.none());
+    }
     try {
       if (sink instanceof MksquashfsSink) {
         listener.mksquashfsStarted(((MksquashfsSink) sink).command());
       }
       listener.streamStarted(sink::bytesWritten);
       MergeResult merged = new LayerMerger(options, mergeListener).merge(layers, sink);
-      // At most two more passes: one once duplicates are known, one once the root is.
-      for (int pass = 2; pass <= 3; pass++) {
+      // Another pass whenever a pass learnt what it needed earlier: lower symlinks to follow (a
+      // link's target may lead through another), paths repeated within a layer, the root's entry.
+      for (int pass = 2; ; pass++) {
         String why;
-        if (merged.needsSecondPass()) {
+        if (!merged.redirects().isEmpty()) {
+          why = merged.redirects().size() + " symlinks of lower layers have newer entries below them";
+          listener.warning(why + "; reading the image again to put those entries through the links,"
+              + " as container runtimes do");
+          options = options.nextPass(merged);
+        } else if (merged.needsSecondPass()) {
           why = merged.duplicates().size() + " paths appear more than once within one layer";
           listener.warning(why + "; reading the image again so that the last entry of each wins, as tar would");
-          options = options.withDuplicates(merged.duplicates());
+          options = options.nextPass(merged);
         } else if (!sameRootAttributes(root, merged.root())) {
           why = layers.describe(merged.rootFromLayer()) + ": its root entry is not the layer's first entry";
           listener.warning(why + "; reading the image again to give its attributes to the output's root");
           root = merged.root();
         } else {
           break;
+        }
+        if (pass > MAX_PASSES) {
+          throw new IOException("the merge still had more to learn after " + MAX_PASSES + " passes (" + why
+              + "); symlinks that lead through each other in a loop?");
         }
         if (!sink.restartable()) {
           throw new IOException("cannot write this image to standard output: " + why + ", so the image must be"

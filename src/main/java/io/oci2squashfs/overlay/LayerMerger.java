@@ -70,6 +70,10 @@ public final class LayerMerger {
     /** Duplicates known from an earlier pass, or null when this pass must discover them. */
     private final DuplicateIndex known;
     private final DuplicateIndex found = new DuplicateIndex();
+    /** Lower symlinks to follow, known from earlier merges; null when not following them. */
+    private final SymlinkRedirects redirects;
+    /** Lower symlinks this merge found newer entries below, to follow in the next one. */
+    private SymlinkRedirects foundRedirects = SymlinkRedirects.none();
     private final PathTrie trie = new PathTrie();
     private final Map<EntryPath, List<PendingLink>> pendingByTarget = new HashMap<>();
     private final Map<EntryPath, List<TarHeader>> waitingForWrite = new HashMap<>();
@@ -99,6 +103,7 @@ public final class LayerMerger {
       this.layers = layers;
       this.out = out;
       this.known = options.duplicates();
+      this.redirects = options.redirects();
     }
 
     MergeResult run() throws IOException {
@@ -118,11 +123,12 @@ public final class LayerMerger {
       finish();
       TarHeader rootHeader = root != null ? root
           : TarHeader.of(EntryPath.ROOT, EntryType.DIRECTORY).withMtime(options.implicitDirMtime());
-      return new MergeResult(rootHeader, rootLayer, written, whiteouts, promoted, warnings, found);
+      return new MergeResult(rootHeader, rootLayer, written, whiteouts, promoted, warnings, found, foundRedirects);
     }
 
-    private void process(TarHeader h, long entryOrdinal, LayerEntries entries) throws IOException {
+    private void process(TarHeader entry, long entryOrdinal, LayerEntries entries) throws IOException {
       ordinal = entryOrdinal;
+      TarHeader h = redirects == null ? entry : redirects.apply(layer, entry);
       EntryPath path = h.path();
       if (path.isRoot()) {
         takeRoot(h);
@@ -162,6 +168,9 @@ public final class LayerMerger {
         keepVisibleParents();
         skip(h, ordinal);
       } else if (at == null || at.state == State.NONE) {
+        if (at != null && (at.hasChildren() || at.opaqueLayer != NO_LAYER)) {
+          followLater(h, "whiteouts or opaque markers of newer layers"); // only markers lie below it
+        }
         emit(h, entries);
         emitted = true;
       } else if (at.state == State.IMPLICIT_DIR) {
@@ -172,7 +181,9 @@ public final class LayerMerger {
           write(at, h, null);
           emitted = true;
         } else {
-          replacedByImplicitDir(h, at);
+          if (!followLater(h, "entries in layer " + at.stateLayer + " that has no entry for the path itself")) {
+            replacedByImplicitDir(h, at);
+          }
           layerReplaced.add(at);
           skip(h, ordinal);
         }
@@ -218,13 +229,33 @@ public final class LayerMerger {
       }
     }
 
+    /**
+     * When following lower symlinks: if {@code h} is a symlink that newer layers' entries or markers
+     * lie {@code below} (none of them has an entry for the path itself), records where they belong
+     * and stops this merge's output, which the next merge redoes with them there.
+     */
+    private boolean followLater(TarHeader h, String below) {
+      if (redirects == null || h.type() != EntryType.SYMLINK) {
+        return false;
+      }
+      EntryPath target = SymlinkRedirects.resolve(h.path(), h.symlinkTarget());
+      if (target == null) {
+        return false; // a link into itself: kept as a directory, with the warning
+      }
+      foundRedirects = foundRedirects.with(layer, h.path(), target);
+      warn(h.path(), "this symlink to " + displayRaw(h.symlinkTarget()) + " is a parent of " + below
+          + "; they are put in " + target.display() + ", through the link, as container runtimes do");
+      out = (header, content) -> {};
+      return true;
+    }
+
     private void replacedByImplicitDir(TarHeader h, Node dir) {
       String what = h.type() == EntryType.SYMLINK
           ? "symlink to " + displayRaw(h.symlinkTarget())
           : h.type().toString().toLowerCase(Locale.ROOT);
       String rule = h.type() == EntryType.SYMLINK
           ? "; container runtimes would follow the link and put those entries in its target,"
-              + " this image keeps a directory here"
+              + " this output keeps a directory here (converting to a file, not a stream, follows the link)"
           : "; it is replaced by a directory (runtimes refuse such a layer)";
       warn(h.path(), "this " + what + " is a parent of entries in layer " + dir.stateLayer
           + " that has no entry for the path itself" + rule);
@@ -502,11 +533,12 @@ public final class LayerMerger {
       try (LayerEntries again = layers.open(layer)) {
         long ordinal = 0;
         int left = layerReplays.size();
-        for (TarHeader h = again.next(); h != null && left > 0; h = again.next()) {
+        for (TarHeader raw = again.next(); raw != null && left > 0; raw = again.next()) {
           Replay r = layerReplays.get(++ordinal);
           if (r == null) {
             continue;
           }
+          TarHeader h = redirects == null ? raw : redirects.apply(layer, raw);
           if (!h.equals(r.target())) {
             throw new IOException("layer " + layer + " read differently the second time: entry #"
                 + ordinal + " was " + r.target().path().display() + ", now " + h.path().display());

@@ -12,27 +12,48 @@ import java.util.Objects;
  *     them ({@link MergeResult#duplicates()}); null when not known yet
  * @param asLayer null for a whole filesystem; else the output is one layer that replaces the merged
  *     layers on top of lower ones (see {@link LayerMode})
+ * @param redirects null to keep a directory where newer entries lie below a lower symlink (with a
+ *     warning); else follow such symlinks as container runtimes do: the ones known from earlier
+ *     merges of the same layers ({@link MergeResult#redirects()}), or {@link SymlinkRedirects#none()}
  */
-public record MergeOptions(Mtime implicitDirMtime, DuplicateIndex duplicates, LayerMode asLayer) {
-  public static final MergeOptions DEFAULT = new MergeOptions(Mtime.EPOCH, null, null);
+public record MergeOptions(Mtime implicitDirMtime, DuplicateIndex duplicates, LayerMode asLayer,
+    SymlinkRedirects redirects) {
+  public static final MergeOptions DEFAULT = new MergeOptions(Mtime.EPOCH, null, null, null);
 
   public MergeOptions {
     Objects.requireNonNull(implicitDirMtime, "implicitDirMtime");
   }
 
   public MergeOptions(Mtime implicitDirMtime) {
-    this(implicitDirMtime, null, null);
+    this(implicitDirMtime, null, null, null);
   }
 
   public MergeOptions(Mtime implicitDirMtime, DuplicateIndex duplicates) {
-    this(implicitDirMtime, duplicates, null);
+    this(implicitDirMtime, duplicates, null, null);
   }
 
   public MergeOptions withDuplicates(DuplicateIndex index) {
-    return new MergeOptions(implicitDirMtime, index, asLayer);
+    return new MergeOptions(implicitDirMtime, index, asLayer, redirects);
   }
 
   public MergeOptions withLayerMode(LayerMode mode) {
-    return new MergeOptions(implicitDirMtime, duplicates, mode);
+    return new MergeOptions(implicitDirMtime, duplicates, mode, redirects);
+  }
+
+  /**
+   * The options for merging the same layers again after {@code r} asked for it ({@link
+   * MergeResult#needsSecondPass()}): with the symlinks it found to follow (and, since paths change
+   * then, duplicates to be found again under their new names), else with the duplicates it found.
+   */
+  public MergeOptions nextPass(MergeResult r) {
+    if (!r.redirects().isEmpty()) {
+      return withRedirects(redirects.plus(r.redirects())).withDuplicates(null);
+    }
+    return r.duplicates().isEmpty() ? this : withDuplicates(r.duplicates());
+  }
+
+  /** Follow lower symlinks as runtimes do, with these redirects known ({@link SymlinkRedirects#none()} at first). */
+  public MergeOptions withRedirects(SymlinkRedirects known) {
+    return new MergeOptions(implicitDirMtime, duplicates, asLayer, known);
   }
 }

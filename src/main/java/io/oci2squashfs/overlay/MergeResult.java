@@ -14,6 +14,9 @@ import io.oci2squashfs.tar.TarHeader;
  * @param duplicates paths this merge found repeated within a layer, when it was not told of them
  *     in advance; when not empty the output is incomplete and must be discarded, and the merge
  *     run again with {@link MergeOptions#withDuplicates}
+ * @param redirects lower symlinks this merge found newer entries below, when told to follow them
+ *     ({@link MergeOptions#redirects()}); when not empty the output is incomplete and must be
+ *     discarded, and the merge run again with these added to the known ones
  */
 public record MergeResult(
     TarHeader root,
@@ -22,10 +25,11 @@ public record MergeResult(
     long whiteoutsApplied,
     long hardLinksPromoted,
     long warnings,
-    DuplicateIndex duplicates) {
+    DuplicateIndex duplicates,
+    SymlinkRedirects redirects) {
 
-  /** True when the output must be discarded and the merge run again with the duplicates known. */
+  /** True when the output must be discarded and the merge run again with what it found. */
   public boolean needsSecondPass() {
-    return !duplicates.isEmpty();
+    return !duplicates.isEmpty() || !redirects.isEmpty();
   }
 }

@@ -4,6 +4,7 @@ import io.oci2squashfs.image.Layer;
 import io.oci2squashfs.overlay.LayerMerger;
 import io.oci2squashfs.overlay.MergeListener;
 import io.oci2squashfs.overlay.MergeOptions;
+import io.oci2squashfs.overlay.SymlinkRedirects;
 import io.oci2squashfs.overlay.MergeResult;
 import io.oci2squashfs.tar.EntryPath;
 import io.oci2squashfs.tar.EntryType;
@@ -32,7 +33,7 @@ final class LowerDirectories {
   boolean has(EntryPath path) {
     if (dirs == null) {
       try {
-        dirs = scan(MergeOptions.DEFAULT);
+        dirs = scan(MergeOptions.DEFAULT.withRedirects(SymlinkRedirects.none()));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -40,14 +41,20 @@ final class LowerDirectories {
     return dirs.contains(path);
   }
 
-  private Set<EntryPath> scan(MergeOptions options) throws IOException {
-    Set<EntryPath> found = new HashSet<>();
-    MergeResult r = new LayerMerger(options, MergeListener.NONE).merge(new LayerRange(layers, 0, count, w -> {}),
-        (h, content) -> {
-          if (h.type() == EntryType.DIRECTORY) {
-            found.add(h.path());
-          }
-        });
-    return r.needsSecondPass() ? scan(options.withDuplicates(r.duplicates())) : found;
+  private Set<EntryPath> scan(MergeOptions first) throws IOException {
+    MergeOptions options = first;
+    for (int pass = 1; ; pass++) {
+      Set<EntryPath> found = new HashSet<>();
+      MergeResult r = new LayerMerger(options, MergeListener.NONE).merge(new LayerRange(layers, 0, count, w -> {}),
+          (h, content) -> {
+            if (h.type() == EntryType.DIRECTORY) {
+              found.add(h.path());
+            }
+          });
+      if (!r.needsSecondPass() || pass == 8) { // 8: as the converter; a loop of links never settles
+        return found;
+      }
+      options = options.nextPass(r);
+    }
   }
 }

@@ -16,6 +16,7 @@ import io.oci2squashfs.overlay.LayerMerger;
 import io.oci2squashfs.overlay.LayerMode;
 import io.oci2squashfs.overlay.MergeListener;
 import io.oci2squashfs.overlay.MergeOptions;
+import io.oci2squashfs.overlay.SymlinkRedirects;
 import io.oci2squashfs.overlay.MergeResult;
 import io.oci2squashfs.overlay.MergeWarning;
 import io.oci2squashfs.overlay.UnsquashableLinkException;
@@ -43,6 +44,8 @@ import java.util.stream.Stream;
  * the config and manifest are rewritten. Nothing is left behind on failure.
  */
 public final class Squasher {
+  /** Passes of the merge at most: each one learns something the one before could not know in time. */
+  private static final int MAX_PASSES = 8;
   private final SquashListener listener;
 
   public Squasher(SquashListener listener) {
@@ -139,7 +142,10 @@ public final class Squasher {
   }
 
   private Merged merge(LayerRange top, LowerDirectories lower, Path workDir) throws IOException {
-    MergeOptions options = MergeOptions.DEFAULT.withLayerMode(new LayerMode(lower::has));
+    // lower symlinks of the squashed layers with newer squashed entries below them are followed, as
+    // runtimes would when applying those layers; symlinks below them are left to the runtime
+    MergeOptions options = MergeOptions.DEFAULT.withLayerMode(new LayerMode(lower::has))
+        .withRedirects(SymlinkRedirects.none());
     Set<String> said = new HashSet<>();
     MergeListener warnings = new MergeListener() {
       @Override
@@ -155,12 +161,19 @@ public final class Squasher {
       SquashedLayerWriter out = new SquashedLayerWriter(workDir);
       try {
         MergeResult r = new LayerMerger(options, warnings).merge(top, out);
-        if (!r.needsSecondPass() || pass == 2) {
+        if (!r.needsSecondPass()) {
           return new Merged(r, out);
         }
-        listener.warning(r.duplicates().size() + " paths appear more than once within one layer;"
-            + " reading the layers again so that the last entry of each wins, as tar would");
-        options = options.withDuplicates(r.duplicates());
+        if (pass == MAX_PASSES) {
+          throw new IOException("the merge still had more to learn after " + MAX_PASSES
+              + " passes; symlinks that lead through each other in a loop?");
+        }
+        listener.warning(r.redirects().isEmpty()
+            ? r.duplicates().size() + " paths appear more than once within one layer;"
+                + " reading the layers again so that the last entry of each wins, as tar would"
+            : r.redirects().size() + " symlinks of squashed layers have newer entries below them;"
+                + " reading the layers again to put those entries through the links, as container runtimes do");
+        options = options.nextPass(r);
         out.close();
       } catch (UnsquashableLinkException e) {
         out.close();

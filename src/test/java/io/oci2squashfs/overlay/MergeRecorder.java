@@ -95,6 +95,23 @@ final class MergeRecorder implements MergeOutput {
   }
 
   static MergeRecorder merge(List<MemoryLayer> layers) throws IOException {
+    return merge(layers, MergeOptions.DEFAULT);
+  }
+
+  /** Following lower symlinks as the converter does: again, into a fresh recorder, while a pass learns something. */
+  static MergeRecorder mergeFollowing(List<MemoryLayer> layers) throws IOException {
+    MergeOptions options = MergeOptions.DEFAULT.withRedirects(SymlinkRedirects.none());
+    for (int pass = 1; ; pass++) {
+      MergeRecorder rec = merge(layers, options);
+      if (!rec.result.needsSecondPass() || pass == 8) {
+        return rec;
+      }
+      options = rec.result.redirects().isEmpty() ? options.withDuplicates(rec.result.duplicates())
+          : options.withRedirects(options.redirects().plus(rec.result.redirects())).withDuplicates(null);
+    }
+  }
+
+  static MergeRecorder merge(List<MemoryLayer> layers, MergeOptions options) throws IOException {
     MergeRecorder rec = new MergeRecorder();
     MergeListener listener = new MergeListener() {
       @Override
@@ -102,7 +119,7 @@ final class MergeRecorder implements MergeOutput {
         rec.warnings.add(w);
       }
     };
-    rec.result = new LayerMerger(MergeOptions.DEFAULT, listener).merge(new MemoryLayer.Source(layers), rec);
+    rec.result = new LayerMerger(options, listener).merge(new MemoryLayer.Source(layers), rec);
     rec.checkExplicitDirs();
     if (rec.written.size() != rec.result.entriesWritten()) {
       rec.problems.add("entriesWritten " + rec.result.entriesWritten() + " but " + rec.written.size() + " written");

@@ -89,6 +89,25 @@ final class MergedTree implements MergeOutput {
 
   int passes = 1;
 
+  /** Merges as the converter does, following lower symlinks: again while a pass learns something. */
+  static MergedTree mergeFollowing(MemoryLayer... layers) throws IOException {
+    MemoryLayer.Source source = new MemoryLayer.Source(List.of(layers));
+    MergeOptions options = MergeOptions.DEFAULT.withRedirects(SymlinkRedirects.none());
+    List<MergeWarning> earlier = new ArrayList<>();
+    for (int pass = 1; ; pass++) {
+      MergedTree t = mergeOnce(options, source);
+      t.passes = pass;
+      if (!t.result.needsSecondPass()) {
+        t.warnings.addAll(0, earlier); // every pass's warnings, as the converter reports them
+        return t;
+      }
+      earlier.addAll(t.warnings);
+      assertTrue(pass < 8, "still learning after 8 passes");
+      options = t.result.redirects().isEmpty() ? options.withDuplicates(t.result.duplicates())
+          : options.withRedirects(options.redirects().plus(t.result.redirects())).withDuplicates(null);
+    }
+  }
+
   static MergedTree mergeOnce(MergeOptions options, MemoryLayer.Source source) throws IOException {
     MergedTree tree = new MergedTree();
     MergeListener listener = new MergeListener() {

@@ -6,6 +6,7 @@ import io.oci2squashfs.tar.Mtime;
 import io.oci2squashfs.tar.TarHeader;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -89,15 +90,34 @@ final class OldestFirstModel {
     return Kind.ENTRY;
   }
 
-  /** Marks the violation the doc nonetheless defines: P/child over a lower non-directory P makes P a directory. */
+  /**
+   * Marks the violation the doc nonetheless defines: P/child over a lower non-directory P makes P a
+   * directory, or, for a symlink P, goes through it into its target.
+   */
   static final String LOWER_NONDIR_PARENT = " of a lower layer";
+  /**
+   * Marks what the streaming merge does not follow: entries that went through a lower symlink which
+   * a newer entry (or a later one of the same layer) then replaced. Such cases are left out.
+   */
+  static final String FOLLOWED_LINK_REPLACED = "(not followed by the streaming merge)";
+  /** As Linux's limit on symlinks followed in one lookup. */
+  private static final int MAX_HOPS = 40;
 
   final Map<EntryPath, Node> tree = new TreeMap<>();
   TarHeader root; // newest root entry seen so far (oldest first: the last one applied)
   final List<String> violations = new ArrayList<>();
   private final Mtime implicitMtime;
 
+  /** Paths whose non-directory came from a hard-link entry (the merge does not follow those as symlinks). */
+  private final Set<EntryPath> hardLinkNames = new HashSet<>();
+  /** Lower symlinks some layer's entries went through: path to the node that was there then. */
+  private final Map<EntryPath, Node> followed = new HashMap<>();
+
   // per layer
+  /** The symlinks of lower layers this layer's entries are resolved through: path to node. */
+  private Map<EntryPath, Node> layerLinks = new HashMap<>();
+  /** The lower symlinks this layer's entries went through so far. */
+  private final Set<EntryPath> layerFollowed = new HashSet<>();
   private int layerIndex = -1;
   private final Set<EntryPath> layerPaths = new HashSet<>();
   private final Set<EntryPath> layerLinkTargets = new HashSet<>();
@@ -119,6 +139,10 @@ final class OldestFirstModel {
     m.layerPaths.addAll(layerPaths);
     m.layerLinkTargets.addAll(layerLinkTargets);
     m.layerHadRoot = layerHadRoot;
+    m.layerLinks = new HashMap<>(layerLinks);
+    m.layerFollowed.addAll(layerFollowed);
+    m.followed.putAll(followed);
+    m.hardLinkNames.addAll(hardLinkNames);
     return m;
   }
 
@@ -128,15 +152,16 @@ final class OldestFirstModel {
     for (MemoryLayer l : layers) {
       m.applyLayer(l);
     }
+    m.checkFollowedLinks();
     return m;
   }
 
   void applyLayer(MemoryLayer l) {
-    List<EntryPath> removals = new ArrayList<>();
+    List<EntryPath> names = new ArrayList<>();
     for (MemoryLayer.Entry e : l.entries) {
-      removals.add(e.header().path());
+      names.add(e.header().path());
     }
-    beginLayer(removals);
+    beginLayer(names);
     for (MemoryLayer.Entry e : l.entries) {
       Kind k = classify(e.header().path());
       if (k == Kind.ROOT || k == Kind.ENTRY) {
@@ -146,13 +171,39 @@ final class OldestFirstModel {
     }
   }
 
-  /** Starts a layer: its whiteouts and opaque markers act first, wherever they stand in the tar. */
+  /**
+   * Starts a layer: its whiteouts and opaque markers act first, wherever they stand in the tar.
+   * {@code names} are the layer's names (all of them, or only its markers while it is being made).
+   */
   void beginLayer(List<EntryPath> names) {
     layerIndex++;
     layerPaths.clear();
     layerLinkTargets.clear();
     layerHadRoot = false;
+    layerFollowed.clear();
+    // Runtimes resolve each name's parent directories through the symlinks already there (not
+    // through the last component). Those this layer's own whiteouts remove are not followed.
+    Map<EntryPath, Node> links = new HashMap<>();
+    tree.forEach((q, n) -> {
+      if (!n.isDir() && n.inode.header.type() == EntryType.SYMLINK) {
+        links.put(q, n);
+      }
+    });
     for (EntryPath p : names) {
+      Kind k = classify(p);
+      links.remove(p); // a layer with its own entry at the link's path does not go through it
+      EntryPath gone = k == Kind.WHITEOUT ? p.parent().child(p.name().substring(4)) : k == Kind.OPAQUE ? p.parent() : null;
+      if (gone != null) {
+        links.keySet().removeIf(q -> q.startsWith(gone) && (k == Kind.WHITEOUT || !q.equals(gone)));
+      }
+    }
+    layerLinks = links;
+    for (EntryPath name : names) {
+      EntryPath p = resolve(name, true);
+      if (!p.equals(name)) {
+        violations.add("layer " + layerIndex + " " + name.display() + ": a parent is a SYMLINK" + LOWER_NONDIR_PARENT
+            + " (runtimes follow it, to " + p.display() + ")");
+      }
       Kind k = classify(p);
       if (k == Kind.WHITEOUT) {
         EntryPath hidden = p.parent().child(p.name().substring(4));
@@ -167,11 +218,96 @@ final class OldestFirstModel {
     tree.keySet().removeIf(q -> q.startsWith(top) && (includingTop || !q.equals(top)));
   }
 
+  /**
+   * {@code name} with its parent directories resolved through this layer's lower symlinks, leftmost
+   * first, as runtimes do; {@code record} notes the links followed. A link into itself is not
+   * followed (the doc's directory row applies).
+   */
+  EntryPath resolve(EntryPath name, boolean record) {
+    EntryPath p = name;
+    for (int hop = 0; hop < MAX_HOPS; hop++) {
+      EntryPath through = null;
+      EntryPath target = null;
+      List<EntryPath> ancestors = new ArrayList<>();
+      for (EntryPath a = p.parent(); a != null && !a.isRoot(); a = a.parent()) {
+        ancestors.add(0, a);
+      }
+      for (EntryPath a : ancestors) {
+        Node link = layerLinks.get(a);
+        if (link != null) {
+          target = linkTarget(a, link.inode.header.symlinkTarget());
+          through = target == null ? null : a;
+          break;
+        }
+      }
+      if (through == null) {
+        return p;
+      }
+      if (record) {
+        followed.putIfAbsent(through, layerLinks.get(through));
+        layerFollowed.add(through);
+      }
+      String rest = p.raw().substring(through.raw().length() + 1);
+      p = target.isRoot() ? EntryPath.of(rest) : EntryPath.of(target.raw() + "/" + rest);
+    }
+    return p;
+  }
+
+  /** Where a symlink leads inside the image (absolute from the root, .. never above it); null into itself. */
+  private static EntryPath linkTarget(EntryPath link, String raw) {
+    List<String> parts = new ArrayList<>(raw.startsWith("/") ? List.of() : link.parent().components());
+    for (String c : raw.split("/")) {
+      if (c.equals("..")) {
+        if (!parts.isEmpty()) {
+          parts.remove(parts.size() - 1);
+        }
+      } else if (!c.isEmpty() && !c.equals(".")) {
+        parts.add(c);
+      }
+    }
+    EntryPath t = parts.isEmpty() ? EntryPath.ROOT : EntryPath.of(String.join("/", parts));
+    return t.startsWith(link) ? null : t;
+  }
+
+  /** {@code h} with its path and hard-link target resolved (see {@link #resolve}). */
+  TarHeader resolved(TarHeader h, boolean record) {
+    if (h.path().isRoot()) {
+      return h;
+    }
+    TarHeader r = h.withPath(resolve(h.path(), record));
+    return h.type() == EntryType.HARDLINK ? r.asHardLinkTo(resolve(h.hardLinkTarget(), record)) : r;
+  }
+
+  /** Whether any layer's entries went through a lower symlink. */
+  boolean followedAnySymlink() {
+    return !followed.isEmpty();
+  }
+
+  /** After the last layer: the cases where a followed lower symlink was replaced afterwards. */
+  void checkFollowedLinks() {
+    followed.forEach((p, n) -> {
+      if (tree.get(p) != n) {
+        violations.add(p.display() + ": entries went through this lower symlink, replaced later "
+            + FOLLOWED_LINK_REPLACED);
+      } else if (!n.inode.header.path().equals(p) || hardLinkNames.contains(p)) {
+        violations.add(p.display() + ": entries went through this hard link to a symlink " + FOLLOWED_LINK_REPLACED);
+      }
+    });
+  }
+
   /** What would make entry {@code h} (next in the current layer) invalid or ambiguous; empty if fine. */
-  List<String> check(TarHeader h) {
+  List<String> check(TarHeader given) {
     List<String> v = new ArrayList<>();
+    TarHeader h = resolved(given, false);
     EntryPath p = h.path();
     String where = "layer " + layerIndex + " " + p.display() + ": ";
+    if (!p.equals(given.path())) {
+      v.add("layer " + layerIndex + " " + given.path().display() + ": a parent is a SYMLINK" + LOWER_NONDIR_PARENT
+          + " (runtimes follow it, to " + p.display() + ")");
+    }
+    if (layerFollowed.contains(p)) {
+      v.add(where + "replaces the lower symlink that earlier entries of this layer went through (order-dependent)");
+    }
     if (p.isRoot()) {
       if (layerHadRoot) {
         v.add(where + "second root entry in one layer");
@@ -223,8 +359,10 @@ final class OldestFirstModel {
   }
 
   /** Applies entry {@code h} of the current layer (not a whiteout), the doc's way where it defines one. */
-  void applyEntry(TarHeader h, byte[] content) {
+  void applyEntry(TarHeader given, byte[] content) {
+    TarHeader h = resolved(given, true);
     EntryPath p = h.path();
+    layerLinks.remove(p); // later entries of this layer no longer go through it
     if (p.isRoot()) {
       if (h.type().isDirectory() && !layerHadRoot) {
         root = h;
@@ -267,6 +405,11 @@ final class OldestFirstModel {
     }
     removeSubtree(p, true);
     tree.put(p, new Node(null, inode));
+    if (h.type() == EntryType.HARDLINK) {
+      hardLinkNames.add(p);
+    } else {
+      hardLinkNames.remove(p);
+    }
   }
 
   private TarHeader implicitDir(EntryPath a) {

@@ -1,0 +1,137 @@
+package io.oci2squashfs.overlay;
+
+import io.oci2squashfs.tar.EntryPath;
+import io.oci2squashfs.tar.EntryType;
+import io.oci2squashfs.tar.TarHeader;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Symlinks of lower layers that newer layers' entries go through: the doc's row for {@code P/child}
+ * over a lower symlink {@code P} when the newer layer has no entry for {@code P} itself (the usrmerge
+ * {@code lib -> usr/lib} case). Container runtimes resolve an entry's parent directories through
+ * the symlinks already in the filesystem, so {@code lib/x.so} lands in {@code usr/lib/x.so} and
+ * {@code lib} stays a symlink.
+ *
+ * <p>A newest-first merge meets the symlink only after it has written the newer entries, so a merge
+ * that finds such a symlink reports it ({@link MergeResult#redirects()}) and is run again with all
+ * known redirects, which it applies to every entry of the layers above the symlink's: to entry
+ * paths, whiteouts and hard-link targets alike. A redirect's target may itself go through another
+ * lower symlink; the next merge finds that one.
+ */
+public final class SymlinkRedirects {
+  /** As Linux's limit on symlinks followed in one lookup. */
+  static final int MAX_HOPS = 40;
+
+  /** Entries of layers above {@code linkLayer} under {@code link/} go under {@code target/}. */
+  record Redirect(int linkLayer, EntryPath link, EntryPath target) {}
+
+  private final List<Redirect> redirects;
+
+  private SymlinkRedirects(List<Redirect> redirects) {
+    this.redirects = redirects;
+  }
+
+  /** No redirects known yet: a merge given this follows lower symlinks, finding them as it goes. */
+  public static SymlinkRedirects none() {
+    return new SymlinkRedirects(List.of());
+  }
+
+  public boolean isEmpty() {
+    return redirects.isEmpty();
+  }
+
+  public int size() {
+    return redirects.size();
+  }
+
+  /** These redirects and {@code more}. */
+  public SymlinkRedirects plus(SymlinkRedirects more) {
+    List<Redirect> all = new ArrayList<>(redirects);
+    for (Redirect r : more.redirects) {
+      if (!all.contains(r)) {
+        all.add(r);
+      }
+    }
+    return new SymlinkRedirects(Collections.unmodifiableList(all));
+  }
+
+  /** Records one; for the merge that finds it. */
+  SymlinkRedirects with(int linkLayer, EntryPath link, EntryPath target) {
+    return plus(new SymlinkRedirects(List.of(new Redirect(linkLayer, link, target))));
+  }
+
+  /**
+   * Where the symlink at {@code link} with target {@code rawTarget} leads, inside the image: an
+   * absolute target from the root, a relative one from the link's directory, {@code ..} never above
+   * the root (as runtimes scope it). Null when the target is the link itself or below it, which
+   * would never end.
+   */
+  static EntryPath resolve(EntryPath link, String rawTarget) {
+    List<String> parts = new ArrayList<>();
+    if (!rawTarget.startsWith("/")) {
+      parts.addAll(link.parent().components());
+    }
+    for (String c : rawTarget.split("/")) {
+      if (c.isEmpty() || c.equals(".")) {
+        continue;
+      }
+      if (c.equals("..")) {
+        if (!parts.isEmpty()) {
+          parts.remove(parts.size() - 1);
+        }
+      } else {
+        parts.add(c);
+      }
+    }
+    EntryPath target = parts.isEmpty() ? EntryPath.ROOT : EntryPath.of(String.join("/", parts));
+    return target.startsWith(link) ? null : target;
+  }
+
+  /** {@code h} as layer {@code layer} applies it: its path and hard-link target redirected. */
+  TarHeader apply(int layer, TarHeader h) {
+    if (redirects.isEmpty()) {
+      return h;
+    }
+    EntryPath path = apply(layer, h.path());
+    TarHeader out = path.equals(h.path()) ? h : h.withPath(path);
+    if (h.type() == EntryType.HARDLINK) {
+      EntryPath target = apply(layer, h.hardLinkTarget());
+      if (!target.equals(h.hardLinkTarget())) {
+        out = out.asHardLinkTo(target);
+      }
+    }
+    return out;
+  }
+
+  /** {@code path} as layer {@code layer} sees it, leftmost symlink first. */
+  EntryPath apply(int layer, EntryPath path) {
+    for (int hop = 0; hop < MAX_HOPS; hop++) {
+      Redirect best = null;
+      for (Redirect r : redirects) {
+        if (layer > r.linkLayer() && strictlyBelow(path, r.link())
+            && (best == null || r.link().raw().length() < best.link().raw().length())) {
+          best = r;
+        }
+      }
+      if (best == null) {
+        return path;
+      }
+      String rest = path.raw().substring(best.link().raw().length() + 1);
+      path = best.target().isRoot() ? EntryPath.of(rest) : EntryPath.of(best.target().raw() + "/" + rest);
+    }
+    return path;
+  }
+
+  private static boolean strictlyBelow(EntryPath path, EntryPath dir) {
+    String p = path.raw();
+    String d = dir.raw();
+    return p.length() > d.length() + 1 && p.startsWith(d) && p.charAt(d.length()) == '/';
+  }
+
+  @Override
+  public String toString() {
+    return redirects.toString();
+  }
+}

@@ -1,0 +1,107 @@
+package io.oci2squashfs.overlay;
+
+import static io.oci2squashfs.overlay.MemoryLayer.layer;
+import static io.oci2squashfs.overlay.MemoryLayer.p;
+import static io.oci2squashfs.overlay.MergedTree.mergeFollowing;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.oci2squashfs.tar.EntryType;
+import io.oci2squashfs.tar.TarHeader;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The doc's row for {@code P/child} over a lower symlink {@code P} with no entry for {@code P} in the
+ * newer layer: runtimes resolve the entry through the link (the usrmerge {@code lib -> usr/lib}
+ * case), and so does the converter, in a second pass of the merge.
+ */
+class SymlinkRedirectsTest {
+  @Test
+  void aChildOverALowerSymlinkLandsInItsTargetAndTheLinkStays() throws Exception {
+    MergedTree t = mergeFollowing(layer().dir("usr").dir("usr/lib").file("usr/lib/a", "a").symlink("lib", "usr/lib"),
+        layer().file("lib/libx.so", "x"));
+    t.symlink("lib", "usr/lib").file("usr/lib/libx.so", "x").file("usr/lib/a", "a")
+        .paths("usr", "usr/lib", "usr/lib/a", "usr/lib/libx.so", "lib");
+    t.warned("lib").warned("usr/lib").warned("as container runtimes do");
+    assertEquals(2, t.passes);
+  }
+
+  @Test
+  void anAbsoluteTargetIsTakenFromTheImageRootAndDotDotStopsThere() throws Exception {
+    mergeFollowing(layer().dir("usr/lib").symlink("lib", "/usr/lib"), layer().file("lib/x", "x"))
+        .symlink("lib", "/usr/lib").file("usr/lib/x", "x");
+    mergeFollowing(layer().dir("usr/lib").symlink("a/lib", "../../../usr/lib"), layer().file("a/lib/x", "x"))
+        .symlink("a/lib", "../../../usr/lib").file("usr/lib/x", "x");
+  }
+
+  @Test
+  void aTargetThroughAnotherLowerSymlinkIsFollowedToo() throws Exception {
+    MergedTree t = mergeFollowing(
+        layer().dir("opt/usr/lib").symlink("usr", "opt/usr").symlink("lib", "usr/lib"),
+        layer().file("lib/x", "x"));
+    t.symlink("lib", "usr/lib").symlink("usr", "opt/usr").file("opt/usr/lib/x", "x");
+    assertEquals(3, t.passes, "one pass finds lib, the next finds usr");
+  }
+
+  @Test
+  void whiteoutsAndOpaqueMarkersBelowTheLinkActInItsTarget() throws Exception {
+    mergeFollowing(layer().dir("usr/lib").file("usr/lib/a", "a").file("usr/lib/b", "b").symlink("lib", "usr/lib"),
+        layer().whiteout("lib/a"))
+        .symlink("lib", "usr/lib").paths("usr", "usr/lib", "usr/lib/b", "lib");
+    mergeFollowing(layer().dir("usr/lib").file("usr/lib/a", "a").symlink("lib", "usr/lib"),
+        layer().opaque("lib").file("lib/n", "n"))
+        .symlink("lib", "usr/lib").paths("usr", "usr/lib", "usr/lib/n", "lib");
+  }
+
+  @Test
+  void everyLayerAboveTheLinkGoesThroughIt() throws Exception {
+    mergeFollowing(layer().dir("usr/lib").symlink("lib", "usr/lib"), layer().file("lib/a", "a"),
+        layer().file("lib/b", "b").hardlink("lib/c", "lib/a"))
+        .symlink("lib", "usr/lib").file("usr/lib/a", "a").file("usr/lib/b", "b").file("usr/lib/c", "a")
+        .paths("usr", "usr/lib", "usr/lib/a", "usr/lib/b", "usr/lib/c", "lib");
+  }
+
+  @Test
+  void aLayerWithItsOwnEntryForThePathReplacesTheLink() throws Exception {
+    mergeFollowing(layer().dir("usr/lib").symlink("lib", "usr/lib"), layer().dir("lib").file("lib/a", "a"))
+        .type("lib", EntryType.DIRECTORY).file("lib/a", "a").noWarnings();
+    mergeFollowing(layer().dir("usr/lib").symlink("lib", "usr/lib"), layer().whiteout("lib").file("lib/a", "a"))
+        .type("lib", EntryType.DIRECTORY).file("lib/a", "a");
+  }
+
+  @Test
+  void aLinkIntoItselfIsNotFollowedAndStaysADirectoryWithAWarning() throws Exception {
+    MergedTree t = mergeFollowing(layer().symlink("lib", "lib/x"), layer().file("lib/a", "a"));
+    t.type("lib", EntryType.DIRECTORY).file("lib/a", "a").warned("lib");
+    assertEquals(1, t.passes);
+  }
+
+  @Test
+  void withoutFollowingTheOldRowStands() throws Exception {
+    MergedTree.merge(layer().dir("usr/lib").symlink("lib", "usr/lib"), layer().file("lib/a", "a"))
+        .type("lib", EntryType.DIRECTORY).file("lib/a", "a").warned("container runtimes would follow");
+  }
+
+  @Test
+  void redirectsResolveLeftmostFirstAndOnlyForLayersAboveTheLink() {
+    SymlinkRedirects r = SymlinkRedirects.none().with(0, p("lib"), p("usr/lib")).with(0, p("usr"), p("opt/usr"));
+    assertEquals(p("opt/usr/lib/x"), r.apply(1, p("lib/x")));
+    assertEquals(p("lib/x"), r.apply(0, p("lib/x")), "the link's own layer is not redirected");
+    assertEquals(p("lib"), r.apply(1, p("lib")), "the link itself is not followed");
+    assertEquals(p("libx/y"), r.apply(1, p("libx/y")));
+    TarHeader link = TarHeader.of(p("bin/ls"), EntryType.FILE).asHardLinkTo(p("lib/ls"));
+    assertEquals(p("opt/usr/lib/ls"), r.apply(1, link).hardLinkTarget());
+  }
+
+  @Test
+  void targetsResolveInsideTheImage() {
+    assertEquals(p("usr/lib"), SymlinkRedirects.resolve(p("lib"), "usr/lib"));
+    assertEquals(p("usr/lib"), SymlinkRedirects.resolve(p("a/b/lib"), "/usr/./lib/"));
+    assertEquals(p("a/usr"), SymlinkRedirects.resolve(p("a/b/lib"), "../usr"));
+    assertEquals(p("x"), SymlinkRedirects.resolve(p("lib"), "../../x"));
+    assertEquals(io.oci2squashfs.tar.EntryPath.ROOT, SymlinkRedirects.resolve(p("lib"), "/"));
+    assertNull(SymlinkRedirects.resolve(p("lib"), "lib/x"));
+    assertEquals(io.oci2squashfs.tar.EntryPath.ROOT, SymlinkRedirects.resolve(p("lib"), "."), "lib/x is x");
+    assertNull(SymlinkRedirects.resolve(p("lib"), "./lib/../lib/y"));
+  }
+}
