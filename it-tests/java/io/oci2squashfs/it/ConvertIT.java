@@ -167,9 +167,9 @@ class ConvertIT {
   }
 
   @Test
-  void childOverLowerSymlinkIsWarnedAbout() throws Exception {
+  void childOverLowerSymlinkGoesThroughItAsRuntimesDo() throws Exception {
     convert(layer().dir("usr").dir("usr/lib").symlink("lib", "usr/lib"), layer().file("lib/x.so", "x"))
-        .type("lib", 'D').file("lib/x.so", "x");
+        .symlink("lib", "usr/lib").file("usr/lib/x.so", "x").paths("usr", "usr/lib", "usr/lib/x.so", "lib");
     warned("usr/lib");
   }
 
