@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.TreeMap;
 
@@ -75,7 +76,8 @@ public final class LayerMerger {
     /** Lower symlinks this merge found newer entries below, to follow in the next one. */
     private SymlinkRedirects foundRedirects = SymlinkRedirects.none();
     private final PathTrie trie = new PathTrie();
-    private final Map<EntryPath, List<PendingLink>> pendingByTarget = new HashMap<>();
+    /** Hard links waiting for their target, by target; sorted, to find those below a path. */
+    private final NavigableMap<EntryPath, List<PendingLink>> pendingByTarget = new TreeMap<>();
     private final Map<EntryPath, List<TarHeader>> waitingForWrite = new HashMap<>();
     /** Links whose target came only later in their own layer: used when no older target exists. */
     private final Map<EntryPath, EntryPath> sameLayerFallback = new HashMap<>();
@@ -170,6 +172,8 @@ public final class LayerMerger {
       } else if (at == null || at.state == State.NONE) {
         if (at != null && (at.hasChildren() || at.opaqueLayer != NO_LAYER)) {
           followLater(h, "whiteouts or opaque markers of newer layers"); // only markers lie below it
+        } else if (redirects != null && h.type() == EntryType.SYMLINK && linksWaitBelow(h.path())) {
+          followLater(h, "hard-link targets of newer layers");
         }
         emit(h, entries);
         emitted = true;
@@ -227,6 +231,17 @@ public final class LayerMerger {
         root = h;
         rootLayer = layer;
       }
+    }
+
+    /** Whether a hard link of a newer layer waits for a target below {@code dir}. */
+    private boolean linksWaitBelow(EntryPath dir) {
+      for (Map.Entry<EntryPath, List<PendingLink>> e
+          : pendingByTarget.subMap(dir, false, EntryPath.of(dir.raw() + "0"), false).entrySet()) {
+        if (e.getKey().startsWith(dir) && e.getValue().stream().anyMatch(l -> l.asOfLayer() > layer)) {
+          return true;
+        }
+      }
+      return false;
     }
 
     /**

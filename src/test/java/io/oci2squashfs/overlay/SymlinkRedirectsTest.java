@@ -62,6 +62,15 @@ class SymlinkRedirectsTest {
   }
 
   @Test
+  void aHardLinkWhoseTargetLiesBelowTheLinkIsFollowedEvenWithNothingElseBelowIt() throws Exception {
+    MergedTree t = mergeFollowing(layer().dir("usr/lib").file("usr/lib/a", "a").symlink("lib", "usr/lib"),
+        layer().hardlink("b", "lib/a"));
+    t.symlink("lib", "usr/lib").file("b", "a").paths("usr", "usr/lib", "usr/lib/a", "lib", "b");
+    assertEquals(t.get("usr/lib/a"), t.get("b"), "one inode");
+    assertEquals(2, t.passes);
+  }
+
+  @Test
   void aLayerWithItsOwnEntryForThePathReplacesTheLink() throws Exception {
     mergeFollowing(layer().dir("usr/lib").symlink("lib", "usr/lib"), layer().dir("lib").file("lib/a", "a"))
         .type("lib", EntryType.DIRECTORY).file("lib/a", "a").noWarnings();
