@@ -42,8 +42,9 @@ import java.util.function.Predicate;
  * <p>Markers and the directories written for them come after every other entry; a writer that
  * wants them first (some extractors apply markers in tar order) collects them, they are few.
  *
- * @param lowerHasDirectory whether the lower layers, applied, hold a directory at a path; asked only
- *     for the rare implied directory with nothing left below it
+ * @param lowerHasDirectory whether the lower layers, applied, hold a directory at a path (or a
+ *     symlink, which the squashed layers' entries went through: no directory must replace it); asked
+ *     only for the rare implied directory with nothing left below it
  */
 public record LayerMode(Predicate<EntryPath> lowerHasDirectory) {
   public LayerMode {

@@ -4,8 +4,8 @@ import io.oci2squashfs.image.Layer;
 import io.oci2squashfs.overlay.LayerMerger;
 import io.oci2squashfs.overlay.MergeListener;
 import io.oci2squashfs.overlay.MergeOptions;
-import io.oci2squashfs.overlay.SymlinkRedirects;
 import io.oci2squashfs.overlay.MergeResult;
+import io.oci2squashfs.overlay.SymlinkRedirects;
 import io.oci2squashfs.tar.EntryPath;
 import io.oci2squashfs.tar.EntryType;
 import java.io.IOException;
@@ -15,7 +15,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The directories of the layers below the squashed ones, found by merging them (headers only) the
+ * The directories (and symlinks, which entries below them go through) of the layers below the
+ * squashed ones, found by merging them (headers only) the
  * first time someone asks: the layer-mode merge asks only in a rare case, so most squashes never
  * read the lower layers' content.
  */
@@ -29,7 +30,10 @@ final class LowerDirectories {
     this.count = count;
   }
 
-  /** Whether the lower layers, applied, hold a directory at {@code path}. */
+  /**
+   * Whether the lower layers, applied, hold a directory at {@code path}, or a symlink: the squashed
+   * layer must not write a directory over a link that its entries went through.
+   */
   boolean has(EntryPath path) {
     if (dirs == null) {
       try {
@@ -47,7 +51,7 @@ final class LowerDirectories {
       Set<EntryPath> found = new HashSet<>();
       MergeResult r = new LayerMerger(options, MergeListener.NONE).merge(new LayerRange(layers, 0, count, w -> {}),
           (h, content) -> {
-            if (h.type() == EntryType.DIRECTORY) {
+            if (h.type() == EntryType.DIRECTORY || h.type() == EntryType.SYMLINK) {
               found.add(h.path());
             }
           });

@@ -122,7 +122,8 @@ class LayerModeDifferentialTest {
   /** The layers from {@code split} up, merged in layer mode into one layer: directories, then markers, then the rest. */
   static MemoryLayer squash(List<MemoryLayer> layers, int split) throws IOException {
     OldestFirstModel lower = OldestFirstModel.apply(layers.subList(0, split));
-    LayerMode mode = new LayerMode(p -> lower.tree.containsKey(p) && lower.tree.get(p).isDir());
+    LayerMode mode = new LayerMode(p -> lower.tree.containsKey(p)
+        && (lower.tree.get(p).isDir() || lower.tree.get(p).type() == EntryType.SYMLINK));
     MemoryLayer.Source top = new MemoryLayer.Source(layers.subList(split, layers.size()));
     Collected out = new Collected();
     MergeOptions options = MergeOptions.DEFAULT.withLayerMode(mode).withRedirects(SymlinkRedirects.none());

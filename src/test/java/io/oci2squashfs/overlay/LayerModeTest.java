@@ -33,6 +33,21 @@ class LayerModeTest {
   }
 
   @Test
+  void noDirectoryIsWrittenOverALowerSymlinkThatTheSquashedEntriesWentThrough() throws IOException {
+    // T added lib/x through L's lib -> usr/lib, then removed it: lib stays a link
+    assertEquals(List.of("FILE lib/.wh.x 644"),
+        squashed(1, layer().dir("usr/lib").file("usr/lib/a", "a").symlink("lib", "usr/lib"),
+            layer().file("lib/x", "x"), layer().whiteout("lib/x")));
+  }
+
+  @Test
+  void aSymlinkWithinTheSquashedLayersIsFollowedForTheirNewerEntries() throws IOException {
+    assertEquals(List.of("DIRECTORY usr 755", "DIRECTORY usr/lib 755", "FILE usr/lib/x 644", "SYMLINK lib 777"),
+        squashed(1, layer().file("base", "b"),
+            layer().dir("usr").dir("usr/lib").symlink("lib", "usr/lib"), layer().file("lib/x", "x")));
+  }
+
+  @Test
   void aWhiteoutOfALowerPathStays() throws IOException {
     assertEquals(List.of("FILE .wh.etc 644", "FILE new 644"),
         squashed(1, layer().dir("etc").file("etc/passwd", "x"), layer().whiteout("etc").file("new", "n")));
