@@ -67,6 +67,13 @@ class OracleIT {
     compare(RandomImage.generate(seed, 6, Boolean.getBoolean("oracle.avoidFixedBugs")), "gzip");
   }
 
+  /** The usrmerge row at random: entries, whiteouts and hard links through lower symlinks of every kind. */
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void throughLowerSymlinks(long seed) throws Exception {
+    compare(OracleImages.throughLowerSymlinks(seed), "gzip");
+  }
+
   static java.util.stream.LongStream seeds() {
     String[] range = System.getProperty("oracle.seeds", "1-20").split("-");
     return java.util.stream.LongStream.rangeClosed(Long.parseLong(range[0]), Long.parseLong(range[range.length - 1]));

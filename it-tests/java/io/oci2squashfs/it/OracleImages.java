@@ -5,6 +5,7 @@ import static io.oci2squashfs.testing.LayerBuilder.layer;
 import io.oci2squashfs.tar.Mtime;
 import io.oci2squashfs.testing.LayerBuilder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -156,6 +157,48 @@ final class OracleImages {
    * path twice in one layer (umoci keeps the later entry, we keep the first and warn, which the
    * doc allows: "tar semantics: the later entry wins. At the least, detect it and warn").
    */
+  /**
+   * Seeded stacks for the doc's row of {@code P/child} over a lower symlink {@code P}: a base of
+   * directories and symlinks to them (relative, absolute, through another link, escaping with
+   * {@code ..}), then layers that put files, directories, whiteouts and hard links below the links
+   * without an entry for the links themselves. Names are fresh per layer, hard links point at base
+   * files no layer removes: nothing here is refused by umoci or left to taste by the doc.
+   */
+  static List<LayerBuilder> throughLowerSymlinks(long seed) {
+    java.util.Random r = new java.util.Random(seed);
+    LayerBuilder base = layer();
+    for (String d : List.of("d0", "d0/sub", "d1", "d2", "d3")) {
+      base.dir(d, 0755);
+    }
+    for (String d : List.of("d0", "d0/sub", "d1", "d2", "d3")) {
+      for (int f = 0; f < 3; f++) {
+        base.file(d + "/f" + f, d + f);
+      }
+    }
+    base.symlink("l0", "d0").symlink("l1", "/d1").symlink("l2", "l0/sub").symlink("l3", "../../d2")
+        .symlink("d3/up", "..").symlink("d3/l4", "./../d0");
+    List<String> links = List.of("l0", "l1", "l2", "l3", "d3/up/d1", "d3/l4", "d3/up/l0/sub");
+    List<LayerBuilder> layers = new ArrayList<>(List.of(base));
+    for (int k = 1; k <= 3; k++) {
+      LayerBuilder l = layer();
+      if (r.nextInt(3) == 0) {
+        l.whiteout(links.get(r.nextInt(links.size())) + "/f0");
+      }
+      int entries = 1 + r.nextInt(5);
+      for (int e = 0; e < entries; e++) {
+        String via = links.get(r.nextInt(links.size()));
+        switch (r.nextInt(4)) {
+          case 0 -> l.file(via + "/n" + k + "_" + e, "L" + k + "E" + e);
+          case 1 -> l.dir(via + "/dir" + k + "_" + e, 0750).file(via + "/dir" + k + "_" + e + "/x", "x" + k);
+          case 2 -> l.hardlink("h" + k + "_" + e, via + "/f" + (1 + r.nextInt(2)));
+          default -> l.hardlink(via + "/h" + k + "_" + e, "d2/f" + (1 + r.nextInt(2)));
+        }
+      }
+      layers.add(l);
+    }
+    return layers;
+  }
+
   static Map<String, List<LayerBuilder>> probes() {
     Map<String, List<LayerBuilder>> p = new LinkedHashMap<>();
     p.put("opaqueMarkerInAMissingDirectory", List.of(
