@@ -238,6 +238,9 @@ final class OracleImages {
         layer().dir("d", 0700).file("d/f", "f"), layer().whiteout("d/f")));
     p.put("symlinkTargetsWithSpacesAndBackslashes", List.of(
         layer().symlink("s1", "ü n/a").symlink("s2", "a b\\c").symlink("s3", " lead")));
+    // two root entries in one layer: as tar, the later one gives the root its attributes
+    p.put("twoRootEntriesInOneLayer", List.of(
+        layer().dir(".", 0700).owner(3, 4).file("f", "f").dir("./", 0751).owner(5, 6)));
     // the doc's row for P/child over a lower symlink P: runtimes (umoci here) go through the link
     p.put("usrmergeChildOverALowerSymlink", List.of(
         layer().dir("usr").dir("usr/lib").file("usr/lib/a", "a").symlink("lib", "usr/lib"),

@@ -227,7 +227,8 @@ public final class LayerMerger {
     private void takeRoot(TarHeader h) {
       if (!h.type().isDirectory()) {
         warn(h.path(), "a root entry that is not a directory (" + h.type() + ") is ignored");
-      } else if (root == null) {
+      } else if (root == null || rootLayer == layer) {
+        // the newest layer with a root entry gives the root; within it, as tar, the last entry wins
         root = h;
         rootLayer = layer;
       }

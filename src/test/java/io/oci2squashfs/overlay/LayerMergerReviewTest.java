@@ -152,12 +152,14 @@ class LayerMergerReviewTest {
       merge(layer().dir("a").file("a", "f")).file("a", "f");
     }
 
-    /** Two root entries in one layer: tar order says the later one; the merger keeps the first. */
+    /** Two root entries in one layer: as tar (and the doc's "later entry wins"), the later one. */
     @Test
-    @Disabled("DOUBTFUL: two root entries in one layer keep the first; tar order gives the later")
     void twoRootEntriesInOneLayerLaterWins() throws Exception {
       MergedTree t = merge(layer().dir(".", 0700).file("f", "x").dir("./", 0750));
       assertEquals(0750, t.result.root().mode());
+      assertEquals(0700, merge(layer().dir(".", 0700), layer().dir(".", 0711).dir("/", 0700)).result.root().mode());
+      assertEquals(0711, merge(layer().dir(".", 0711).dir("/", 0700), layer().file("x", "x").dir(".", 0711))
+          .result.root().mode(), "the newest layer with a root entry");
     }
 
     /**

@@ -364,8 +364,8 @@ final class OldestFirstModel {
     EntryPath p = h.path();
     layerLinks.remove(p); // later entries of this layer no longer go through it
     if (p.isRoot()) {
-      if (h.type().isDirectory() && !layerHadRoot) {
-        root = h;
+      if (h.type().isDirectory()) {
+        root = h; // the last one applied: the newest layer's, and within it the later entry
       }
       layerHadRoot = true;
       return;
