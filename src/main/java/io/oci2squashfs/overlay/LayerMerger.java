@@ -170,7 +170,7 @@ public final class LayerMerger {
         keepVisibleParents();
         skip(h, ordinal);
       } else if (at == null || at.state == State.NONE) {
-        if (at != null && (at.hasChildren() || at.opaqueLayer != NO_LAYER)) {
+        if (at != null && (at.hasChildren() || at.opaqueLayer() != NO_LAYER)) {
           followLater(h, "whiteouts or opaque markers of newer layers"); // only markers lie below it
         } else if (redirects != null && h.type() == EntryType.SYMLINK && linksWaitBelow(h.path())) {
           followLater(h, "hard-link targets of newer layers");
@@ -282,7 +282,7 @@ public final class LayerMerger {
     }
 
     /** A sentinel: the path is hidden by a newer layer. */
-    private static final Node HIDDEN = new Node(new byte[0], null);
+    private static final Node HIDDEN = Node.detached();
 
     /** After {@link #visibleNode} returned {@link #HIDDEN}: the node whose whiteout, opaque marker or non-directory hid the path. */
     private Node hider;
@@ -301,7 +301,7 @@ public final class LayerMerger {
      */
     private Node visibleNode(EntryPath path) {
       Node n = trie.root();
-      if (n.opaqueLayer != NO_LAYER) {
+      if (n.opaqueLayer() != NO_LAYER) {
         return hidden(n, true);
       }
       String raw = path.raw();
@@ -313,13 +313,13 @@ public final class LayerMerger {
         if (n == null) {
           return null;
         }
-        if (n.hideLayer != NO_LAYER || n.replaceLayer != NO_LAYER) {
+        if (n.hideLayer() != NO_LAYER || n.replaceLayer() != NO_LAYER) {
           return hidden(n, false);
         }
         if (last) {
           return n;
         }
-        if (n.opaqueLayer != NO_LAYER) {
+        if (n.opaqueLayer() != NO_LAYER) {
           return hidden(n, true);
         }
         if (n.state == State.NON_DIR) {
@@ -472,8 +472,8 @@ public final class LayerMerger {
      */
     private int goneBetween(EntryPath path, int asOf) {
       Node n = trie.root();
-      if (n.opaqueLayer <= asOf) {
-        return n.opaqueLayer;
+      if (n.opaqueLayer() <= asOf) {
+        return n.opaqueLayer();
       }
       List<String> parts = path.components();
       for (int i = 0; i < parts.size(); i++) {
@@ -481,15 +481,15 @@ public final class LayerMerger {
         if (n == null) {
           return NO_LAYER;
         }
-        if (n.hideLayer <= asOf) {
-          return n.hideLayer; // whiteouts act before their layer's entries, links included
+        if (n.hideLayer() <= asOf) {
+          return n.hideLayer(); // whiteouts act before their layer's entries, links included
         }
-        if (n.replaceLayer < asOf) {
-          return n.replaceLayer; // one in the link's own layer came after it in tar order
+        if (n.replaceLayer() < asOf) {
+          return n.replaceLayer(); // one in the link's own layer came after it in tar order
         }
         boolean last = i == parts.size() - 1;
-        if (!last && n.opaqueLayer <= asOf) {
-          return n.opaqueLayer;
+        if (!last && n.opaqueLayer() <= asOf) {
+          return n.opaqueLayer();
         }
         // one from the link's own layer came after the link in tar order (linkTo checked those before it)
         if (!last && n.state == State.NON_DIR && n.stateLayer < asOf) {
@@ -572,14 +572,14 @@ public final class LayerMerger {
     private void endLayer() {
       for (EntryPath p : layerWhiteouts) {
         Node n = trie.findOrCreate(p);
-        n.hideLayer = Math.min(n.hideLayer, layer);
+        n.hiddenBy(layer);
       }
       for (EntryPath p : layerOpaques) {
         Node n = trie.findOrCreate(p);
-        n.opaqueLayer = Math.min(n.opaqueLayer, layer);
+        n.madeOpaqueBy(layer);
       }
       for (Node n : layerReplaced) {
-        n.replaceLayer = Math.min(n.replaceLayer, layer);
+        n.replacedBy(layer);
       }
       layerWhiteouts.clear();
       layerOpaques.clear();
@@ -646,7 +646,7 @@ public final class LayerMerger {
     /** Whether any merged layer put something at {@code path}, or removed it or an ancestor. */
     private boolean touched(EntryPath path) {
       Node n = trie.root();
-      if (n.opaqueLayer != NO_LAYER) {
+      if (n.opaqueLayer() != NO_LAYER) {
         return true;
       }
       List<String> parts = path.components();
@@ -656,8 +656,8 @@ public final class LayerMerger {
           return false;
         }
         boolean last = i == parts.size() - 1;
-        if (n.hideLayer != NO_LAYER || n.replaceLayer != NO_LAYER
-            || (last ? n.state != State.NONE : n.opaqueLayer != NO_LAYER || n.state == State.NON_DIR)) {
+        if (n.hideLayer() != NO_LAYER || n.replaceLayer() != NO_LAYER
+            || (last ? n.state != State.NONE : n.opaqueLayer() != NO_LAYER || n.state == State.NON_DIR)) {
           return true;
         }
       }
@@ -674,7 +674,7 @@ public final class LayerMerger {
 
       void write() throws IOException {
         Node root = trie.root();
-        if (root.opaqueLayer != NO_LAYER) {
+        if (root.opaqueLayer() != NO_LAYER) {
           marker(EntryPath.of(Whiteouts.OPAQUE));
           writeImpliedBelow(root);
         } else {
@@ -685,7 +685,7 @@ public final class LayerMerger {
       /** {@code n}'s lower content is not yet hidden by anything written. */
       private void walk(Node n) throws IOException {
         for (Node c : sortedChildren(n)) {
-          boolean removed = c.hideLayer != NO_LAYER || c.replaceLayer != NO_LAYER || c.state == State.NON_DIR;
+          boolean removed = c.hideLayer() != NO_LAYER || c.replaceLayer() != NO_LAYER || c.state == State.NON_DIR;
           if (removed && c.state == State.NON_DIR) {
             if (!c.written) {
               marker(whiteoutOf(c.path())); // a dropped hard link still replaced what was there
@@ -702,7 +702,7 @@ public final class LayerMerger {
             if (c.state == State.IMPLICIT_DIR && !writtenBelow(c) && !mode.lowerHasDirectory().test(c.path())) {
               impliedDir(c);
             }
-            if (c.opaqueLayer != NO_LAYER) {
+            if (c.opaqueLayer() != NO_LAYER) {
               marker(c.path().child(Whiteouts.OPAQUE));
               writeImpliedBelow(c);
             } else {

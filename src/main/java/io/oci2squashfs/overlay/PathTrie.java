@@ -8,8 +8,8 @@ import java.util.function.Consumer;
 
 /**
  * The merge's memory of paths: what newer layers emitted at each path and which layers hide what
- * below it. A path is stored once, as a chain of components shared with its siblings: about 120
- * bytes a path (node, name bytes, table slot), where a map of strings would take 180.
+ * below it. A path is stored once, as a chain of components shared with its siblings: about 64
+ * bytes a path (node, table slot) plus its name's bytes, where a map of strings would take 180.
  */
 final class PathTrie {
   /** No layer: larger than every layer index, so "min layer" comparisons need no special case. */
@@ -29,12 +29,14 @@ final class PathTrie {
 
   /**
    * One path component. Fields are package-private: the merger is the only user. Kept small, since
-   * an image has one per path: the name is its raw bytes (no String around them), and children are
-   * an open-addressing table of nodes rather than a map of entries.
+   * an image has one per path: the name lives in the trie's {@link Names} (no array per name), the
+   * rare whiteout and opaque layers in a side object, and children are an open-addressing table of
+   * nodes rather than a map of entries.
    */
   static final class Node {
-    /** The component's raw bytes: EntryPath's chars, one per byte (ISO-8859-1). */
-    final byte[] name;
+    /** The component's raw bytes in {@link #names}: EntryPath's chars, one per byte (ISO-8859-1). */
+    private final long name;
+    private final Names names;
     final Node parent;
     private Object children; // null, a single Node, or a Children table
     State state = State.NONE;
@@ -42,21 +44,57 @@ final class PathTrie {
     int stateLayer = NO_LAYER;
     /** That entry's position in its layer (1-based), so links can tell what came before them. */
     long stateOrdinal;
+    /** Layers that hide this path or what is below it; null while none does, as for most paths. */
+    private Hiding hiding;
+    /** True once this path's entry is in the output (a reserved hard link is not, until resolved). */
+    boolean written;
+
+    private Node(long name, Names names, Node parent) {
+      this.name = name;
+      this.names = names;
+      this.parent = parent;
+    }
+
+    /** A node in no trie, with no name: for sentinels. */
+    static Node detached() {
+      return new Node(0L, null, null);
+    }
+
     /** Lowest (oldest) layer whose whiteout hides this path and all below it from still lower layers. */
-    int hideLayer = NO_LAYER;
+    int hideLayer() {
+      return hiding == null ? NO_LAYER : hiding.hide;
+    }
+
     /**
      * Lowest layer whose non-directory replaced this path (while a newer layer has a directory
      * here): hides like a whiteout, but acts in tar order, not before the layer's own entries.
      */
-    int replaceLayer = NO_LAYER;
-    /** Lowest layer whose opaque marker hides this directory's children from still lower layers. */
-    int opaqueLayer = NO_LAYER;
-    /** True once this path's entry is in the output (a reserved hard link is not, until resolved). */
-    boolean written;
+    int replaceLayer() {
+      return hiding == null ? NO_LAYER : hiding.replace;
+    }
 
-    Node(byte[] name, Node parent) {
-      this.name = name;
-      this.parent = parent;
+    /** Lowest layer whose opaque marker hides this directory's children from still lower layers. */
+    int opaqueLayer() {
+      return hiding == null ? NO_LAYER : hiding.opaque;
+    }
+
+    void hiddenBy(int layer) {
+      hiding().hide = Math.min(hiding.hide, layer);
+    }
+
+    void replacedBy(int layer) {
+      hiding().replace = Math.min(hiding.replace, layer);
+    }
+
+    void madeOpaqueBy(int layer) {
+      hiding().opaque = Math.min(hiding.opaque, layer);
+    }
+
+    private Hiding hiding() {
+      if (hiding == null) {
+        hiding = new Hiding();
+      }
+      return hiding;
     }
 
     /** The child named {@code raw[start, end)}, or null. */
@@ -80,11 +118,7 @@ final class PathTrie {
       if (existing != null) {
         return existing;
       }
-      byte[] bytes = new byte[end - start];
-      for (int i = start; i < end; i++) {
-        bytes[i - start] = (byte) raw.charAt(i); // chars are bytes (ISO-8859-1), as EntryPath says
-      }
-      Node created = new Node(bytes, this);
+      Node created = new Node(names.add(raw, start, end), names, this);
       if (children == null) {
         children = created;
       } else if (children instanceof Node) {
@@ -99,11 +133,14 @@ final class PathTrie {
     }
 
     boolean named(String raw, int start, int end) {
-      if (name.length != end - start) {
+      int len = Names.length(name);
+      if (len != end - start) {
         return false;
       }
-      for (int i = 0; i < name.length; i++) {
-        if (name[i] != (byte) raw.charAt(start + i)) {
+      byte[] chunk = names.chunk(name);
+      int off = Names.offset(name);
+      for (int i = 0; i < len; i++) {
+        if (chunk[off + i] != (byte) raw.charAt(start + i)) {
           return false;
         }
       }
@@ -135,16 +172,87 @@ final class PathTrie {
         if (sb.length() > 0) {
           sb.append('/');
         }
-        for (byte b : parts.get(i).name) {
-          sb.append((char) (b & 0xff));
+        Node n = parts.get(i);
+        byte[] chunk = n.names.chunk(n.name);
+        for (int j = Names.offset(n.name), e = j + Names.length(n.name); j < e; j++) {
+          sb.append((char) (chunk[j] & 0xff));
         }
       }
       return EntryPath.of(sb.toString());
     }
 
+    private int nameHash() {
+      int h = 0;
+      int len = Names.length(name);
+      if (len > 0) {
+        byte[] chunk = names.chunk(name);
+        for (int i = Names.offset(name), e = i + len; i < e; i++) {
+          h = 31 * h + (chunk[i] & 0xff);
+        }
+      }
+      return h;
+    }
+
     /** Orders nodes by name, as unsigned bytes: the order of EntryPath's raw strings. */
     static int compareNames(Node a, Node b) {
-      return Arrays.compareUnsigned(a.name, b.name);
+      int la = Names.length(a.name);
+      int lb = Names.length(b.name);
+      byte[] ca = la == 0 ? null : a.names.chunk(a.name);
+      byte[] cb = lb == 0 ? null : b.names.chunk(b.name);
+      int oa = Names.offset(a.name);
+      int ob = Names.offset(b.name);
+      return Arrays.compareUnsigned(ca == null ? new byte[0] : ca, oa, oa + la,
+          cb == null ? new byte[0] : cb, ob, ob + lb);
+    }
+  }
+
+  /** The layers that hide a node or what is below it: few nodes have any. */
+  private static final class Hiding {
+    int hide = NO_LAYER;
+    int replace = NO_LAYER;
+    int opaque = NO_LAYER;
+  }
+
+  /**
+   * Every component name of one trie, end to end in a few large arrays, each name referred to by a
+   * long (array, offset, length): a name costs its bytes, not also an array header and padding.
+   */
+  static final class Names {
+    private static final int MAX_CHUNK = 1 << 20;
+    private final List<byte[]> chunks = new ArrayList<>();
+    private byte[] last = new byte[0];
+    private int used;
+
+    /** Stores {@code raw[start, end)}, chars as bytes (names are at most 255 bytes). */
+    long add(String raw, int start, int end) {
+      int len = end - start;
+      if (len == 0) {
+        return 0L;
+      }
+      if (used + len > last.length) {
+        // small tries (most tests) stay small; big ones end up in 1 MiB arrays
+        last = new byte[Math.max(len, Math.min(MAX_CHUNK, Math.max(256, last.length * 2)))];
+        chunks.add(last);
+        used = 0;
+      }
+      for (int i = 0; i < len; i++) {
+        last[used + i] = (byte) raw.charAt(start + i);
+      }
+      long ref = ((long) (chunks.size() - 1) << 40) | ((long) used << 16) | len;
+      used += len;
+      return ref;
+    }
+
+    static int length(long ref) {
+      return (int) (ref & 0xffff);
+    }
+
+    static int offset(long ref) {
+      return (int) ((ref >>> 16) & 0xffffff);
+    }
+
+    byte[] chunk(long ref) {
+      return chunks.get((int) (ref >>> 40));
     }
   }
 
@@ -179,7 +287,7 @@ final class PathTrie {
 
     private void insert(Node node) {
       int mask = slots.length - 1;
-      int i = hash(node.name) & mask;
+      int i = spread(node.nameHash()) & mask;
       while (slots[i] != null) {
         i = (i + 1) & mask;
       }
@@ -202,14 +310,6 @@ final class PathTrie {
       return spread(h);
     }
 
-    private static int hash(byte[] name) {
-      int h = 0;
-      for (byte b : name) {
-        h = 31 * h + (b & 0xff);
-      }
-      return spread(h);
-    }
-
     /**
      * Mixes every bit into the low ones (murmur3's finaliser): names that differ only in a counter
      * near their end have string hashes a few multiples of 31^k apart, which linear probing would
@@ -224,7 +324,8 @@ final class PathTrie {
     }
   }
 
-  private final Node root = new Node(new byte[0], null);
+  private final Names names = new Names();
+  private final Node root = new Node(0L, names, null);
 
   Node root() {
     return root;
