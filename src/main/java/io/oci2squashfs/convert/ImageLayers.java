@@ -81,10 +81,13 @@ final class ImageLayers implements LayerSource {
     } catch (IOException e) {
       throw LayerException.wrap(e, index, layers.size(), digest);
     }
-    InputStream decompressed = new ReadAheadInputStream(new BlobDrainedAtEnd(tarStream, blobAhead),
+    // at the tar's end the rest of the blob (bytes after the compressed stream, if any) is read
+    // too, so that the blob is hashed whole before the decompressing stage closes it
+    InputStream decompressed = new ReadAheadInputStream(
+        new AtEnd(tarStream, () -> blobAhead.transferTo(OutputStream.nullOutputStream())),
         "layer-" + index + "-decompress");
     HashingStream tar = new HashingStream(decompressed, layer.diffId());
-    InputStream checked = new CheckedAtEnd(layer, blob, tar);
+    InputStream checked = new AtEnd(tar, () -> checkDigests(layer, blob, tar)); // a mismatch is a LayerException
     ReadAheadInputStream ahead = new ReadAheadInputStream(checked, "layer-" + index + "-reader");
     TarReader reader = new TarReader(ahead);
     return new LayerEntries() {
@@ -175,21 +178,19 @@ final class ImageLayers implements LayerSource {
     }
   }
 
-  /**
-   * The uncompressed tar, which at its end reads the rest of the blob and compares what was read
-   * with what the image declares, throwing a {@link LayerException} on a mismatch.
-   */
-  private static final class CheckedAtEnd extends FilterInputStream {
-    private final Layer layer;
-    private final HashingStream blob;
-    private final HashingStream tar;
+  /** Something done once a stream is read to its end. */
+  private interface EndAction {
+    void run() throws IOException;
+  }
+
+  /** A stream that runs {@code action} once, when a read first finds its end. */
+  private static final class AtEnd extends FilterInputStream {
+    private final EndAction action;
     private boolean ended;
 
-    CheckedAtEnd(Layer layer, HashingStream blob, HashingStream tar) {
-      super(tar);
-      this.layer = layer;
-      this.blob = blob;
-      this.tar = tar;
+    AtEnd(InputStream in, EndAction action) {
+      super(in);
+      this.action = action;
     }
 
     @Override
@@ -213,39 +214,8 @@ final class ImageLayers implements LayerSource {
     private void ended() throws IOException {
       if (!ended) {
         ended = true;
-        checkDigests(layer, blob, tar);
+        action.run();
       }
-    }
-  }
-
-  /**
-   * The decompressed tar, which at its end reads the rest of the blob (bytes after the compressed
-   * stream, if any), so that the blob is hashed whole before the decompressing stage closes it.
-   */
-  private static final class BlobDrainedAtEnd extends FilterInputStream {
-    private final InputStream blob;
-
-    BlobDrainedAtEnd(InputStream tar, InputStream blob) {
-      super(tar);
-      this.blob = blob;
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = super.read();
-      if (b < 0) {
-        blob.transferTo(OutputStream.nullOutputStream());
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
-      if (n < 0) {
-        blob.transferTo(OutputStream.nullOutputStream());
-      }
-      return n;
     }
   }
 
