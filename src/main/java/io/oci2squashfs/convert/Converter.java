@@ -51,8 +51,6 @@ import java.util.Objects;
  */
 public final class Converter {
   private static final int MAX_REMEMBERED_WARNINGS = 100_000;
-  /** Passes of the merge at most: each one learns something the one before could not know in time. */
-  private static final int MAX_PASSES = 8;
 
   private final ConvertListener listener;
 
@@ -149,7 +147,7 @@ public final class Converter {
           listener.warning(why + "; reading the image again to put those entries through the links,"
               + " as container runtimes do");
           options = options.nextPass(merged);
-        } else if (merged.needsSecondPass()) {
+        } else if (!merged.duplicates().isEmpty()) {
           why = merged.duplicates().size() + " paths appear more than once within one layer";
           listener.warning(why + "; reading the image again so that the last entry of each wins, as tar would");
           options = options.nextPass(merged);
@@ -160,9 +158,9 @@ public final class Converter {
         } else {
           break;
         }
-        if (pass > MAX_PASSES) {
-          throw new IOException("the merge still had more to learn after " + MAX_PASSES + " passes (" + why
-              + "); symlinks that lead through each other in a loop?");
+        if (pass > MergeOptions.MAX_PASSES) {
+          throw new IOException("the merge still had more to learn after " + MergeOptions.MAX_PASSES
+              + " passes (" + why + "); symlinks that lead through each other in a loop?");
         }
         if (!sink.restartable()) {
           throw new IOException("cannot write this image to standard output: " + why + ", so the image must be"

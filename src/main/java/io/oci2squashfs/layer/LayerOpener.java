@@ -3,6 +3,7 @@ package io.oci2squashfs.layer;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -72,9 +73,10 @@ public final class LayerOpener {
     }
     // A whole gzip header (10 bytes) is here, so only the data can still be bad: errors come at
     // the end of the stream, after what could be decompressed, as with the JDK's decompressor.
-    if (chosen == Compression.GZIP && size >= ExternalGunzip.MIN_BLOB_SIZE && len >= 10
-        && ExternalGunzip.command() != null) {
-      return ExternalGunzip.start(ExternalGunzip.command(), buffered);
+    Path igzip = chosen == Compression.GZIP && size >= ExternalGunzip.MIN_BLOB_SIZE && len >= 10
+        ? ExternalGunzip.command() : null;
+    if (igzip != null) {
+      return ExternalGunzip.start(igzip, buffered);
     }
     try {
       return chosen.decompress(buffered);

@@ -20,6 +20,12 @@ public record MergeOptions(Mtime implicitDirMtime, DuplicateIndex duplicates, La
     SymlinkRedirects redirects) {
   public static final MergeOptions DEFAULT = new MergeOptions(Mtime.EPOCH, null, null, null);
 
+  /**
+   * Merges of the same layers a caller runs at most ({@link #nextPass}): each learns something the
+   * one before could not know in time; symlinks that lead through each other in a loop never settle.
+   */
+  public static final int MAX_PASSES = 8;
+
   public MergeOptions {
     Objects.requireNonNull(implicitDirMtime, "implicitDirMtime");
   }

@@ -55,7 +55,7 @@ final class LowerDirectories {
               found.add(h.path());
             }
           });
-      if (!r.needsSecondPass() || pass == 8) { // 8: as the converter; a loop of links never settles
+      if (!r.needsSecondPass() || pass == MergeOptions.MAX_PASSES) {
         return found;
       }
       options = options.nextPass(r);

@@ -44,8 +44,6 @@ import java.util.stream.Stream;
  * the config and manifest are rewritten. Nothing is left behind on failure.
  */
 public final class Squasher {
-  /** Passes of the merge at most: each one learns something the one before could not know in time. */
-  private static final int MAX_PASSES = 8;
   private final SquashListener listener;
 
   public Squasher(SquashListener listener) {
@@ -164,8 +162,8 @@ public final class Squasher {
         if (!r.needsSecondPass()) {
           return new Merged(r, out);
         }
-        if (pass == MAX_PASSES) {
-          throw new IOException("the merge still had more to learn after " + MAX_PASSES
+        if (pass == MergeOptions.MAX_PASSES) {
+          throw new IOException("the merge still had more to learn after " + MergeOptions.MAX_PASSES
               + " passes; symlinks that lead through each other in a loop?");
         }
         listener.warning(r.redirects().isEmpty()

@@ -128,7 +128,7 @@ class LayerModeDifferentialTest {
     Collected out = new Collected();
     MergeOptions options = MergeOptions.DEFAULT.withLayerMode(mode).withRedirects(SymlinkRedirects.none());
     MergeResult r = new LayerMerger(options, MergeListener.NONE).merge(top, out);
-    for (int pass = 2; r.needsSecondPass() && pass <= 8; pass++) { // as the squasher does
+    for (int pass = 2; r.needsSecondPass() && pass <= MergeOptions.MAX_PASSES; pass++) { // as the squasher does
       options = options.nextPass(r);
       out = new Collected();
       r = new LayerMerger(options, MergeListener.NONE).merge(top, out);

@@ -94,20 +94,15 @@ final class MergeRecorder implements MergeOutput {
     }
   }
 
-  static MergeRecorder merge(List<MemoryLayer> layers) throws IOException {
-    return merge(layers, MergeOptions.DEFAULT);
-  }
-
   /** Following lower symlinks as the converter does: again, into a fresh recorder, while a pass learns something. */
   static MergeRecorder mergeFollowing(List<MemoryLayer> layers) throws IOException {
     MergeOptions options = MergeOptions.DEFAULT.withRedirects(SymlinkRedirects.none());
     for (int pass = 1; ; pass++) {
       MergeRecorder rec = merge(layers, options);
-      if (!rec.result.needsSecondPass() || pass == 8) {
+      if (!rec.result.needsSecondPass() || pass == MergeOptions.MAX_PASSES) {
         return rec;
       }
-      options = rec.result.redirects().isEmpty() ? options.withDuplicates(rec.result.duplicates())
-          : options.withRedirects(options.redirects().plus(rec.result.redirects())).withDuplicates(null);
+      options = options.nextPass(rec.result);
     }
   }
 

@@ -102,9 +102,8 @@ final class MergedTree implements MergeOutput {
         return t;
       }
       earlier.addAll(t.warnings);
-      assertTrue(pass < 8, "still learning after 8 passes");
-      options = t.result.redirects().isEmpty() ? options.withDuplicates(t.result.duplicates())
-          : options.withRedirects(options.redirects().plus(t.result.redirects())).withDuplicates(null);
+      assertTrue(pass < MergeOptions.MAX_PASSES, "still learning after " + MergeOptions.MAX_PASSES + " passes");
+      options = options.nextPass(t.result);
     }
   }
 
