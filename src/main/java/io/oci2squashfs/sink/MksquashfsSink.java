@@ -14,6 +14,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -28,6 +29,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class MksquashfsSink implements OutputSink {
   private static final int STDIN_BUFFER = 1 << 20;
+  // entries reach the reader within this time, however slowly the merge writes them
+  private static final Duration MAX_HOLD = Duration.ofMillis(100);
   private static final int TAIL_BYTES = 16 * 1024;
   private static final long MAX_SQUASHFS_TIME = 0xFFFF_FFFFL;
 
@@ -51,7 +54,7 @@ public final class MksquashfsSink implements OutputSink {
     this.process = process;
     this.command = command;
     this.stdin = new BufferedOutputStream(process.getOutputStream(), STDIN_BUFFER);
-    this.tar = new PaxTarWriter(stdin);
+    this.tar = new PaxTarWriter(stdin, MAX_HOLD);
     this.stderr = new OutputTail(process.getErrorStream(), TAIL_BYTES, "mksquashfs-stderr");
     this.stdout = new OutputTail(process.getInputStream(), TAIL_BYTES, "mksquashfs-stdout");
     this.onExit = new AbortOnExit(this, "mksquashfs-abort", e -> {}); // Ctrl-C or SIGTERM: leave no partial image

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -22,6 +23,8 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class TarSink implements OutputSink {
   private static final int BUFFER = 1 << 20;
+  // entries reach the reader within this time, however slowly the merge writes them
+  private static final Duration MAX_HOLD = Duration.ofMillis(100);
 
   private final Path output;
   private final Path partial;
@@ -37,7 +40,7 @@ public final class TarSink implements OutputSink {
     this.partial = partial;
     this.replace = replace;
     this.out = new BufferedOutputStream(out, BUFFER);
-    this.tar = new PaxTarWriter(this.out);
+    this.tar = new PaxTarWriter(this.out, MAX_HOLD);
     this.allTime = allTime == null ? null : Mtime.ofSeconds(allTime);
     // Ctrl-C or SIGTERM: leave no partial file
     this.onExit = partial == null ? null : new AbortOnExit(this, "tar-abort", e -> {});

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -33,10 +34,23 @@ public final class PaxTarWriter {
   private final ByteArrayOutputStream pax = new ByteArrayOutputStream();
   private long bytesWritten;
   private boolean finished;
+  private final long maxHoldNanos;
+  private long lastFlush = System.nanoTime();
 
   /** Writes a PAX tar to {@code out}; the caller owns and closes {@code out}. */
   public PaxTarWriter(OutputStream out) {
+    this(out, Duration.ZERO);
+  }
+
+  /**
+   * Writes a PAX tar to {@code out}, and after an entry flushes what it holds when the last flush
+   * is {@code maxHold} or more ago: a reader at the other end of a pipe (mksquashfs) gets entries
+   * as they come, even while most of a layer is whiteouts that write nothing. Zero holds bytes
+   * until the buffer is full.
+   */
+  public PaxTarWriter(OutputStream out, Duration maxHold) {
     this.out = out;
+    this.maxHoldNanos = maxHold.toNanos();
   }
 
   /**
@@ -66,6 +80,7 @@ public final class PaxTarWriter {
       name[name.length - 1] = '/';
     }
     writeNamed(header, content, name);
+    flushIfHeldTooLong();
   }
 
   /**
@@ -81,6 +96,17 @@ public final class PaxTarWriter {
     TarHeader dir = new TarHeader(EntryPath.ROOT, EntryType.DIRECTORY, root.mode(), root.uid(), root.gid(),
         0, root.mtime(), null, null, 0, 0, root.xattrs());
     writeNamed(dir, null, ascii("./"));
+    flushIfHeldTooLong();
+  }
+
+  private void flushIfHeldTooLong() throws IOException {
+    if (maxHoldNanos > 0) {
+      long now = System.nanoTime();
+      if (now - lastFlush >= maxHoldNanos) {
+        flush();
+        lastFlush = now;
+      }
+    }
   }
 
   private void writeNamed(TarHeader header, InputStream content, byte[] name) throws IOException {

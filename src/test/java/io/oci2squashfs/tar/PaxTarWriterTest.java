@@ -347,4 +347,30 @@ class PaxTarWriterTest {
     Block pax = blocks(out.got.toByteArray()).get(0);
     assertEquals("19 size=8589934592\n", paxText(pax));
   }
+
+  @Test
+  void holdsEntriesUntilTheBufferFillsOrAFlush() throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PaxTarWriter w = new PaxTarWriter(out);
+    w.write(dir("a"), null);
+    w.write(file("a/b", 1), new ByteArrayInputStream(new byte[] {1}));
+    assertEquals(0, out.size(), "two small entries stay in the buffer");
+    w.flush();
+    assertEquals(3 * 512, out.size());
+  }
+
+  @Test
+  void passesEntriesOnOnceTheLastFlushIsTheHoldTimeAgo() throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PaxTarWriter w = new PaxTarWriter(out, java.time.Duration.ofNanos(1)); // always due
+    w.writeRoot(dir("."));
+    assertEquals(512, out.size(), "the root entry reaches the stream at once");
+    w.write(dir("a"), null);
+    assertEquals(2 * 512, out.size());
+
+    ByteArrayOutputStream slow = new ByteArrayOutputStream();
+    PaxTarWriter held = new PaxTarWriter(slow, java.time.Duration.ofDays(1)); // never due
+    held.write(dir("a"), null);
+    assertEquals(0, slow.size());
+  }
 }
