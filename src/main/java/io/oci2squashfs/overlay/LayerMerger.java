@@ -59,11 +59,14 @@ public final class LayerMerger {
   /** A hard link waiting for its target to appear in an older layer. */
   private record PendingLink(TarHeader link, int asOfLayer) {}
 
-  /** An entry of the current layer that was not written. */
+  /**
+   * An entry of the current layer that was not written; {@code header} is null for a non-empty
+   * regular file, whose header comes back with its content when the layer is read again.
+   */
   private record Skipped(long ordinal, TarHeader header) {}
 
-  /** Hard links that need the content of a skipped entry of the current layer. */
-  private record Replay(TarHeader target, List<TarHeader> links) {}
+  /** Hard links that need the content of a skipped regular file of the current layer. */
+  private record Replay(EntryPath target, List<TarHeader> links) {}
 
   private final class Run {
     private final LayerSource layers;
@@ -88,6 +91,12 @@ public final class LayerMerger {
     private final List<EntryPath> layerOpaques = new ArrayList<>();
     private final List<Node> layerReplaced = new ArrayList<>();
     private final Map<EntryPath, Skipped> layerSkipped = new HashMap<>();
+    /**
+     * Skipped non-empty regular files, raw path to position: only the position, since a link to one
+     * needs the layer read again for the content anyway. A layer of whiteouts over many files
+     * skips them all, and a header kept for each would cost about 150 bytes more.
+     */
+    private final Map<String, Long> layerSkippedFiles = new HashMap<>();
     private final Map<Long, Replay> layerReplays = new TreeMap<>();
     /** Skipped entries of this layer already copied to a surviving link: target path to the copy's path. */
     private final Map<EntryPath, EntryPath> layerPromoted = new HashMap<>();
@@ -115,6 +124,9 @@ public final class LayerMerger {
         try (LayerEntries entries = layers.open(layer)) {
           long ordinal = 0;
           for (TarHeader h = entries.next(); h != null; h = entries.next()) {
+            if (ordinal == Integer.MAX_VALUE) { // the trie keeps positions in an int; a terabyte of headers
+              throw new IOException("layer " + layer + " has more than " + Integer.MAX_VALUE + " entries");
+            }
             process(h, ++ordinal, entries);
           }
         }
@@ -169,7 +181,7 @@ public final class LayerMerger {
       if (at == HIDDEN) {
         keepVisibleParents();
         skip(h, ordinal);
-      } else if (at == null || at.state == State.NONE) {
+      } else if (at == null || at.state() == State.NONE) {
         if (at != null && (at.hasChildren() || at.opaqueLayer() != NO_LAYER)) {
           followLater(h, "whiteouts or opaque markers of newer layers"); // only markers lie below it
         } else if (redirects != null && h.type() == EntryType.SYMLINK && linksWaitBelow(h.path())) {
@@ -177,11 +189,9 @@ public final class LayerMerger {
         }
         emit(h, entries);
         emitted = true;
-      } else if (at.state == State.IMPLICIT_DIR) {
+      } else if (at.state() == State.IMPLICIT_DIR) {
         if (h.type().isDirectory()) {
-          at.state = State.EXPLICIT_DIR;
-          at.stateLayer = layer;
-          at.stateOrdinal = ordinal;
+          at.state(State.EXPLICIT_DIR, layer, ordinal);
           write(at, h, null);
           emitted = true;
         } else {
@@ -192,7 +202,7 @@ public final class LayerMerger {
           skip(h, ordinal);
         }
       } else {
-        if (at.state == State.EXPLICIT_DIR && !h.type().isDirectory()) {
+        if (at.state() == State.EXPLICIT_DIR && !h.type().isDirectory()) {
           // a newer layer made it a directory again, but this non-directory still removed what
           // older layers had at and below the path
           layerReplaced.add(at);
@@ -208,20 +218,18 @@ public final class LayerMerger {
      */
     private void keepVisibleParents() {
       Node start = hiderStays ? hider : hider.parent;
-      for (Node a = start; a != null && a.parent != null && a.state == State.NONE; a = a.parent) {
-        a.state = State.IMPLICIT_DIR;
-        a.stateLayer = layer;
-        a.stateOrdinal = ordinal;
+      for (Node a = start; a != null && a.parent != null && a.state() == State.NONE; a = a.parent) {
+        a.state(State.IMPLICIT_DIR, layer, ordinal);
       }
     }
 
     /** Whether this layer already had an entry at {@code path} that could matter. */
     private boolean repeatsInThisLayer(EntryPath path) {
-      if (layerSkipped.containsKey(path)) {
+      if (layerSkipped.containsKey(path) || layerSkippedFiles.containsKey(path.raw())) {
         return true;
       }
       Node n = trie.find(path);
-      return n != null && n.stateLayer == layer && (n.state == State.NON_DIR || n.state == State.EXPLICIT_DIR);
+      return n != null && n.stateLayer == layer && (n.state() == State.NON_DIR || n.state() == State.EXPLICIT_DIR);
     }
 
     private void takeRoot(TarHeader h) {
@@ -322,7 +330,7 @@ public final class LayerMerger {
         if (n.opaqueLayer() != NO_LAYER) {
           return hidden(n, true);
         }
-        if (n.state == State.NON_DIR) {
+        if (n.state() == State.NON_DIR) {
           if (n.stateLayer == layer) {
             warn(path, "lies below " + n.path().display()
                 + ", which this layer already made a non-directory; dropped");
@@ -335,33 +343,46 @@ public final class LayerMerger {
 
     private void emit(TarHeader h, LayerEntries entries) throws IOException {
       Node node = trie.findOrCreate(h.path());
-      for (Node a = node.parent; a.parent != null && a.state == State.NONE; a = a.parent) {
-        a.state = State.IMPLICIT_DIR;
-        a.stateLayer = layer;
-        a.stateOrdinal = ordinal;
+      for (Node a = node.parent; a.parent != null && a.state() == State.NONE; a = a.parent) {
+        a.state(State.IMPLICIT_DIR, layer, ordinal);
       }
-      node.stateLayer = layer;
-      node.stateOrdinal = ordinal;
       if (h.type().isDirectory()) {
-        node.state = State.EXPLICIT_DIR;
+        node.state(State.EXPLICIT_DIR, layer, ordinal);
         write(node, h, null);
       } else if (h.type() == EntryType.HARDLINK) {
-        node.state = State.NON_DIR; // reserved; written once the target is
+        node.state(State.NON_DIR, layer, ordinal); // reserved; written once the target is
         linkTo(h, h.hardLinkTarget(), 0, ordinal);
       } else {
-        node.state = State.NON_DIR;
+        node.state(State.NON_DIR, layer, ordinal);
         write(node, h, h.type() == EntryType.FILE ? entries.content() : null);
       }
     }
 
     private void skip(TarHeader h, long ordinal) {
       if (!h.type().isDirectory()) {
-        layerSkipped.put(h.path(), new Skipped(ordinal, h));
+        if (h.type() == EntryType.FILE && h.size() > 0) {
+          layerSkippedFiles.put(h.path().raw(), ordinal);
+          layerSkipped.remove(h.path()); // the same path earlier in the layer
+        } else {
+          layerSkipped.put(h.path(), new Skipped(ordinal, h));
+          layerSkippedFiles.remove(h.path().raw());
+        }
       }
     }
 
-    /** Resolves hard link {@code link} to {@code target} as the filesystem is when the current layer is applied. */
+    /** The entry of the current layer at {@code path} that was not written, or null. */
+    private Skipped skippedAt(EntryPath path) {
+      Skipped s = layerSkipped.get(path);
+      if (s != null) {
+        return s;
+      }
+      Long file = layerSkippedFiles.get(path.raw());
+      return file == null ? null : new Skipped(file, null);
+    }
+
     /**
+     * Resolves hard link {@code link} to {@code target} as the filesystem is when the current layer is applied.
+     *
      * @param before only this layer's entries before this position count as the target (following a
      *     chain from an earlier entry, later ones had not been applied yet)
      */
@@ -372,16 +393,16 @@ public final class LayerMerger {
         return;
       }
       Node t = trie.find(target);
-      if (t != null && t.stateLayer == layer && t.state != State.NONE && t.stateOrdinal < before) {
+      if (t != null && t.stateLayer == layer && t.state() != State.NONE && t.stateOrdinal() < before) {
         // the target is this layer's own entry, earlier in its tar, and it survives
-        if (t.state != State.NON_DIR) {
+        if (t.state() != State.NON_DIR) {
           warn(link.path(), "hard link to directory " + target.display() + "; dropped");
         } else {
           linkOrWait(link, target, t);
         }
         return;
       }
-      Skipped s = layerSkipped.get(target);
+      Skipped s = skippedAt(target);
       if (s != null && s.ordinal() >= before) {
         s = null; // that entry came after the one this chain starts from
       }
@@ -394,11 +415,11 @@ public final class LayerMerger {
       if (s != null) {
         // the target is this layer's own entry, earlier in its tar, and a newer layer replaced it
         TarHeader th = s.header();
-        if (th.type() == EntryType.HARDLINK) {
-          linkTo(link, th.hardLinkTarget(), depth + 1, s.ordinal());
-        } else if (th.type() == EntryType.FILE && th.size() > 0) {
-          layerReplays.computeIfAbsent(s.ordinal(), k -> new Replay(th, new ArrayList<>(1)))
+        if (th == null) { // a non-empty regular file
+          layerReplays.computeIfAbsent(s.ordinal(), k -> new Replay(target, new ArrayList<>(1)))
               .links().add(link);
+        } else if (th.type() == EntryType.HARDLINK) {
+          linkTo(link, th.hardLinkTarget(), depth + 1, s.ordinal());
         } else {
           promote(List.of(link), th, null);
         }
@@ -406,7 +427,7 @@ public final class LayerMerger {
       }
       for (EntryPath a = target.parent(); a != null && !a.isRoot(); a = a.parent()) {
         Node n = trie.find(a);
-        if (n != null && n.state == State.NON_DIR && n.stateLayer == layer) {
+        if (n != null && n.state() == State.NON_DIR && n.stateLayer == layer) {
           warn(link.path(), "hard-link target " + target.display() + " was removed earlier in this layer"
               + " (" + a.display() + " became a non-directory); dropped");
           return;
@@ -418,7 +439,7 @@ public final class LayerMerger {
 
     /** Writes {@code link} now if {@code target} (whose node is {@code t}) is written, else once it is. */
     private void linkOrWait(TarHeader link, EntryPath target, Node t) throws IOException {
-      if (t.written) {
+      if (t.written()) {
         writeHardLink(link, target);
       } else {
         waitingForWrite.computeIfAbsent(target, k -> new ArrayList<>(1)).add(link);
@@ -492,10 +513,10 @@ public final class LayerMerger {
           return n.opaqueLayer();
         }
         // one from the link's own layer came after the link in tar order (linkTo checked those before it)
-        if (!last && n.state == State.NON_DIR && n.stateLayer < asOf) {
+        if (!last && n.state() == State.NON_DIR && n.stateLayer < asOf) {
           return n.stateLayer;
         }
-        if (last && n.state == State.IMPLICIT_DIR && n.stateLayer > layer && n.stateLayer <= asOf) {
+        if (last && n.state() == State.IMPLICIT_DIR && n.stateLayer > layer && n.stateLayer <= asOf) {
           return n.stateLayer; // a newer layer put entries below it: it became a directory
         }
       }
@@ -522,7 +543,7 @@ public final class LayerMerger {
     /** Writes one entry, then every hard link that was waiting for it. */
     private void write(Node node, TarHeader h, InputStream content) throws IOException {
       out.write(h, content);
-      node.written = true;
+      node.markWritten();
       written++;
       Deque<EntryPath> done = new ArrayDeque<>();
       done.add(h.path());
@@ -534,7 +555,7 @@ public final class LayerMerger {
         }
         for (TarHeader link : links) {
           out.write(link.asHardLinkTo(target), null);
-          trie.find(link.path()).written = true;
+          trie.find(link.path()).markWritten();
           written++;
           done.add(link.path());
         }
@@ -555,9 +576,9 @@ public final class LayerMerger {
             continue;
           }
           TarHeader h = redirects == null ? raw : redirects.apply(layer, raw);
-          if (!h.equals(r.target())) {
+          if (!h.path().equals(r.target()) || h.type() != EntryType.FILE || h.size() == 0) {
             throw new IOException("layer " + layer + " read differently the second time: entry #"
-                + ordinal + " was " + r.target().path().display() + ", now " + h.path().display());
+                + ordinal + " was the file " + r.target().display() + ", now " + h.path().display());
           }
           promote(r.links(), h, again.content());
           left--;
@@ -585,6 +606,7 @@ public final class LayerMerger {
       layerOpaques.clear();
       layerReplaced.clear();
       layerSkipped.clear();
+      layerSkippedFiles.clear();
       layerReplays.clear();
       layerPromoted.clear();
     }
@@ -657,7 +679,7 @@ public final class LayerMerger {
         }
         boolean last = i == parts.size() - 1;
         if (n.hideLayer() != NO_LAYER || n.replaceLayer() != NO_LAYER
-            || (last ? n.state != State.NONE : n.opaqueLayer() != NO_LAYER || n.state == State.NON_DIR)) {
+            || (last ? n.state() != State.NONE : n.opaqueLayer() != NO_LAYER || n.state() == State.NON_DIR)) {
           return true;
         }
       }
@@ -685,21 +707,21 @@ public final class LayerMerger {
       /** {@code n}'s lower content is not yet hidden by anything written. */
       private void walk(Node n) throws IOException {
         for (Node c : sortedChildren(n)) {
-          boolean removed = c.hideLayer() != NO_LAYER || c.replaceLayer() != NO_LAYER || c.state == State.NON_DIR;
-          if (removed && c.state == State.NON_DIR) {
-            if (!c.written) {
+          boolean removed = c.hideLayer() != NO_LAYER || c.replaceLayer() != NO_LAYER || c.state() == State.NON_DIR;
+          if (removed && c.state() == State.NON_DIR) {
+            if (!c.written()) {
               marker(whiteoutOf(c.path())); // a dropped hard link still replaced what was there
             }
-          } else if (removed && c.state == State.NONE) {
+          } else if (removed && c.state() == State.NONE) {
             marker(whiteoutOf(c.path()));
           } else if (removed) {
-            if (c.state == State.IMPLICIT_DIR) {
+            if (c.state() == State.IMPLICIT_DIR) {
               impliedDir(c);
             }
             marker(c.path().child(Whiteouts.OPAQUE));
             writeImpliedBelow(c);
           } else {
-            if (c.state == State.IMPLICIT_DIR && !writtenBelow(c) && !mode.lowerHasDirectory().test(c.path())) {
+            if (c.state() == State.IMPLICIT_DIR && !writtenBelow(c) && !mode.lowerHasDirectory().test(c.path())) {
               impliedDir(c);
             }
             if (c.opaqueLayer() != NO_LAYER) {
@@ -715,7 +737,7 @@ public final class LayerMerger {
       /** Below a marker nothing of the lower layers is left: every implied directory needs its entry. */
       private void writeImpliedBelow(Node n) throws IOException {
         for (Node c : sortedChildren(n)) {
-          if (c.state == State.IMPLICIT_DIR) {
+          if (c.state() == State.IMPLICIT_DIR) {
             impliedDir(c);
           }
           writeImpliedBelow(c);
@@ -727,7 +749,7 @@ public final class LayerMerger {
         n.forEachChild(stack::push);
         while (!stack.isEmpty()) {
           Node c = stack.pop();
-          if (c.written) {
+          if (c.written()) {
             return true;
           }
           c.forEachChild(stack::push);
@@ -763,7 +785,7 @@ public final class LayerMerger {
       stack.push(start);
       while (!stack.isEmpty()) {
         Node n = stack.pop();
-        if (n.state == State.IMPLICIT_DIR) {
+        if (n.state() == State.IMPLICIT_DIR) {
           TarHeader dir = TarHeader.of(n.path(), EntryType.DIRECTORY)
               .withMtime(options.implicitDirMtime());
           write(n, dir, null);
@@ -772,7 +794,7 @@ public final class LayerMerger {
         // opaque directory whose older children were all hidden
         List<Node> children = new ArrayList<>();
         n.forEachChild(c -> {
-          if (c.hasChildren() || c.state == State.IMPLICIT_DIR) {
+          if (c.hasChildren() || c.state() == State.IMPLICIT_DIR) {
             children.add(c);
           }
         });

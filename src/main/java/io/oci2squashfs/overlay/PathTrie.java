@@ -29,30 +29,62 @@ final class PathTrie {
 
   /**
    * One path component. Fields are package-private: the merger is the only user. Kept small, since
-   * an image has one per path: the name lives in the trie's {@link Names} (no array per name), the
+   * an image has one per path (48 bytes): the name lives in the trie's {@link Names} (no array per name), the
    * rare whiteout and opaque layers in a side object, and children are an open-addressing table of
    * nodes rather than a map of entries.
    */
   static final class Node {
+    private static final State[] STATES = State.values();
+    private static final int STATE_BITS = 0x7;
+    private static final int WRITTEN = 0x8;
+
     /** The component's raw bytes in {@link #names}: EntryPath's chars, one per byte (ISO-8859-1). */
     private final long name;
     private final Names names;
     final Node parent;
     private Object children; // null, a single Node, or a Children table
-    State state = State.NONE;
-    /** The layer whose entry set {@link #state}. */
+    /** The layer whose entry set {@link #state()}. */
     int stateLayer = NO_LAYER;
     /** That entry's position in its layer (1-based), so links can tell what came before them. */
-    long stateOrdinal;
+    private int stateOrdinal;
     /** Layers that hide this path or what is below it; null while none does, as for most paths. */
     private Hiding hiding;
-    /** True once this path's entry is in the output (a reserved hard link is not, until resolved). */
-    boolean written;
+    /** The state's ordinal, and {@link #WRITTEN}: one byte where an enum and a boolean took five. */
+    private byte flags;
 
     private Node(long name, Names names, Node parent) {
       this.name = name;
       this.names = names;
       this.parent = parent;
+    }
+
+    /** What was emitted at this path so far. */
+    State state() {
+      return STATES[flags & STATE_BITS];
+    }
+
+    void state(State state) {
+      flags = (byte) ((flags & ~STATE_BITS) | state.ordinal());
+    }
+
+    /** Sets the state and the layer and position of the entry that set it. */
+    void state(State state, int layer, long ordinal) {
+      state(state);
+      stateLayer = layer;
+      stateOrdinal = Math.toIntExact(ordinal); // the merger refuses layers of more entries
+    }
+
+    long stateOrdinal() {
+      return stateOrdinal;
+    }
+
+    /** True once this path's entry is in the output (a reserved hard link is not, until resolved). */
+    boolean written() {
+      return (flags & WRITTEN) != 0;
+    }
+
+    void markWritten() {
+      flags |= WRITTEN;
     }
 
     /** A node in no trie, with no name: for sentinels. */
