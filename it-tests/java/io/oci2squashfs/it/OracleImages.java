@@ -241,6 +241,11 @@ final class OracleImages {
     // two root entries in one layer: as tar, the later one gives the root its attributes
     p.put("twoRootEntriesInOneLayer", List.of(
         layer().dir(".", 0700).owner(3, 4).file("f", "f").dir("./", 0751).owner(5, 6)));
+    // tar order within one layer: a file at a path that the layer's own earlier entries made a
+    // directory replaces it, and a hard link made before that keeps the old file
+    p.put("childThenFileAtItsParentInOneLayer", List.of(
+        layer().dir("a").file("a/old", "o").dir("n"),
+        layer().file("a/b", "x").hardlink("l", "a/b").file("a", "f").file("n/m/k", "k").symlink("n/m", "t")));
     // the doc's row for P/child over a lower symlink P: runtimes (umoci here) go through the link
     p.put("usrmergeChildOverALowerSymlink", List.of(
         layer().dir("usr").dir("usr/lib").file("usr/lib/a", "a").symlink("lib", "usr/lib"),

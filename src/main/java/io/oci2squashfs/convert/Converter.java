@@ -148,8 +148,9 @@ public final class Converter {
               + " as container runtimes do");
           options = options.nextPass(merged);
         } else if (!merged.duplicates().isEmpty()) {
-          why = merged.duplicates().size() + " paths appear more than once within one layer";
-          listener.warning(why + "; reading the image again so that the last entry of each wins, as tar would");
+          why = merged.duplicates().size() + " paths appear more than once within one layer (or replace a directory"
+              + " that layer's earlier entries made)";
+          listener.warning(why + "; reading the image again so that the later entry wins, as tar would");
           options = options.nextPass(merged);
         } else if (!sameRootAttributes(root, merged.root())) {
           why = layers.describe(merged.rootFromLayer()) + ": its root entry is not the layer's first entry";

@@ -15,11 +15,13 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -55,6 +57,9 @@ public final class LayerMerger {
   public MergeResult merge(LayerSource layers, MergeOutput output) throws IOException {
     return new Run(layers, output).run();
   }
+
+  /** Where a pass's output goes once it knows the next pass must redo it. */
+  private static final MergeOutput MUTED = (header, content) -> {};
 
   /** A hard link waiting for its target to appear in an older layer. */
   private record PendingLink(TarHeader link, int asOfLayer) {}
@@ -97,6 +102,8 @@ public final class LayerMerger {
      * skips them all, and a header kept for each would cost about 150 bytes more.
      */
     private final Map<String, Long> layerSkippedFiles = new HashMap<>();
+    /** Positions of this layer's entries that replace a directory whose earlier entries were skipped. */
+    private final Set<Long> layerUndoneBy = new HashSet<>();
     private final Map<Long, Replay> layerReplays = new TreeMap<>();
     /** Skipped entries of this layer already copied to a surviving link: target path to the copy's path. */
     private final Map<EntryPath, EntryPath> layerPromoted = new HashMap<>();
@@ -163,6 +170,16 @@ public final class LayerMerger {
           break;
       }
       if (known != null) {
+        Long undoneBy = known.replacedAfter(layer, path, ordinal);
+        if (undoneBy != null) {
+          layerUndoneBy.add(undoneBy);
+          skip(h, ordinal); // a later entry of this layer replaces a directory above it
+          return;
+        }
+        if (layerUndoneBy.contains(ordinal)) {
+          warn(path, "replaces the directory that earlier entries of this layer made below it;"
+              + " as tar would, the later entry wins and those entries are dropped");
+        }
         Long last = known.lastOrdinal(layer, path);
         if (last != null && ordinal < last) {
           skip(h, ordinal); // a later entry of this layer replaces it; links in between still see it
@@ -174,7 +191,11 @@ public final class LayerMerger {
       } else if (repeatsInThisLayer(path)) {
         // the first entry is already written: finish this pass only to find every duplicate
         found.add(layer, path, ordinal);
-        out = (header, content) -> {};
+        Node n = trie.find(path);
+        if (!h.type().isDirectory() && n != null && n.state() != State.NON_DIR) {
+          found.addReplacedDirectory(layer, path, ordinal); // and what this layer put below it
+        }
+        out = MUTED;
       }
       boolean emitted = false;
       Node at = visibleNode(path);
@@ -194,6 +215,12 @@ public final class LayerMerger {
           at.state(State.EXPLICIT_DIR, layer, ordinal);
           write(at, h, null);
           emitted = true;
+        } else if (at.stateLayer == layer || setByThisLayerBelow(at)) {
+          // tar order: this layer's own earlier entries made the directory, and this later entry
+          // replaces it with them; the next pass skips them
+          found.addReplacedDirectory(layer, path, ordinal);
+          out = MUTED;
+          skip(h, ordinal);
         } else {
           if (!followLater(h, "entries in layer " + at.stateLayer + " that has no entry for the path itself")) {
             replacedByImplicitDir(h, at);
@@ -269,8 +296,22 @@ public final class LayerMerger {
       foundRedirects = foundRedirects.with(layer, h.path(), target);
       warn(h.path(), "this symlink to " + displayRaw(h.symlinkTarget()) + " is a parent of " + below
           + "; they are put in " + target.display() + ", through the link, as container runtimes do");
-      out = (header, content) -> {};
+      out = MUTED;
       return true;
+    }
+
+    /** Whether an entry of the current layer made any path below {@code dir}. */
+    private boolean setByThisLayerBelow(Node dir) {
+      ArrayDeque<Node> todo = new ArrayDeque<>();
+      dir.forEachChild(todo::add);
+      while (!todo.isEmpty()) {
+        Node n = todo.pop();
+        if (n.stateLayer == layer) {
+          return true;
+        }
+        n.forEachChild(todo::add);
+      }
+      return false;
     }
 
     private void replacedByImplicitDir(TarHeader h, Node dir) {
@@ -405,6 +446,12 @@ public final class LayerMerger {
       Skipped s = skippedAt(target);
       if (s != null && s.ordinal() >= before) {
         s = null; // that entry came after the one this chain starts from
+      }
+      Long removed = s == null || known == null ? null : known.replacedAfter(layer, target, s.ordinal());
+      if (removed != null && removed < before) {
+        warn(link.path(), "hard-link target " + target.display() + " was removed earlier in this layer"
+            + " (a later entry replaced a directory above it); dropped");
+        return;
       }
       EntryPath copy = s == null ? null : layerPromoted.get(target);
       if (copy != null) {
@@ -607,6 +654,7 @@ public final class LayerMerger {
       layerReplaced.clear();
       layerSkipped.clear();
       layerSkippedFiles.clear();
+      layerUndoneBy.clear();
       layerReplays.clear();
       layerPromoted.clear();
     }

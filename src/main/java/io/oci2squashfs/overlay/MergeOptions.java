@@ -49,13 +49,19 @@ public record MergeOptions(Mtime implicitDirMtime, DuplicateIndex duplicates, La
   /**
    * The options for merging the same layers again after {@code r} asked for it ({@link
    * MergeResult#needsSecondPass()}): with the symlinks it found to follow (and, since paths change
-   * then, duplicates to be found again under their new names), else with the duplicates it found.
+   * then, duplicates to be found again under their new names), else with the duplicates it found
+   * added to those known.
    */
   public MergeOptions nextPass(MergeResult r) {
     if (!r.redirects().isEmpty()) {
       return withRedirects(redirects.plus(r.redirects())).withDuplicates(null);
     }
-    return r.duplicates().isEmpty() ? this : withDuplicates(r.duplicates());
+    if (r.duplicates().isEmpty()) {
+      return this;
+    }
+    // a pass that knew some duplicates can find more (a directory entry skipped as repeated leaves
+    // its children making the directory that a later file then replaces)
+    return withDuplicates(duplicates == null ? r.duplicates() : duplicates.plus(r.duplicates()));
   }
 
   /** Follow lower symlinks as runtimes do, with these redirects known ({@link SymlinkRedirects#none()} at first). */

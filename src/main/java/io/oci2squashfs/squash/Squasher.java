@@ -167,8 +167,9 @@ public final class Squasher {
               + " passes; symlinks that lead through each other in a loop?");
         }
         listener.warning(r.redirects().isEmpty()
-            ? r.duplicates().size() + " paths appear more than once within one layer;"
-                + " reading the layers again so that the last entry of each wins, as tar would"
+            ? r.duplicates().size() + " paths appear more than once within one layer (or replace a directory that"
+                + " layer's earlier entries made);"
+                + " reading the layers again so that the later entry wins, as tar would"
             : r.redirects().size() + " symlinks of squashed layers have newer entries below them;"
                 + " reading the layers again to put those entries through the links, as container runtimes do");
         options = options.nextPass(r);

@@ -133,15 +133,33 @@ class LayerMergerReviewTest {
           .file("l", "x").file("d", "f");
     }
 
-    /**
-     * Tar semantics, later entry wins: the file a replaces the directory a made implicitly by a/b.
-     * The merger keeps the directory, and its warning speaks of "entries in layer 0 that has no entry
-     * for the path itself", which is misleading for a same-layer case.
-     */
+    /** Tar order, later entry wins: the file a replaces the directory that a/b made in the same layer. */
     @Test
-    @Disabled("DOUBTFUL: child then non-directory parent in one layer keeps the directory (tar: the later file wins)")
     void childThenFileAtItsParentInOneLayer() throws Exception {
-      merge(layer().file("a/b", "x").file("a", "f")).paths("a").file("a", "f");
+      merge(layer().file("a/b", "x").file("a", "f")).paths("a").file("a", "f").warned("earlier entries of this layer");
+      merge(layer().dir("a").file("a/old", "o"), layer().file("a/b/c", "x").file("a", "f"))
+          .paths("a").file("a", "f");
+      merge(layer().file("a/b/c", "x").file("a/b", "f").file("a", "g")).paths("a").file("a", "g");
+    }
+
+    /** The same with a symlink: it is not a lower link to follow, the layer itself replaced the directory. */
+    @Test
+    void childThenSymlinkAtItsParentInOneLayer() throws Exception {
+      merge(layer().dir("n").dir("t"), layer().file("n/m/k", "k").symlink("n/m", "../t"))
+          .paths("n", "n/m", "t").type("n/m", EntryType.SYMLINK);
+    }
+
+    /** An explicit directory, its child, then a file at the directory: one more pass, same result. */
+    @Test
+    void directoryChildThenFileInOneLayer() throws Exception {
+      merge(layer().dir("a").file("a/b", "x").file("a", "f")).paths("a").file("a", "f");
+    }
+
+    /** A link made before the directory is replaced keeps the file; one made after finds nothing. */
+    @Test
+    void hardLinksAroundADirectoryReplacedInItsOwnLayer() throws Exception {
+      merge(layer().file("a/b", "x").hardlink("l", "a/b").file("a", "f").hardlink("m", "a/b"))
+          .paths("a", "l").file("l", "x").file("a", "f").warned("m");
     }
 
     /** Doc: same path twice in a layer, later wins. Kept: the first, with a warning (the doc's minimum). */
