@@ -246,6 +246,7 @@ final class OracleImages {
     p.put("childThenFileAtItsParentInOneLayer", List.of(
         layer().dir("a").file("a/old", "o").dir("n"),
         layer().file("a/b", "x").hardlink("l", "a/b").file("a", "f").file("n/m/k", "k").symlink("n/m", "t")));
+    p.put("loneOpaqueMarkerForAMissingDirectory", List.of(layer().file("x", "x"), layer().opaque("d").opaque("p/q")));
     // the doc's row for P/child over a lower symlink P: runtimes (umoci here) go through the link
     p.put("usrmergeChildOverALowerSymlink", List.of(
         layer().dir("usr").dir("usr/lib").file("usr/lib/a", "a").symlink("lib", "usr/lib"),

@@ -182,7 +182,8 @@ class LayerMergerReviewTest {
 
     /**
      * containerd creates the directory of an opaque marker (it makes the parents of every entry);
-     * the merger creates nothing for a lone marker.
+     * the merger creates nothing for a lone marker, and so does umoci unpack, the oracle (OracleIT
+     * probe loneOpaqueMarkerForAMissingDirectory).
      */
     @Test
     @Disabled("DOUBTFUL: a lone opaque marker D/.wh..wh..opq for a D that does not exist creates nothing; containerd makes D")
