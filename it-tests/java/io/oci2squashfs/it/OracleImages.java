@@ -246,6 +246,15 @@ final class OracleImages {
     p.put("childThenFileAtItsParentInOneLayer", List.of(
         layer().dir("a").file("a/old", "o").dir("n"),
         layer().file("a/b", "x").hardlink("l", "a/b").file("a", "f").file("n/m/k", "k").symlink("n/m", "t")));
+    // shrunk from MergeDifferentialTest#sameLayerRepeatsAndReplacements failures, all fixed
+    p.put("fileOverItsOwnLayersDirectoryThenANewerDirectory", List.of(
+        layer().file("b/b/c", "c").file("b/b", "f"), layer().dir("b/b", 0700)));
+    p.put("symlinkThenDirectoryInOneLayerOverALowerTree", List.of(
+        layer().file("b/b", "x"), layer().symlink("b", "t").dir("b", 0750)));
+    p.put("directoryThenFileInOneLayerIsAHardLinkTarget", List.of(
+        layer().dir("a").file("a", "f"), layer().hardlink("c/b/b", "a"), layer().dir("a", 0711)));
+    p.put("symlinkBelowADirectoryTheLayerThenReplaces", List.of(
+        layer().symlink("c/b", "t").file("c", "f").dir("c", 0750), layer().file("c/b/b", "x")));
     p.put("loneOpaqueMarkerForAMissingDirectory", List.of(layer().file("x", "x"), layer().opaque("d").opaque("p/q")));
     // the doc's row for P/child over a lower symlink P: runtimes (umoci here) go through the link
     p.put("usrmergeChildOverALowerSymlink", List.of(

@@ -102,6 +102,8 @@ public final class LayerMerger {
      * skips them all, and a header kept for each would cost about 150 bytes more.
      */
     private final Map<String, Long> layerSkippedFiles = new HashMap<>();
+    /** Skipped directory entries of this layer (raw paths). */
+    private final Set<String> layerSkippedDirs = new HashSet<>();
     /** Positions of this layer's entries that replace a directory whose earlier entries were skipped. */
     private final Set<Long> layerUndoneBy = new HashSet<>();
     private final Map<Long, Replay> layerReplays = new TreeMap<>();
@@ -183,17 +185,29 @@ public final class LayerMerger {
         Long last = known.lastOrdinal(layer, path);
         if (last != null && ordinal < last) {
           skip(h, ordinal); // a later entry of this layer replaces it; links in between still see it
+          if (!h.type().isDirectory()) {
+            // but it did replace what older layers had at and below the path, even if the later
+            // entry is a directory
+            Node at = visibleNode(path);
+            if (at != HIDDEN) {
+              layerReplaced.add(at != null ? at : trie.findOrCreate(path));
+            }
+          }
           return;
         }
         if (last != null) {
           warn(path, "appears more than once in this layer; the last entry is kept");
         }
-      } else if (repeatsInThisLayer(path)) {
-        // the first entry is already written: finish this pass only to find every duplicate
+      }
+      if ((known == null || known.lastOrdinal(layer, path) == null) && repeatsInThisLayer(path)) {
+        // the first entry is already written: finish this pass only to find every duplicate (a
+        // later pass can find more, once skipped entries no longer hide others)
         found.add(layer, path, ordinal);
-        Node n = trie.find(path);
-        if (!h.type().isDirectory() && n != null && n.state() != State.NON_DIR) {
+        if (h.type().isDirectory()) {
+          foundRedirects = foundRedirects.without(layer, path); // a symlink it replaces leads nowhere
+        } else {
           found.addReplacedDirectory(layer, path, ordinal); // and what this layer put below it
+          foundRedirects = foundRedirects.withoutAtOrBelow(layer, path);
         }
         out = MUTED;
       }
@@ -219,6 +233,7 @@ public final class LayerMerger {
           // tar order: this layer's own earlier entries made the directory, and this later entry
           // replaces it with them; the next pass skips them
           found.addReplacedDirectory(layer, path, ordinal);
+          foundRedirects = foundRedirects.withoutAtOrBelow(layer, path);
           out = MUTED;
           skip(h, ordinal);
         } else {
@@ -231,7 +246,12 @@ public final class LayerMerger {
       } else {
         if (at.state() == State.EXPLICIT_DIR && !h.type().isDirectory()) {
           // a newer layer made it a directory again, but this non-directory still removed what
-          // older layers had at and below the path
+          // older layers had at and below the path, and what this layer's earlier entries put there
+          if (setByThisLayerBelow(at)) {
+            found.addReplacedDirectory(layer, path, ordinal);
+            foundRedirects = foundRedirects.withoutAtOrBelow(layer, path);
+            out = MUTED;
+          }
           layerReplaced.add(at);
         }
         skip(h, ordinal);
@@ -252,7 +272,8 @@ public final class LayerMerger {
 
     /** Whether this layer already had an entry at {@code path} that could matter. */
     private boolean repeatsInThisLayer(EntryPath path) {
-      if (layerSkipped.containsKey(path) || layerSkippedFiles.containsKey(path.raw())) {
+      if (layerSkipped.containsKey(path) || layerSkippedFiles.containsKey(path.raw())
+          || layerSkippedDirs.contains(path.raw())) {
         return true;
       }
       Node n = trie.find(path);
@@ -300,8 +321,14 @@ public final class LayerMerger {
       return true;
     }
 
-    /** Whether an entry of the current layer made any path below {@code dir}. */
+    /**
+     * Whether an entry of the current layer made any path below {@code dir}, or is a symlink there
+     * that newer layers' entries were to go through.
+     */
     private boolean setByThisLayerBelow(Node dir) {
+      if (foundRedirects.anyAtOrBelow(layer, dir.path())) {
+        return true;
+      }
       ArrayDeque<Node> todo = new ArrayDeque<>();
       dir.forEachChild(todo::add);
       while (!todo.isEmpty()) {
@@ -400,7 +427,9 @@ public final class LayerMerger {
     }
 
     private void skip(TarHeader h, long ordinal) {
-      if (!h.type().isDirectory()) {
+      if (h.type().isDirectory()) {
+        layerSkippedDirs.add(h.path().raw()); // so that a later entry at the path is seen to repeat it
+      } else {
         if (h.type() == EntryType.FILE && h.size() > 0) {
           layerSkippedFiles.put(h.path().raw(), ordinal);
           layerSkipped.remove(h.path()); // the same path earlier in the layer
@@ -654,6 +683,7 @@ public final class LayerMerger {
       layerReplaced.clear();
       layerSkipped.clear();
       layerSkippedFiles.clear();
+      layerSkippedDirs.clear();
       layerUndoneBy.clear();
       layerReplays.clear();
       layerPromoted.clear();

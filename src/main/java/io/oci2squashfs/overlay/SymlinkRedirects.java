@@ -6,6 +6,7 @@ import io.oci2squashfs.tar.TarHeader;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Symlinks of lower layers that newer layers' entries go through: the doc's row for {@code P/child}
@@ -60,6 +61,27 @@ public final class SymlinkRedirects {
   /** Records one; for the merge that finds it. */
   SymlinkRedirects with(int linkLayer, EntryPath link, EntryPath target) {
     return plus(new SymlinkRedirects(List.of(new Redirect(linkLayer, link, target))));
+  }
+
+  /** These redirects but the one for the symlink at {@code link} in {@code linkLayer}, if any. */
+  SymlinkRedirects without(int linkLayer, EntryPath link) {
+    return without(r -> r.linkLayer() == linkLayer && r.link().equals(link));
+  }
+
+  /** These redirects but those for symlinks of {@code linkLayer} at or below {@code path}. */
+  SymlinkRedirects withoutAtOrBelow(int linkLayer, EntryPath path) {
+    return without(r -> r.linkLayer() == linkLayer && r.link().startsWith(path));
+  }
+
+  /** Whether a symlink of {@code linkLayer} at or below {@code path} is one of these. */
+  boolean anyAtOrBelow(int linkLayer, EntryPath path) {
+    return redirects.stream().anyMatch(r -> r.linkLayer() == linkLayer && r.link().startsWith(path));
+  }
+
+  private SymlinkRedirects without(Predicate<Redirect> dropped) {
+    List<Redirect> rest = new ArrayList<>(redirects);
+    rest.removeIf(dropped);
+    return rest.size() == redirects.size() ? this : new SymlinkRedirects(Collections.unmodifiableList(rest));
   }
 
   /**

@@ -40,6 +40,12 @@ class LayerModeDifferentialTest {
     run(7_000_000, 4_000 * SCALE, MergeDifferentialTest.Options.EXTENDED);
   }
 
+  /** Paths repeated within a layer, and non-directories over a layer's own entries: the later wins. */
+  @Test
+  void sameLayerRepeatsAndReplacements() throws IOException {
+    run(8_000_000, 4_000 * SCALE, MergeDifferentialTest.Options.REPEATS);
+  }
+
   private void run(long firstSeed, int stacks, MergeDifferentialTest.Options o) throws IOException {
     int checked = 0;
     int refused = 0;

@@ -36,10 +36,17 @@ class MergeDifferentialTest {
   private static final int SCALE = Integer.getInteger("differential.scale", 1);
 
   /** Generator knobs. */
-  record Options(int maxLayers, int maxEntries, boolean roots, boolean dupLayers, boolean childOverLowerNonDir) {
-    static final Options DEFAULT = new Options(5, 8, true, true, false);
+  record Options(int maxLayers, int maxEntries, boolean roots, boolean dupLayers, boolean childOverLowerNonDir,
+      boolean sameLayerRepeats) {
+    static final Options DEFAULT = new Options(5, 8, true, true, false, false);
     /** Also the doc's rows for P/child over a lower file, device, FIFO or symlink P (runtimes refuse or differ). */
-    static final Options EXTENDED = new Options(5, 8, true, true, true);
+    static final Options EXTENDED = new Options(5, 8, true, true, true, false);
+    /** Also a path twice in one layer, and a non-directory over the layer's own earlier entries: the later wins. */
+    static final Options REPEATS = new Options(4, 8, true, true, false, true);
+
+    Options(int maxLayers, int maxEntries, boolean roots, boolean dupLayers, boolean childOverLowerNonDir) {
+      this(maxLayers, maxEntries, roots, dupLayers, childOverLowerNonDir, false);
+    }
   }
 
   // ---------------------------------------------------------------- tests
@@ -66,6 +73,15 @@ class MergeDifferentialTest {
   @Test
   void childOverLowerNonDirectoryRows() {
     run(2_000_000, 10_000 * SCALE, Options.EXTENDED, c -> true);
+  }
+
+  /**
+   * With a path repeated within a layer and a non-directory over what the layer's own earlier
+   * entries made: tar order, the later entry wins (the merge takes another pass to know it).
+   */
+  @Test
+  void sameLayerRepeatsAndReplacements() {
+    run(3_000_000, 10_000 * SCALE, Options.REPEATS, c -> true);
   }
 
   // ---------------------------------------------------------------- driver
@@ -266,7 +282,9 @@ class MergeDifferentialTest {
   }
 
   private static boolean acceptable(List<String> violations, Options o) {
-    return violations.stream().allMatch(v -> o.childOverLowerNonDir() && v.contains(OldestFirstModel.LOWER_NONDIR_PARENT));
+    return violations.stream().allMatch(v -> o.childOverLowerNonDir() && v.contains(OldestFirstModel.LOWER_NONDIR_PARENT)
+        || o.sameLayerRepeats() && (v.contains(OldestFirstModel.SAME_PATH_TWICE)
+            || v.contains(OldestFirstModel.NONDIR_OVER_OWN)));
   }
 
   private static MemoryLayer.Entry candidate(Random r, OldestFirstModel s, long mtime, int li, int j) {

@@ -95,6 +95,9 @@ final class OldestFirstModel {
    * directory, or, for a symlink P, goes through it into its target.
    */
   static final String LOWER_NONDIR_PARENT = " of a lower layer";
+  /** Violations of tar order within one layer that tar (and umoci) settle: the later entry wins. */
+  static final String SAME_PATH_TWICE = "same path twice in one layer";
+  static final String NONDIR_OVER_OWN = "non-directory over this layer's own entry";
   /**
    * Marks what the streaming merge does not follow: entries that went through a lower symlink which
    * a newer entry (or a later one of the same layer) then replaced. Such cases are left out.
@@ -315,7 +318,7 @@ final class OldestFirstModel {
       return v;
     }
     if (layerPaths.contains(p)) {
-      v.add(where + "same path twice in one layer");
+      v.add(where + SAME_PATH_TWICE);
     }
     for (EntryPath a = p.parent(); !a.isRoot(); a = a.parent()) {
       Node n = tree.get(a);
@@ -334,7 +337,7 @@ final class OldestFirstModel {
     if (!h.type().isDirectory()) {
       for (EntryPath q : layerPaths) {
         if (!q.equals(p) && q.startsWith(p)) {
-          v.add(where + "non-directory over this layer's own entry " + q.display());
+          v.add(where + NONDIR_OVER_OWN + " " + q.display());
           break;
         }
       }
