@@ -171,33 +171,8 @@ public final class LayerMerger {
         default:
           break;
       }
-      if (known != null) {
-        Long undoneBy = known.replacedAfter(layer, path, ordinal);
-        if (undoneBy != null) {
-          layerUndoneBy.add(undoneBy);
-          skip(h, ordinal); // a later entry of this layer replaces a directory above it
-          return;
-        }
-        if (layerUndoneBy.contains(ordinal)) {
-          warn(path, "replaces the directory that earlier entries of this layer made below it;"
-              + " as tar would, the later entry wins and those entries are dropped");
-        }
-        Long last = known.lastOrdinal(layer, path);
-        if (last != null && ordinal < last) {
-          skip(h, ordinal); // a later entry of this layer replaces it; links in between still see it
-          if (!h.type().isDirectory()) {
-            // but it did replace what older layers had at and below the path, even if the later
-            // entry is a directory
-            Node at = visibleNode(path);
-            if (at != HIDDEN) {
-              layerReplaced.add(at != null ? at : trie.findOrCreate(path));
-            }
-          }
-          return;
-        }
-        if (last != null) {
-          warn(path, "appears more than once in this layer; the last entry is kept");
-        }
+      if (known != null && undoneLaterInThisLayer(h)) {
+        return;
       }
       if ((known == null || known.lastOrdinal(layer, path) == null) && repeatsInThisLayer(path)) {
         // the first entry is already written: finish this pass only to find every duplicate (a
@@ -206,8 +181,7 @@ public final class LayerMerger {
         if (h.type().isDirectory()) {
           foundRedirects = foundRedirects.without(layer, path); // a symlink it replaces leads nowhere
         } else {
-          found.addReplacedDirectory(layer, path, ordinal); // and what this layer put below it
-          foundRedirects = foundRedirects.withoutAtOrBelow(layer, path);
+          replacesOwnDirectory(path); // and what this layer put below it
         }
         out = MUTED;
       }
@@ -230,11 +204,7 @@ public final class LayerMerger {
           write(at, h, null);
           emitted = true;
         } else if (at.stateLayer == layer || setByThisLayerBelow(at)) {
-          // tar order: this layer's own earlier entries made the directory, and this later entry
-          // replaces it with them; the next pass skips them
-          found.addReplacedDirectory(layer, path, ordinal);
-          foundRedirects = foundRedirects.withoutAtOrBelow(layer, path);
-          out = MUTED;
+          replacesOwnDirectory(path); // made by this layer's own earlier entries
           skip(h, ordinal);
         } else {
           if (!followLater(h, "entries in layer " + at.stateLayer + " that has no entry for the path itself")) {
@@ -248,15 +218,59 @@ public final class LayerMerger {
           // a newer layer made it a directory again, but this non-directory still removed what
           // older layers had at and below the path, and what this layer's earlier entries put there
           if (setByThisLayerBelow(at)) {
-            found.addReplacedDirectory(layer, path, ordinal);
-            foundRedirects = foundRedirects.withoutAtOrBelow(layer, path);
-            out = MUTED;
+            replacesOwnDirectory(path);
           }
           layerReplaced.add(at);
         }
         skip(h, ordinal);
       }
       resolvePending(h, emitted, entries);
+    }
+
+    /**
+     * With the repeats of a previous pass known: whether {@code h} is undone by a later entry of its
+     * layer (at its path, or a non-directory at a directory above it), and so skipped.
+     */
+    private boolean undoneLaterInThisLayer(TarHeader h) {
+      EntryPath path = h.path();
+      Long undoneBy = known.replacedAfter(layer, path, ordinal);
+      if (undoneBy != null) {
+        layerUndoneBy.add(undoneBy);
+        skip(h, ordinal);
+        return true;
+      }
+      if (layerUndoneBy.contains(ordinal)) {
+        warn(path, "replaces the directory that earlier entries of this layer made below it;"
+            + " as tar would, the later entry wins and those entries are dropped");
+      }
+      Long last = known.lastOrdinal(layer, path);
+      if (last != null && ordinal < last) {
+        skip(h, ordinal); // links in between still see it
+        if (!h.type().isDirectory()) {
+          // but it did replace what older layers had at and below the path, even if the later
+          // entry is a directory
+          Node at = visibleNode(path);
+          if (at != HIDDEN) {
+            layerReplaced.add(at != null ? at : trie.findOrCreate(path));
+          }
+        }
+        return true;
+      }
+      if (last != null) {
+        warn(path, "appears more than once in this layer; the last entry is kept");
+      }
+      return false;
+    }
+
+    /**
+     * Tar order: the non-directory entry being processed replaces the directory at {@code path},
+     * and with it what this layer's earlier entries put below it. Output already written cannot
+     * show that, so this pass goes on only to learn, and the next skips those entries.
+     */
+    private void replacesOwnDirectory(EntryPath path) {
+      found.addReplacedDirectory(layer, path, ordinal);
+      foundRedirects = foundRedirects.withoutAtOrBelow(layer, path); // no way through any more
+      out = MUTED;
     }
 
     /**
