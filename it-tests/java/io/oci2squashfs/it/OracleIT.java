@@ -74,6 +74,13 @@ class OracleIT {
     compare(OracleImages.throughLowerSymlinks(seed), "gzip");
   }
 
+  /** Layers that repeat paths and replace their own directories: tar order, the later entry wins. */
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void sameLayerRepeats(long seed) throws Exception {
+    compare(OracleImages.sameLayerRepeats(seed), "gzip");
+  }
+
   static java.util.stream.LongStream seeds() {
     String[] range = System.getProperty("oracle.seeds", "1-20").split("-");
     return java.util.stream.LongStream.rangeClosed(Long.parseLong(range[0]), Long.parseLong(range[range.length - 1]));

@@ -199,6 +199,80 @@ final class OracleImages {
     return layers;
   }
 
+  /**
+   * Seeded stacks whose layers repeat paths and put non-directories over what they made earlier
+   * (tar order decides: the later entry wins), over a few names so that repeats are frequent.
+   * Kept to what umoci unpacks without error: no entry below a non-directory, no hard link to a
+   * directory, and no hard link whose target (or a directory above it) its layer replaces later.
+   */
+  static List<LayerBuilder> sameLayerRepeats(long seed) {
+    java.util.Random r = new java.util.Random(seed);
+    String[] names = {"a", "b", "c"};
+    java.util.TreeMap<String, Character> now = new java.util.TreeMap<>(); // path -> d, f, l (symlink)
+    List<LayerBuilder> layers = new ArrayList<>();
+    for (int k = 0; k < 2 + r.nextInt(3); k++) {
+      LayerBuilder l = layer();
+      java.util.Set<String> linkedHere = new java.util.HashSet<>(); // targets of this layer's hard links
+      if (k > 0 && r.nextInt(3) == 0 && !now.isEmpty()) {
+        String w = new ArrayList<>(now.keySet()).get(r.nextInt(now.size()));
+        l.whiteout(w);
+        now.keySet().removeIf(q -> q.equals(w) || q.startsWith(w + "/"));
+      }
+      for (int e = 0; e < 3 + r.nextInt(8); e++) {
+        StringBuilder sb = new StringBuilder(names[r.nextInt(3)]);
+        for (int depth = r.nextInt(3); depth > 0; depth--) {
+          sb.append('/').append(names[r.nextInt(3)]);
+        }
+        String p = sb.toString();
+        boolean blocked = false;
+        for (int i = p.indexOf('/'); i >= 0; i = p.indexOf('/', i + 1)) {
+          Character t = now.get(p.substring(0, i));
+          blocked |= t != null && t != 'd';
+        }
+        for (String t : linkedHere) {
+          blocked |= t.equals(p) || t.startsWith(p + "/");
+        }
+        if (blocked) {
+          continue;
+        }
+        int op = r.nextInt(10);
+        String tag = "L" + k + "E" + e;
+        if (op < 3) {
+          l.dir(p, r.nextBoolean() ? 0755 : 0700);
+        } else if (op < 7) {
+          l.file(p, tag);
+        } else if (op < 8) {
+          l.symlink(p, "t" + tag);
+        } else {
+          List<String> files = new ArrayList<>();
+          now.forEach((q, t) -> {
+            if (t == 'f' && !q.equals(p) && !q.startsWith(p + "/")) {
+              files.add(q);
+            }
+          });
+          if (files.isEmpty()) {
+            continue;
+          }
+          String target = files.get(r.nextInt(files.size()));
+          l.hardlink(p, target);
+          linkedHere.add(target);
+        }
+        char type = op < 3 ? 'd' : op < 7 || op >= 8 ? 'f' : 'l';
+        if (type != 'd') {
+          now.keySet().removeIf(q -> q.startsWith(p + "/"));
+        }
+        for (int i = p.indexOf('/'); i >= 0; i = p.indexOf('/', i + 1)) {
+          now.putIfAbsent(p.substring(0, i), 'd');
+        }
+        if (type != 'd' || now.get(p) == null || now.get(p) != 'd') {
+          now.put(p, type);
+        }
+      }
+      layers.add(l);
+    }
+    return layers;
+  }
+
   static Map<String, List<LayerBuilder>> probes() {
     Map<String, List<LayerBuilder>> p = new LinkedHashMap<>();
     p.put("opaqueMarkerInAMissingDirectory", List.of(
