@@ -140,6 +140,39 @@ class ProgressIT {
     assertTrue(d.get("inputUncompressedBytes").asLong() > 6 << 20, d.toString());
   }
 
+  /** verify in a terminal: a line per step with its counts and time; in a pipe nothing but the report. */
+  @Test
+  void verifyShowsItsStepsInATerminalOnly() throws Exception {
+    Tools.require("umoci", "squashfuse_ll");
+    Path out = tmp.resolve("v.squashfs");
+    Process convert = new ProcessBuilder(LAUNCHER.toString(), "convert", "-q", "-i", image.toString(), "-o",
+        out.toString()).redirectErrorStream(true).start();
+    assertEquals(0, convert.waitFor(), read(convert.getInputStream()));
+    String command = LAUNCHER + " verify -s " + out + " --image " + image + "; echo EXIT=$?; sleep 600";
+    tmux("new-session", "-d", "-s", "v", "-x", "160", "-y", "40", "sh", "-c", command);
+    String screen = "";
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline && !screen.contains("EXIT=")) {
+      Thread.sleep(100);
+      screen = tmux("capture-pane", "-p", "-t", "v");
+    }
+    assertTrue(screen.contains("EXIT=0"), "verify ends and finds the image equal:\n" + screen);
+    List<String> lines = screen.lines().filter(l -> !l.isBlank()).toList();
+    assertTrue(lines.stream().anyMatch(l -> l.matches("verify: unpacking .* with umoci, 0:0\\d")), screen);
+    assertTrue(lines.stream().anyMatch(l -> l.matches("verify: reading the mounted image: 6 entries, 6\\.0 MiB hashed, .*")),
+        screen);
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("equal (image 6 entries")), screen);
+
+    Process piped = new ProcessBuilder(LAUNCHER.toString(), "verify", "-s", out.toString(), "--image",
+        image.toString()).start();
+    CompletableFuture<String> stdout = CompletableFuture.supplyAsync(() -> read(piped.getInputStream()));
+    String stderr = read(piped.getErrorStream());
+    assertTrue(piped.waitFor(120, TimeUnit.SECONDS));
+    assertEquals(0, piped.exitValue(), stderr);
+    assertEquals("", stderr, "no steps in a pipe without -v");
+    assertTrue(stdout.get().startsWith("equal (image 6 entries"), stdout.get());
+  }
+
   private String tmux(String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("tmux", "-L", tmuxSocket));
     cmd.addAll(List.of(args));

@@ -66,7 +66,8 @@ final class VerifyCommand implements Callable<Integer> {
     Path directory;
 
     @Option(names = {"-i", "--image"}, required = true, paramLabel = "DIR[:TAG]",
-        description = "An OCI image layout whose TAG (default: latest) the image should equal;"
+        description = "An OCI image layout whose TAG the image should equal (without one: the image"
+            + " 'convert' reads from it, tagged or not);"
             + " unpacked with 'umoci unpack' into a temporary directory, removed afterwards.")
     String image;
   }
@@ -116,20 +117,28 @@ final class VerifyCommand implements Callable<Integer> {
     VerifyRequest request = request();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    VerifyListener listener = quiet ? VerifyListener.NONE : new VerifyListener() {
-      @Override
-      public void note(String message) {
-        err.println("note: " + message);
+    VerifyReport report;
+    if (!quiet && Terminal.stderrIsTerminal()) {
+      // on a terminal, each step with its counts and time, redrawn in place
+      try (VerifyProgress progress = new VerifyProgress(err, Terminal.width(), System::nanoTime, true, verbose)) {
+        report = new Verifier(progress).verify(request); // Main reports failures
       }
-
-      @Override
-      public void step(String what) {
-        if (verbose) {
-          err.println(what);
+    } else {
+      VerifyListener listener = quiet ? VerifyListener.NONE : new VerifyListener() {
+        @Override
+        public void note(String message) {
+          err.println("note: " + message);
         }
-      }
-    };
-    VerifyReport report = new Verifier(listener).verify(request); // Main reports failures
+
+        @Override
+        public void step(String what) {
+          if (verbose) {
+            err.println(what);
+          }
+        }
+      };
+      report = new Verifier(listener).verify(request);
+    }
     if (!quiet) {
       out.print(json ? ReportFormatter.json(report) : ReportFormatter.text(report));
       out.flush();

@@ -44,6 +44,11 @@ public final class DirectoryReader {
 
   /** Reads the tree below {@code root}, which must be a directory (a symlink to one is followed). */
   public TreeSnapshot read(Path root) throws IOException {
+    return read(root, VerifyListener.NONE);
+  }
+
+  /** As {@link #read(Path)}, telling {@code listener} how far it has got after each entry. */
+  public TreeSnapshot read(Path root, VerifyListener listener) throws IOException {
     Path top = root.toRealPath();
     if (!Files.isDirectory(top, LinkOption.NOFOLLOW_LINKS)) {
       throw new IOException(root + ": not a directory");
@@ -52,15 +57,23 @@ public final class DirectoryReader {
     List<TreeEntry> entries = new ArrayList<>();
     byte[] buffer = new byte[1 << 16];
     Files.walkFileTree(top, new SimpleFileVisitor<>() {
+      private long bytes;
+
       @Override
       public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
         entries.add(entry(top, dir, xattrs, buffer));
+        listener.progress(entries.size(), bytes);
         return FileVisitResult.CONTINUE;
       }
 
       @Override
       public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        entries.add(entry(top, file, xattrs, buffer));
+        TreeEntry e = entry(top, file, xattrs, buffer);
+        entries.add(e);
+        if (e.kind() == FileKind.FILE) {
+          bytes += e.size();
+        }
+        listener.progress(entries.size(), bytes);
         return FileVisitResult.CONTINUE;
       }
 

@@ -10,7 +10,8 @@ import java.util.Objects;
  *
  * @param directory the reference tree, or null for an image
  * @param image an OCI image layout, or null for a directory
- * @param tag the tag within {@code image} ({@code latest} when not given); null for a directory
+ * @param tag the tag within {@code image}; null for a directory, and for the image {@code convert}
+ *     would read from the layout (its choice of tag and of the host's platform; no tag needed)
  */
 public record Reference(Path directory, Path image, String tag) {
   public Reference {
@@ -18,8 +19,7 @@ public record Reference(Path directory, Path image, String tag) {
       throw new IllegalArgumentException("a reference is a directory or an image, exactly one");
     }
     if (image != null) {
-      Objects.requireNonNull(tag, "tag");
-      if (tag.isEmpty()) {
+      if (tag != null && tag.isEmpty()) {
         throw new IllegalArgumentException("empty tag in image reference " + image + ":");
       }
     }
@@ -33,14 +33,19 @@ public record Reference(Path directory, Path image, String tag) {
     return new Reference(null, layout, tag);
   }
 
+  /** An image layout whose tag is chosen from its {@code index.json} (see {@link #tag()}). */
+  public static Reference image(Path layout) {
+    return new Reference(null, layout, null);
+  }
+
   /**
    * Parses umoci's {@code DIR[:TAG]}: a string naming an existing directory as a whole is that
-   * directory with tag {@code latest}; otherwise the text after the last colon is the tag.
+   * directory, its tag chosen from the layout; otherwise the text after the last colon is the tag.
    */
   public static Reference parseImage(String dirAndTag) {
     int colon = dirAndTag.lastIndexOf(':');
     if (colon < 0 || Files.isDirectory(Path.of(dirAndTag)) || dirAndTag.indexOf('/', colon) >= 0) {
-      return image(Path.of(dirAndTag), "latest");
+      return image(Path.of(dirAndTag));
     }
     return image(Path.of(dirAndTag.substring(0, colon)), dirAndTag.substring(colon + 1));
   }
@@ -51,6 +56,6 @@ public record Reference(Path directory, Path image, String tag) {
 
   /** As reports show it: the directory, or {@code DIR:TAG}. */
   public String describe() {
-    return isImage() ? image + ":" + tag : directory.toString();
+    return !isImage() ? directory.toString() : tag == null ? image.toString() : image + ":" + tag;
   }
 }

@@ -2,12 +2,19 @@ package io.oci2squashfs.verify;
 
 import io.oci2squashfs.exec.Commands;
 import io.oci2squashfs.exec.ToolException;
+import io.oci2squashfs.image.Digest;
+import io.oci2squashfs.image.Image;
+import io.oci2squashfs.image.ImageLoader;
+import io.oci2squashfs.image.Platform;
+import io.oci2squashfs.image.json.Json;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * An OCI image unpacked by {@code umoci unpack} into a temporary bundle, whose {@link #rootfs()}
@@ -17,6 +24,10 @@ import java.util.List;
 final class UmociUnpack implements Closeable {
   static final String HINT = "install umoci (apt-get install umoci, or run scripts/setup)";
   private static final long TIMEOUT_SECONDS = 3600;
+  private static final String REF_NAME = "org.opencontainers.image.ref.name";
+  private static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+  /** The tag of {@link #taggedCopy}'s one image. */
+  static final String COPY_TAG = "oci2squashfs-verify";
 
   private final TempDirectory temp;
   private final Path rootfs;
@@ -28,6 +39,10 @@ final class UmociUnpack implements Closeable {
     this.rootless = rootless;
   }
 
+  /**
+   * @param tag the tag to unpack, or null for the image {@code convert} reads from the same layout
+   *     (the same choice of tag and platform), which then needs no tag at all
+   */
   static UmociUnpack unpack(String umoci, Path layout, String tag) throws IOException {
     Path exe = Commands.require(umoci, HINT);
     if (!Files.isRegularFile(layout.resolve("index.json"))) {
@@ -36,6 +51,10 @@ final class UmociUnpack implements Closeable {
     boolean rootless = !isRoot();
     TempDirectory temp = TempDirectory.create("oci2squashfs-verify-");
     try {
+      if (tag == null) {
+        layout = taggedCopy(layout, temp.path().resolve("layout"));
+        tag = COPY_TAG;
+      }
       Path bundle = temp.path().resolve("bundle");
       List<String> cmd = new ArrayList<>(List.of(exe.toString(), "unpack"));
       if (rootless) {
@@ -60,6 +79,33 @@ final class UmociUnpack implements Closeable {
       }
       throw e;
     }
+  }
+
+  /**
+   * umoci unpacks by tag only, and an OCI layout need have none: this makes {@code copy}, a layout
+   * whose one tag ({@link #COPY_TAG}) names the manifest that {@code convert} would read from
+   * {@code layout} (its choice of image and of the host's platform), and whose {@code blobs} is a
+   * symlink to the original's.
+   */
+  static Path taggedCopy(Path layout, Path copy) throws IOException {
+    Image image = ImageLoader.load(layout, Platform.host());
+    Digest manifest = image.manifestDigest();
+    Path blobs = layout.toAbsolutePath().resolve("blobs");
+    Path manifestBlob = blobs.resolve(manifest.algorithm()).resolve(manifest.hex());
+    String mediaType = Json.MAPPER.readTree(manifestBlob.toFile()).path("mediaType").asText(OCI_MANIFEST);
+    Files.createDirectories(copy);
+    Files.writeString(copy.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
+    Files.createSymbolicLink(copy.resolve("blobs"), blobs);
+    Map<String, Object> descriptor = new LinkedHashMap<>();
+    descriptor.put("mediaType", mediaType.isEmpty() ? OCI_MANIFEST : mediaType);
+    descriptor.put("digest", manifest.toString());
+    descriptor.put("size", Files.size(manifestBlob));
+    descriptor.put("annotations", Map.of(REF_NAME, COPY_TAG));
+    Map<String, Object> index = new LinkedHashMap<>();
+    index.put("schemaVersion", 2);
+    index.put("manifests", List.of(descriptor));
+    Json.MAPPER.writeValue(copy.resolve("index.json").toFile(), index);
+    return copy;
   }
 
   Path rootfs() {

@@ -79,7 +79,7 @@ public final class Verifier {
             : new NoSuchFileException(ref.directory().toString(), null, "no such reference directory");
       }
       listener.step("reading reference " + ref.directory());
-      return reader.read(ref.directory());
+      return reader.read(ref.directory(), listener);
     }
     listener.step("unpacking " + ref.describe() + " with umoci");
     try (UmociUnpack unpacked = UmociUnpack.unpack(request.tools().umoci(), ref.image(), ref.tag())) {
@@ -88,7 +88,7 @@ public final class Verifier {
             + " use --ignore-ownership, or run as root");
       }
       listener.step("reading unpacked reference");
-      return reader.read(unpacked.rootfs());
+      return reader.read(unpacked.rootfs(), listener);
     }
   }
 
@@ -99,7 +99,7 @@ public final class Verifier {
     TreeSnapshot image;
     try (SquashfsMount mount = SquashfsMount.mount(request.squashfs(), tools)) {
       listener.step("reading the mounted image");
-      image = new DirectoryReader(tools.getfattr(), quirks.hidesEmptyValues()).read(mount.root());
+      image = new DirectoryReader(tools.getfattr(), quirks.hidesEmptyValues()).read(mount.root(), listener);
     }
     if (quirks.hidesEmptyValues()) {
       detail(notes, tools.squashfuse() + " cannot read empty xattr values; those it lists are taken as empty");
@@ -136,10 +136,10 @@ public final class Verifier {
     return TreeSnapshot.of(out);
   }
 
-  /** A correction made as a matter of course: in the report, but to the listener only as a step. */
+  /** A correction made as a matter of course: in the report, but to the listener only as a detail. */
   private void detail(List<String> notes, String message) {
     notes.add(message);
-    listener.step(message);
+    listener.detail(message);
   }
 
   private void note(List<String> notes, String message) {
