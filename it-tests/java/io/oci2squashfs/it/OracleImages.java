@@ -329,6 +329,10 @@ final class OracleImages {
         layer().dir("a").file("a", "f"), layer().hardlink("c/b/b", "a"), layer().dir("a", 0711)));
     p.put("symlinkBelowADirectoryTheLayerThenReplaces", List.of(
         layer().symlink("c/b", "t").file("c", "f").dir("c", 0750), layer().file("c/b/b", "x")));
+    p.put("hardLinkChainThroughATargetReplacedBetween", List.of(
+        layer().file("c/b", "").hardlink("c/a", "c/b").symlink("c/b", "t").hardlink("a", "c/a").file("c", "f")));
+    p.put("hardLinksToTwoEntriesAtOnePathInOneLayer", List.of(
+        layer().symlink("a/c", "one").hardlink("b", "a/c").symlink("a/c", "two").hardlink("a/b", "a/c").dir("a/c")));
     p.put("loneOpaqueMarkerForAMissingDirectory", List.of(layer().file("x", "x"), layer().opaque("d").opaque("p/q")));
     // the doc's row for P/child over a lower symlink P: runtimes (umoci here) go through the link
     p.put("usrmergeChildOverALowerSymlink", List.of(

@@ -70,6 +70,9 @@ public final class LayerMerger {
    */
   private record Skipped(long ordinal, TarHeader header) {}
 
+  /** An entry of the current layer: its path and position (a layer may have a path more than once). */
+  private record LayerEntry(EntryPath path, long ordinal) {}
+
   /** Hard links that need the content of a skipped regular file of the current layer. */
   private record Replay(EntryPath target, List<TarHeader> links) {}
 
@@ -102,13 +105,15 @@ public final class LayerMerger {
      * skips them all, and a header kept for each would cost about 150 bytes more.
      */
     private final Map<String, Long> layerSkippedFiles = new HashMap<>();
+    /** Earlier skipped entries at a path that this layer skipped again later, oldest first (rare). */
+    private final Map<EntryPath, List<Skipped>> layerSkippedEarlier = new HashMap<>();
     /** Skipped directory entries of this layer (raw paths). */
     private final Set<String> layerSkippedDirs = new HashSet<>();
     /** Positions of this layer's entries that replace a directory whose earlier entries were skipped. */
     private final Set<Long> layerUndoneBy = new HashSet<>();
     private final Map<Long, Replay> layerReplays = new TreeMap<>();
-    /** Skipped entries of this layer already copied to a surviving link: target path to the copy's path. */
-    private final Map<EntryPath, EntryPath> layerPromoted = new HashMap<>();
+    /** Skipped entries of this layer already copied to a surviving link: the entry to the copy's path. */
+    private final Map<LayerEntry, EntryPath> layerPromoted = new HashMap<>();
 
     /** Position (1-based) of the entry being processed in the current layer. */
     private long ordinal;
@@ -444,14 +449,28 @@ public final class LayerMerger {
       if (h.type().isDirectory()) {
         layerSkippedDirs.add(h.path().raw()); // so that a later entry at the path is seen to repeat it
       } else {
+        Skipped earlier = skippedAt(h.path()); // the same path earlier in the layer, rarely
+        if (earlier != null) {
+          layerSkippedEarlier.computeIfAbsent(h.path(), k -> new ArrayList<>(1)).add(earlier);
+        }
         if (h.type() == EntryType.FILE && h.size() > 0) {
           layerSkippedFiles.put(h.path().raw(), ordinal);
-          layerSkipped.remove(h.path()); // the same path earlier in the layer
+          layerSkipped.remove(h.path());
         } else {
           layerSkipped.put(h.path(), new Skipped(ordinal, h));
           layerSkippedFiles.remove(h.path().raw());
         }
       }
+    }
+
+    /** The last entry of the current layer at {@code path} before position {@code before} that was not written, or null. */
+    private Skipped skippedBefore(EntryPath path, long before) {
+      List<Skipped> earlier = layerSkippedEarlier.get(path);
+      Skipped found = null;
+      for (int i = 0; earlier != null && i < earlier.size() && earlier.get(i).ordinal() < before; i++) {
+        found = earlier.get(i);
+      }
+      return found;
     }
 
     /** The entry of the current layer at {@code path} that was not written, or null. */
@@ -488,7 +507,7 @@ public final class LayerMerger {
       }
       Skipped s = skippedAt(target);
       if (s != null && s.ordinal() >= before) {
-        s = null; // that entry came after the one this chain starts from
+        s = skippedBefore(target, before); // that entry came after the one this chain starts from
       }
       Long removed = s == null || known == null ? null : known.replacedAfter(layer, target, s.ordinal());
       if (removed != null && removed < before) {
@@ -496,7 +515,7 @@ public final class LayerMerger {
             + " (a later entry replaced a directory above it); dropped");
         return;
       }
-      EntryPath copy = s == null ? null : layerPromoted.get(target);
+      EntryPath copy = s == null ? null : layerPromoted.get(new LayerEntry(target, s.ordinal()));
       if (copy != null) {
         // the target's content already went to another link: share that inode
         linkOrWait(link, copy, trie.find(copy));
@@ -511,7 +530,7 @@ public final class LayerMerger {
         } else if (th.type() == EntryType.HARDLINK) {
           linkTo(link, th.hardLinkTarget(), depth + 1, s.ordinal());
         } else {
-          promote(List.of(link), th, null);
+          promote(List.of(link), th, s.ordinal(), null);
         }
         return;
       }
@@ -573,7 +592,7 @@ public final class LayerMerger {
         pendingByTarget.computeIfAbsent(e.path(), k -> new ArrayList<>(1)).addAll(stillWaiting);
       }
       if (!toPromote.isEmpty()) {
-        promote(toPromote, e, e.type() == EntryType.FILE ? entries.content() : null);
+        promote(toPromote, e, ordinal, e.type() == EntryType.FILE ? entries.content() : null);
       }
     }
 
@@ -614,13 +633,15 @@ public final class LayerMerger {
     }
 
     /** Writes the first link as a copy of {@code target} (its content and metadata), the others as links to it. */
-    private void promote(List<TarHeader> links, TarHeader target, InputStream content) throws IOException {
+    /** Writes {@code target}, the current layer's entry at {@code targetOrdinal}, as the first link, and the others as links to it. */
+    private void promote(List<TarHeader> links, TarHeader target, long targetOrdinal, InputStream content)
+        throws IOException {
       TarHeader first = links.get(0);
       Node node = trie.find(first.path());
       InputStream data = content != null || target.type() != EntryType.FILE ? content : InputStream.nullInputStream();
       write(node, target.withPath(first.path()), data);
       promoted++;
-      layerPromoted.put(target.path(), first.path());
+      layerPromoted.put(new LayerEntry(target.path(), targetOrdinal), first.path());
       for (int i = 1; i < links.size(); i++) {
         writeHardLink(links.get(i), first.path());
       }
@@ -670,7 +691,7 @@ public final class LayerMerger {
             throw new IOException("layer " + layer + " read differently the second time: entry #"
                 + ordinal + " was the file " + r.target().display() + ", now " + h.path().display());
           }
-          promote(r.links(), h, again.content());
+          promote(r.links(), h, ordinal, again.content());
           left--;
         }
         if (left > 0) {
@@ -697,6 +718,7 @@ public final class LayerMerger {
       layerReplaced.clear();
       layerSkipped.clear();
       layerSkippedFiles.clear();
+      layerSkippedEarlier.clear();
       layerSkippedDirs.clear();
       layerUndoneBy.clear();
       layerReplays.clear();

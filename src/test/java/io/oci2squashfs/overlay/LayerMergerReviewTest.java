@@ -155,6 +155,27 @@ class LayerMergerReviewTest {
       merge(layer().dir("a").file("a/b", "x").file("a", "f")).paths("a").file("a", "f");
     }
 
+    /**
+     * A chain through a link whose target the layer replaced between: each link means the target as
+     * it was at the link's place in the tar (found by the differential, with links allowed to
+     * targets their layer replaces later).
+     */
+    @Test
+    void chainThroughATargetReplacedBetweenTheLinks() throws Exception {
+      merge(layer().file("c/b", "").hardlink("c/a", "c/b").symlink("c/b", "t").hardlink("a", "c/a").file("c", "f"))
+          .paths("a", "c").file("a", "").file("c", "f");
+    }
+
+    /** Two links to two different entries at one path of one layer are two inodes, not one. */
+    @Test
+    void linksToTwoEntriesAtOnePathAreTwoInodes() throws Exception {
+      MergedTree t = merge(layer().symlink("a/c", "one").hardlink("b", "a/c").symlink("a/c", "two")
+          .hardlink("a/b", "a/c").dir("a/c"));
+      t.paths("a", "a/b", "a/c", "b").type("a/c", EntryType.DIRECTORY).distinctInodes("a/b", "b");
+      assertEquals("one", t.byPath.get(EntryPath.of("b")).header.symlinkTarget());
+      assertEquals("two", t.byPath.get(EntryPath.of("a/b")).header.symlinkTarget());
+    }
+
     /** A link made before the directory is replaced keeps the file; one made after finds nothing. */
     @Test
     void hardLinksAroundADirectoryReplacedInItsOwnLayer() throws Exception {
