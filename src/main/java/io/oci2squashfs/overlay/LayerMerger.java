@@ -62,7 +62,7 @@ public final class LayerMerger {
   private static final MergeOutput MUTED = (header, content) -> {};
 
   /** A hard link waiting for its target to appear in an older layer. */
-  private record PendingLink(TarHeader link, int asOfLayer) {}
+  private record PendingLink(TarHeader link, int asOfLayer, long asOfOrdinal) {}
 
   /**
    * An entry of the current layer that was not written; {@code header} is null for a non-empty
@@ -210,6 +210,7 @@ public final class LayerMerger {
           emitted = true;
         } else if (at.stateLayer == layer || setByThisLayerBelow(at)) {
           replacesOwnDirectory(path); // made by this layer's own earlier entries
+          layerReplaced.add(at); // and it removed what older layers had there
           skip(h, ordinal);
         } else {
           if (!followLater(h, "entries in layer " + at.stateLayer + " that has no entry for the path itself")) {
@@ -253,10 +254,15 @@ public final class LayerMerger {
         skip(h, ordinal); // links in between still see it
         if (!h.type().isDirectory()) {
           // but it did replace what older layers had at and below the path, even if the later
-          // entry is a directory
+          // entry is a directory, and what this layer put below it before
           Node at = visibleNode(path);
           if (at != HIDDEN) {
             layerReplaced.add(at != null ? at : trie.findOrCreate(path));
+          }
+          Node n = trie.find(path);
+          if (n != null && n.state() != State.NON_DIR && n.state() != State.NONE
+              && (n.stateLayer == layer || setByThisLayerBelow(n))) {
+            replacesOwnDirectory(path);
           }
         }
         return true;
@@ -536,14 +542,14 @@ public final class LayerMerger {
       }
       for (EntryPath a = target.parent(); a != null && !a.isRoot(); a = a.parent()) {
         Node n = trie.find(a);
-        if (n != null && n.state() == State.NON_DIR && n.stateLayer == layer) {
+        if (n != null && n.state() == State.NON_DIR && n.stateLayer == layer && n.stateOrdinal() < before) {
           warn(link.path(), "hard-link target " + target.display() + " was removed earlier in this layer"
               + " (" + a.display() + " became a non-directory); dropped");
           return;
         }
       }
       pendingByTarget.computeIfAbsent(target, k -> new ArrayList<>(1))
-          .add(new PendingLink(link, layer));
+          .add(new PendingLink(link, layer, before));
     }
 
     /** Writes {@code link} now if {@code target} (whose node is {@code t}) is written, else once it is. */
@@ -574,7 +580,7 @@ public final class LayerMerger {
           stillWaiting.add(p);
           continue;
         }
-        int gone = goneBetween(e.path(), p.asOfLayer());
+        int gone = goneBetween(e.path(), p.asOfLayer(), p.asOfOrdinal());
         if (gone != NO_LAYER) {
           warn(link.path(), "hard-link target " + e.path().display() + " was removed by layer " + gone
               + " before this link's layer " + p.asOfLayer() + "; dropped");
@@ -600,7 +606,7 @@ public final class LayerMerger {
      * The layer, newer than the current one and not newer than {@code asOf}, whose whiteout,
      * opaque marker or non-directory removed {@code path}; {@link PathTrie#NO_LAYER} if none did.
      */
-    private int goneBetween(EntryPath path, int asOf) {
+    private int goneBetween(EntryPath path, int asOf, long asOfOrdinal) {
       Node n = trie.root();
       if (n.opaqueLayer() <= asOf) {
         return n.opaqueLayer();
@@ -625,15 +631,18 @@ public final class LayerMerger {
         if (!last && n.state() == State.NON_DIR && n.stateLayer < asOf) {
           return n.stateLayer;
         }
-        if (last && n.state() == State.IMPLICIT_DIR && n.stateLayer > layer && n.stateLayer <= asOf) {
-          return n.stateLayer; // a newer layer put entries below it: it became a directory
+        if (last && n.state() == State.IMPLICIT_DIR && n.stateLayer > layer
+            && (n.stateLayer < asOf || n.stateLayer == asOf && n.stateOrdinal() < asOfOrdinal)) {
+          return n.stateLayer; // a newer layer put entries below it (before the link): it became a directory
         }
       }
       return NO_LAYER;
     }
 
-    /** Writes the first link as a copy of {@code target} (its content and metadata), the others as links to it. */
-    /** Writes {@code target}, the current layer's entry at {@code targetOrdinal}, as the first link, and the others as links to it. */
+    /**
+     * Writes the first link as a copy of {@code target} (its content and metadata), the current
+     * layer's entry at {@code targetOrdinal}, and the others as links to that copy.
+     */
     private void promote(List<TarHeader> links, TarHeader target, long targetOrdinal, InputStream content)
         throws IOException {
       TarHeader first = links.get(0);
@@ -768,7 +777,7 @@ public final class LayerMerger {
      */
     private void linkToLower(PendingLink p, EntryPath target, boolean laterInOwnLayer) throws IOException {
       TarHeader link = p.link();
-      int gone = goneBetween(target, p.asOfLayer());
+      int gone = goneBetween(target, p.asOfLayer(), p.asOfOrdinal());
       if (gone != NO_LAYER) {
         warnAt(p.asOfLayer(), link.path(), "hard-link target " + target.display() + " was removed by layer "
             + gone + " before this link's layer; dropped");

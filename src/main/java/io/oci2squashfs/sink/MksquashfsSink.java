@@ -29,7 +29,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class MksquashfsSink implements OutputSink {
   private static final int STDIN_BUFFER = 1 << 20;
-  // entries reach the reader within this time, however slowly the merge writes them
+  // an entry written this long after the last flush is passed on with what is held (the merge
+  // writes an entry every few milliseconds, except over a run of whiteouts or skipped entries)
   private static final Duration MAX_HOLD = Duration.ofMillis(100);
   private static final int TAIL_BYTES = 16 * 1024;
   private static final long MAX_SQUASHFS_TIME = 0xFFFF_FFFFL;

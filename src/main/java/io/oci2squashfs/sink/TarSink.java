@@ -23,7 +23,8 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class TarSink implements OutputSink {
   private static final int BUFFER = 1 << 20;
-  // entries reach the reader within this time, however slowly the merge writes them
+  // an entry written this long after the last flush is passed on with what is held (the merge
+  // writes an entry every few milliseconds, except over a run of whiteouts or skipped entries)
   private static final Duration MAX_HOLD = Duration.ofMillis(100);
 
   private final Path output;

@@ -44,9 +44,10 @@ public final class PaxTarWriter {
 
   /**
    * Writes a PAX tar to {@code out}, and after an entry flushes what it holds when the last flush
-   * is {@code maxHold} or more ago: a reader at the other end of a pipe (mksquashfs) gets entries
-   * as they come, even while most of a layer is whiteouts that write nothing. Zero holds bytes
-   * until the buffer is full.
+   * is {@code maxHold} or more ago: a reader at the other end of a pipe (mksquashfs) gets the
+   * few entries of a layer that is mostly whiteouts at the next entry after that time, not once
+   * the buffer is full. (Without a timer, the last entry before a long gap still waits for the
+   * next one.) Zero holds bytes until the buffer is full.
    */
   public PaxTarWriter(OutputStream out, Duration maxHold) {
     this.out = out;

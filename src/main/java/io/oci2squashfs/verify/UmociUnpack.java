@@ -50,6 +50,7 @@ final class UmociUnpack implements Closeable {
     }
     boolean rootless = !isRoot();
     TempDirectory temp = TempDirectory.create("oci2squashfs-verify-");
+    String what = tag == null ? layout.toString() : layout + ":" + tag;
     try {
       if (tag == null) {
         layout = taggedCopy(layout, temp.path().resolve("layout"));
@@ -63,7 +64,7 @@ final class UmociUnpack implements Closeable {
       cmd.addAll(List.of("--image", layout.toAbsolutePath() + ":" + tag, bundle.toString()));
       Commands.Result r = Commands.run(cmd, TIMEOUT_SECONDS, true);
       if (!r.ok()) {
-        throw new ToolException("umoci", r.exitCode(), "umoci could not unpack " + layout + ":" + tag
+        throw new ToolException("umoci", r.exitCode(), "umoci could not unpack " + what
             + " (exit " + r.exitCode() + "): " + r.said(), null);
       }
       Path rootfs = bundle.resolve("rootfs");

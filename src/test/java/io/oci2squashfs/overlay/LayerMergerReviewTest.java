@@ -176,6 +176,34 @@ class LayerMergerReviewTest {
       assertEquals("two", t.byPath.get(EntryPath.of("a/b")).header.symlinkTarget());
     }
 
+    /** Found by review: a repeated link in a chain; the chain's later position does not count. */
+    @Test
+    void chainThroughARepeatedLinkOfTheLayer() throws Exception {
+      merge(layer().file("b/a", "x"), layer().hardlink("a", "b/a").hardlink("b", "a").dir("a"))
+          .paths("a", "b").type("a", EntryType.DIRECTORY).file("b", "x");
+    }
+
+    /** Found by review: b/b becomes a directory only after the link to the lower b/b was made. */
+    @Test
+    void linkToALowerFileThatLaterEntriesOfTheLinksLayerTurnIntoADirectory() throws Exception {
+      merge(layer().file("b/b", "x"), layer().hardlink("a", "b/b").symlink("b", "t").dir("b").file("b/b/c", "c"))
+          .paths("a", "b", "b/b", "b/b/c").file("a", "x").type("b/b", EntryType.DIRECTORY);
+    }
+
+    /** Found by review: a skipped earlier repeat still undoes what its layer put below it. */
+    @Test
+    void skippedRepeatOverTheLayersOwnDirectory() throws Exception {
+      merge(layer().file("b", "f").dir("b").file("b/c/d", "x").fifo("b/c").dir("b/c"))
+          .paths("b", "b/c").type("b/c", EntryType.DIRECTORY);
+    }
+
+    /** Found by review: a non-directory over its layer's own directory also removes a lower symlink there. */
+    @Test
+    void replacedOwnDirectoryTakesTheLowerSymlinkBelowWithIt() throws Exception {
+      MergedTree.mergeFollowing(layer().symlink("b/a", "t"), layer().file("b/x", "x").fifo("b"), layer().dir("b/a/c"))
+          .paths("b", "b/a", "b/a/c").type("b", EntryType.DIRECTORY).type("b/a", EntryType.DIRECTORY);
+    }
+
     /** A link made before the directory is replaced keeps the file; one made after finds nothing. */
     @Test
     void hardLinksAroundADirectoryReplacedInItsOwnLayer() throws Exception {

