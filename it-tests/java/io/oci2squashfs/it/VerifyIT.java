@@ -10,6 +10,7 @@ import io.oci2squashfs.cli.Main;
 import io.oci2squashfs.convert.ConvertRequest;
 import io.oci2squashfs.convert.Converter;
 import io.oci2squashfs.convert.ConvertListener;
+import io.oci2squashfs.image.Platform;
 import io.oci2squashfs.image.json.Json;
 import io.oci2squashfs.testing.ImageLayoutBuilder;
 import io.oci2squashfs.verify.CompareOptions;
@@ -337,6 +338,26 @@ class VerifyIT {
     assertEquals(3, text.code());
     assertTrue(text.out().contains("+ /etc/os-release\n"), text.out());
     assertTrue(text.out().contains("different: 1 only in image, 0 only in reference, 2 changed"), text.out());
+  }
+
+  /** An untagged multi-platform layout: verify takes the platform convert took, the host's or --platform's. */
+  @Test
+  void anUntaggedMultiPlatformLayoutIsVerifiedForThePlatformConverted() throws Exception {
+    Path layout = ImageLayoutBuilder.oci().add(ImageLayoutBuilder.index(
+        ImageLayoutBuilder.manifest().layer(layer().file("arch", "amd64").gzip(), GZIP).platform("linux", "amd64"),
+        ImageLayoutBuilder.manifest().layer(layer().file("arch", "arm64").gzip(), GZIP).platform("linux", "arm64")))
+        .writeTo(tmp.resolve("multi"));
+    Path arm = tmp.resolve("arm.squashfs");
+    new Converter(ConvertListener.NONE).convert(ConvertRequest.of(layout, arm).withPlatform(Platform.parse("linux/arm64")));
+
+    Run same = cli("verify", "-s", arm.toString(), "--image", layout.toString(), "--platform", "linux/arm64");
+    assertEquals(0, same.code(), same.out() + same.err());
+    Run other = cli("verify", "-s", arm.toString(), "--image", layout.toString(), "--platform", "linux/amd64");
+    assertEquals(3, other.code(), other.out() + other.err());
+    assertTrue(other.out().contains("~ /arch: content"), other.out());
+    Run tagged = cli("verify", "-s", arm.toString(), "--image", layout + ":v1", "--platform", "linux/arm64");
+    assertEquals(2, tagged.code(), tagged.err());
+    assertTrue(tagged.err().contains("--platform chooses within --image DIR given without a tag"), tagged.err());
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.oci2squashfs.cli;
 
+import io.oci2squashfs.image.Platform;
 import io.oci2squashfs.verify.CompareOptions;
 import io.oci2squashfs.verify.Method;
 import io.oci2squashfs.verify.PathFilter;
@@ -100,6 +101,11 @@ final class VerifyCommand implements Callable<Integer> {
       description = "The unsquashfs to run (default: the one on PATH).")
   String unsquashfs;
 
+  @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]",
+      description = "With --image DIR and no tag: the image to take from a multi-platform index, as"
+          + " 'convert --platform' took it (default: this machine's).")
+  String platform;
+
   @Option(names = {"-q", "--quiet"}, description = "Print no differences and no notes; only the exit code tells.")
   boolean quiet;
 
@@ -150,6 +156,12 @@ final class VerifyCommand implements Callable<Integer> {
     try {
       Reference ref = reference.directory != null ? Reference.directory(reference.directory)
           : Reference.parseImage(reference.image);
+      if (platform != null) {
+        if (!ref.isImage() || ref.tag() != null) {
+          throw new IllegalArgumentException("--platform chooses within --image DIR given without a tag");
+        }
+        ref = ref.withPlatform(Platform.parse(platform));
+      }
       CompareOptions options = CompareOptions.DEFAULT
           .withOwnership(!ignoreOwnership)
           .withMtime(mtime)

@@ -1,5 +1,6 @@
 package io.oci2squashfs.verify;
 
+import io.oci2squashfs.image.Platform;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -11,9 +12,11 @@ import java.util.Objects;
  * @param directory the reference tree, or null for an image
  * @param image an OCI image layout, or null for a directory
  * @param tag the tag within {@code image}; null for a directory, and for the image {@code convert}
- *     would read from the layout (its choice of tag and of the host's platform; no tag needed)
+ *     would read from the layout (its choice of image and platform; no tag needed)
+ * @param platform with no tag, the platform to take from a multi-platform image; null for the
+ *     host's, as {@code convert} takes it
  */
-public record Reference(Path directory, Path image, String tag) {
+public record Reference(Path directory, Path image, String tag, Platform platform) {
   public Reference {
     if ((directory == null) == (image == null)) {
       throw new IllegalArgumentException("a reference is a directory or an image, exactly one");
@@ -26,16 +29,24 @@ public record Reference(Path directory, Path image, String tag) {
   }
 
   public static Reference directory(Path directory) {
-    return new Reference(directory, null, null);
+    return new Reference(directory, null, null, null);
   }
 
   public static Reference image(Path layout, String tag) {
-    return new Reference(null, layout, tag);
+    return new Reference(null, layout, tag, null);
   }
 
   /** An image layout whose tag is chosen from its {@code index.json} (see {@link #tag()}). */
   public static Reference image(Path layout) {
-    return new Reference(null, layout, null);
+    return new Reference(null, layout, null, null);
+  }
+
+  /** This untagged image reference, taking {@code p} from a multi-platform image (as {@code convert --platform}). */
+  public Reference withPlatform(Platform p) {
+    if (!isImage() || tag != null) {
+      throw new IllegalArgumentException("a platform chooses only within an image given without a tag");
+    }
+    return new Reference(null, image, null, p);
   }
 
   /**

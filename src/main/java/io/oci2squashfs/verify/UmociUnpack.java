@@ -44,6 +44,11 @@ final class UmociUnpack implements Closeable {
    *     (the same choice of tag and platform), which then needs no tag at all
    */
   static UmociUnpack unpack(String umoci, Path layout, String tag) throws IOException {
+    return unpack(umoci, layout, tag, Platform.host());
+  }
+
+  /** @param platform without a tag, the platform to take (as {@code convert --platform}) */
+  static UmociUnpack unpack(String umoci, Path layout, String tag, Platform platform) throws IOException {
     Path exe = Commands.require(umoci, HINT);
     if (!Files.isRegularFile(layout.resolve("index.json"))) {
       throw new IOException(layout + ": not an OCI image layout (no index.json); umoci unpacks OCI layouts only");
@@ -53,7 +58,7 @@ final class UmociUnpack implements Closeable {
     String what = tag == null ? layout.toString() : layout + ":" + tag;
     try {
       if (tag == null) {
-        layout = taggedCopy(layout, temp.path().resolve("layout"));
+        layout = taggedCopy(layout, temp.path().resolve("layout"), platform);
         tag = COPY_TAG;
       }
       Path bundle = temp.path().resolve("bundle");
@@ -85,11 +90,15 @@ final class UmociUnpack implements Closeable {
   /**
    * umoci unpacks by tag only, and an OCI layout need have none: this makes {@code copy}, a layout
    * whose one tag ({@link #COPY_TAG}) names the manifest that {@code convert} would read from
-   * {@code layout} (its choice of image and of the host's platform), and whose {@code blobs} is a
+   * {@code layout} (its choice of image, and {@code platform}), and whose {@code blobs} is a
    * symlink to the original's.
    */
   static Path taggedCopy(Path layout, Path copy) throws IOException {
-    Image image = ImageLoader.load(layout, Platform.host());
+    return taggedCopy(layout, copy, Platform.host());
+  }
+
+  static Path taggedCopy(Path layout, Path copy, Platform platform) throws IOException {
+    Image image = ImageLoader.load(layout, platform);
     Digest manifest = image.manifestDigest();
     Path blobs = layout.toAbsolutePath().resolve("blobs");
     Path manifestBlob = blobs.resolve(manifest.algorithm()).resolve(manifest.hex());

@@ -1,5 +1,6 @@
 package io.oci2squashfs.verify;
 
+import io.oci2squashfs.image.Platform;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -82,7 +83,8 @@ public final class Verifier {
       return reader.read(ref.directory(), listener);
     }
     listener.step("unpacking " + ref.describe() + " with umoci");
-    try (UmociUnpack unpacked = UmociUnpack.unpack(request.tools().umoci(), ref.image(), ref.tag())) {
+    try (UmociUnpack unpacked = UmociUnpack.unpack(request.tools().umoci(), ref.image(), ref.tag(),
+        ref.platform() != null ? ref.platform() : Platform.host())) {
       if (unpacked.rootless() && request.options().ownership()) {
         note(notes, "not root: umoci unpacked rootless, so the reference's owners are all yours;"
             + " use --ignore-ownership, or run as root");

@@ -57,6 +57,26 @@ class ReferenceTest {
   }
 
   @Test
+  void aPlatformChoosesWithinAMultiPlatformLayout() throws IOException {
+    String gzip = "application/vnd.oci.image.layer.v1.tar+gzip";
+    Path layout = ImageLayoutBuilder.oci().add(ImageLayoutBuilder.index(
+        ImageLayoutBuilder.manifest().layer(LayerBuilder.layer().file("arch", "amd64").gzip(), gzip)
+            .platform("linux", "amd64"),
+        ImageLayoutBuilder.manifest().layer(LayerBuilder.layer().file("arch", "arm64").gzip(), gzip)
+            .platform("linux", "arm64"))).writeTo(tmp.resolve("multi"));
+    Digest arm = ImageLoader.load(layout, Platform.parse("linux/arm64")).manifestDigest();
+    Path copy = UmociUnpack.taggedCopy(layout, tmp.resolve("arm"), Platform.parse("linux/arm64"));
+    JsonNode d = Json.MAPPER.readTree(copy.resolve("index.json").toFile()).get("manifests").get(0);
+    assertEquals(arm.toString(), d.get("digest").asText());
+    assertTrue(!arm.equals(ImageLoader.load(layout, Platform.parse("linux/amd64")).manifestDigest()));
+
+    Reference r = Reference.parseImage(layout.toString()).withPlatform(Platform.parse("linux/arm64"));
+    assertEquals(Platform.parse("linux/arm64"), r.platform());
+    assertThrows(IllegalArgumentException.class,
+        () -> Reference.image(layout, "v1").withPlatform(Platform.parse("linux/arm64")), "a tag already chooses");
+  }
+
+  @Test
   void severalImagesWithoutATagAreRefusedByName() throws IOException {
     byte[] blob = LayerBuilder.layer().file("a", "a").gzip();
     String gzip = "application/vnd.oci.image.layer.v1.tar+gzip";
