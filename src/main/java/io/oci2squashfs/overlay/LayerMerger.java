@@ -208,8 +208,8 @@ public final class LayerMerger {
           at.state(State.EXPLICIT_DIR, layer, ordinal);
           write(at, h, null);
           emitted = true;
-        } else if (at.stateLayer == layer || setByThisLayerBelow(at)) {
-          replacesOwnDirectory(path); // made by this layer's own earlier entries
+        } else if (madeByThisLayer(at)) {
+          replacesOwnDirectory(path);
           layerReplaced.add(at); // and it removed what older layers had there
           skip(h, ordinal);
         } else {
@@ -260,8 +260,7 @@ public final class LayerMerger {
             layerReplaced.add(at != null ? at : trie.findOrCreate(path));
           }
           Node n = trie.find(path);
-          if (n != null && n.state() != State.NON_DIR && n.state() != State.NONE
-              && (n.stateLayer == layer || setByThisLayerBelow(n))) {
+          if (n != null && n.state() != State.NON_DIR && n.state() != State.NONE && madeByThisLayer(n)) {
             replacesOwnDirectory(path);
           }
         }
@@ -344,6 +343,11 @@ public final class LayerMerger {
           + "; they are put in " + target.display() + ", through the link, as container runtimes do");
       out = MUTED;
       return true;
+    }
+
+    /** Whether the directory {@code dir} is made, or has something below it made, by the current layer's entries. */
+    private boolean madeByThisLayer(Node dir) {
+      return dir.stateLayer == layer || setByThisLayerBelow(dir);
     }
 
     /**
@@ -455,16 +459,21 @@ public final class LayerMerger {
       if (h.type().isDirectory()) {
         layerSkippedDirs.add(h.path().raw()); // so that a later entry at the path is seen to repeat it
       } else {
-        Skipped earlier = skippedAt(h.path()); // the same path earlier in the layer, rarely
+        // what the path had skipped earlier in the layer (rarely anything) is kept for links before this
+        Skipped earlier;
+        Long earlierFile;
+        if (h.type() == EntryType.FILE && h.size() > 0) {
+          earlierFile = layerSkippedFiles.put(h.path().raw(), ordinal);
+          earlier = layerSkipped.remove(h.path());
+        } else {
+          earlier = layerSkipped.put(h.path(), new Skipped(ordinal, h));
+          earlierFile = layerSkippedFiles.remove(h.path().raw());
+        }
+        if (earlier == null && earlierFile != null) {
+          earlier = new Skipped(earlierFile, null);
+        }
         if (earlier != null) {
           layerSkippedEarlier.computeIfAbsent(h.path(), k -> new ArrayList<>(1)).add(earlier);
-        }
-        if (h.type() == EntryType.FILE && h.size() > 0) {
-          layerSkippedFiles.put(h.path().raw(), ordinal);
-          layerSkipped.remove(h.path());
-        } else {
-          layerSkipped.put(h.path(), new Skipped(ordinal, h));
-          layerSkippedFiles.remove(h.path().raw());
         }
       }
     }
