@@ -246,7 +246,12 @@ final class ConsoleReporter implements ConvertListener, AutoCloseable {
 
   /** Cuts a line to the terminal's width, less one column: a full line would wrap on some terminals. */
   private String fit(String line) {
-    return line.length() < width ? line : line.substring(0, width - 4) + "...";
+    return fit(line, width);
+  }
+
+  /** {@code line} cut to fit a terminal {@code width} columns wide, with "..." where it was cut. */
+  static String fit(String line, int width) {
+    return line.length() < width ? line : line.substring(0, Math.max(0, width - 4)) + "...";
   }
 
   /** How the image was found, with its manifest's digest cut short: the line is for reading, --json has it whole. */

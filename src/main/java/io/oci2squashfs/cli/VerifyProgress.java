@@ -116,7 +116,7 @@ final class VerifyProgress implements VerifyListener, AutoCloseable {
 
   private void draw() {
     String l = line(step, entries, bytes, clock.getAsLong() - stepStarted);
-    err.print("\r" + (l.length() < width ? l : l.substring(0, Math.max(0, width - 4)) + "...") + "\033[K");
+    err.print("\r" + ConsoleReporter.fit(l, width) + "\033[K");
     err.flush();
     lineOpen = true;
     lastDrawn = clock.getAsLong();

@@ -42,12 +42,8 @@ final class UmociUnpack implements Closeable {
   /**
    * @param tag the tag to unpack, or null for the image {@code convert} reads from the same layout
    *     (the same choice of tag and platform), which then needs no tag at all
+   * @param platform without a tag, the platform to take (as {@code convert --platform})
    */
-  static UmociUnpack unpack(String umoci, Path layout, String tag) throws IOException {
-    return unpack(umoci, layout, tag, Platform.host());
-  }
-
-  /** @param platform without a tag, the platform to take (as {@code convert --platform}) */
   static UmociUnpack unpack(String umoci, Path layout, String tag, Platform platform) throws IOException {
     Path exe = Commands.require(umoci, HINT);
     if (!Files.isRegularFile(layout.resolve("index.json"))) {
@@ -93,10 +89,6 @@ final class UmociUnpack implements Closeable {
    * {@code layout} (its choice of image, and {@code platform}), and whose {@code blobs} is a
    * symlink to the original's.
    */
-  static Path taggedCopy(Path layout, Path copy) throws IOException {
-    return taggedCopy(layout, copy, Platform.host());
-  }
-
   static Path taggedCopy(Path layout, Path copy, Platform platform) throws IOException {
     Image image = ImageLoader.load(layout, platform);
     Digest manifest = image.manifestDigest();

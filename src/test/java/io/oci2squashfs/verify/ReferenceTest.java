@@ -41,7 +41,7 @@ class ReferenceTest {
     byte[] blob = LayerBuilder.layer().file("etc/motd", "hi").gzip();
     Path layout = ImageLayoutBuilder.oci().layer(blob, "application/vnd.oci.image.layer.v1.tar+gzip")
         .writeTo(tmp.resolve("img"));
-    Path copy = UmociUnpack.taggedCopy(layout, tmp.resolve("copy"));
+    Path copy = UmociUnpack.taggedCopy(layout, tmp.resolve("copy"), Platform.host());
 
     Digest manifest = ImageLoader.load(layout, Platform.host()).manifestDigest();
     JsonNode index = Json.MAPPER.readTree(copy.resolve("index.json").toFile());
@@ -83,7 +83,7 @@ class ReferenceTest {
     Path layout = ImageLayoutBuilder.oci().layer(blob, gzip).tag("one")
         .add(ImageLayoutBuilder.manifest().layer(LayerBuilder.layer().file("b", "b").gzip(), gzip).tag("two"))
         .writeTo(tmp.resolve("two"));
-    IOException e = assertThrows(IOException.class, () -> UmociUnpack.taggedCopy(layout, tmp.resolve("c")));
+    IOException e = assertThrows(IOException.class, () -> UmociUnpack.taggedCopy(layout, tmp.resolve("c"), Platform.host()));
     assertTrue(e.getMessage().contains("one") && e.getMessage().contains("two"), e.getMessage());
   }
 }
