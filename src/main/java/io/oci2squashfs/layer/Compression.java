@@ -86,7 +86,7 @@ public enum Compression {
     if (startsWith(head, len, 0x1f, 0x8b)) {
       return GZIP;
     }
-    if (startsWith(head, len, 0x28, 0xb5, 0x2f, 0xfd)) {
+    if (startsWith(head, len, 0x28, 0xb5, 0x2f, 0xfd) || isZstdSkippableFrame(head, len)) {
       return ZSTD;
     }
     if (startsWith(head, len, 0xfd, '7', 'z', 'X', 'Z', 0x00)) {
@@ -108,6 +108,16 @@ public enum Compression {
     }
     return head[257] == 'u' && head[258] == 's' && head[259] == 't' && head[260] == 'a'
         && head[261] == 'r';
+  }
+
+  /**
+   * A zstd skippable frame (magic 0x184D2A50 to 0x184D2A5F, little-endian): metadata that a zstd
+   * stream may start with (zstd:chunked and seekable-zstd writers put such frames in the stream);
+   * the decompressor passes over it.
+   */
+  private static boolean isZstdSkippableFrame(byte[] head, int len) {
+    return len >= 4 && (head[0] & 0xf0) == 0x50 && (head[1] & 0xff) == 0x2a && (head[2] & 0xff) == 0x4d
+        && (head[3] & 0xff) == 0x18;
   }
 
   private static boolean startsWith(byte[] head, int len, int... magic) {
