@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
  * one; a manifest reached without any platform statement is taken as it is.
  */
 final class OciLayoutLoader {
-  static final String REF_NAME = "org.opencontainers.image.ref.name";
+  static final String REF_NAME = DescriptorJson.REF_NAME;
   static final String CONTAINERD_NAME = "io.containerd.image.name";
   private static final String REFERENCE_TYPE = "vnd.docker.reference.type";
   private static final int MAX_DEPTH = 8;

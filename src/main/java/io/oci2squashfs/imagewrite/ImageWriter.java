@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.oci2squashfs.image.Digest;
 import io.oci2squashfs.image.Layer;
+import io.oci2squashfs.image.json.DescriptorJson;
 import io.oci2squashfs.image.json.Json;
 import io.oci2squashfs.layer.Compression;
 import io.oci2squashfs.layer.LayerException;
@@ -170,7 +171,7 @@ public final class ImageWriter {
       md.set("platform", platform);
     }
     ObjectNode annotations = md.putObject("annotations");
-    annotations.put("org.opencontainers.image.ref.name", tag == null ? "latest" : tagName(tag));
+    annotations.put(DescriptorJson.REF_NAME, tag == null ? "latest" : tagName(tag));
     if (tag != null) {
       annotations.put("io.containerd.image.name", tag);
     }

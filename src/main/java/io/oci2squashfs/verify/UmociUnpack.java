@@ -6,6 +6,7 @@ import io.oci2squashfs.image.Digest;
 import io.oci2squashfs.image.Image;
 import io.oci2squashfs.image.ImageLoader;
 import io.oci2squashfs.image.Platform;
+import io.oci2squashfs.image.json.DescriptorJson;
 import io.oci2squashfs.image.json.Json;
 import java.io.Closeable;
 import java.io.IOException;
@@ -24,7 +25,6 @@ import java.util.Map;
 final class UmociUnpack implements Closeable {
   static final String HINT = "install umoci (apt-get install umoci, or run scripts/setup)";
   private static final long TIMEOUT_SECONDS = 3600;
-  private static final String REF_NAME = "org.opencontainers.image.ref.name";
   private static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
   /** The tag of {@link #taggedCopy}'s one image. */
   static final String COPY_TAG = "oci2squashfs-verify";
@@ -102,7 +102,7 @@ final class UmociUnpack implements Closeable {
     descriptor.put("mediaType", mediaType.isEmpty() ? OCI_MANIFEST : mediaType);
     descriptor.put("digest", manifest.toString());
     descriptor.put("size", Files.size(manifestBlob));
-    descriptor.put("annotations", Map.of(REF_NAME, COPY_TAG));
+    descriptor.put("annotations", Map.of(DescriptorJson.REF_NAME, COPY_TAG));
     Map<String, Object> index = new LinkedHashMap<>();
     index.put("schemaVersion", 2);
     index.put("manifests", List.of(descriptor));

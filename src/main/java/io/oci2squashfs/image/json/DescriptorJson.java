@@ -17,6 +17,9 @@ public record DescriptorJson(
     Map<String, String> annotations,
     List<String> urls,
     String artifactType) {
+  /** The annotation an OCI layout's index names a manifest by: its tag. */
+  public static final String REF_NAME = "org.opencontainers.image.ref.name";
+
   public DescriptorJson {
     size = size == null ? -1L : size;
     annotations = Copies.map(annotations);
