@@ -39,7 +39,6 @@ import java.util.TreeMap;
  * <p>Not thread-safe; one instance may run several merges one after the other.
  */
 public final class LayerMerger {
-  private static final int MAX_LINK_CHAIN = 64;
 
   private final MergeOptions options;
   private final MergeListener listener;
@@ -448,7 +447,7 @@ public final class LayerMerger {
         write(node, h, null);
       } else if (h.type() == EntryType.HARDLINK) {
         node.state(State.NON_DIR, layer, ordinal); // reserved; written once the target is
-        linkTo(h, h.hardLinkTarget(), 0, ordinal);
+        linkTo(h, h.hardLinkTarget(), true, ordinal);
       } else {
         node.state(State.NON_DIR, layer, ordinal);
         write(node, h, h.type() == EntryType.FILE ? entries.content() : null);
@@ -501,64 +500,73 @@ public final class LayerMerger {
     /**
      * Resolves hard link {@code link} to {@code target} as the filesystem is when the current layer is applied.
      *
+     * <p>A chain of this layer's hidden links is followed hop by hop, however long. It always ends:
+     * each hop goes to an entry earlier in the tar than the one before, so tar order allows no cycle.
+     *
+     * @param atLink whether {@code target} is the link's own target, not a hop further down a chain
      * @param before only this layer's entries before this position count as the target (following a
      *     chain from an earlier entry, later ones had not been applied yet)
      */
-    private void linkTo(TarHeader link, EntryPath target, int depth, long before) throws IOException {
-      // depth 0 only: further down a chain, the link's own path names an older entry, not itself
-      if (depth > MAX_LINK_CHAIN || (depth == 0 && target.equals(link.path()))) {
-        warn(link.path(), "hard links form a cycle through " + target.display() + "; dropped");
+    private void linkTo(TarHeader link, EntryPath target, boolean atLink, long before) throws IOException {
+      // at the link only: further down a chain, the link's own path names an older entry, not itself
+      if (atLink && target.equals(link.path())) {
+        warn(link.path(), "hard link to itself (" + target.display() + "); dropped");
         return;
       }
-      Node t = trie.find(target);
-      if (t != null && t.stateLayer == layer && t.state() != State.NONE && t.stateOrdinal() < before) {
-        // the target is this layer's own entry, earlier in its tar, and it survives
-        if (t.state() != State.NON_DIR) {
-          warn(link.path(), "hard link to directory " + target.display() + "; dropped");
-        } else {
-          linkOrWait(link, target, t);
-        }
-        return;
-      }
-      Skipped s = skippedAt(target);
-      if (s != null && s.ordinal() >= before) {
-        s = skippedBefore(target, before); // that entry came after the one this chain starts from
-      }
-      Long removed = s == null || known == null ? null : known.replacedAfter(layer, target, s.ordinal());
-      if (removed != null && removed < before) {
-        warn(link.path(), "hard-link target " + target.display() + " was removed earlier in this layer"
-            + " (a later entry replaced a directory above it); dropped");
-        return;
-      }
-      EntryPath copy = s == null ? null : layerPromoted.get(new LayerEntry(target, s.ordinal()));
-      if (copy != null) {
-        // the target's content already went to another link: share that inode
-        linkOrWait(link, copy, trie.find(copy));
-        return;
-      }
-      if (s != null) {
-        // the target is this layer's own entry, earlier in its tar, and a newer layer replaced it
-        TarHeader th = s.header();
-        if (th == null) { // a non-empty regular file
-          layerReplays.computeIfAbsent(s.ordinal(), k -> new Replay(target, new ArrayList<>(1)))
-              .links().add(link);
-        } else if (th.type() == EntryType.HARDLINK) {
-          linkTo(link, th.hardLinkTarget(), depth + 1, s.ordinal());
-        } else {
-          promote(List.of(link), th, s.ordinal(), null);
-        }
-        return;
-      }
-      for (EntryPath a = target.parent(); a != null && !a.isRoot(); a = a.parent()) {
-        Node n = trie.find(a);
-        if (n != null && n.state() == State.NON_DIR && n.stateLayer == layer && n.stateOrdinal() < before) {
-          warn(link.path(), "hard-link target " + target.display() + " was removed earlier in this layer"
-              + " (" + a.display() + " became a non-directory); dropped");
+      while (true) {
+        Node t = trie.find(target);
+        if (t != null && t.stateLayer == layer && t.state() != State.NONE && t.stateOrdinal() < before) {
+          // the target is this layer's own entry, earlier in its tar, and it survives
+          if (t.state() != State.NON_DIR) {
+            warn(link.path(), "hard link to directory " + target.display() + "; dropped");
+          } else {
+            linkOrWait(link, target, t);
+          }
           return;
         }
+        Skipped s = skippedAt(target);
+        if (s != null && s.ordinal() >= before) {
+          s = skippedBefore(target, before); // that entry came after the one this chain starts from
+        }
+        Long removed = s == null || known == null ? null : known.replacedAfter(layer, target, s.ordinal());
+        if (removed != null && removed < before) {
+          warn(link.path(), "hard-link target " + target.display() + " was removed earlier in this layer"
+              + " (a later entry replaced a directory above it); dropped");
+          return;
+        }
+        EntryPath copy = s == null ? null : layerPromoted.get(new LayerEntry(target, s.ordinal()));
+        if (copy != null) {
+          // the target's content already went to another link: share that inode
+          linkOrWait(link, copy, trie.find(copy));
+          return;
+        }
+        if (s != null) {
+          // the target is this layer's own entry, earlier in its tar, and a newer layer replaced it
+          TarHeader th = s.header();
+          if (th == null) { // a non-empty regular file
+            EntryPath file = target;
+            layerReplays.computeIfAbsent(s.ordinal(), k -> new Replay(file, new ArrayList<>(1))).links().add(link);
+          } else if (th.type() == EntryType.HARDLINK) {
+            target = th.hardLinkTarget(); // the next hop, as it was before that entry
+            before = s.ordinal();
+            continue;
+          } else {
+            promote(List.of(link), th, s.ordinal(), null);
+          }
+          return;
+        }
+        for (EntryPath a = target.parent(); a != null && !a.isRoot(); a = a.parent()) {
+          Node n = trie.find(a);
+          if (n != null && n.state() == State.NON_DIR && n.stateLayer == layer && n.stateOrdinal() < before) {
+            warn(link.path(), "hard-link target " + target.display() + " was removed earlier in this layer"
+                + " (" + a.display() + " became a non-directory); dropped");
+            return;
+          }
+        }
+        pendingByTarget.computeIfAbsent(target, k -> new ArrayList<>(1))
+            .add(new PendingLink(link, layer, before));
+        return;
       }
-      pendingByTarget.computeIfAbsent(target, k -> new ArrayList<>(1))
-          .add(new PendingLink(link, layer, before));
     }
 
     /** Writes {@code link} now if {@code target} (whose node is {@code t}) is written, else once it is. */
@@ -596,9 +604,9 @@ public final class LayerMerger {
         } else if (e.type().isDirectory()) {
           warn(link.path(), "hard link to directory " + e.path().display() + "; dropped");
         } else if (emitted) {
-          linkTo(link, e.path(), 0, ordinal + 1); // now in this layer and surviving: link or wait for it
+          linkTo(link, e.path(), true, ordinal + 1); // now in this layer and surviving: link or wait for it
         } else if (e.type() == EntryType.HARDLINK) {
-          linkTo(link, e.hardLinkTarget(), 1, ordinal);
+          linkTo(link, e.hardLinkTarget(), false, ordinal);
         } else {
           toPromote.add(link);
         }
