@@ -156,6 +156,24 @@ class OracleIT {
     compare(List.of(layer().file("a", "a").dir(".", 0700).owner(5, 6)), "gzip");
   }
 
+  // KNOWN: an entry, or a hard-link target, that goes through a symlink made earlier in its own
+  // layer's tar. umoci resolves each name through the symlinks already on disk, its own layer's
+  // included, so lib/y lands in usr/lib/y; we follow only lower layers' symlinks (the doc's row) and
+  // drop such an entry with a warning naming it ("lies below lib, which this layer already made a
+  // non-directory"). A tar of a real tree cannot hold a child below a symlink; only hand-made or
+  // concatenated layers can.
+  @Test
+  @Disabled("KNOWN: entries through a symlink of their own layer are dropped with a warning; umoci follows the link")
+  void childThroughASymlinkOfItsOwnLayer() throws Exception {
+    compare(List.of(layer().dir("usr/lib").symlink("lib", "usr/lib").file("lib/y", "y")), "gzip");
+  }
+
+  @Test
+  @Disabled("KNOWN: hard-link targets through a symlink of the link's own layer are dropped with a warning; umoci follows the link")
+  void hardLinkThroughASymlinkOfItsOwnLayer() throws Exception {
+    compare(List.of(layer().dir("usr/lib").file("usr/lib/x", "x").symlink("lib", "usr/lib").hardlink("h", "lib/x")), "gzip");
+  }
+
   static java.util.stream.Stream<String> probes() {
     return OracleImages.probes().keySet().stream();
   }

@@ -341,6 +341,11 @@ final class OracleImages {
     p.put("childrenThroughAbsoluteAndChainedLowerSymlinks", List.of(
         layer().dir("opt/usr/lib").symlink("usr", "/opt/usr").symlink("lib", "usr/lib").symlink("up", "../.."),
         layer().file("lib/x", "x").file("up/top", "t"), layer().file("lib/y", "y")));
+    // a hard-link target named through a lower symlink, and a hard link to a symlink to a file
+    p.put("hardLinkThroughALowerSymlink", List.of(
+        layer().dir("usr/lib").file("usr/lib/x", "x").symlink("lib", "usr/lib"), layer().hardlink("h", "lib/x")));
+    p.put("hardLinkToASymlinkToAFile", List.of(
+        layer().file("f", "data").symlink("s", "f").hardlink("h", "s")));
     p.put("whiteoutAndOpaqueThroughALowerSymlink", List.of(
         layer().dir("usr/lib").file("usr/lib/a", "a").file("usr/lib/b", "b").dir("usr/share/d").file("usr/share/d/c", "c")
             .symlink("lib", "usr/lib").symlink("share", "usr/share"),
