@@ -113,6 +113,8 @@ public final class LayerMerger {
     private final Map<Long, Replay> layerReplays = new TreeMap<>();
     /** Skipped entries of this layer already copied to a surviving link: the entry to the copy's path. */
     private final Map<LayerEntry, EntryPath> layerPromoted = new HashMap<>();
+    /** Symlinks this layer's tar made so far, which its later names go through. */
+    private final OwnLayerSymlinks layerSymlinks = new OwnLayerSymlinks();
 
     /** Position (1-based) of the entry being processed in the current layer. */
     private long ordinal;
@@ -155,7 +157,8 @@ public final class LayerMerger {
 
     private void process(TarHeader entry, long entryOrdinal, LayerEntries entries) throws IOException {
       ordinal = entryOrdinal;
-      TarHeader h = redirects == null ? entry : redirects.apply(layer, entry);
+      TarHeader h = resolved(entry, layerSymlinks);
+      layerSymlinks.saw(h);
       EntryPath path = h.path();
       if (path.isRoot()) {
         takeRoot(h);
@@ -707,12 +710,14 @@ public final class LayerMerger {
       try (LayerEntries again = layers.open(layer)) {
         long ordinal = 0;
         int left = layerReplays.size();
+        OwnLayerSymlinks symlinks = new OwnLayerSymlinks(); // names resolve as they did the first time
         for (TarHeader raw = again.next(); raw != null && left > 0; raw = again.next()) {
+          TarHeader h = resolved(raw, symlinks);
+          symlinks.saw(h);
           Replay r = layerReplays.get(++ordinal);
           if (r == null) {
             continue;
           }
-          TarHeader h = redirects == null ? raw : redirects.apply(layer, raw);
           if (!h.path().equals(r.target()) || h.type() != EntryType.FILE || h.size() == 0) {
             throw new IOException("layer " + layer + " read differently the second time: entry #"
                 + ordinal + " was the file " + r.target().display() + ", now " + h.path().display());
@@ -724,6 +729,24 @@ public final class LayerMerger {
           throw new IOException("layer " + layer + " ended early when read the second time");
         }
       }
+    }
+
+    /**
+     * Entry {@code raw} of the current layer as extracting the layers in order would place it: its
+     * name (and a hard link's target) resolved through the lower symlinks known to lead elsewhere
+     * and through the symlinks {@code own} that this layer's earlier entries made, until neither
+     * applies.
+     */
+    private TarHeader resolved(TarHeader raw, OwnLayerSymlinks own) {
+      TarHeader h = raw;
+      for (int hop = 0; hop < SymlinkRedirects.MAX_HOPS; hop++) {
+        TarHeader next = own.apply(redirects == null ? h : redirects.apply(layer, h));
+        if (next == h) {
+          return h;
+        }
+        h = next;
+      }
+      return h;
     }
 
     /** Applies the finished layer's whiteouts and replacements to all older layers. */
@@ -749,6 +772,7 @@ public final class LayerMerger {
       layerUndoneBy.clear();
       layerReplays.clear();
       layerPromoted.clear();
+      layerSymlinks.clear();
     }
 
     private void finish() throws IOException {

@@ -215,6 +215,33 @@ class LayerMergerTest {
       t.type("lib", EntryType.DIRECTORY).file("lib/libx.so", "x");
     }
 
+    /**
+     * Not a row of the doc (it speaks of lower symlinks), but tar order: a name below a symlink that
+     * an earlier entry of the same tar made goes through it, as umoci extracts it.
+     */
+    @Test
+    void childThroughASymlinkOfItsOwnLayerLandsInTheLinksTarget() throws Exception {
+      merge(layer().dir("usr/lib").symlink("lib", "usr/lib").file("lib/y", "y").symlink("up", "/").file("up/top", "t"))
+          .paths("usr", "usr/lib", "usr/lib/y", "lib", "up", "top").symlink("lib", "usr/lib").file("usr/lib/y", "y")
+          .file("top", "t");
+      // a hard link's target, a whiteout and a chain of two links likewise
+      merge(layer().file("usr/lib/a", "a").file("usr/lib/b", "b"),
+          layer().symlink("lib", "usr/lib").symlink("l2", "lib").hardlink("h", "l2/a").whiteout("lib/b"))
+          .paths("usr", "usr/lib", "usr/lib/a", "lib", "l2", "h").sameInode("h", "usr/lib/a");
+    }
+
+    @Test
+    void ownLayerSymlinkLeadsEvenWhenANewerLayerHidesIt() throws Exception {
+      merge(layer().dir("usr/lib").symlink("lib", "usr/lib").file("lib/y", "y"), layer().whiteout("lib"))
+          .paths("usr", "usr/lib", "usr/lib/y");
+    }
+
+    @Test
+    void ownLayerSymlinkReplacedLaterInTheTarLeadsNoMore() throws Exception {
+      merge(layer().dir("usr/lib").symlink("lib", "usr/lib").file("lib/y", "y").dir("lib", 0700).file("lib/z", "z"))
+          .paths("usr", "usr/lib", "usr/lib/y", "lib", "lib/z").dir("lib", 0700);
+    }
+
     @Test
     void implicitDirectoryIs0755OwnedByRootAndHiddenEntriesLendNothing() throws Exception {
       MergedTree t = merge(layer().file("a/b/c", "x"));
