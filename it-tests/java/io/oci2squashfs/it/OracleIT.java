@@ -73,6 +73,13 @@ class OracleIT {
     compare(OracleImages.throughLowerSymlinks(seed), "gzip");
   }
 
+  /** Names through symlinks that their own layer's tar made earlier, and through lower ones. */
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void throughOwnLayerSymlinks(long seed) throws Exception {
+    compare(OracleImages.throughOwnLayerSymlinks(seed), "gzip");
+  }
+
   /** Layers that repeat paths and replace their own directories: tar order, the later entry wins. */
   @ParameterizedTest(name = "seed {0}")
   @MethodSource("seeds")

@@ -200,6 +200,49 @@ final class OracleImages {
   }
 
   /**
+   * Seeded stacks whose layers make symlinks and then, further on in the same tar, put files,
+   * directories, whiteouts and hard links below them, and below lower layers' links (some made by
+   * earlier layers this way); now and then a layer ends by replacing one of its links with a
+   * directory that takes an entry. Extracting in order resolves every name through the links made
+   * so far. Names are fresh, hard links point at base files no layer removes, whiteouts at base
+   * files nothing links to: umoci refuses none of it. No newer layer removes a link that older
+   * entries went through: the merge does not follow those (README, "How we know it is right").
+   */
+  static List<LayerBuilder> throughOwnLayerSymlinks(long seed) {
+    java.util.Random r = new java.util.Random(seed);
+    List<LayerBuilder> layers = new ArrayList<>(List.of(throughLowerSymlinks(seed).get(0)));
+    List<String> links = new ArrayList<>(List.of("l0", "l1", "l2", "l3", "d3/up/d1", "d3/l4", "d3/up/l0/sub"));
+    List<String> targets = List.of("d0", "/d1", "l0/sub", "../../d2", "./d3/../d0/sub");
+    for (int k = 1; k <= 3; k++) {
+      LayerBuilder l = layer();
+      List<String> own = new ArrayList<>();
+      for (int i = 0; i < 1 + r.nextInt(3); i++) {
+        String name = "o" + k + "_" + i;
+        String target = i > 0 && r.nextBoolean() ? "o" + k + "_" + (i - 1) : targets.get(r.nextInt(targets.size()));
+        l.symlink(name, target);
+        own.add(name);
+      }
+      for (int e = 0; e < 2 + r.nextInt(5); e++) {
+        String via = r.nextInt(3) > 0 ? own.get(r.nextInt(own.size())) : links.get(r.nextInt(links.size()));
+        switch (r.nextInt(5)) {
+          case 0 -> l.file(via + "/n" + k + "_" + e, "L" + k + "E" + e);
+          case 1 -> l.dir(via + "/dir" + k + "_" + e, 0750).file(via + "/dir" + k + "_" + e + "/x", "x" + k);
+          case 2 -> l.hardlink("h" + k + "_" + e, via + "/f" + (1 + r.nextInt(2)));
+          case 3 -> l.hardlink(via + "/h" + k + "_" + e, "d2/f" + (1 + r.nextInt(2)));
+          default -> l.whiteout(via + "/f0");
+        }
+      }
+      if (r.nextInt(4) == 0) {
+        String replaced = own.remove(own.size() - 1); // the last: no other link leads through it
+        l.dir(replaced, 0750).file(replaced + "/after" + k, "after");
+      }
+      links.addAll(own);
+      layers.add(l);
+    }
+    return layers;
+  }
+
+  /**
    * Seeded stacks whose layers repeat paths and put non-directories over what they made earlier
    * (tar order decides: the later entry wins), over a few names so that repeats are frequent.
    * Kept to what umoci unpacks without error: no entry below a non-directory, no hard link to a

@@ -237,6 +237,16 @@ class LayerMergerTest {
     }
 
     @Test
+    void entriesThroughAnOwnLayerSymlinkStayWhenTheLayerLaterReplacesIt() throws Exception {
+      MemoryLayer base = layer().dir("d").file("d/f0", "0");
+      MemoryLayer l1 = layer().symlink("o", "d").dir("o/sub", 0750).file("o/sub/x", "x").whiteout("o/f0")
+          .dir("o", 0700).file("o/after", "a");
+      for (MergedTree t : List.of(merge(base, l1), MergedTree.mergeFollowing(base, l1))) {
+        t.paths("d", "d/sub", "d/sub/x", "o", "o/after").dir("o", 0700).file("d/sub/x", "x");
+      }
+    }
+
+    @Test
     void ownLayerSymlinkReplacedLaterInTheTarLeadsNoMore() throws Exception {
       merge(layer().dir("usr/lib").symlink("lib", "usr/lib").file("lib/y", "y").dir("lib", 0700).file("lib/z", "z"))
           .paths("usr", "usr/lib", "usr/lib/y", "lib", "lib/z").dir("lib", 0700);
