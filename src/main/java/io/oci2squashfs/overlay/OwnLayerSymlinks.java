@@ -40,18 +40,7 @@ final class OwnLayerSymlinks {
 
   /** {@code h} with its name, and a hard link's target, resolved through these links; {@code h} itself if neither goes through one. */
   TarHeader apply(TarHeader h) {
-    if (links.isEmpty()) {
-      return h;
-    }
-    EntryPath path = apply(h.path());
-    TarHeader out = path.equals(h.path()) ? h : h.withPath(path);
-    if (h.type() == EntryType.HARDLINK) {
-      EntryPath target = apply(h.hardLinkTarget());
-      if (!target.equals(h.hardLinkTarget())) {
-        out = out.asHardLinkTo(target);
-      }
-    }
-    return out;
+    return links.isEmpty() ? h : SymlinkRedirects.withNames(h, this::apply);
   }
 
   /** {@code path} with its parent directories resolved through these links, leftmost first. */

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * Symlinks of lower layers that newer layers' entries go through: the doc's row for {@code P/child}
@@ -113,13 +114,15 @@ public final class SymlinkRedirects {
 
   /** {@code h} as layer {@code layer} applies it: its path and hard-link target redirected. */
   TarHeader apply(int layer, TarHeader h) {
-    if (redirects.isEmpty()) {
-      return h;
-    }
-    EntryPath path = apply(layer, h.path());
+    return redirects.isEmpty() ? h : withNames(h, p -> apply(layer, p));
+  }
+
+  /** {@code h} with its path and a hard link's target mapped by {@code f}; {@code h} itself if neither changes. */
+  static TarHeader withNames(TarHeader h, UnaryOperator<EntryPath> f) {
+    EntryPath path = f.apply(h.path());
     TarHeader out = path.equals(h.path()) ? h : h.withPath(path);
     if (h.type() == EntryType.HARDLINK) {
-      EntryPath target = apply(layer, h.hardLinkTarget());
+      EntryPath target = f.apply(h.hardLinkTarget());
       if (!target.equals(h.hardLinkTarget())) {
         out = out.asHardLinkTo(target);
       }
