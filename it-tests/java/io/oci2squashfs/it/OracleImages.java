@@ -387,6 +387,9 @@ final class OracleImages {
     // a hard-link target named through a lower symlink, and a hard link to a symlink to a file
     p.put("hardLinkThroughALowerSymlink", List.of(
         layer().dir("usr/lib").file("usr/lib/x", "x").symlink("lib", "usr/lib"), layer().hardlink("h", "lib/x")));
+    // a symlink of the layer removed by a later non-directory above it leads nowhere after that
+    p.put("ownLayerSymlinkRemovedWithItsParent", List.of(
+        layer().dir("t").symlink("c/a", "../t").file("c", "f").dir("c", 0700).file("c/a/b", "b")));
     p.put("hardLinkToASymlinkToAFile", List.of(
         layer().file("f", "data").symlink("s", "f").hardlink("h", "s")));
     p.put("whiteoutAndOpaqueThroughALowerSymlink", List.of(

@@ -3,22 +3,24 @@ package io.oci2squashfs.overlay;
 import io.oci2squashfs.tar.EntryPath;
 import io.oci2squashfs.tar.EntryType;
 import io.oci2squashfs.tar.TarHeader;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 
 /**
  * The symlinks a layer's tar has made so far, which its later entries' names go through: extracting
  * a tar in order (as umoci and the runtimes do) resolves {@code lib/y} through a symlink {@code lib
  * -> usr/lib} that an earlier entry of the same tar made, so it lands in {@code usr/lib/y}. The
- * names of entries, whiteouts and hard-link targets alike. A later entry at the link's own path that
- * is not a symlink replaces it, and names after that are no longer resolved through it.
+ * names of entries, whiteouts and hard-link targets alike. A later entry at the link's own path, or
+ * a non-directory at a directory above it, replaces it, and names after that are no longer resolved
+ * through it.
  *
- * <p>Read in tar order, one layer at a time ({@link #clear} between layers). A tar of a real tree
- * never has a name below a symlink, so this is usually empty and costs nothing.
+ * <p>Read in tar order, one layer at a time ({@link #clear} between layers). It holds every symlink
+ * of the layer (a tar of a real tree has many, but never a name below one); a name costs a lookup
+ * per parent directory.
  */
 final class OwnLayerSymlinks {
-  /** Link path (raw) to where it leads inside the image. */
-  private final Map<String, EntryPath> links = new HashMap<>();
+  /** Link path (raw) to where it leads inside the image; sorted, to find those below a path. */
+  private final NavigableMap<String, EntryPath> links = new TreeMap<>();
 
   void clear() {
     links.clear();
@@ -26,15 +28,18 @@ final class OwnLayerSymlinks {
 
   /** Takes note of entry {@code h}, already resolved, as the next one of the layer's tar. */
   void saw(TarHeader h) {
-    if (h.type() == EntryType.SYMLINK) {
-      EntryPath target = SymlinkRedirects.resolve(h.path(), h.symlinkTarget());
-      if (target != null) {
-        links.put(h.path().raw(), target);
-        return;
-      }
+    if (links.isEmpty() && h.type() != EntryType.SYMLINK) {
+      return;
     }
-    if (!links.isEmpty()) {
-      links.remove(h.path().raw()); // replaced: names after this one stay where they are
+    String raw = h.path().raw();
+    if (!h.type().isDirectory()) {
+      links.subMap(raw + "/", raw + "0").clear(); // a non-directory removes what was below its path
+    }
+    EntryPath target = h.type() == EntryType.SYMLINK ? SymlinkRedirects.resolve(h.path(), h.symlinkTarget()) : null;
+    if (target != null) {
+      links.put(raw, target);
+    } else {
+      links.remove(raw); // replaced: names after this one stay where they are
     }
   }
 
