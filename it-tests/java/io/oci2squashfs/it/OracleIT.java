@@ -87,6 +87,13 @@ class OracleIT {
     compare(OracleImages.sameLayerRepeats(seed), "gzip");
   }
 
+  /** As {@link #sameLayerRepeats}, with names through symlinks their layer made a few entries before. */
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void sameLayerRepeatsThroughOwnSymlinks(long seed) throws Exception {
+    compare(OracleImages.sameLayerRepeats(seed, true), "gzip");
+  }
+
   static java.util.stream.LongStream seeds() {
     String[] range = System.getProperty("oracle.seeds", "1-20").split("-");
     return java.util.stream.LongStream.rangeClosed(Long.parseLong(range[0]), Long.parseLong(range[range.length - 1]));

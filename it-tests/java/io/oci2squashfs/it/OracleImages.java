@@ -249,6 +249,15 @@ final class OracleImages {
    * directory, and no hard link whose target (or a directory above it) its layer replaces later.
    */
   static List<LayerBuilder> sameLayerRepeats(long seed) {
+    return sameLayerRepeats(seed, false);
+  }
+
+  /**
+   * As {@link #sameLayerRepeats(long)}; with {@code throughOwnSymlinks}, names may also go through
+   * symlinks made earlier in the same layer (not replaced since), which extracting in order follows:
+   * the generator tracks where they land. Lower layers' symlinks still block names below them.
+   */
+  static List<LayerBuilder> sameLayerRepeats(long seed, boolean throughOwnSymlinks) {
     java.util.Random r = new java.util.Random(seed);
     String[] names = {"a", "b", "c"};
     java.util.TreeMap<String, Character> now = new java.util.TreeMap<>(); // path -> d, f, l (symlink)
@@ -256,6 +265,7 @@ final class OracleImages {
     for (int k = 0; k < 2 + r.nextInt(3); k++) {
       LayerBuilder l = layer();
       java.util.Set<String> linkedHere = new java.util.HashSet<>(); // targets of this layer's hard links
+      Map<String, String> ownLinks = new java.util.HashMap<>(); // this layer's symlinks: path to target name
       if (k > 0 && r.nextInt(3) == 0 && !now.isEmpty()) {
         String w = new ArrayList<>(now.keySet()).get(r.nextInt(now.size()));
         l.whiteout(w);
@@ -266,14 +276,27 @@ final class OracleImages {
         for (int depth = r.nextInt(3); depth > 0; depth--) {
           sb.append('/').append(names[r.nextInt(3)]);
         }
-        String p = sb.toString();
+        String name = sb.toString(); // as the entry says it
+        String p = name; // where extracting in order puts it
+        if (throughOwnSymlinks) {
+          for (int i = p.indexOf('/'); i >= 0; i = p.indexOf('/', i + 1)) {
+            String link = p.substring(0, i);
+            if (ownLinks.containsKey(link) && Character.valueOf('l').equals(now.get(link))) {
+              int slash = link.lastIndexOf('/');
+              String at = (slash < 0 ? "" : link.substring(0, slash + 1)) + ownLinks.get(link);
+              p = at + p.substring(i);
+              i = at.length();
+            }
+          }
+        }
+        String path = p;
         boolean blocked = false;
-        for (int i = p.indexOf('/'); i >= 0; i = p.indexOf('/', i + 1)) {
-          Character t = now.get(p.substring(0, i));
+        for (int i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) {
+          Character t = now.get(path.substring(0, i));
           blocked |= t != null && t != 'd';
         }
         for (String t : linkedHere) {
-          blocked |= t.equals(p) || t.startsWith(p + "/");
+          blocked |= t.equals(path) || t.startsWith(path + "/");
         }
         if (blocked) {
           continue;
@@ -281,15 +304,16 @@ final class OracleImages {
         int op = r.nextInt(10);
         String tag = "L" + k + "E" + e;
         if (op < 3) {
-          l.dir(p, r.nextBoolean() ? 0755 : 0700);
+          l.dir(name, r.nextBoolean() ? 0755 : 0700);
         } else if (op < 7) {
-          l.file(p, tag);
+          l.file(name, tag);
         } else if (op < 8) {
-          l.symlink(p, "t" + tag);
+          l.symlink(name, "t" + tag);
+          ownLinks.put(path, "t" + tag);
         } else {
           List<String> files = new ArrayList<>();
           now.forEach((q, t) -> {
-            if (t == 'f' && !q.equals(p) && !q.startsWith(p + "/")) {
+            if (t == 'f' && !q.equals(path) && !q.startsWith(path + "/")) {
               files.add(q);
             }
           });
@@ -297,18 +321,18 @@ final class OracleImages {
             continue;
           }
           String target = files.get(r.nextInt(files.size()));
-          l.hardlink(p, target);
+          l.hardlink(name, target);
           linkedHere.add(target);
         }
         char type = op < 3 ? 'd' : op < 7 || op >= 8 ? 'f' : 'l';
         if (type != 'd') {
-          now.keySet().removeIf(q -> q.startsWith(p + "/"));
+          now.keySet().removeIf(q -> q.startsWith(path + "/"));
         }
-        for (int i = p.indexOf('/'); i >= 0; i = p.indexOf('/', i + 1)) {
-          now.putIfAbsent(p.substring(0, i), 'd');
+        for (int i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) {
+          now.putIfAbsent(path.substring(0, i), 'd');
         }
-        if (type != 'd' || now.get(p) == null || now.get(p) != 'd') {
-          now.put(p, type);
+        if (type != 'd' || now.get(path) == null || now.get(path) != 'd') {
+          now.put(path, type);
         }
       }
       layers.add(l);
