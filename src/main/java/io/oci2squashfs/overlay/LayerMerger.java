@@ -158,6 +158,12 @@ public final class LayerMerger {
     private void process(TarHeader entry, long entryOrdinal, LayerEntries entries) throws IOException {
       ordinal = entryOrdinal;
       TarHeader h = resolved(entry, layerSymlinks);
+      String via = layerSymlinks.takeNewlyFollowed();
+      if (via != null) {
+        // umoci and the runtimes follow it; GNU tar, for one, refuses to extract through a symlink
+        warn(entry.path(), "goes through " + EntryPath.of(via).display() + ", a symlink this layer made"
+            + " earlier; put at " + h.path().display() + " (and so the names after it), as extracting in order does");
+      }
       layerSymlinks.saw(h);
       EntryPath path = h.path();
       if (path.isRoot()) {

@@ -3,7 +3,9 @@ package io.oci2squashfs.overlay;
 import io.oci2squashfs.tar.EntryPath;
 import io.oci2squashfs.tar.EntryType;
 import io.oci2squashfs.tar.TarHeader;
+import java.util.HashSet;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -22,8 +24,23 @@ final class OwnLayerSymlinks {
   /** Link path (raw) to where it leads inside the image; sorted, to find those below a path. */
   private final NavigableMap<String, EntryPath> links = new TreeMap<>();
 
+  /** Links followed since the layer began, and the one first followed by the latest name, if new. */
+  private final Set<String> followed = new HashSet<>();
+  private String newlyFollowed;
+
   void clear() {
     links.clear();
+    followed.clear();
+  }
+
+  /**
+   * The link the latest {@link #apply} went through first if no name of this layer had gone through
+   * it before, else null; once per link, so that a warning names each one once.
+   */
+  String takeNewlyFollowed() {
+    String link = newlyFollowed;
+    newlyFollowed = null;
+    return link;
   }
 
   /** Takes note of entry {@code h}, already resolved, as the next one of the layer's tar. */
@@ -54,8 +71,12 @@ final class OwnLayerSymlinks {
       String raw = path.raw();
       EntryPath next = null;
       for (int slash = raw.indexOf('/'); slash > 0; slash = raw.indexOf('/', slash + 1)) {
-        EntryPath target = links.get(raw.substring(0, slash));
+        String link = raw.substring(0, slash);
+        EntryPath target = links.get(link);
         if (target != null) {
+          if (followed.add(link) && newlyFollowed == null) {
+            newlyFollowed = link;
+          }
           String rest = raw.substring(slash + 1);
           next = target.isRoot() ? EntryPath.of(rest) : EntryPath.of(target.raw() + "/" + rest);
           break;
