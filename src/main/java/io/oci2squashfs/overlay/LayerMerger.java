@@ -160,7 +160,8 @@ public final class LayerMerger {
       TarHeader h = resolved(entry, layerSymlinks);
       String via = layerSymlinks.takeNewlyFollowed();
       if (via != null) {
-        // umoci and the runtimes follow it; GNU tar, for one, refuses to extract through a symlink
+        // umoci and the runtimes follow it; GNU tar does for a plain relative link, but refuses
+        // (leaves the link for last) when its target is absolute or holds '..'
         warn(entry.path(), "goes through " + EntryPath.of(via).display() + ", a symlink this layer made"
             + " earlier; put at " + h.path().display() + " (and so the names after it), as extracting in order does");
       }
