@@ -158,7 +158,8 @@ public final class LayerMerger {
     private void process(TarHeader entry, long entryOrdinal, LayerEntries entries) throws IOException {
       ordinal = entryOrdinal;
       TarHeader h = resolved(entry, layerSymlinks);
-      String via = layerSymlinks.takeNewlyFollowed();
+      // whiteouts and opaque markers go through it too, without a word: they add nothing
+      String via = layerSymlinks.takeNewlyFollowed(Whiteouts.classify(h.path()) == Whiteouts.Kind.ENTRY);
       if (via != null) {
         // umoci and the runtimes follow it; GNU tar does for a plain relative link, but refuses
         // (leaves the link for last) when its target is absolute or holds '..'

@@ -24,23 +24,26 @@ final class OwnLayerSymlinks {
   /** Link path (raw) to where it leads inside the image; sorted, to find those below a path. */
   private final NavigableMap<String, EntryPath> links = new TreeMap<>();
 
-  /** Links followed since the layer began, and the one first followed by the latest name, if new. */
-  private final Set<String> followed = new HashSet<>();
-  private String newlyFollowed;
+  /** Links a warning has named since the layer began. */
+  private final Set<String> announced = new HashSet<>();
+  /** The first link the names resolved since the last {@link #takeNewlyFollowed} went through. */
+  private String lastFollowed;
 
   void clear() {
     links.clear();
-    followed.clear();
+    announced.clear();
+    lastFollowed = null;
   }
 
   /**
-   * The link the latest {@link #apply} went through first if no name of this layer had gone through
-   * it before, else null; once per link, so that a warning names each one once.
+   * The first link the names resolved since the last call went through, if none of this layer's
+   * earlier calls returned it, else null: so a warning names each link once. {@code announce}
+   * false forgets the link without counting it as named (for names that are not warned about).
    */
-  String takeNewlyFollowed() {
-    String link = newlyFollowed;
-    newlyFollowed = null;
-    return link;
+  String takeNewlyFollowed(boolean announce) {
+    String link = lastFollowed;
+    lastFollowed = null;
+    return link != null && announce && announced.add(link) ? link : null;
   }
 
   /** Takes note of entry {@code h}, already resolved, as the next one of the layer's tar. */
@@ -74,8 +77,8 @@ final class OwnLayerSymlinks {
         String link = raw.substring(0, slash);
         EntryPath target = links.get(link);
         if (target != null) {
-          if (followed.add(link) && newlyFollowed == null) {
-            newlyFollowed = link;
+          if (lastFollowed == null) {
+            lastFollowed = link;
           }
           String rest = raw.substring(slash + 1);
           next = target.isRoot() ? EntryPath.of(rest) : EntryPath.of(target.raw() + "/" + rest);
