@@ -158,8 +158,10 @@ public final class LayerMerger {
     private void process(TarHeader entry, long entryOrdinal, LayerEntries entries) throws IOException {
       ordinal = entryOrdinal;
       TarHeader h = resolved(entry, layerSymlinks);
+      EntryPath path = h.path();
+      Whiteouts.Kind kind = Whiteouts.classify(path);
       // whiteouts and opaque markers go through it too, without a word: they add nothing
-      String via = layerSymlinks.takeNewlyFollowed(Whiteouts.classify(h.path()) == Whiteouts.Kind.ENTRY);
+      String via = layerSymlinks.takeNewlyFollowed(kind == Whiteouts.Kind.ENTRY);
       if (via != null) {
         // umoci and the runtimes follow it; GNU tar does for a plain relative link, but refuses
         // (leaves the link for last) when its target is absolute or holds '..'
@@ -167,12 +169,11 @@ public final class LayerMerger {
             + " earlier; put at " + h.path().display() + " (and so the names after it), as extracting in order does");
       }
       layerSymlinks.saw(h);
-      EntryPath path = h.path();
       if (path.isRoot()) {
         takeRoot(h);
         return;
       }
-      switch (Whiteouts.classify(path)) {
+      switch (kind) {
         case AUFS_META:
           return;
         case OPAQUE:
