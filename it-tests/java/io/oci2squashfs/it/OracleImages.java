@@ -166,19 +166,8 @@ final class OracleImages {
    */
   static List<LayerBuilder> throughLowerSymlinks(long seed) {
     java.util.Random r = new java.util.Random(seed);
-    LayerBuilder base = layer();
-    for (String d : List.of("d0", "d0/sub", "d1", "d2", "d3")) {
-      base.dir(d, 0755);
-    }
-    for (String d : List.of("d0", "d0/sub", "d1", "d2", "d3")) {
-      for (int f = 0; f < 3; f++) {
-        base.file(d + "/f" + f, d + f);
-      }
-    }
-    base.symlink("l0", "d0").symlink("l1", "/d1").symlink("l2", "l0/sub").symlink("l3", "../../d2")
-        .symlink("d3/up", "..").symlink("d3/l4", "./../d0");
-    List<String> links = List.of("l0", "l1", "l2", "l3", "d3/up/d1", "d3/l4", "d3/up/l0/sub");
-    List<LayerBuilder> layers = new ArrayList<>(List.of(base));
+    List<String> links = BASE_LINKS;
+    List<LayerBuilder> layers = new ArrayList<>(List.of(symlinkBase()));
     for (int k = 1; k <= 3; k++) {
       LayerBuilder l = layer();
       if (r.nextInt(3) == 0) {
@@ -200,6 +189,28 @@ final class OracleImages {
   }
 
   /**
+   * Names below {@link #symlinkBase()}'s symlinks that reach its directories through them: plain
+   * relative, absolute, through another link, escaping with {@code ..}, and below a link to {@code ..}.
+   */
+  private static final List<String> BASE_LINKS =
+      List.of("l0", "l1", "l2", "l3", "d3/up/d1", "d3/l4", "d3/up/l0/sub");
+
+  /** A base layer of directories d0, d0/sub, d1, d2, d3 with files f0 to f2 each, and symlinks to them. */
+  private static LayerBuilder symlinkBase() {
+    LayerBuilder base = layer();
+    for (String d : List.of("d0", "d0/sub", "d1", "d2", "d3")) {
+      base.dir(d, 0755);
+    }
+    for (String d : List.of("d0", "d0/sub", "d1", "d2", "d3")) {
+      for (int f = 0; f < 3; f++) {
+        base.file(d + "/f" + f, d + f);
+      }
+    }
+    return base.symlink("l0", "d0").symlink("l1", "/d1").symlink("l2", "l0/sub").symlink("l3", "../../d2")
+        .symlink("d3/up", "..").symlink("d3/l4", "./../d0");
+  }
+
+  /**
    * Seeded stacks whose layers make symlinks and then, further on in the same tar, put files,
    * directories, whiteouts and hard links below them, and below lower layers' links (some made by
    * earlier layers this way); now and then a layer ends by replacing one of its links with a
@@ -210,8 +221,8 @@ final class OracleImages {
    */
   static List<LayerBuilder> throughOwnLayerSymlinks(long seed) {
     java.util.Random r = new java.util.Random(seed);
-    List<LayerBuilder> layers = new ArrayList<>(List.of(throughLowerSymlinks(seed).get(0)));
-    List<String> links = new ArrayList<>(List.of("l0", "l1", "l2", "l3", "d3/up/d1", "d3/l4", "d3/up/l0/sub"));
+    List<LayerBuilder> layers = new ArrayList<>(List.of(symlinkBase()));
+    List<String> links = new ArrayList<>(BASE_LINKS);
     List<String> targets = List.of("d0", "/d1", "l0/sub", "../../d2", "./d3/../d0/sub");
     for (int k = 1; k <= 3; k++) {
       LayerBuilder l = layer();
