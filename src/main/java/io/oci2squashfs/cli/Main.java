@@ -1,5 +1,6 @@
 package io.oci2squashfs.cli;
 
+import io.oci2squashfs.cleanup.OnSignal;
 import io.oci2squashfs.exec.ToolException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -77,6 +78,11 @@ public final class Main implements Callable<Integer> {
         return usage.handleParseException((CommandLine.ParameterException) e, args); // checked while running
       }
       PrintWriter w = c.getErr();
+      if (OnSignal.stopping()) { // the shutdown hook is cleaning up; what failed meanwhile is its doing
+        w.println("oci2squashfs: stopped by a signal; no output was left");
+        w.flush();
+        return FAILED;
+      }
       w.println("oci2squashfs: error: " + message(e));
       if (e instanceof ToolException && ((ToolException) e).hint() != null) {
         w.println("hint: " + ((ToolException) e).hint());

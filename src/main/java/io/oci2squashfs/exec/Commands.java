@@ -1,5 +1,6 @@
 package io.oci2squashfs.exec;
 
+import io.oci2squashfs.cleanup.OnSignal;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,21 +26,13 @@ public final class Commands {
 
   /**
    * Runs {@code command} (its first element already resolved, see {@link Executables#find}) with
-   * stdin closed and waits for it.
+   * stdin closed and waits for it; a signal that stops the JVM meanwhile stops it too.
    *
    * @throws ToolException when it cannot be started, does not finish within {@code timeoutSeconds}
    *     (it is then killed), or the wait is interrupted; a non-zero exit is a {@link Result}, not
    *     an exception
    */
   public static Result run(List<String> command, long timeoutSeconds) throws ToolException {
-    return run(command, timeoutSeconds, false);
-  }
-
-  /**
-   * Like {@link #run(List, long)}; with {@code stopOnExit}, the tool is also stopped if the JVM is
-   * (see {@link ChildProcesses}). Not for commands that shutdown hooks run.
-   */
-  public static Result run(List<String> command, long timeoutSeconds, boolean stopOnExit) throws ToolException {
     String tool = Path.of(command.get(0)).getFileName().toString();
     Process p;
     try {
@@ -47,13 +40,9 @@ public final class Commands {
     } catch (IOException e) {
       throw new ToolException(tool, -1, "cannot run " + command.get(0) + ": " + e.getMessage(), null, e);
     }
-    if (stopOnExit) {
-      ChildProcesses.stopOnExit(p);
-    }
-    try {
+    // stopped with the JVM: a signal must not leave it running (one the shutdown hook runs is not stopped)
+    try (OnSignal.Registration r = OnSignal.stopOnSignal(p)) {
       return waitFor(p, command, tool, timeoutSeconds);
-    } finally {
-      ChildProcesses.finished(p);
     }
   }
 

@@ -1,8 +1,9 @@
 package io.oci2squashfs.extract;
 
+import io.oci2squashfs.cleanup.PendingOutput;
+import io.oci2squashfs.cleanup.TemporaryPath;
 import io.oci2squashfs.exec.Commands;
 import io.oci2squashfs.exec.Executables;
-import io.oci2squashfs.sink.AbortOnExit;
 import io.oci2squashfs.sink.OutputSink;
 import io.oci2squashfs.tar.EntryPath;
 import io.oci2squashfs.tar.EntryType;
@@ -13,21 +14,15 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -41,12 +36,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Extracts the merged filesystem into a directory, safely: it is built beside the target under a
  * temporary name, renamed into place on {@link #commit()}, and deleted by {@link #close()} without a
- * commit (and on Ctrl-C).
+ * commit (and on a signal): a {@link PendingOutput}.
  *
  * <p>Nothing the image holds can make it write outside that directory. Every directory on the way to
  * an entry must be one this extraction created itself (so never a symlink from the image, whatever
@@ -66,9 +60,8 @@ public final class DirectorySink implements OutputSink {
   private static final int COPY_BUFFER = 128 * 1024;
   private static final long TOOL_TIMEOUT_SECONDS = 300;
 
-  private final Path target;
+  private final PendingOutput output;
   private final Path partial;
-  private final boolean replace;
   private final TarHeader root;
   private final Mtime allTime;
   private final LocalNames names = LocalNames.ofJvm();
@@ -84,9 +77,7 @@ public final class DirectorySink implements OutputSink {
   private final Map<String, Unkept> unkept = new LinkedHashMap<>();
   private final Map<String, Path> tools = new HashMap<>();
   private final byte[] buffer = new byte[COPY_BUFFER];
-  private final AbortOnExit onExit;
   private long bytes;
-  private boolean done;
 
   private record PendingXattr(Path file, String name, byte[] value, EntryPath entry) {}
 
@@ -96,19 +87,14 @@ public final class DirectorySink implements OutputSink {
     String example;
   }
 
-  private DirectorySink(Path target, Path partial, boolean replace, TarHeader root, Long allTime)
-      throws IOException {
-    this.target = target;
-    this.partial = partial;
-    this.replace = replace;
+  private DirectorySink(PendingOutput output, TarHeader root, Long allTime) throws IOException {
+    this.output = output;
+    this.partial = output.partial();
     this.allTime = allTime == null ? null : Mtime.ofSeconds(allTime);
     this.root = timed(root);
     this.ownUid = ((Number) Files.getAttribute(partial, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue();
     this.ownGid = ((Number) Files.getAttribute(partial, "unix:gid", LinkOption.NOFOLLOW_LINKS)).longValue();
     this.privileged = ownUid == 0;
-    // Ctrl-C or SIGTERM: leave no partial tree
-    this.onExit = new AbortOnExit(this, "extract-abort",
-        e -> System.err.println("oci2squashfs: could not remove " + partial + ": " + e.getMessage()));
   }
 
   /**
@@ -119,15 +105,12 @@ public final class DirectorySink implements OutputSink {
    * @param replace whether a {@code target} that exists and is not an empty directory may be replaced
    */
   public static DirectorySink start(Path target, TarHeader root, Long allTime, boolean replace) throws IOException {
-    Path abs = target.toAbsolutePath().normalize();
-    Path partial = abs.resolveSibling("." + abs.getFileName() + "." + Long.toHexString(System.nanoTime())
-        + Integer.toHexString(ThreadLocalRandom.current().nextInt()) + ".partial");
-    // private while it is being filled: nobody else sees a half-made tree
-    Files.createDirectory(partial, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    // private (0700) while it is being filled: nobody else sees a half-made tree
+    PendingOutput output = PendingOutput.directory(target.toAbsolutePath().normalize(), replace);
     try {
-      return new DirectorySink(abs, partial, replace, root, allTime);
+      return new DirectorySink(output, root, allTime);
     } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(partial);
+      output.close();
       throw e;
     }
   }
@@ -143,7 +126,7 @@ public final class DirectorySink implements OutputSink {
 
   @Override
   public void write(TarHeader header, InputStream content) throws IOException {
-    if (done) {
+    if (output.committed()) {
       throw new IllegalStateException("the extraction is over");
     }
     TarHeader h = timed(header);
@@ -428,10 +411,7 @@ public final class DirectorySink implements OutputSink {
    * @return an empty string
    */
   @Override
-  public synchronized String commit() throws IOException {
-    if (done) {
-      throw new IOException("the conversion was stopped; no directory was written");
-    }
+  public String commit() throws IOException {
     owner(EntryPath.ROOT, partial, root);
     xattrs(EntryPath.ROOT, partial, root, false);
     setPendingXattrs();
@@ -453,9 +433,7 @@ public final class DirectorySink implements OutputSink {
     }
     mode(partial, root.mode());
     times(partial, root.mtime());
-    moveIntoPlace();
-    done = true;
-    onExit.forget();
+    output.commit();
     return "";
   }
 
@@ -480,15 +458,13 @@ public final class DirectorySink implements OutputSink {
       }
       dump.append(escape(x.name())).append("=0x").append(java.util.HexFormat.of().formatHex(x.value())).append('\n');
     }
-    Path restore = Files.createTempFile("oci2squashfs-xattrs", ".txt");
-    try {
-      Files.writeString(restore, dump, StandardCharsets.US_ASCII);
-      Commands.Result r = Commands.run(List.of(setfattr.toString(), "-h", "--restore=" + restore), TOOL_TIMEOUT_SECONDS);
+    try (TemporaryPath restore = TemporaryPath.file("oci2squashfs-xattrs", ".txt")) {
+      Files.writeString(restore.path(), dump, StandardCharsets.US_ASCII);
+      Commands.Result r = Commands.run(List.of(setfattr.toString(), "-h", "--restore=" + restore.path()),
+          TOOL_TIMEOUT_SECONDS);
       if (!r.ok()) {
         unkept("xattrs setfattr could not set", r.said());
       }
-    } finally {
-      Files.deleteIfExists(restore);
     }
   }
 
@@ -506,87 +482,9 @@ public final class DirectorySink implements OutputSink {
     return sb.toString();
   }
 
-  private void moveIntoPlace() throws IOException {
-    if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-      rename(partial, target);
-      return;
-    }
-    if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS) && isEmpty(target)) {
-      rename(partial, target); // rename(2) replaces an empty directory
-      return;
-    }
-    if (!replace) {
-      throw new FileAlreadyExistsException(target.toString(), null, "it exists and is not an empty directory;"
-          + " use --force to replace it");
-    }
-    Path aside = target.resolveSibling("." + target.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".old");
-    rename(target, aside);
-    try {
-      rename(partial, target);
-    } catch (IOException e) {
-      rename(aside, target);
-      throw e;
-    }
-    deleteTree(aside);
-  }
-
-  private static boolean isEmpty(Path dir) throws IOException {
-    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
-      return !s.iterator().hasNext();
-    }
-  }
-
-  private static void rename(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to);
-    }
-  }
-
-  /** Deletes {@code root} and all below it, never following a symlink, making directories writable first. */
-  static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
-      Files.delete(root);
-      return;
-    }
-    Files.walkFileTree(root, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
-        Files.setAttribute(d, "unix:mode", 0700, LinkOption.NOFOLLOW_LINKS);
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
-        Files.delete(f);
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-        if (e != null) {
-          throw e;
-        }
-        Files.delete(d);
-        return FileVisitResult.CONTINUE;
-      }
-    });
-  }
-
-
-
   /** Without a successful {@link #commit()}: deletes the partial directory. */
   @Override
-  public synchronized void close() throws IOException {
-    if (done) {
-      return;
-    }
-    done = true;
-    onExit.forget();
-    deleteTree(partial);
+  public void close() throws IOException {
+    output.close();
   }
 }

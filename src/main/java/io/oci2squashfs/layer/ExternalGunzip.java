@@ -1,6 +1,6 @@
 package io.oci2squashfs.layer;
 
-import io.oci2squashfs.exec.ChildProcesses;
+import io.oci2squashfs.cleanup.OnSignal;
 import io.oci2squashfs.exec.Executables;
 import io.oci2squashfs.exec.OutputTail;
 import java.io.IOException;
@@ -57,6 +57,7 @@ public final class ExternalGunzip {
     private final InputStream out;
     private final OutputTail errors;
     private final Thread feeder;
+    private final OnSignal.Registration stopOnSignal;
     private volatile IOException readFailure;
     private volatile boolean closed;
     private boolean finished;
@@ -64,7 +65,7 @@ public final class ExternalGunzip {
     Decompressed(Path igzip, InputStream gzip) throws IOException {
       this.gzip = gzip;
       process = new ProcessBuilder(igzip.toString(), "-d", "-c").start();
-      ChildProcesses.stopOnExit(process);
+      stopOnSignal = OnSignal.stopOnSignal(process);
       out = process.getInputStream();
       errors = new OutputTail(process.getErrorStream(), 2048, "igzip-stderr");
       feeder = new Thread(this::feed, "igzip-feeder");
@@ -127,7 +128,7 @@ public final class ExternalGunzip {
         Thread.currentThread().interrupt();
         throw new java.io.InterruptedIOException("interrupted while waiting for igzip");
       }
-      ChildProcesses.finished(process);
+      stopOnSignal.close();
       if (readFailure != null) {
         throw readFailure;
       }
@@ -158,7 +159,7 @@ public final class ExternalGunzip {
           Thread.currentThread().interrupt();
         }
       } finally {
-        ChildProcesses.finished(process);
+        stopOnSignal.close();
         gzip.close();
       }
     }

@@ -1,5 +1,8 @@
 package io.oci2squashfs.sink;
 
+import io.oci2squashfs.cleanup.OnSignal;
+import io.oci2squashfs.cleanup.PendingOutput;
+import io.oci2squashfs.cleanup.StoppedException;
 import io.oci2squashfs.exec.OutputTail;
 import io.oci2squashfs.exec.ToolException;
 import io.oci2squashfs.tar.Mtime;
@@ -9,23 +12,20 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Streams merged entries as one PAX tar into a spawned {@code mksquashfs - TMP -tar}, writing the
- * image beside {@code output} under a temporary name. {@link #commit()} waits for mksquashfs and
- * moves the image to {@code output}; {@link #close()} without a commit stops mksquashfs and deletes
- * the partial image, so a failed conversion leaves nothing behind.
+ * image beside {@code output} under a temporary name ({@link PendingOutput}). {@link #commit()}
+ * waits for mksquashfs and moves the image to {@code output}; {@link #close()} without a commit
+ * stops mksquashfs and deletes the partial image, so a failed conversion leaves nothing behind. A
+ * signal does the same from the shutdown hook, also while {@link #commit()} waits for mksquashfs:
+ * nothing here holds a lock while it waits.
  */
 public final class MksquashfsSink implements OutputSink {
   private static final int STDIN_BUFFER = 1 << 20;
@@ -35,30 +35,25 @@ public final class MksquashfsSink implements OutputSink {
   private static final int TAIL_BYTES = 16 * 1024;
   private static final long MAX_SQUASHFS_TIME = 0xFFFF_FFFFL;
 
-  private final Path output;
-  private final Path partial;
-  private final boolean replace;
+  private final PendingOutput output;
   private final Process process;
+  private final OnSignal.Registration stopOnSignal;
   private final OutputStream stdin;
   private final PaxTarWriter tar;
   private final OutputTail stderr;
   private final OutputTail stdout;
   private final List<String> command;
-  private final AbortOnExit onExit;
   private long timesClamped;
-  private boolean done;
 
-  private MksquashfsSink(Path output, Path partial, boolean replace, Process process, List<String> command) {
+  private MksquashfsSink(PendingOutput output, Process process, List<String> command) {
     this.output = output;
-    this.partial = partial;
-    this.replace = replace;
     this.process = process;
+    this.stopOnSignal = OnSignal.stopOnSignal(process);
     this.command = command;
     this.stdin = new BufferedOutputStream(process.getOutputStream(), STDIN_BUFFER);
     this.tar = new PaxTarWriter(stdin, MAX_HOLD);
     this.stderr = new OutputTail(process.getErrorStream(), TAIL_BYTES, "mksquashfs-stderr");
     this.stdout = new OutputTail(process.getInputStream(), TAIL_BYTES, "mksquashfs-stdout");
-    this.onExit = new AbortOnExit(this, "mksquashfs-abort", e -> {}); // Ctrl-C or SIGTERM: leave no partial image
   }
 
   /**
@@ -69,11 +64,9 @@ public final class MksquashfsSink implements OutputSink {
    */
   public static MksquashfsSink start(MksquashfsTool tool, MksquashfsOptions options, Path output,
       TarHeader root, boolean replace) throws IOException {
-    Path dir = output.toAbsolutePath().getParent();
-    // a fresh name beside the output, so the final move is a rename; mksquashfs creates it (umask mode)
-    Path partial = dir.resolve("." + output.getFileName() + "." + Long.toHexString(System.nanoTime())
-        + Integer.toHexString(ThreadLocalRandom.current().nextInt()) + ".partial");
-    List<String> cmd = new ArrayList<>(List.of(tool.executable().toString(), "-", partial.toString(), "-tar"));
+    // mksquashfs creates the partial file (umask mode)
+    PendingOutput pending = PendingOutput.file(output, replace);
+    List<String> cmd = new ArrayList<>(List.of(tool.executable().toString(), "-", pending.partial().toString(), "-tar"));
     cmd.addAll(options.arguments());
     cmd.addAll(List.of("-root-mode", String.format("%04o", root.mode()),
         "-root-uid", Long.toString(root.uid()), "-root-gid", Long.toString(root.gid()),
@@ -85,8 +78,9 @@ public final class MksquashfsSink implements OutputSink {
       pb.environment().remove("SOURCE_DATE_EPOCH"); // it would override the layers' times
     }
     try {
-      return new MksquashfsSink(output, partial, replace, pb.start(), cmd);
+      return new MksquashfsSink(pending, pb.start(), cmd);
     } catch (IOException e) {
+      pending.close();
       throw new ToolException(MksquashfsTool.NAME, -1, "cannot start " + tool.executable() + ": "
           + e.getMessage(), MksquashfsTool.INSTALL_HINT, e);
     }
@@ -139,13 +133,11 @@ public final class MksquashfsSink implements OutputSink {
    * Ends the stream, waits for mksquashfs and moves the image into place.
    *
    * @return what mksquashfs printed on stdout (its summary)
-   * @throws ToolException when mksquashfs fails; the partial image is then deleted
+   * @throws ToolException when mksquashfs fails; the partial image is then deleted by {@link #close()}
+   * @throws StoppedException when a signal stopped the run meanwhile
    */
   @Override
-  public synchronized String commit() throws IOException {
-    if (done) {
-      throw new IOException("the conversion was stopped; no image was written");
-    }
+  public String commit() throws IOException {
     try {
       tar.finish();
       stdin.close();
@@ -153,32 +145,16 @@ public final class MksquashfsSink implements OutputSink {
       throw failureOr(e);
     }
     int exit = waitFor();
+    if (OnSignal.stopping()) {
+      throw new StoppedException();
+    }
     if (exit != 0) {
       throw new ToolException(MksquashfsTool.NAME, exit, "mksquashfs failed (exit " + exit + "): "
           + words(), null);
     }
-    try {
-      moveIntoPlace();
-    } catch (IOException e) {
-      Files.deleteIfExists(partial);
-      throw e;
-    }
-    done = true;
-    onExit.forget();
+    stopOnSignal.close();
+    output.commit();
     return stdout.text();
-  }
-
-
-
-  private void moveIntoPlace() throws IOException {
-    if (!replace && Files.exists(output)) {
-      throw new FileAlreadyExistsException(output.toString(), null, "it appeared while converting; not replaced");
-    }
-    try {
-      Files.move(partial, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(partial, output, StandardCopyOption.REPLACE_EXISTING);
-    }
   }
 
   private int waitFor() throws IOException {
@@ -216,32 +192,18 @@ public final class MksquashfsSink implements OutputSink {
 
   /** Without a successful {@link #commit()}: stops mksquashfs and deletes the partial image. */
   @Override
-  public synchronized void close() throws IOException {
-    if (done) {
+  public void close() throws IOException {
+    if (output.committed()) {
       return;
     }
-    done = true;
-    onExit.forget();
-    // Its output is being thrown away: no need to be gentle. The whole tree, since a wrapper
-    // script's children would otherwise live on and could write the partial file after its deletion.
-    List<ProcessHandle> tree = new ArrayList<>(process.toHandle().descendants().toList());
-    tree.add(process.toHandle());
-    tree.forEach(ProcessHandle::destroyForcibly);
+    stopOnSignal.close();
+    // Its output is being thrown away: no need to be gentle, nor to wait long.
+    OnSignal.kill(process.toHandle());
     try {
-      for (ProcessHandle p : tree) {
-        p.onExit().get(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      // gone or stuck: nothing more can be done; the file is deleted below either way
-    } finally {
-      try {
-        stdin.close();
-      } catch (IOException ignored) {
-        // the child is gone; its pipe may already be broken
-      }
-      Files.deleteIfExists(partial);
+      stdin.close();
+    } catch (IOException ignored) {
+      // the child is gone; its pipe may already be broken
     }
+    output.close();
   }
 }

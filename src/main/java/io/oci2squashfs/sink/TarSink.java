@@ -1,5 +1,6 @@
 package io.oci2squashfs.sink;
 
+import io.oci2squashfs.cleanup.PendingOutput;
 import io.oci2squashfs.tar.Mtime;
 import io.oci2squashfs.tar.PaxTarWriter;
 import io.oci2squashfs.tar.TarHeader;
@@ -7,18 +8,15 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes the merged filesystem as one PAX tar with numeric owners, its root first as {@code ./}:
- * either to a file, written beside it under a temporary name and renamed on {@link #commit()}, or
+ * either to a file, written beside it under a temporary name and renamed on {@link #commit()}
+ * ({@link PendingOutput}), or
  * to a stream such as standard output, which cannot be taken back and so cannot be restarted.
  */
 public final class TarSink implements OutputSink {
@@ -27,24 +25,17 @@ public final class TarSink implements OutputSink {
   // writes an entry every few milliseconds, except over a run of whiteouts or skipped entries)
   private static final Duration MAX_HOLD = Duration.ofMillis(100);
 
-  private final Path output;
-  private final Path partial;
-  private final boolean replace;
+  private final PendingOutput file; // null for a stream
   private final OutputStream out;
   private final PaxTarWriter tar;
   private final Mtime allTime;
-  private final AbortOnExit onExit;
   private boolean done;
 
-  private TarSink(Path output, Path partial, boolean replace, OutputStream out, Long allTime) {
-    this.output = output;
-    this.partial = partial;
-    this.replace = replace;
+  private TarSink(PendingOutput file, OutputStream out, Long allTime) {
+    this.file = file;
     this.out = new BufferedOutputStream(out, BUFFER);
     this.tar = new PaxTarWriter(this.out, MAX_HOLD);
     this.allTime = allTime == null ? null : Mtime.ofSeconds(allTime);
-    // Ctrl-C or SIGTERM: leave no partial file
-    this.onExit = partial == null ? null : new AbortOnExit(this, "tar-abort", e -> {});
   }
 
   /**
@@ -55,11 +46,15 @@ public final class TarSink implements OutputSink {
    * @param replace whether {@code output} may be replaced if it exists when the tar is done
    */
   public static TarSink toFile(Path output, TarHeader root, Long allTime, boolean replace) throws IOException {
-    Path abs = output.toAbsolutePath();
-    Path partial = abs.resolveSibling("." + abs.getFileName() + "." + Long.toHexString(System.nanoTime())
-        + Integer.toHexString(ThreadLocalRandom.current().nextInt()) + ".partial");
-    OutputStream file = Files.newOutputStream(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    TarSink sink = new TarSink(abs, partial, replace, file, allTime);
+    PendingOutput pending = PendingOutput.file(output, replace);
+    TarSink sink;
+    try {
+      sink = new TarSink(pending, Files.newOutputStream(pending.partial(), StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE), allTime);
+    } catch (IOException | RuntimeException e) {
+      pending.close();
+      throw e;
+    }
     try {
       sink.tar.writeRoot(sink.timed(root));
     } catch (IOException | RuntimeException e) {
@@ -74,7 +69,7 @@ public final class TarSink implements OutputSink {
    * stream without the tar's end blocks, so that a reader sees it is truncated.
    */
   public static TarSink toStream(OutputStream stream, TarHeader root, Long allTime) throws IOException {
-    TarSink sink = new TarSink(null, null, false, stream, allTime);
+    TarSink sink = new TarSink(null, stream, allTime);
     sink.tar.writeRoot(sink.timed(root));
     return sink;
   }
@@ -95,52 +90,36 @@ public final class TarSink implements OutputSink {
 
   @Override
   public boolean restartable() {
-    return partial != null;
+    return file != null;
   }
 
   @Override
-  public synchronized String commit() throws IOException {
-    if (done) {
-      throw new IOException("the conversion was stopped; no tar was written");
-    }
+  public String commit() throws IOException {
     tar.finish();
     out.close();
-    if (partial != null) {
-      if (!replace && Files.exists(output)) {
-        throw new FileAlreadyExistsException(output.toString(), null, "it appeared while converting; not replaced");
-      }
-      try {
-        Files.move(partial, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(partial, output, StandardCopyOption.REPLACE_EXISTING);
-      }
-      onExit.forget();
-    }
     done = true;
+    if (file != null) {
+      file.commit();
+    }
     return "";
   }
 
-
-
   @Override
-  public synchronized void close() throws IOException {
-    if (done) {
+  public void close() throws IOException {
+    if (done && (file == null || file.committed())) {
       return;
     }
     done = true;
-    if (onExit != null) {
-      onExit.forget();
-    }
     try {
-      if (partial == null) {
+      if (file == null) {
         tar.flush(); // what was written stays written; without end blocks it reads as truncated
       }
       out.close();
     } catch (IOException e) {
       // the stream is broken or gone; nothing more to do with it
     } finally {
-      if (partial != null) {
-        Files.deleteIfExists(partial);
+      if (file != null) {
+        file.close();
       }
     }
   }

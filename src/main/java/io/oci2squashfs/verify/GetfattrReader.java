@@ -1,6 +1,7 @@
 package io.oci2squashfs.verify;
 
-import io.oci2squashfs.exec.ChildProcesses;
+import io.oci2squashfs.cleanup.OnSignal;
+import io.oci2squashfs.cleanup.TemporaryPath;
 import io.oci2squashfs.exec.Commands;
 import io.oci2squashfs.exec.ToolException;
 import java.io.BufferedInputStream;
@@ -39,20 +40,13 @@ final class GetfattrReader {
     Path exe = Commands.require(getfattr, HINT);
     List<String> cmd = List.of(exe.toString(), "-R", "-P", "-h", "-d", "-m", "-", "-e", "hex",
         "--absolute-names", root.toString());
-    Path errFile = Files.createTempFile("oci2squashfs-getfattr-", ".err");
-    errFile.toFile().deleteOnExit(); // on Ctrl-C the finally below never runs
-    try {
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(errFile.toFile());
+    try (TemporaryPath errFile = TemporaryPath.file("oci2squashfs-getfattr-", ".err")) {
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(errFile.path().toFile());
       pb.environment().put("LC_ALL", "C"); // its error messages are parsed
       Process p = pb.start();
-      ChildProcesses.stopOnExit(p);
-      try {
-        return read(p, root, errFile, unreadableIsEmpty);
-      } finally {
-        ChildProcesses.finished(p);
+      try (OnSignal.Registration r = OnSignal.stopOnSignal(p)) {
+        return read(p, root, errFile.path(), unreadableIsEmpty);
       }
-    } finally {
-      Files.deleteIfExists(errFile);
     }
   }
 

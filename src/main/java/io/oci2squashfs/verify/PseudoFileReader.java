@@ -1,6 +1,6 @@
 package io.oci2squashfs.verify;
 
-import io.oci2squashfs.exec.ChildProcesses;
+import io.oci2squashfs.cleanup.OnSignal;
 import io.oci2squashfs.exec.Commands;
 import io.oci2squashfs.exec.OutputTail;
 import io.oci2squashfs.exec.ToolException;
@@ -50,11 +50,8 @@ public final class PseudoFileReader {
     Path exe = Commands.require(unsquashfs, HINT);
     List<String> cmd = List.of(exe.toString(), "-no-progress", "-pf", "-", image.toString());
     Process p = new ProcessBuilder(cmd).start();
-    ChildProcesses.stopOnExit(p);
-    try {
+    try (OnSignal.Registration r = OnSignal.stopOnSignal(p)) {
       return read(image, p);
-    } finally {
-      ChildProcesses.finished(p);
     }
   }
 

@@ -1,5 +1,7 @@
 package io.oci2squashfs.verify;
 
+import io.oci2squashfs.cleanup.OnSignal;
+import io.oci2squashfs.cleanup.TemporaryPath;
 import io.oci2squashfs.exec.Commands;
 import io.oci2squashfs.exec.Executables;
 import io.oci2squashfs.exec.ToolException;
@@ -18,8 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A squashfs image mounted read-only with {@code squashfuse_ll} on a fresh temporary directory.
- * {@link #close()} unmounts it and removes the directory; a shutdown hook does the same if the JVM
- * is stopped first (Ctrl-C). The low-level {@code squashfuse_ll} is used because it reports the
+ * {@link #close()} unmounts it and removes the directory; the shutdown hook does the same if a
+ * signal stops the JVM first ({@link OnSignal}). The low-level {@code squashfuse_ll} is used because it reports the
  * image's own inode numbers, so that hard links share one; the high-level {@code squashfuse} gives
  * every path its own.
  *
@@ -35,15 +37,14 @@ public final class SquashfsMount implements Closeable {
   private final Path mountPoint;
   private final List<String> unmount;
   private final List<String> lazyUnmount;
-  private final Thread hook;
+  private final OnSignal.Registration onSignal;
   private boolean closed;
 
   private SquashfsMount(Path mountPoint, List<String> unmount, List<String> lazyUnmount) {
     this.mountPoint = mountPoint;
     this.unmount = unmount;
     this.lazyUnmount = lazyUnmount;
-    this.hook = new Thread(this::unmountQuietly, "squashfs-unmount");
-    Runtime.getRuntime().addShutdownHook(hook);
+    this.onSignal = OnSignal.register(OnSignal.Stage.UNMOUNT, this::unmountQuietly);
   }
 
   /**
@@ -74,18 +75,15 @@ public final class SquashfsMount implements Closeable {
     if (fusermount == null) {
       throw new ToolException("fusermount", -1, tools.fusermount() + " not found", HINT);
     }
+    if (OnSignal.stopping()) {
+      throw new io.oci2squashfs.cleanup.StoppedException();
+    }
     Path dir = Files.createTempDirectory("oci2squashfs-mnt-",
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     long parentDev = (Long) Files.getAttribute(dir, "unix:dev");
     List<String> lazy = List.of(fusermount.toString(), "-u", "-z", dir.toString());
-    SquashfsMount m;
-    try {
-      // the shutdown hook first: Ctrl-C while squashfuse runs must not leave its mount behind
-      m = new SquashfsMount(dir, List.of(fusermount.toString(), "-u", dir.toString()), lazy);
-    } catch (IllegalStateException e) { // the JVM is shutting down: no hook can be added
-      Files.deleteIfExists(dir);
-      throw new IOException("stopped: the JVM is shutting down", e);
-    }
+    // registered first: a signal while squashfuse runs must not leave its mount behind
+    SquashfsMount m = new SquashfsMount(dir, List.of(fusermount.toString(), "-u", dir.toString()), lazy);
     Commands.Result r;
     try {
       r = Commands.run(List.of(exe.toString(), "-o", "ro", image.toAbsolutePath().toString(), dir.toString()),
@@ -137,9 +135,8 @@ public final class SquashfsMount implements Closeable {
     if (known != null) {
       return known;
     }
-    Path probe = Files.createTempFile("oci2squashfs-xattr-probe-", ".squashfs");
-    probe.toFile().deleteOnExit(); // on Ctrl-C the finally below never runs
-    try {
+    try (TemporaryPath probeFile = TemporaryPath.file("oci2squashfs-xattr-probe-", ".squashfs")) {
+      Path probe = probeFile.path();
       try (InputStream in = SquashfsMount.class.getResourceAsStream("xattr-probe.squashfs")) {
         if (in == null) {
           throw new IllegalStateException("xattr-probe.squashfs is missing from the jar");
@@ -154,8 +151,6 @@ public final class SquashfsMount implements Closeable {
       }
       QUIRKS.put(exe, q);
       return q;
-    } finally {
-      Files.deleteIfExists(probe);
     }
   }
 
@@ -166,11 +161,7 @@ public final class SquashfsMount implements Closeable {
       return;
     }
     closed = true;
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException e) {
-      // shutting down: the hook unmounts
-    }
+    onSignal.close();
     doUnmount();
   }
 

@@ -1,5 +1,6 @@
 package io.oci2squashfs.verify;
 
+import io.oci2squashfs.cleanup.TemporaryPath;
 import io.oci2squashfs.exec.Commands;
 import io.oci2squashfs.exec.ToolException;
 import io.oci2squashfs.image.Digest;
@@ -29,11 +30,11 @@ final class UmociUnpack implements Closeable {
   /** The tag of {@link #taggedCopy}'s one image. */
   static final String COPY_TAG = "oci2squashfs-verify";
 
-  private final TempDirectory temp;
+  private final TemporaryPath temp;
   private final Path rootfs;
   private final boolean rootless;
 
-  private UmociUnpack(TempDirectory temp, Path rootfs, boolean rootless) {
+  private UmociUnpack(TemporaryPath temp, Path rootfs, boolean rootless) {
     this.temp = temp;
     this.rootfs = rootfs;
     this.rootless = rootless;
@@ -50,7 +51,7 @@ final class UmociUnpack implements Closeable {
       throw new IOException(layout + ": not an OCI image layout (no index.json); umoci unpacks OCI layouts only");
     }
     boolean rootless = !isRoot();
-    TempDirectory temp = TempDirectory.create("oci2squashfs-verify-");
+    TemporaryPath temp = TemporaryPath.directory(null, "oci2squashfs-verify-");
     String what = tag == null ? layout.toString() : layout + ":" + tag;
     try {
       if (tag == null) {
@@ -63,7 +64,7 @@ final class UmociUnpack implements Closeable {
         cmd.add("--rootless");
       }
       cmd.addAll(List.of("--image", layout.toAbsolutePath() + ":" + tag, bundle.toString()));
-      Commands.Result r = Commands.run(cmd, TIMEOUT_SECONDS, true);
+      Commands.Result r = Commands.run(cmd, TIMEOUT_SECONDS);
       if (!r.ok()) {
         throw new ToolException("umoci", r.exitCode(), "umoci could not unpack " + what
             + " (exit " + r.exitCode() + "): " + r.said(), null);
