@@ -72,6 +72,16 @@ class ConvertIT {
         .paths("a", "a/b").file("a/b", "new").dir("a", 0700, 0, 0);
   }
 
+  // a symlink target with a 300-byte component failed the conversion with "NAME_MAX" (issue 15):
+  // a target is data; mksquashfs 4.6.1 writes it and umoci keeps it
+  @Test
+  void symlinkTargetsWithLongComponentsAreKept() throws Exception {
+    String target = "t".repeat(300);
+    String deep = "/" + "u".repeat(256) + "/" + "v".repeat(1000);
+    convert(layer().symlink("ls", target).symlink("d/deep", deep), layer().file("d/f", "x"))
+        .symlink("ls", target).symlink("d/deep", deep).file("d/f", "x");
+  }
+
   @Test
   void rootAttributesComeFromTheNewestRootEntry() throws Exception {
     SquashfsContents s = convert(layer().dir(".", 0700).file("f", "x"),

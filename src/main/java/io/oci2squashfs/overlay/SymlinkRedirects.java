@@ -1,6 +1,7 @@
 package io.oci2squashfs.overlay;
 
 import io.oci2squashfs.tar.EntryPath;
+import io.oci2squashfs.tar.InvalidEntryPathException;
 import io.oci2squashfs.tar.EntryType;
 import io.oci2squashfs.tar.TarHeader;
 import java.util.ArrayList;
@@ -89,7 +90,8 @@ public final class SymlinkRedirects {
    * Where the symlink at {@code link} with target {@code rawTarget} leads, inside the image: an
    * absolute target from the root, a relative one from the link's directory, {@code ..} never above
    * the root (as runtimes scope it). Null when the target is the link itself or below it, which
-   * would never end.
+   * would never end, or when it is no name a directory could have (a component longer than
+   * NAME_MAX, say): a target is data, stored whatever it holds, but nothing can go through it.
    */
   static EntryPath resolve(EntryPath link, String rawTarget) {
     List<String> parts = new ArrayList<>();
@@ -108,7 +110,12 @@ public final class SymlinkRedirects {
         parts.add(c);
       }
     }
-    EntryPath target = parts.isEmpty() ? EntryPath.ROOT : EntryPath.of(String.join("/", parts));
+    EntryPath target;
+    try {
+      target = parts.isEmpty() ? EntryPath.ROOT : EntryPath.of(String.join("/", parts));
+    } catch (InvalidEntryPathException e) {
+      return null;
+    }
     return target.startsWith(link) ? null : target;
   }
 

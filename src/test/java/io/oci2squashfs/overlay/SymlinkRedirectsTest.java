@@ -34,6 +34,19 @@ class SymlinkRedirectsTest {
         .symlink("a/lib", "../../../usr/lib").file("usr/lib/x", "x");
   }
 
+  // a symlink whose target has a 300-byte component failed the whole conversion with "more than 255
+  // (NAME_MAX)": a target is data, not a name; umoci keeps it and mksquashfs writes it (issue 15)
+  @Test
+  void aTargetWithAComponentLongerThanNameMaxIsKeptAndLeadsNowhere() throws Exception {
+    String longTarget = "t".repeat(300);
+    String longDir = "../" + "u".repeat(300) + "/x";
+    mergeFollowing(layer().symlink("ls", longTarget).dir("d").symlink("d/l", longDir), layer().file("ls2", "x"))
+        .symlink("ls", longTarget).symlink("d/l", longDir).paths("ls", "d", "d/l", "ls2");
+    mergeFollowing(layer().symlink("ls", longTarget).symlink("own", "/" + "v".repeat(256)).file("own2", "o"))
+        .symlink("ls", longTarget).symlink("own", "/" + "v".repeat(256));
+    assertNull(SymlinkRedirects.resolve(p("ls"), longTarget));
+  }
+
   @Test
   void aTargetThroughAnotherLowerSymlinkIsFollowedToo() throws Exception {
     MergedTree t = mergeFollowing(
