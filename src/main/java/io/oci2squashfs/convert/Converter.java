@@ -3,6 +3,7 @@ package io.oci2squashfs.convert;
 import io.oci2squashfs.extract.DirectorySink;
 import io.oci2squashfs.image.Image;
 import io.oci2squashfs.image.ImageLoader;
+import io.oci2squashfs.layer.CheckedLayerSource;
 import io.oci2squashfs.overlay.LayerMerger;
 import io.oci2squashfs.overlay.MergeListener;
 import io.oci2squashfs.overlay.MergeOptions;
@@ -94,7 +95,7 @@ public final class Converter {
     listener.imageLoaded(image);
 
     LayerByteCounts counts = new LayerByteCounts(image.layers().size(), listener::layerProgress);
-    ImageLayers layers = new ImageLayers(image, listener::warning, counts);
+    CheckedLayerSource layers = CheckedLayerSource.of(image, listener::warning, counts);
     RootProbe.Found probe = RootProbe.find(layers);
     Long allTime = request.squashfs().allTime();
     Mtime implicitTime = Mtime.ofSeconds(allTime != null ? allTime : 0);

@@ -1,17 +1,19 @@
 package io.oci2squashfs.convert;
 
+import io.oci2squashfs.layer.CheckedLayerSource;
+
 /**
  * How many bytes of each layer were read, as stored (compressed) and as tar. A layer may be read
  * more than once (the root probe, a second pass, a hard link's target) and in part: the most seen
  * in any one reading is its size, so every layer counts once.
  */
-final class LayerByteCounts implements ImageLayers.ProgressSink {
+final class LayerByteCounts implements CheckedLayerSource.Progress {
   private final long[] compressed;
   private final long[] uncompressed;
-  private final ImageLayers.ProgressSink next;
+  private final CheckedLayerSource.Progress next;
 
   /** @param next hears every report as it comes */
-  LayerByteCounts(int layerCount, ImageLayers.ProgressSink next) {
+  LayerByteCounts(int layerCount, CheckedLayerSource.Progress next) {
     this.compressed = new long[layerCount];
     this.uncompressed = new long[layerCount];
     this.next = next;

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.oci2squashfs.cleanup.PendingOutput;
 import io.oci2squashfs.image.Digest;
 import io.oci2squashfs.image.Layer;
 import io.oci2squashfs.image.json.DescriptorJson;
 import io.oci2squashfs.image.json.Json;
 import io.oci2squashfs.layer.Compression;
 import io.oci2squashfs.layer.LayerException;
+import io.oci2squashfs.layer.LayerOpener;
 import io.oci2squashfs.layer.MediaTypes;
 import io.oci2squashfs.tar.EntryPath;
 import io.oci2squashfs.tar.EntryType;
@@ -85,10 +87,11 @@ public final class ImageWriter {
       throw LayerException.wrap(e, layer.index(), layerCount, layer.label());
     }
     Digest digest = Digest.of("sha256", hash);
-    if (layer.digest() != null && !layer.digest().equals(digest)) {
+    try {
+      check(layer, digest, size, tmp);
+    } catch (IOException e) {
       Files.deleteIfExists(tmp);
-      throw LayerException.wrap(new IOException("the blob's content does not match its digest: it hashes to "
-          + digest + "; it is corrupt or not this layer"), layer.index(), layerCount, layer.label());
+      throw LayerException.wrap(e, layer.index(), layerCount, layer.label());
     }
     Files.move(tmp, blobDir().resolve(digest.hex()), StandardCopyOption.REPLACE_EXISTING);
     String mediaType;
@@ -99,6 +102,36 @@ public final class ImageWriter {
     }
     addDescriptor(mediaType, digest, size);
     return digest;
+  }
+
+  /**
+   * Checks a copied blob as a merge would check it (see {@code CheckedLayerSource}): its size and
+   * digest, or, for a docker save that gives no digest, its tar's diff id.
+   */
+  private static void check(Layer layer, Digest digest, long size, Path copy) throws IOException {
+    if (layer.size() >= 0 && size != layer.size()) {
+      throw LayerException.sizeMismatch(size, layer.size());
+    }
+    if (layer.digest() != null) {
+      if (!layer.digest().equals(digest)) {
+        throw LayerException.digestMismatch(digest);
+      }
+      return;
+    }
+    if (layer.diffId() == null) {
+      return;
+    }
+    MessageDigest tarHash = Hashing.sha256();
+    try (InputStream tar = LayerOpener.open(Files.newInputStream(copy), layer.mediaType(), w -> {})) {
+      byte[] buf = new byte[256 * 1024];
+      for (int n = tar.read(buf); n >= 0; n = tar.read(buf)) {
+        tarHash.update(buf, 0, n);
+      }
+    }
+    Digest diffId = Digest.of("sha256", tarHash);
+    if (!diffId.equals(layer.diffId())) {
+      throw LayerException.diffIdMismatch(diffId, layer.diffId());
+    }
   }
 
   /** Adds a layer already written into {@link #blobDir()}, moving it to its digest's name. */
@@ -181,48 +214,60 @@ public final class ImageWriter {
   }
 
   /**
-   * Moves the staged image to {@code output}: renames the directory (format {@code oci}), or packs
-   * it into a tar archive written beside the output and renamed into place. With {@code force} an
-   * existing output is replaced (a directory only when it holds an OCI layout).
+   * Puts the staged image in place of {@code output}: commits the staging directory itself (format
+   * {@code oci}: it must be {@code output}'s partial directory), or packs it into a tar archive
+   * written to {@code output}'s partial file and commits that.
    */
-  public void publish(ImageFormat format, Path output, boolean force) throws IOException {
+  public void publish(ImageFormat format, PendingOutput output) throws IOException {
+    if (Files.exists(output.output())) {
+      checkReplaceable(format, output.output());
+    }
     if (format == ImageFormat.OCI) {
-      if (Files.exists(output)) {
-        removeOldLayout(output, force);
+      if (!staging.equals(output.partial())) {
+        throw new IllegalArgumentException("an OCI layout is staged in its output's partial directory");
       }
       readableByAll(staging);
-      Files.move(staging, output);
+      output.commit();
       return;
     }
-    Path tmp = Files.createTempFile(staging, "archive-", ".tmp"); // beside the output, removed with the staging directory
-    try {
-      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 256 * 1024)) {
-        PaxTarWriter tar = new PaxTarWriter(out);
-        List<String> names = new ArrayList<>();
-        for (String top : new String[] {"oci-layout", "index.json", "manifest.json", "repositories"}) {
-          if (Files.isRegularFile(staging.resolve(top))) {
-            names.add(top);
-          }
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(output.partial()), 256 * 1024)) {
+      PaxTarWriter tar = new PaxTarWriter(out);
+      List<String> names = new ArrayList<>();
+      for (String top : new String[] {"oci-layout", "index.json", "manifest.json", "repositories"}) {
+        if (Files.isRegularFile(staging.resolve(top))) {
+          names.add(top);
         }
-        tar.write(dir("blobs"), null);
-        tar.write(dir("blobs/sha256"), null);
-        try (Stream<Path> blobs = Files.list(blobDir())) {
-          for (Path b : blobs.sorted().toList()) {
-            addFile(tar, b, "blobs/sha256/" + b.getFileName());
-          }
-        }
-        for (String name : names) {
-          addFile(tar, staging.resolve(name), name);
-        }
-        tar.finish();
       }
-      if (Files.exists(output) && !force) {
-        throw new IOException(output + ": it exists; use --force to replace it");
+      tar.write(dir("blobs"), null);
+      tar.write(dir("blobs/sha256"), null);
+      try (Stream<Path> blobs = Files.list(blobDir())) {
+        for (Path b : blobs.sorted().toList()) {
+          addFile(tar, b, "blobs/sha256/" + b.getFileName());
+        }
       }
-      setMode(tmp, "rw-r--r--");
-      Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
+      for (String name : names) {
+        addFile(tar, staging.resolve(name), name);
+      }
+      tar.finish();
+    }
+    setMode(output.partial(), "rw-r--r--");
+    output.commit();
+  }
+
+  /**
+   * Fails unless an existing {@code output} may be replaced by an image of {@code format}: a
+   * directory only when it holds an OCI layout, and never a directory by an archive.
+   */
+  public static void checkReplaceable(ImageFormat format, Path output) throws IOException {
+    boolean isDirectory = Files.isDirectory(output, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    if (format == ImageFormat.OCI && isDirectory && !Files.isRegularFile(output.resolve("oci-layout"))) {
+      throw new IOException(output + ": exists and is not an OCI image layout; not replacing it");
+    }
+    if (format == ImageFormat.OCI && !isDirectory) {
+      throw new IOException(output + ": exists and is not a directory; not replacing it with an OCI image layout");
+    }
+    if (format != ImageFormat.OCI && isDirectory) {
+      throw new IOException(output + ": is a directory; not replacing it with an archive");
     }
   }
 
@@ -240,20 +285,6 @@ public final class ImageWriter {
       Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(mode));
     } catch (UnsupportedOperationException e) {
       // not a POSIX filesystem: leave the default
-    }
-  }
-
-  private static void removeOldLayout(Path output, boolean force) throws IOException {
-    if (!force) {
-      throw new IOException(output + ": it exists; use --force to replace it");
-    }
-    if (!Files.isDirectory(output) || !Files.isRegularFile(output.resolve("oci-layout"))) {
-      throw new IOException(output + ": exists and is not an OCI image layout; not replacing it");
-    }
-    try (Stream<Path> all = Files.walk(output)) {
-      for (Path p : all.sorted((a, b) -> b.compareTo(a)).toList()) {
-        Files.delete(p);
-      }
     }
   }
 

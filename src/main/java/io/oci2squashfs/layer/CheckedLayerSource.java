@@ -1,11 +1,8 @@
-package io.oci2squashfs.convert;
+package io.oci2squashfs.layer;
 
 import io.oci2squashfs.image.Digest;
 import io.oci2squashfs.image.Image;
 import io.oci2squashfs.image.Layer;
-import io.oci2squashfs.layer.LayerException;
-import io.oci2squashfs.layer.LayerOpener;
-import io.oci2squashfs.layer.ReadAheadInputStream;
 import io.oci2squashfs.overlay.LayerEntries;
 import io.oci2squashfs.overlay.LayerSource;
 import io.oci2squashfs.tar.TarHeader;
@@ -19,42 +16,71 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * An image's layers as the merge reads them: each blob opened with its decompressor and read as
- * tar, every error given the layer's index, digest and entry.
+ * Some consecutive layers of an image as the merge reads them, checked: each blob opened with its
+ * decompressor and read as tar, its size and digest and its tar's diff id checked as it streams,
+ * every error given the layer's index in the image, its digest and the entry. Every command that
+ * merges layers reads them through this one class.
+ *
+ * <p>The merge's layer 0 is the image's layer {@code first}; messages name the image's index.
  */
-final class ImageLayers implements LayerSource {
+public final class CheckedLayerSource implements LayerSource {
   private static final long PROGRESS_STEP = 4L << 20;
 
-  private final List<Layer> layers;
+  private final List<Layer> all;
+  private final int first;
+  private final int end;
   private final Consumer<String> warnings;
-  private final ProgressSink progress;
+  private final Progress progress;
 
-  /** Receives the bytes read per layer so far: of the blob as stored, and of the tar within it. */
-  interface ProgressSink {
+  /** Receives the bytes read per layer (the merge's index) so far: of the blob as stored, and of its tar. */
+  public interface Progress {
+    /** Hears nothing. */
+    Progress NONE = (layer, total) -> {};
+
     void bytesRead(int layer, long total);
 
     default void tarBytesRead(int layer, long total) {}
   }
 
-  ImageLayers(Image image, Consumer<String> warnings, ProgressSink progress) {
-    this.layers = image.layers();
+  /** Layers {@code first} (inclusive) to {@code end} (exclusive) of {@code all}. */
+  public CheckedLayerSource(List<Layer> all, int first, int end, Consumer<String> warnings, Progress progress) {
+    if (first < 0 || end > all.size() || first > end) {
+      throw new IllegalArgumentException("layers " + first + ".." + end + " of " + all.size());
+    }
+    this.all = List.copyOf(all);
+    this.first = first;
+    this.end = end;
     this.warnings = warnings;
     this.progress = progress;
   }
 
-  @Override
-  public int layerCount() {
-    return layers.size();
+  /** All of the image's layers. */
+  public static CheckedLayerSource of(Image image, Consumer<String> warnings, Progress progress) {
+    return new CheckedLayerSource(image.layers(), 0, image.layers().size(), warnings, progress);
   }
 
-  /** How messages name layer {@code index}. */
-  String describe(int index) {
-    return "layer " + index + "/" + layers.size() + " " + digestOf(index);
+  @Override
+  public int layerCount() {
+    return end - first;
+  }
+
+  /** The image's index of the merge's layer {@code index}. */
+  public int imageIndex(int index) {
+    return first + index;
+  }
+
+  /** How messages name the merge's layer {@code index}: {@code layer 3/7 sha256:ab12cd34ef56}. */
+  public String describe(int index) {
+    return "layer " + imageIndex(index) + "/" + all.size() + " " + digestOf(index);
   }
 
   /** The layer's digest, or for a docker-save layer without one its diff id or file name. */
-  String digestOf(int index) {
-    return layers.get(index).label();
+  public String digestOf(int index) {
+    return layerAt(index).label();
+  }
+
+  private Layer layerAt(int index) {
+    return all.get(imageIndex(index));
   }
 
   /**
@@ -66,7 +92,8 @@ final class ImageLayers implements LayerSource {
    */
   @Override
   public LayerEntries open(int index) throws IOException {
-    Layer layer = layers.get(index);
+    Layer layer = layerAt(index);
+    int imageIndex = imageIndex(index);
     String digest = digestOf(index);
     // Three stages, each in a thread of its own, since hashing costs as much as decompressing:
     // read and hash the blob; decompress; hash the tar. The merge reads the last one's output.
@@ -79,7 +106,7 @@ final class ImageLayers implements LayerSource {
       // opened here, not in a reading thread, so that a bad header fails open() itself
       tarStream = LayerOpener.open(blobAhead, layer.mediaType(), layer.size(), w -> warnings.accept(describe(index) + ": " + w));
     } catch (IOException e) {
-      throw LayerException.wrap(e, index, layers.size(), digest);
+      throw LayerException.wrap(e, imageIndex, all.size(), digest);
     }
     // at the tar's end the rest of the blob (bytes after the compressed stream, if any) is read
     // too, so that the blob is hashed whole before the decompressing stage closes it
@@ -155,7 +182,7 @@ final class ImageLayers implements LayerSource {
       }
 
       private LayerException context(IOException e, TarHeader entry) {
-        LayerException le = LayerException.wrap(e, index, layers.size(), digest);
+        LayerException le = LayerException.wrap(e, imageIndex, all.size(), digest);
         return entry == null || le.entryName() != null ? le : le.withEntry(entry.path().shortDisplay());
       }
     };
@@ -170,11 +197,11 @@ final class ImageLayers implements LayerSource {
    */
   @Override
   public TarHeader firstEntry(int index) throws IOException {
-    Layer layer = layers.get(index);
+    Layer layer = layerAt(index);
     try (InputStream tar = LayerOpener.open(layer.open(), layer.mediaType(), w -> {})) {
       return new TarReader(tar).next();
     } catch (IOException e) {
-      throw LayerException.wrap(e, index, layers.size(), digestOf(index));
+      throw LayerException.wrap(e, imageIndex(index), all.size(), digestOf(index));
     }
   }
 
@@ -222,18 +249,15 @@ final class ImageLayers implements LayerSource {
   /** Compares what was read, the blob to its end, with what the image declares. */
   private static void checkDigests(Layer layer, HashingStream blob, HashingStream tar) throws IOException {
     if (layer.size() >= 0 && blob.count() != layer.size()) {
-      throw new LayerException("the blob is " + blob.count() + " bytes but the manifest says " + layer.size()
-          + "; it is truncated, padded or not this layer");
+      throw LayerException.sizeMismatch(blob.count(), layer.size());
     }
     Digest actual = blob.digest();
     if (actual != null && !actual.equals(layer.digest())) {
-      throw new LayerException("the blob's content does not match its digest: it hashes to " + actual
-          + "; it is corrupt or not this layer");
+      throw LayerException.digestMismatch(actual);
     }
     Digest diffId = tar.digest();
     if (diffId != null && !diffId.equals(layer.diffId())) {
-      throw new LayerException("the uncompressed layer hashes to " + diffId + ", but the image config's"
-          + " diff_id for it is " + layer.diffId() + "; the blob is corrupt or not this layer");
+      throw LayerException.diffIdMismatch(diffId, layer.diffId());
     }
   }
 

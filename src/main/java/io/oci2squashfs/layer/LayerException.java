@@ -36,6 +36,24 @@ public final class LayerException extends IOException {
     this(-1, -1, null, null, detail, cause);
   }
 
+  /** The blob has another size than its descriptor says. */
+  public static LayerException sizeMismatch(long actual, long declared) {
+    return new LayerException("the blob is " + actual + " bytes but the manifest says " + declared
+        + "; it is truncated, padded or not this layer");
+  }
+
+  /** The blob's bytes hash to {@code actual}, not to its digest. */
+  public static LayerException digestMismatch(Object actual) {
+    return new LayerException("the blob's content does not match its digest: it hashes to " + actual
+        + "; it is corrupt or not this layer");
+  }
+
+  /** The uncompressed tar hashes to {@code actual}, not to the config's diff_id {@code declared}. */
+  public static LayerException diffIdMismatch(Object actual, Object declared) {
+    return new LayerException("the uncompressed layer hashes to " + actual + ", but the image config's"
+        + " diff_id for it is " + declared + "; the blob is corrupt or not this layer");
+  }
+
   /**
    * A failure with all its context.
    *

@@ -1,6 +1,7 @@
 package io.oci2squashfs.squash;
 
 import io.oci2squashfs.image.Layer;
+import io.oci2squashfs.layer.CheckedLayerSource;
 import io.oci2squashfs.overlay.LayerMerger;
 import io.oci2squashfs.overlay.MergeListener;
 import io.oci2squashfs.overlay.MergeOptions;
@@ -49,7 +50,8 @@ final class LowerDirectories {
     MergeOptions options = first;
     for (int pass = 1; ; pass++) {
       Set<EntryPath> found = new HashSet<>();
-      MergeResult r = new LayerMerger(options, MergeListener.NONE).merge(new LayerRange(layers, 0, count, w -> {}),
+      MergeResult r = new LayerMerger(options, MergeListener.NONE).merge(
+          new CheckedLayerSource(layers, 0, count, w -> {}, CheckedLayerSource.Progress.NONE),
           (h, content) -> {
             if (h.type() == EntryType.DIRECTORY || h.type() == EntryType.SYMLINK) {
               found.add(h.path());

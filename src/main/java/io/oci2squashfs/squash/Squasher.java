@@ -1,6 +1,8 @@
 package io.oci2squashfs.squash;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.oci2squashfs.cleanup.PendingOutput;
+import io.oci2squashfs.cleanup.TemporaryPath;
 import io.oci2squashfs.image.Digest;
 import io.oci2squashfs.image.Image;
 import io.oci2squashfs.image.ImageFormatException;
@@ -8,8 +10,10 @@ import io.oci2squashfs.image.ImageLoader;
 import io.oci2squashfs.image.Layer;
 import io.oci2squashfs.imagewrite.ConfigRewriter;
 import io.oci2squashfs.imagewrite.Hashing;
+import io.oci2squashfs.imagewrite.ImageFormat;
 import io.oci2squashfs.imagewrite.ImageWriter;
 import io.oci2squashfs.imagewrite.NewLayer;
+import io.oci2squashfs.layer.CheckedLayerSource;
 import io.oci2squashfs.layer.LayerException;
 import io.oci2squashfs.layer.LayerOpener;
 import io.oci2squashfs.overlay.LayerMerger;
@@ -35,7 +39,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Squashes an image's top layers into one and writes the new image: the lower layers' blobs are
@@ -64,6 +67,9 @@ public final class Squasher {
     if (Files.exists(output) && !request.force()) {
       throw new FileAlreadyExistsException(output.toString(), null, "it exists; use --force to replace it");
     }
+    if (Files.exists(output)) {
+      ImageWriter.checkReplaceable(request.format(), output);
+    }
     Image image = ImageLoader.load(Path.of(request.image()), request.platform());
     if (image.configJson() == null) {
       throw new ImageFormatException(image.source() + ": no image config to rewrite");
@@ -75,19 +81,16 @@ public final class Squasher {
     }
     int first = request.selection().firstSquashed(image);
 
-    Path staging = Files.createTempDirectory(dir, "." + output.getFileName() + ".squash-");
-    // on Ctrl-C, nothing is left beside the output either
-    Thread cleanup = new Thread(() -> {
-      try {
-        deleteTree(staging);
-      } catch (IOException e) {
-        // exiting anyway
-      }
-    });
-    Runtime.getRuntime().addShutdownHook(cleanup);
-    try {
+    // An OCI layout is written in place of its partial directory; an archive from a temporary one.
+    // Either way a failure or a signal leaves nothing beside the output.
+    boolean layout = request.format() == ImageFormat.OCI;
+    try (PendingOutput out = layout ? PendingOutput.directory(output, request.force())
+            : PendingOutput.file(output, request.force());
+        TemporaryPath work = layout ? null : TemporaryPath.directory(dir, "." + output.getFileName() + ".squash-")) {
+      Path staging = layout ? out.partial() : work.path();
       ImageWriter writer = new ImageWriter(staging, listener::warning);
-      LayerRange top = new LayerRange(layers, first, count, listener::warning);
+      CheckedLayerSource top = new CheckedLayerSource(layers, first, count, listener::warning,
+          CheckedLayerSource.Progress.NONE);
       listener.step("merging layers " + first + ".." + (count - 1) + " of " + count);
       NewLayer layer;
       long entries;
@@ -118,16 +121,9 @@ public final class Squasher {
       ObjectNode config = ConfigRewriter.rewrite(image.configJson(), first, count, keptDiffIds, layer.diffId(),
           request.message(), listener::warning);
       Digest id = writer.finish(config, request.format(), request.tag());
-      writer.publish(request.format(), output, request.force());
+      writer.publish(request.format(), out);
       return new SquashResult(output, count, count - first, squashedBytes, layer.size(), before, after,
           layer.digest(), layer.diffId(), id, entries, markers, Duration.ofNanos(System.nanoTime() - started));
-    } finally {
-      deleteTree(staging);
-      try {
-        Runtime.getRuntime().removeShutdownHook(cleanup);
-      } catch (IllegalStateException e) {
-        // already shutting down: the hook runs
-      }
     }
   }
 
@@ -139,7 +135,7 @@ public final class Squasher {
     }
   }
 
-  private Merged merge(LayerRange top, LowerDirectories lower, Path workDir) throws IOException {
+  private Merged merge(CheckedLayerSource top, LowerDirectories lower, Path workDir) throws IOException {
     // lower symlinks of the squashed layers with newer squashed entries below them are followed, as
     // runtimes would when applying those layers; symlinks below them are left to the runtime
     MergeOptions options = MergeOptions.DEFAULT.withLayerMode(new LayerMode(lower::has))
@@ -201,16 +197,5 @@ public final class Squasher {
       throw LayerException.wrap(e, layer.index(), count, layer.label());
     }
     return Digest.of("sha256", hash);
-  }
-
-  private static void deleteTree(Path top) throws IOException {
-    if (!Files.exists(top)) {
-      return;
-    }
-    try (Stream<Path> all = Files.walk(top)) {
-      for (Path p : all.sorted((a, b) -> b.compareTo(a)).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

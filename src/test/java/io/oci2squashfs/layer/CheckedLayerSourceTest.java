@@ -1,4 +1,4 @@
-package io.oci2squashfs.convert;
+package io.oci2squashfs.layer;
 
 import static io.oci2squashfs.testing.LayerBuilder.layer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,19 +20,19 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ImageLayersTest {
+class CheckedLayerSourceTest {
   @TempDir Path tmp;
 
   private final List<String> warnings = new ArrayList<>();
 
-  private ImageLayers layers(ImageLayoutBuilder b) throws Exception {
+  private CheckedLayerSource layers(ImageLayoutBuilder b) throws Exception {
     Image image = ImageLoader.load(b.writeTo(tmp.resolve("img")), Platform.of("linux", "amd64"));
-    return new ImageLayers(image, warnings::add, (layer, total) -> {});
+    return CheckedLayerSource.of(image, warnings::add, CheckedLayerSource.Progress.NONE);
   }
 
   @Test
   void firstEntryReadsTheStartOfEachLayerWhateverItsCompression() throws Exception {
-    ImageLayers layers = layers(ImageLayoutBuilder.oci().platform("linux", "amd64")
+    CheckedLayerSource layers = layers(ImageLayoutBuilder.oci().platform("linux", "amd64")
         .layer(layer().dir(".", 0755).file("a", "x").gzip(), MediaTypes.OCI_LAYER_GZIP)
         .layer(layer().file("b/c", "y").zstd(), MediaTypes.OCI_LAYER_ZSTD)
         .layer(layer().tar(), MediaTypes.OCI_LAYER));
@@ -44,7 +44,7 @@ class ImageLayersTest {
 
   @Test
   void theRootProbeTakesTheNewestLayerThatStartsWithTheRoot() throws Exception {
-    ImageLayers layers = layers(ImageLayoutBuilder.oci().platform("linux", "amd64")
+    CheckedLayerSource layers = layers(ImageLayoutBuilder.oci().platform("linux", "amd64")
         .layer(layer().dir(".", 0755).file("a", "x").gzip(), MediaTypes.OCI_LAYER_GZIP)
         .layer(layer().dir(".", 0700).file("b", "y").gzip(), MediaTypes.OCI_LAYER_GZIP)
         .layer(layer().file("c", "z").gzip(), MediaTypes.OCI_LAYER_GZIP));
@@ -57,7 +57,7 @@ class ImageLayersTest {
 
   @Test
   void aBadLayerIsNamedAndMediaTypeWarningsAreLeftToTheMerge() throws Exception {
-    ImageLayers layers = layers(ImageLayoutBuilder.oci().platform("linux", "amd64")
+    CheckedLayerSource layers = layers(ImageLayoutBuilder.oci().platform("linux", "amd64")
         .layer(layer().file("a", "x").zstd(), MediaTypes.OCI_LAYER_GZIP)
         .layer(new byte[] {0x1f, (byte) 0x8b, 8, 0, 1, 2}, MediaTypes.OCI_LAYER_GZIP, Digest.sha256(new byte[0])));
 

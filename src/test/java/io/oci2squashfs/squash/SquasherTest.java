@@ -5,10 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.oci2squashfs.convert.ConvertRequest;
+import io.oci2squashfs.convert.Converter;
 import io.oci2squashfs.image.Image;
 import io.oci2squashfs.image.ImageLoader;
 import io.oci2squashfs.image.Platform;
 import io.oci2squashfs.imagewrite.ImageFormat;
+import io.oci2squashfs.layer.CheckedLayerSource;
+import io.oci2squashfs.layer.LayerException;
 import io.oci2squashfs.layer.MediaTypes;
 import io.oci2squashfs.overlay.LayerMerger;
 import io.oci2squashfs.overlay.MergeListener;
@@ -46,6 +50,47 @@ class SquasherTest {
         .layer(LayerBuilder.layer().file("usr", "now a file").dir("var/new").file("var/new/z", "Z").gzip(),
             MediaTypes.OCI_LAYER_GZIP);
     return b.writeTo(tmp.resolve("in-" + format));
+  }
+
+  // squash merged a blob whose bytes no longer matched its digest (same size, other content) and
+  // wrote it into the new image, exit 0; convert refused it (issue 15)
+  @Test
+  void aSquashedOrKeptBlobThatDoesNotMatchItsDigestIsRefusedAsConvertRefusesIt() throws IOException {
+    for (int damaged = 0; damaged < 4; damaged++) {
+      Path src = image(ImageLayoutBuilder.Format.OCI);
+      Image image = ImageLoader.load(src, ANY);
+      Path blob = src.resolve("blobs/sha256/" + image.layers().get(damaged).digest().hex());
+      byte[] bytes = Files.readAllBytes(blob);
+      // same size, other content, still readable: gzip's OS byte, or in the plain tar file opt/y's "Y"
+      bytes[bytes[0] == 0x1f ? 9 : new String(bytes, StandardCharsets.ISO_8859_1).lastIndexOf('Y')] ^= 0x01;
+      Files.write(blob, bytes);
+      IOException byConvert = assertThrows(IOException.class, () -> new Converter().convert(
+          ConvertRequest.of(src, tmp.resolve("out.tar")).withPlatform(ANY)));
+      Path out = tmp.resolve("out-" + damaged);
+      LayerException e = assertThrows(LayerException.class, () -> new Squasher(SquashListener.NONE).squash(
+          SquashRequest.of(src.toString(), out, LayerSelection.top(2), ImageFormat.OCI).withPlatform(ANY)));
+      assertTrue(e.getMessage().contains("does not match its digest"), e.getMessage());
+      assertEquals(byConvert.getMessage(), e.getMessage(), damaged < 2 ? "a kept layer" : "a squashed layer");
+      assertFalse(Files.exists(out));
+      assertFalse(leftovers(), "staging files left beside the output");
+    }
+  }
+
+  @Test
+  void aKeptDockerSaveLayerWithoutADigestIsCheckedAgainstItsDiffId() throws IOException {
+    Path src = image(ImageLayoutBuilder.Format.DOCKER_SAVE);
+    Image image = ImageLoader.load(src, ANY);
+    assertEquals(null, image.layers().get(0).digest(), "this docker save gives no digests");
+    Path file = src.resolve(image.layers().get(0).location());
+    byte[] bytes = Files.readAllBytes(file);
+    bytes[bytes.length - 30] ^= 0x01; // in the gzip trailer's neighbourhood: still gzip, other content
+    Files.write(file, bytes);
+    Path out = tmp.resolve("out");
+    LayerException e = assertThrows(LayerException.class, () -> new Squasher(SquashListener.NONE).squash(
+        SquashRequest.of(src.toString(), out, LayerSelection.top(1), ImageFormat.OCI).withPlatform(ANY)));
+    assertTrue(e.getMessage().startsWith("layer 0/4"), e.getMessage());
+    assertFalse(Files.exists(out));
+    assertFalse(leftovers(), "staging files left beside the output");
   }
 
   @Test
@@ -111,7 +156,7 @@ class SquasherTest {
   static Map<String, String> tree(Image image) throws IOException {
     Map<String, String> out = new TreeMap<>();
     Map<String, String> contentByPath = new TreeMap<>();
-    LayerRange all = new LayerRange(image.layers(), 0, image.layers().size(), w -> {});
+    CheckedLayerSource all = CheckedLayerSource.of(image, w -> {}, CheckedLayerSource.Progress.NONE);
     MergeResult r = new LayerMerger(MergeOptions.DEFAULT, MergeListener.NONE).merge(all, (h, content) -> {
       String c = "";
       if (h.type() == EntryType.FILE && content != null) {
