@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * image: paths, type, mode, owner, size, content, symlink target, device numbers, xattrs,
  * hard-link groups, and the mtimes of everything but directories.
  *
- * <p>Where umoci knowingly differs from {@code overlay-semantics.md}, the image avoids the case and
+ * <p>Where umoci knowingly differs from {@code docs/semantics.md}, the image avoids the case and
  * a comment says why; see {@link OracleImages}.
  */
 class OracleIT {
@@ -73,6 +73,13 @@ class OracleIT {
     compare(OracleImages.throughLowerSymlinks(seed), "gzip");
   }
 
+  /** As {@link #throughLowerSymlinks}, then newer layers remove or replace links that names went through. */
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void throughLowerSymlinksRemovedLater(long seed) throws Exception {
+    compare(OracleImages.throughLowerSymlinksRemovedLater(seed), "gzip");
+  }
+
   /** Names through symlinks that their own layer's tar made earlier, and through lower ones. */
   @ParameterizedTest(name = "seed {0}")
   @MethodSource("seeds")
@@ -103,7 +110,7 @@ class OracleIT {
 
   // BUG: a directory replaced by a non-directory (no whiteout) in a middle layer, then made a
   // directory again by a newer layer, gets the oldest layer's children back: d/x reappears.
-  // overlay-semantics.md, "non-directory over directory with children: the whole lower subtree
+  // docs/semantics.md, Replacing: "non-directory over directory with children: the whole lower subtree
   // P/** is gone". (Found by the random images; RandomImage avoids it while avoidKnownBugs.)
   @Test
   void bugDirectoryReplacedByFileThenDirectoryAgain() throws Exception {

@@ -13,7 +13,7 @@ import java.util.Map;
 /**
  * Hand-written images for {@link OracleIT}, base layer first.
  *
- * <p>Cases left out because umoci (0.4.7) knowingly differs from {@code overlay-semantics.md}:
+ * <p>Cases left out because umoci (0.4.7) knowingly differs from {@code docs/semantics.md}:
  *
  * <ul>
  *   <li>Entries below AUFS metadata directories ({@code .wh..wh.plnk/1.2}): umoci only treats the
@@ -185,6 +185,55 @@ final class OracleImages {
       }
       layers.add(l);
     }
+    return layers;
+  }
+
+  /**
+   * As {@link #throughLowerSymlinks}, then a layer that removes or replaces some of the links those
+   * names went through (a whiteout, another symlink, a directory with an entry, or a whiteout of the
+   * directory holding the link), then one more layer of names through the links left and into what
+   * replaced the others. Applied in order, what went through a link stays in its target; the newer
+   * layers remove only the link (issue 18: the merge used to drop those entries).
+   */
+  static List<LayerBuilder> throughLowerSymlinksRemovedLater(long seed) {
+    List<LayerBuilder> layers = throughLowerSymlinks(seed);
+    java.util.Random r = new java.util.Random(seed * 31 + 7);
+    List<String> removable = List.of("l0", "l1", "l2", "l3", "d3/up", "d3/l4");
+    java.util.Set<String> touched = new java.util.LinkedHashSet<>();
+    List<String> newDirs = new ArrayList<>();
+    LayerBuilder remove = layer();
+    for (int i = 0, n = 1 + r.nextInt(3); i < n; i++) {
+      String link = removable.get(r.nextInt(removable.size()));
+      if (!touched.add(link)) {
+        continue;
+      }
+      switch (r.nextInt(4)) {
+        case 0 -> remove.whiteout(link);
+        case 1 -> remove.symlink(link, "/d2");
+        case 2 -> {
+          remove.dir(link, 0755).file(link + "/new", "new");
+          newDirs.add(link);
+        }
+        default -> {
+          if (touched.add("d3")) {
+            remove.whiteout("d3");
+          }
+        }
+      }
+    }
+    layers.add(remove);
+    // links whose whole chain is untouched still lead where they did; names also go into new dirs
+    List<String> vias = new ArrayList<>(newDirs);
+    for (String via : List.of("l1", "l3", "d3/l4")) {
+      if (!touched.contains(via) && !(via.startsWith("d3/") && touched.contains("d3"))) {
+        vias.add(via);
+      }
+    }
+    LayerBuilder after = layer();
+    for (int e = 0; e < 2 && !vias.isEmpty(); e++) {
+      after.file(vias.get(r.nextInt(vias.size())) + "/after" + e, "A" + e);
+    }
+    layers.add(after);
     return layers;
   }
 

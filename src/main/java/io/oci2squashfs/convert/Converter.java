@@ -7,6 +7,7 @@ import io.oci2squashfs.layer.CheckedLayerSource;
 import io.oci2squashfs.overlay.LayerMerger;
 import io.oci2squashfs.overlay.MergeListener;
 import io.oci2squashfs.overlay.MergeOptions;
+import io.oci2squashfs.overlay.MergePasses;
 import io.oci2squashfs.overlay.MergeResult;
 import io.oci2squashfs.overlay.MergeWarning;
 import io.oci2squashfs.overlay.RootProbe;
@@ -125,54 +126,19 @@ public final class Converter {
         }
       }
     };
-    OutputSink sink = startSink(request, tool, output, root);
     // Lower symlinks with newer entries below them are followed, as container runtimes do; that
     // takes another pass, so a stream that cannot be restarted (stdout) keeps a directory there
     // instead, with a warning.
     MergeOptions options = new MergeOptions(implicitTime);
-    if (sink.restartable()) {
-      options = options.withRedirects(SymlinkRedirects.none());
-    }
+    Passes passes = new Passes(request, tool, output, root, layers);
     try {
-      if (sink instanceof MksquashfsSink) {
-        listener.mksquashfsStarted(((MksquashfsSink) sink).command());
+      if (passes.current.restartable()) {
+        options = options.withRedirects(SymlinkRedirects.none());
       }
-      listener.streamStarted(sink::bytesWritten);
-      MergeResult merged = new LayerMerger(options, mergeListener).merge(layers, sink);
-      // Another pass whenever a pass learnt what it needed earlier: lower symlinks to follow (a
-      // link's target may lead through another), paths repeated within a layer, the root's entry.
-      for (int pass = 2; ; pass++) {
-        String why;
-        if (!merged.redirects().isEmpty()) {
-          why = merged.redirects().size() + " symlinks of lower layers have newer entries below them";
-          listener.warning(why + "; reading the image again to put those entries through the links,"
-              + " as container runtimes do");
-          options = options.nextPass(merged);
-        } else if (!merged.duplicates().isEmpty()) {
-          why = merged.duplicates().size() + " paths appear more than once within one layer (or replace a directory"
-              + " that layer's earlier entries made)";
-          listener.warning(why + "; reading the image again so that the later entry wins, as tar would");
-          options = options.nextPass(merged);
-        } else if (!sameRootAttributes(root, merged.root())) {
-          why = layers.describe(merged.rootFromLayer()) + ": its root entry is not the layer's first entry";
-          listener.warning(why + "; reading the image again to give its attributes to the output's root");
-          root = merged.root();
-        } else {
-          break;
-        }
-        if (pass > MergeOptions.MAX_PASSES) {
-          throw new IOException("the merge still had more to learn after " + MergeOptions.MAX_PASSES
-              + " passes (" + why + "); symlinks that lead through each other in a loop?");
-        }
-        if (!sink.restartable()) {
-          throw new IOException("cannot write this image to standard output: " + why + ", so the image must be"
-              + " read twice and what was already written cannot be taken back; write to a file instead");
-        }
-        sink.close();
-        sink = startSink(request, tool, output, root);
-        listener.streamStarted(sink::bytesWritten);
-        merged = new LayerMerger(options, mergeListener).merge(layers, sink);
-      }
+      MergePasses.Settled<OutputSink> settled = MergePasses.settle(layers, options, mergeListener, passes,
+          (pass, why) -> listener.warning(why.reason() + "; reading the image again " + why.purpose()));
+      MergeResult merged = settled.result();
+      OutputSink sink = settled.output();
       listener.finishing();
       String summary = sink.commit();
       sink.warnings().forEach(listener::warning);
@@ -181,7 +147,67 @@ public final class Converter {
           sink.bytesWritten(), outputBytes, Duration.ofNanos(System.nanoTime() - started), summary, format,
           image.platform(), image.manifestDigest(), counts.compressed(), counts.uncompressed());
     } finally {
-      sink.close(); // after a commit this does nothing; otherwise it stops mksquashfs and deletes its output
+      passes.current.close(); // after a commit this does nothing; else it stops mksquashfs and deletes its output
+    }
+  }
+
+  /** A fresh sink for each pass; the root's attributes as the last pass found them. */
+  private final class Passes implements MergePasses.Outputs<OutputSink> {
+    private final ConvertRequest request;
+    private final MksquashfsTool tool;
+    private final Path output;
+    private final CheckedLayerSource layers;
+    private TarHeader root;
+    OutputSink current;
+
+    Passes(ConvertRequest request, MksquashfsTool tool, Path output, TarHeader root, CheckedLayerSource layers)
+        throws IOException {
+      this.request = request;
+      this.tool = tool;
+      this.output = output;
+      this.root = root;
+      this.layers = layers;
+      this.current = startSink(request, tool, output, root);
+      announce(current);
+    }
+
+    private boolean fresh = true;
+
+    @Override
+    public OutputSink open() throws IOException {
+      if (fresh) { // the first pass's sink was started up front, to know whether it can restart
+        fresh = false;
+        return current;
+      }
+      current = startSink(request, tool, output, root);
+      announce(current);
+      return current;
+    }
+
+    private void announce(OutputSink sink) {
+      if (sink instanceof MksquashfsSink) {
+        listener.mksquashfsStarted(((MksquashfsSink) sink).command());
+      }
+      listener.streamStarted(sink::bytesWritten);
+    }
+
+    @Override
+    public void discard(OutputSink sink, MergeResult.Repeat why) throws IOException {
+      if (!sink.restartable()) {
+        throw new IOException("cannot write this image to standard output: " + why.reason() + ", so the"
+            + " image must be read twice and what was already written cannot be taken back; write to a file instead");
+      }
+      sink.close();
+    }
+
+    @Override
+    public MergeResult.Repeat mustRepeat(MergeResult merged) {
+      if (sameRootAttributes(root, merged.root())) {
+        return null;
+      }
+      root = merged.root();
+      return new MergeResult.Repeat(layers.describe(merged.rootFromLayer()) + ": its root entry is not the"
+          + " layer's first entry", "to give its attributes to the output's root");
     }
   }
 

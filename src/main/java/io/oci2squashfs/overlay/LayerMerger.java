@@ -27,7 +27,7 @@ import java.util.TreeMap;
 /**
  * Merges an image's layers into one filesystem, visiting them newest first, with the result that
  * applying them oldest first (OCI "Applying Changesets") would give; see
- * {@code docs/overlay-semantics.md} of the shared docs for every case.
+ * {@code docs/semantics.md} for every case, rule by rule.
  *
  * <p>An entry is written the first time it is seen unless a newer layer already decided its path
  * or hid it. Whiteouts of a layer take effect only after the whole layer is read, so they hide
@@ -85,6 +85,11 @@ public final class LayerMerger {
     private final SymlinkRedirects redirects;
     /** Lower symlinks this merge found newer entries below, to follow in the next one. */
     private SymlinkRedirects foundRedirects = SymlinkRedirects.none();
+    /** Lower symlinks known to be suspects, and what this merge sees of them. */
+    private final SymlinkSuspects knownSuspects;
+    private final SymlinkSuspects.Watch watch;
+    /** Lower symlinks this merge found hidden or replaced with something below them, for the next one to watch. */
+    private SymlinkSuspects foundSuspects = SymlinkSuspects.none();
     private final PathTrie trie = new PathTrie();
     /** Hard links waiting for their target, by target; sorted, to find those below a path. */
     private final NavigableMap<EntryPath, List<PendingLink>> pendingByTarget = new TreeMap<>();
@@ -130,6 +135,8 @@ public final class LayerMerger {
       this.out = out;
       this.known = options.duplicates();
       this.redirects = options.redirects();
+      this.knownSuspects = options.suspects();
+      this.watch = knownSuspects.watch();
     }
 
     MergeResult run() throws IOException {
@@ -152,7 +159,8 @@ public final class LayerMerger {
       finish();
       TarHeader rootHeader = root != null ? root
           : TarHeader.of(EntryPath.ROOT, EntryType.DIRECTORY).withMtime(options.implicitDirMtime());
-      return new MergeResult(rootHeader, rootLayer, written, whiteouts, promoted, warnings, found, foundRedirects);
+      return new MergeResult(rootHeader, rootLayer, written, whiteouts, promoted, warnings, found, foundRedirects,
+          foundSuspects);
     }
 
     private void process(TarHeader entry, long entryOrdinal, LayerEntries entries) throws IOException {
@@ -169,6 +177,9 @@ public final class LayerMerger {
             + " earlier; put at " + h.path().display() + " (and so the names after it), as extracting in order does");
       }
       layerSymlinks.saw(h);
+      if (!watch.isEmpty()) {
+        watch.record(layer, h, kind);
+      }
       if (path.isRoot()) {
         takeRoot(h);
         return;
@@ -204,7 +215,11 @@ public final class LayerMerger {
       boolean emitted = false;
       Node at = visibleNode(path);
       if (at == HIDDEN) {
+        if (!hider.path().equals(path)) {
+          hider.hidEntryBelow();
+        }
         keepVisibleParents();
+        suspectIfGoneThrough(h);
         skip(h, ordinal);
       } else if (at == null || at.state() == State.NONE) {
         if (at != null && (at.hasChildren() || at.opaqueLayer() != NO_LAYER)) {
@@ -239,9 +254,79 @@ public final class LayerMerger {
           }
           layerReplaced.add(at);
         }
+        if (at.stateLayer > layer) {
+          suspectIfGoneThrough(h);
+        }
         skip(h, ordinal);
       }
+      if (!watch.isEmpty() && h.type() == EntryType.SYMLINK) {
+        followIfGoneThrough(h); // last: what replaces this layer's own directories must not see it
+      }
       resolvePending(h, emitted, entries);
+    }
+
+    /**
+     * When following lower symlinks: {@code h} is a symlink that a newer layer hid or replaced. If
+     * anything of newer layers lies below its path, some of it may have gone through the link
+     * before that: a suspect, which the next merge watches ({@link SymlinkSuspects}).
+     */
+    private void suspectIfGoneThrough(TarHeader h) {
+      if (redirects == null || h.type() != EntryType.SYMLINK || knownSuspects.contains(layer, h.path())
+          || undoneLater(h.path())) {
+        return;
+      }
+      EntryPath target = SymlinkRedirects.resolve(h.path(), h.symlinkTarget());
+      if (target != null && anythingBelow(h.path())) {
+        foundSuspects = foundSuspects.with(layer, h.path(), target);
+        out = MUTED;
+      }
+    }
+
+    /**
+     * With the repeats of a previous pass known: whether a later entry of this layer replaces the
+     * current one at {@code path} (so the link never outlived its layer).
+     */
+    private boolean undoneLater(EntryPath path) {
+      if (known == null) {
+        return false;
+      }
+      Long last = known.lastOrdinal(layer, path);
+      return (last != null && ordinal < last) || known.replacedAfter(layer, path, ordinal) != null;
+    }
+
+    /** Whether newer layers put or named anything below {@code path}, kept or hidden. */
+    private boolean anythingBelow(EntryPath path) {
+      Node n = trie.root();
+      String raw = path.raw();
+      for (int start = 0; n != null; ) {
+        if (n.hidEntriesBelow()) {
+          return true;
+        }
+        int end = PathTrie.componentEnd(raw, start);
+        n = n.child(raw, start, end);
+        if (end == raw.length()) {
+          break;
+        }
+        start = end + 1;
+      }
+      return (n != null && (n.hasChildren() || n.hidEntriesBelow())) || linksWaitBelow(path);
+    }
+
+    /**
+     * A suspect's own symlink, once every newer layer was watched: when entries went through it
+     * before a newer layer removed it, they are to be put through it in the next merge.
+     */
+    private void followIfGoneThrough(TarHeader h) {
+      int until = watch.followedUntil(layer, h.path());
+      if (until < 0 || redirects == null || redirects.contains(layer, h.path()) || undoneLater(h.path())) {
+        return;
+      }
+      EntryPath target = SymlinkRedirects.resolve(h.path(), h.symlinkTarget());
+      foundRedirects = foundRedirects.with(layer, h.path(), target, until);
+      warn(h.path(), "entries of newer layers went through this symlink to " + displayRaw(h.symlinkTarget())
+          + " before layer " + until + " removed or replaced it; they are put in " + target.display()
+          + ", as applying the layers in order does");
+      out = MUTED;
     }
 
     /**

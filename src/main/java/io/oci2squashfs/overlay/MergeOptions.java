@@ -15,10 +15,14 @@ import java.util.Objects;
  * @param redirects null to keep a directory where newer entries lie below a lower symlink (with a
  *     warning); else follow such symlinks as container runtimes do: the ones known from earlier
  *     merges of the same layers ({@link MergeResult#redirects()}), or {@link SymlinkRedirects#none()}
+ * @param suspects lower symlinks that newer entries may have gone through before a newer layer
+ *     removed them, found by earlier merges ({@link MergeResult#suspects()}): this merge watches
+ *     them and follows those it finds were gone through
  */
 public record MergeOptions(Mtime implicitDirMtime, DuplicateIndex duplicates, LayerMode asLayer,
-    SymlinkRedirects redirects) {
-  public static final MergeOptions DEFAULT = new MergeOptions(Mtime.EPOCH, null, null, null);
+    SymlinkRedirects redirects, SymlinkSuspects suspects) {
+  public static final MergeOptions DEFAULT = new MergeOptions(Mtime.EPOCH, null, null, null,
+      SymlinkSuspects.none());
 
   /**
    * Merges of the same layers a caller runs at most ({@link #nextPass}): each learns something the
@@ -28,22 +32,23 @@ public record MergeOptions(Mtime implicitDirMtime, DuplicateIndex duplicates, La
 
   public MergeOptions {
     Objects.requireNonNull(implicitDirMtime, "implicitDirMtime");
+    Objects.requireNonNull(suspects, "suspects");
   }
 
   public MergeOptions(Mtime implicitDirMtime) {
-    this(implicitDirMtime, null, null, null);
+    this(implicitDirMtime, null, null, null, SymlinkSuspects.none());
   }
 
   public MergeOptions(Mtime implicitDirMtime, DuplicateIndex duplicates) {
-    this(implicitDirMtime, duplicates, null, null);
+    this(implicitDirMtime, duplicates, null, null, SymlinkSuspects.none());
   }
 
   public MergeOptions withDuplicates(DuplicateIndex index) {
-    return new MergeOptions(implicitDirMtime, index, asLayer, redirects);
+    return new MergeOptions(implicitDirMtime, index, asLayer, redirects, suspects);
   }
 
   public MergeOptions withLayerMode(LayerMode mode) {
-    return new MergeOptions(implicitDirMtime, duplicates, mode, redirects);
+    return new MergeOptions(implicitDirMtime, duplicates, mode, redirects, suspects);
   }
 
   /**
@@ -53,19 +58,25 @@ public record MergeOptions(Mtime implicitDirMtime, DuplicateIndex duplicates, La
    * added to those known.
    */
   public MergeOptions nextPass(MergeResult r) {
+    MergeOptions next = r.suspects().isEmpty() ? this
+        : new MergeOptions(implicitDirMtime, duplicates, asLayer, redirects, suspects.plus(r.suspects()));
     if (!r.redirects().isEmpty()) {
-      return withRedirects(redirects.plus(r.redirects())).withDuplicates(null);
+      return next.withRedirects(redirects.plus(r.redirects())).withDuplicates(null);
     }
     if (r.duplicates().isEmpty()) {
-      return this;
+      return next;
     }
+    return next.withMoreDuplicates(r.duplicates());
+  }
+
+  private MergeOptions withMoreDuplicates(DuplicateIndex found) {
     // a pass that knew some duplicates can find more (a directory entry skipped as repeated leaves
     // its children making the directory that a later file then replaces)
-    return withDuplicates(duplicates == null ? r.duplicates() : duplicates.plus(r.duplicates()));
+    return withDuplicates(duplicates == null ? found : duplicates.plus(found));
   }
 
   /** Follow lower symlinks as runtimes do, with these redirects known ({@link SymlinkRedirects#none()} at first). */
   public MergeOptions withRedirects(SymlinkRedirects known) {
-    return new MergeOptions(implicitDirMtime, duplicates, asLayer, known);
+    return new MergeOptions(implicitDirMtime, duplicates, asLayer, known, suspects);
   }
 }

@@ -17,6 +17,9 @@ import io.oci2squashfs.tar.TarHeader;
  * @param redirects lower symlinks this merge found newer entries below, when told to follow them
  *     ({@link MergeOptions#redirects()}); when not empty the output is incomplete and must be
  *     discarded, and the merge run again with these added to the known ones
+ * @param suspects lower symlinks this merge met hidden or replaced by a newer layer with something
+ *     below their path, not known to it in advance; when not empty the output must be discarded,
+ *     and the merge run again watching them ({@link SymlinkSuspects})
  */
 public record MergeResult(
     TarHeader root,
@@ -26,10 +29,39 @@ public record MergeResult(
     long hardLinksPromoted,
     long warnings,
     DuplicateIndex duplicates,
-    SymlinkRedirects redirects) {
+    SymlinkRedirects redirects,
+    SymlinkSuspects suspects) {
+
+  /**
+   * Why a merge must be run again: {@code reason} what was found, {@code purpose} what the next
+   * pass does about it (read together: "REASON; reading the image again PURPOSE").
+   */
+  public record Repeat(String reason, String purpose) {
+    @Override
+    public String toString() {
+      return reason + "; reading again " + purpose;
+    }
+  }
 
   /** True when the output must be discarded and the merge run again with what it found. */
   public boolean needsSecondPass() {
-    return !duplicates.isEmpty() || !redirects.isEmpty();
+    return anotherPass() != null;
+  }
+
+  /** Why the output must be discarded and the merge run again, or null when it need not. */
+  public Repeat anotherPass() {
+    if (!redirects.isEmpty()) {
+      return new Repeat(redirects.size() + " symlinks of lower layers have newer entries below them",
+          "to put those entries through the links, as container runtimes do");
+    }
+    if (!suspects.isEmpty()) {
+      return new Repeat(suspects.size() + " symlinks of lower layers were removed or replaced by newer layers"
+          + " with entries below their paths", "to find which of those entries went through the links first");
+    }
+    if (!duplicates.isEmpty()) {
+      return new Repeat(duplicates.size() + " paths appear more than once within one layer (or replace a"
+          + " directory that layer's earlier entries made)", "so that the later entry wins, as tar would");
+    }
+    return null;
   }
 }

@@ -122,6 +122,18 @@ final class PathTrie {
       hiding().opaque = Math.min(hiding.opaque, layer);
     }
 
+    /**
+     * Whether an older layer's entry below this path was dropped because this node hid it: a lower
+     * symlink at or above that entry's path may have been gone through ({@link SymlinkSuspects}).
+     */
+    boolean hidEntriesBelow() {
+      return hiding != null && hiding.entriesBelow;
+    }
+
+    void hidEntryBelow() {
+      hiding().entriesBelow = true;
+    }
+
     private Hiding hiding() {
       if (hiding == null) {
         hiding = new Hiding();
@@ -243,6 +255,7 @@ final class PathTrie {
     int hide = NO_LAYER;
     int replace = NO_LAYER;
     int opaque = NO_LAYER;
+    boolean entriesBelow;
   }
 
   /**

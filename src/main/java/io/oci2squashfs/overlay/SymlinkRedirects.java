@@ -20,15 +20,25 @@ import java.util.function.UnaryOperator;
  * <p>A newest-first merge meets the symlink only after it has written the newer entries, so a merge
  * that finds such a symlink reports it ({@link MergeResult#redirects()}) and is run again with all
  * known redirects, which it applies to every entry of the layers above the symlink's: to entry
- * paths, whiteouts and hard-link targets alike. A redirect's target may itself go through another
- * lower symlink; the next merge finds that one.
+ * paths, whiteouts and hard-link targets alike, up to the layer that removed or replaced the link
+ * (whose entries, and those of all newer layers, stay where they are named). A redirect's target
+ * may itself go through another lower symlink; the next merge finds that one. The rules are in
+ * {@code docs/semantics.md}, "Names through symlinks".
  */
 public final class SymlinkRedirects {
   /** As Linux's limit on symlinks followed in one lookup. */
   static final int MAX_HOPS = 40;
 
-  /** Entries of layers above {@code linkLayer} under {@code link/} go under {@code target/}. */
-  record Redirect(int linkLayer, EntryPath link, EntryPath target) {}
+  /**
+   * Entries of the layers above {@code linkLayer} and below {@code untilLayer} under {@code link/}
+   * go under {@code target/}. {@code untilLayer} is the first newer layer that removed or replaced
+   * the link ({@link PathTrie#NO_LAYER} when none did): see {@link SymlinkSuspects}.
+   */
+  record Redirect(int linkLayer, EntryPath link, EntryPath target, int untilLayer) {
+    boolean appliesTo(int layer) {
+      return layer > linkLayer && layer < untilLayer;
+    }
+  }
 
   private final List<Redirect> redirects;
 
@@ -60,9 +70,14 @@ public final class SymlinkRedirects {
     return new SymlinkRedirects(Collections.unmodifiableList(all));
   }
 
-  /** Records one; for the merge that finds it. */
+  /** Records one that no newer layer removed; for the merge that finds it. */
   SymlinkRedirects with(int linkLayer, EntryPath link, EntryPath target) {
-    return plus(new SymlinkRedirects(List.of(new Redirect(linkLayer, link, target))));
+    return with(linkLayer, link, target, PathTrie.NO_LAYER);
+  }
+
+  /** Records one that layer {@code untilLayer} removed or replaced; for the merge that finds it. */
+  SymlinkRedirects with(int linkLayer, EntryPath link, EntryPath target, int untilLayer) {
+    return plus(new SymlinkRedirects(List.of(new Redirect(linkLayer, link, target, untilLayer))));
   }
 
   /** These redirects but the one for the symlink at {@code link} in {@code linkLayer}, if any. */
@@ -73,6 +88,11 @@ public final class SymlinkRedirects {
   /** These redirects but those for symlinks of {@code linkLayer} at or below {@code path}. */
   SymlinkRedirects withoutAtOrBelow(int linkLayer, EntryPath path) {
     return without(r -> r.linkLayer() == linkLayer && r.link().startsWith(path));
+  }
+
+  /** Whether the symlink at {@code link} in {@code linkLayer} is one of these. */
+  boolean contains(int linkLayer, EntryPath link) {
+    return redirects.stream().anyMatch(r -> r.linkLayer() == linkLayer && r.link().equals(link));
   }
 
   /** Whether a symlink of {@code linkLayer} at or below {@code path} is one of these. */
@@ -142,7 +162,7 @@ public final class SymlinkRedirects {
     for (int hop = 0; hop < MAX_HOPS; hop++) {
       Redirect best = null;
       for (Redirect r : redirects) {
-        if (layer > r.linkLayer() && strictlyBelow(path, r.link())
+        if (r.appliesTo(layer) && strictlyBelow(path, r.link())
             && (best == null || r.link().raw().length() < best.link().raw().length())) {
           best = r;
         }
@@ -156,7 +176,10 @@ public final class SymlinkRedirects {
     return path;
   }
 
-  private static boolean strictlyBelow(EntryPath path, EntryPath dir) {
+  static boolean strictlyBelow(EntryPath path, EntryPath dir) {
+    if (dir.isRoot()) {
+      return !path.isRoot();
+    }
     String p = path.raw();
     String d = dir.raw();
     return p.length() > d.length() + 1 && p.startsWith(d) && p.charAt(d.length()) == '/';

@@ -2,13 +2,16 @@ package io.oci2squashfs.squash;
 
 import io.oci2squashfs.image.Layer;
 import io.oci2squashfs.layer.CheckedLayerSource;
-import io.oci2squashfs.overlay.LayerMerger;
 import io.oci2squashfs.overlay.MergeListener;
 import io.oci2squashfs.overlay.MergeOptions;
+import io.oci2squashfs.overlay.MergeOutput;
+import io.oci2squashfs.overlay.MergePasses;
 import io.oci2squashfs.overlay.MergeResult;
 import io.oci2squashfs.overlay.SymlinkRedirects;
 import io.oci2squashfs.tar.EntryPath;
 import io.oci2squashfs.tar.EntryType;
+import io.oci2squashfs.tar.TarHeader;
+import java.io.InputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashSet;
@@ -47,20 +50,30 @@ final class LowerDirectories {
   }
 
   private Set<EntryPath> scan(MergeOptions first) throws IOException {
-    MergeOptions options = first;
-    for (int pass = 1; ; pass++) {
-      Set<EntryPath> found = new HashSet<>();
-      MergeResult r = new LayerMerger(options, MergeListener.NONE).merge(
-          new CheckedLayerSource(layers, 0, count, w -> {}, CheckedLayerSource.Progress.NONE),
-          (h, content) -> {
-            if (h.type() == EntryType.DIRECTORY || h.type() == EntryType.SYMLINK) {
-              found.add(h.path());
-            }
-          });
-      if (!r.needsSecondPass() || pass == MergeOptions.MAX_PASSES) {
-        return found;
+    CheckedLayerSource lower = new CheckedLayerSource(layers, 0, count, w -> {}, CheckedLayerSource.Progress.NONE);
+    MergePasses.Outputs<Found> passes = new MergePasses.Outputs<>() {
+      @Override
+      public Found open() {
+        return new Found();
       }
-      options = options.nextPass(r);
+
+      @Override
+      public void discard(Found found, MergeResult.Repeat why) {
+        // nothing was written anywhere
+      }
+    };
+    return MergePasses.settle(lower, first, MergeListener.NONE, passes, (pass, why) -> {}).output().paths;
+  }
+
+  /** The directories and symlinks one pass wrote. */
+  private static final class Found implements MergeOutput {
+    final Set<EntryPath> paths = new HashSet<>();
+
+    @Override
+    public void write(TarHeader h, InputStream content) {
+      if (h.type() == EntryType.DIRECTORY || h.type() == EntryType.SYMLINK) {
+        paths.add(h.path());
+      }
     }
   }
 }

@@ -16,10 +16,10 @@ import io.oci2squashfs.imagewrite.NewLayer;
 import io.oci2squashfs.layer.CheckedLayerSource;
 import io.oci2squashfs.layer.LayerException;
 import io.oci2squashfs.layer.LayerOpener;
-import io.oci2squashfs.overlay.LayerMerger;
 import io.oci2squashfs.overlay.LayerMode;
 import io.oci2squashfs.overlay.MergeListener;
 import io.oci2squashfs.overlay.MergeOptions;
+import io.oci2squashfs.overlay.MergePasses;
 import io.oci2squashfs.overlay.SymlinkRedirects;
 import io.oci2squashfs.overlay.MergeResult;
 import io.oci2squashfs.overlay.MergeWarning;
@@ -151,36 +151,48 @@ public final class Squasher {
         }
       }
     };
-    for (int pass = 1; ; pass++) {
-      SquashedLayerWriter out = new SquashedLayerWriter(workDir);
-      try {
-        MergeResult r = new LayerMerger(options, warnings).merge(top, out);
-        if (!r.needsSecondPass()) {
-          return new Merged(r, out);
-        }
-        if (pass == MergeOptions.MAX_PASSES) {
-          throw new IOException("the merge still had more to learn after " + MergeOptions.MAX_PASSES
-              + " passes; symlinks that lead through each other in a loop?");
-        }
-        listener.warning(r.redirects().isEmpty()
-            ? r.duplicates().size() + " paths appear more than once within one layer (or replace a directory that"
-                + " layer's earlier entries made);"
-                + " reading the layers again so that the later entry wins, as tar would"
-            : r.redirects().size() + " symlinks of squashed layers have newer entries below them;"
-                + " reading the layers again to put those entries through the links, as container runtimes do");
-        options = options.nextPass(r);
-        out.close();
-      } catch (UnsquashableLinkException e) {
-        out.close();
-        throw new IOException(top.describe(e.layer()) + ": " + e.link().display() + ": a hard link to "
-            + e.target().display() + " of a lower layer, which a later squashed layer replaces or removes;"
-            + " one layer cannot express that: squash more or fewer layers", e);
-      } catch (UncheckedIOException e) {
-        out.close();
-        throw e.getCause();
-      } catch (IOException | RuntimeException e) {
-        out.close();
-        throw e;
+    LayerWriters writers = new LayerWriters(workDir);
+    try {
+      MergePasses.Settled<SquashedLayerWriter> settled = MergePasses.settle(top, options, warnings, writers,
+          (pass, why) -> listener.warning(why.reason() + "; reading the layers again " + why.purpose()));
+      return new Merged(settled.result(), settled.output());
+    } catch (UnsquashableLinkException e) {
+      writers.closeCurrent();
+      throw new IOException(top.describe(e.layer()) + ": " + e.link().display() + ": a hard link to "
+          + e.target().display() + " of a lower layer, which a later squashed layer replaces or removes;"
+          + " one layer cannot express that: squash more or fewer layers", e);
+    } catch (UncheckedIOException e) {
+      writers.closeCurrent();
+      throw e.getCause();
+    } catch (IOException | RuntimeException e) {
+      writers.closeCurrent();
+      throw e;
+    }
+  }
+
+  /** A fresh squashed-layer writer for each pass of the merge. */
+  private static final class LayerWriters implements MergePasses.Outputs<SquashedLayerWriter> {
+    private final Path workDir;
+    private SquashedLayerWriter current;
+
+    LayerWriters(Path workDir) {
+      this.workDir = workDir;
+    }
+
+    @Override
+    public SquashedLayerWriter open() throws IOException {
+      current = new SquashedLayerWriter(workDir);
+      return current;
+    }
+
+    @Override
+    public void discard(SquashedLayerWriter writer, MergeResult.Repeat why) throws IOException {
+      writer.close();
+    }
+
+    void closeCurrent() throws IOException {
+      if (current != null) {
+        current.close();
       }
     }
   }

@@ -6,6 +6,7 @@ import io.oci2squashfs.overlay.LayerMerger;
 import io.oci2squashfs.overlay.LayerSource;
 import io.oci2squashfs.overlay.MergeListener;
 import io.oci2squashfs.overlay.MergeOptions;
+import io.oci2squashfs.overlay.MergePasses;
 import io.oci2squashfs.overlay.MergeOutput;
 import io.oci2squashfs.overlay.MergeResult;
 import io.oci2squashfs.overlay.SymlinkRedirects;
@@ -78,16 +79,15 @@ class TarMergeFuzzTest {
     };
     // as the converter runs it: following lower symlinks, and again while a pass learns something
     MergeOptions options = MergeOptions.DEFAULT.withRedirects(SymlinkRedirects.none());
-    for (int pass = 1; ; pass++) {
-      MergeResult r = new LayerMerger(options, MergeListener.NONE).merge(source, new CheckingOutput());
-      if (!r.needsSecondPass()) {
-        return r;
+    return MergePasses.settle(source, options, MergeListener.NONE, new MergePasses.Outputs<CheckingOutput>() {
+      @Override
+      public CheckingOutput open() {
+        return new CheckingOutput();
       }
-      if (pass == MergeOptions.MAX_PASSES) {
-        throw new IOException("the merge still had more to learn after " + pass + " passes");
-      }
-      options = options.nextPass(r);
-    }
+
+      @Override
+      public void discard(CheckingOutput out, MergeResult.Repeat why) {}
+    }, (pass, why) -> {}).result();
   }
 
   /** Reads one tar to its end the way the merge does not: every content byte, one entry after another. */

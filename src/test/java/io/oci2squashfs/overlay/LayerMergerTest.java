@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
- * One test (at least) per row of the shared overlay-semantics doc. Layers are listed base first,
+ * One test (at least) per rule of docs/semantics.md. Layers are listed base first,
  * as in the doc (L0, L1, ...).
  */
 class LayerMergerTest {

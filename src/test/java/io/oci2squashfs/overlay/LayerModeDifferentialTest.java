@@ -131,14 +131,19 @@ class LayerModeDifferentialTest {
     LayerMode mode = new LayerMode(p -> lower.tree.containsKey(p)
         && (lower.tree.get(p).isDir() || lower.tree.get(p).type() == EntryType.SYMLINK));
     MemoryLayer.Source top = new MemoryLayer.Source(layers.subList(split, layers.size()));
-    Collected out = new Collected();
     MergeOptions options = MergeOptions.DEFAULT.withLayerMode(mode).withRedirects(SymlinkRedirects.none());
-    MergeResult r = new LayerMerger(options, MergeListener.NONE).merge(top, out);
-    for (int pass = 2; r.needsSecondPass() && pass <= MergeOptions.MAX_PASSES; pass++) { // as the squasher does
-      options = options.nextPass(r);
-      out = new Collected();
-      r = new LayerMerger(options, MergeListener.NONE).merge(top, out);
-    }
+    MergePasses.Settled<Collected> settled = MergePasses.settle(top, options, MergeListener.NONE, // as the squasher does
+        new MergePasses.Outputs<>() {
+          @Override
+          public Collected open() {
+            return new Collected();
+          }
+
+          @Override
+          public void discard(Collected c, MergeResult.Repeat why) {}
+        }, (pass, why) -> {});
+    MergeResult r = settled.result();
+    Collected out = settled.output();
     MemoryLayer s = MemoryLayer.layer();
     if (r.rootFromLayer() >= 0) {
       s.add(r.root(), null);

@@ -97,16 +97,41 @@ final class MergeRecorder implements MergeOutput {
   /** Following lower symlinks as the converter does: again, into a fresh recorder, while a pass learns something. */
   static MergeRecorder mergeFollowing(List<MemoryLayer> layers) throws IOException {
     MergeOptions options = MergeOptions.DEFAULT.withRedirects(SymlinkRedirects.none());
-    for (int pass = 1; ; pass++) {
-      MergeRecorder rec = merge(layers, options);
-      if (!rec.result.needsSecondPass()) {
-        return rec;
+    MergeRecorder[] current = new MergeRecorder[1];
+    MergeListener listener = new MergeListener() {
+      @Override
+      public void warning(MergeWarning w) {
+        current[0].warnings.add(w);
       }
-      if (pass == MergeOptions.MAX_PASSES) {
-        rec.problems.add("still learning after " + pass + " passes");
-        return rec;
+    };
+    MergePasses.Outputs<MergeRecorder> recorders = new MergePasses.Outputs<>() {
+      @Override
+      public MergeRecorder open() {
+        current[0] = new MergeRecorder();
+        return current[0];
       }
-      options = options.nextPass(rec.result);
+
+      @Override
+      public void discard(MergeRecorder rec, MergeResult.Repeat why) {}
+    };
+    try {
+      MergePasses.Settled<MergeRecorder> s = MergePasses.settle(new MemoryLayer.Source(layers), options, listener,
+          recorders, (pass, why) -> {});
+      MergeRecorder rec = s.output();
+      rec.result = s.result();
+      rec.checkExplicitDirs();
+      if (rec.written.size() != rec.result.entriesWritten()) {
+        rec.problems.add("entriesWritten " + rec.result.entriesWritten() + " but " + rec.written.size() + " written");
+      }
+      return rec;
+    } catch (IOException e) {
+      if (e.getMessage() == null || !e.getMessage().contains("more to learn")) {
+        throw e;
+      }
+      MergeRecorder rec = current[0];
+      rec.problems.add("still learning after " + MergeOptions.MAX_PASSES + " passes");
+      rec.result = new LayerMerger(options, MergeListener.NONE).merge(new MemoryLayer.Source(layers), new MergeRecorder());
+      return rec;
     }
   }
 

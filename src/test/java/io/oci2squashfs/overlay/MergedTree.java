@@ -77,51 +77,62 @@ final class MergedTree implements MergeOutput {
 
   /** Merges as the converter does: again, into a fresh output, while a pass learns something (repeats in a layer). */
   static MergedTree merge(MergeOptions options, MemoryLayer.Source source) throws IOException {
-    for (int pass = 1; ; pass++) {
-      MergedTree t = mergeOnce(options, source);
-      t.passes = pass;
-      if (!t.result.needsSecondPass()) {
-        return t;
-      }
-      assertTrue(pass < MergeOptions.MAX_PASSES, "still learning after " + MergeOptions.MAX_PASSES + " passes");
-      options = options.nextPass(t.result);
-    }
+    return settle(options, source, false);
   }
 
   int passes = 1;
 
   /** Merges as the converter does, following lower symlinks: again while a pass learns something. */
   static MergedTree mergeFollowing(MemoryLayer... layers) throws IOException {
-    MemoryLayer.Source source = new MemoryLayer.Source(List.of(layers));
-    MergeOptions options = MergeOptions.DEFAULT.withRedirects(SymlinkRedirects.none());
-    List<MergeWarning> earlier = new ArrayList<>();
-    for (int pass = 1; ; pass++) {
-      MergedTree t = mergeOnce(options, source);
-      t.passes = pass;
-      if (!t.result.needsSecondPass()) {
-        t.warnings.addAll(0, earlier); // every pass's warnings, as the converter reports them
-        return t;
-      }
-      earlier.addAll(t.warnings);
-      assertTrue(pass < MergeOptions.MAX_PASSES, "still learning after " + MergeOptions.MAX_PASSES + " passes");
-      options = options.nextPass(t.result);
-    }
+    return settle(MergeOptions.DEFAULT.withRedirects(SymlinkRedirects.none()), new MemoryLayer.Source(List.of(layers)),
+        true);
   }
 
-  static MergedTree mergeOnce(MergeOptions options, MemoryLayer.Source source) throws IOException {
-    MergedTree tree = new MergedTree();
+  /**
+   * Through {@link MergePasses}, as the converter runs it; the last pass's warnings, or with
+   * {@code everyPass} every pass's, as the converter reports them.
+   */
+  private static MergedTree settle(MergeOptions options, MemoryLayer.Source source, boolean everyPass)
+      throws IOException {
+    List<MergeWarning> earlier = new ArrayList<>();
+    MergedTree[] last = new MergedTree[1];
+    MergePasses.Outputs<MergedTree> trees = new MergePasses.Outputs<>() {
+      @Override
+      public MergedTree open() {
+        if (last[0] != null) {
+          earlier.addAll(last[0].warnings);
+        }
+        last[0] = new MergedTree();
+        return last[0];
+      }
+
+      @Override
+      public void discard(MergedTree tree, MergeResult.Repeat why) {}
+    };
     MergeListener listener = new MergeListener() {
       @Override
       public void warning(MergeWarning w) {
-        tree.warnings.add(w);
+        last[0].warnings.add(w);
       }
     };
-    tree.result = new LayerMerger(options, listener).merge(source, tree);
-    if (!tree.result.needsSecondPass()) {
-      assertEquals(tree.written.size(), tree.result.entriesWritten(), "entries counted");
+    MergePasses.Settled<MergedTree> s;
+    try {
+      s = MergePasses.settle(source, options, listener, trees, (pass, why) -> {});
+    } catch (IOException e) {
+      if (e.getMessage() != null && e.getMessage().contains("more to learn")) {
+        fail(e.getMessage());
+      }
+      throw e;
     }
-    assertEquals(tree.warnings.size(), tree.result.warnings(), "warnings counted");
-    return tree;
+    MergedTree t = s.output();
+    t.result = s.result();
+    t.passes = s.passes();
+    assertEquals(t.written.size(), t.result.entriesWritten(), "entries counted");
+    assertEquals(t.warnings.size(), t.result.warnings(), "warnings counted");
+    if (everyPass) {
+      t.warnings.addAll(0, earlier);
+    }
+    return t;
   }
 
   Inode get(String name) {

@@ -16,7 +16,7 @@ import java.util.TreeMap;
 
 /**
  * The reference: applies layers oldest first, as the OCI spec ("Applying Changesets", "Whiteouts")
- * and the shared overlay-semantics doc say, one entry at a time, on a plain map of paths. Written
+ * and docs/semantics.md say, one entry at a time, on a plain map of paths. Written
  * independently of {@link LayerMerger} and {@link Whiteouts}: whiteout names are classified here from
  * the doc's table.
  *
@@ -100,10 +100,10 @@ final class OldestFirstModel {
   static final String NONDIR_OVER_OWN = "non-directory over this layer's own entry";
   static final String LINKED_THEN_REPLACED = " after a hard link to it in the same layer";
   /**
-   * Marks what the streaming merge does not follow: entries that went through a lower symlink which
-   * a newer entry (or a later one of the same layer) then replaced. Such cases are left out.
+   * Marks what the streaming merge does not follow: entries that went through a symlink reached by
+   * a hard link (the merge follows symlink entries only). Such cases are left out.
    */
-  static final String FOLLOWED_LINK_REPLACED = "(not followed by the streaming merge)";
+  static final String FOLLOWED_HARD_LINKED_SYMLINK = "(not followed by the streaming merge)";
   /** As Linux's limit on symlinks followed in one lookup. */
   private static final int MAX_HOPS = 40;
 
@@ -287,14 +287,16 @@ final class OldestFirstModel {
     return !followed.isEmpty();
   }
 
-  /** After the last layer: the cases where a followed lower symlink was replaced afterwards. */
+  /**
+   * After the last layer: the cases where entries went through a hard link to a symlink. (A followed
+   * lower symlink that a newer layer removed or replaced afterwards is no longer left out: the merge
+   * follows it up to that layer.)
+   */
   void checkFollowedLinks() {
     followed.forEach((p, n) -> {
-      if (tree.get(p) != n) {
-        violations.add(p.display() + ": entries went through this lower symlink, replaced later "
-            + FOLLOWED_LINK_REPLACED);
-      } else if (!n.inode.header.path().equals(p) || hardLinkNames.contains(p)) {
-        violations.add(p.display() + ": entries went through this hard link to a symlink " + FOLLOWED_LINK_REPLACED);
+      if (!n.inode.header.path().equals(p) || hardLinkNames.contains(p)) {
+        violations.add(p.display() + ": entries went through this hard link to a symlink "
+            + FOLLOWED_HARD_LINKED_SYMLINK);
       }
     });
   }

@@ -91,6 +91,78 @@ class SymlinkRedirectsTest {
         .type("lib", EntryType.DIRECTORY).file("lib/a", "a");
   }
 
+  // ---- a lower symlink removed or replaced after newer entries went through it: they stay where
+  // they landed; the newer layer removes only the link (issue 18; the merge used to drop them, or
+  // put them in the directory that replaced the link)
+
+  private static MemoryLayer usrmerge() {
+    return layer().dir("usr/lib").file("usr/lib/a", "a").symlink("lib", "usr/lib");
+  }
+
+  @Test
+  void entriesThatWentThroughAWhitedOutLinkStayInItsTarget() throws Exception {
+    MergedTree t = mergeFollowing(usrmerge(), layer().file("lib/x", "x"), layer().whiteout("lib"));
+    t.file("usr/lib/x", "x").absent("lib").paths("usr", "usr/lib", "usr/lib/a", "usr/lib/x");
+    t.warned("before layer 2 removed or replaced it");
+  }
+
+  @Test
+  void entriesThatWentThroughALinkReplacedByAnotherLinkStayInTheOldTarget() throws Exception {
+    mergeFollowing(usrmerge().dir("opt/lib"), layer().file("lib/x", "x"), layer().symlink("lib", "opt/lib"),
+        layer().file("lib/y", "y"))
+        .file("usr/lib/x", "x").file("opt/lib/y", "y").symlink("lib", "opt/lib").absent("usr/lib/y")
+        .absent("opt/lib/x");
+  }
+
+  @Test
+  void entriesThatWentThroughALinkReplacedByADirectoryAreNotInTheDirectory() throws Exception {
+    mergeFollowing(usrmerge(), layer().file("lib/x", "x"), layer().dir("lib").file("lib/y", "y"))
+        .file("usr/lib/x", "x").type("lib", EntryType.DIRECTORY).file("lib/y", "y").absent("lib/x")
+        .paths("usr", "usr/lib", "usr/lib/a", "usr/lib/x", "lib", "lib/y");
+  }
+
+  @Test
+  void aLinkRemovedAndThenAgainAPathIsADirectoryForWhatComesAfter() throws Exception {
+    mergeFollowing(usrmerge(), layer().file("lib/x", "x"), layer().whiteout("lib"), layer().file("lib/y", "y"))
+        .file("usr/lib/x", "x").type("lib", EntryType.DIRECTORY).file("lib/y", "y").absent("usr/lib/y");
+  }
+
+  @Test
+  void whiteoutsAndHardLinksThatWentThroughARemovedLinkActInItsTarget() throws Exception {
+    mergeFollowing(usrmerge().file("usr/lib/b", "b"), layer().whiteout("lib/a").hardlink("h", "lib/b"),
+        layer().whiteout("lib"))
+        .absent("usr/lib/a").file("usr/lib/b", "b").file("h", "b").sameInode("h", "usr/lib/b").absent("lib");
+    mergeFollowing(usrmerge(), layer().opaque("lib").file("lib/n", "n"), layer().whiteout("lib"))
+        .paths("usr", "usr/lib", "usr/lib/n");
+  }
+
+  @Test
+  void absoluteTargetsAndChainsOfRemovedLinksAreFollowed() throws Exception {
+    mergeFollowing(layer().dir("usr/lib").symlink("lib", "/usr/lib"), layer().file("lib/x", "x"),
+        layer().whiteout("lib"))
+        .file("usr/lib/x", "x").absent("lib");
+    mergeFollowing(layer().dir("opt/usr/lib").symlink("usr", "opt/usr").symlink("lib", "usr/lib"),
+        layer().file("lib/x", "x"), layer().whiteout("lib").whiteout("usr"))
+        .file("opt/usr/lib/x", "x").absent("lib").absent("usr");
+  }
+
+  @Test
+  void aNonDirectoryAboveOrAnOpaqueParentRemovesTheLinkButNotWhatWentThrough() throws Exception {
+    mergeFollowing(layer().dir("usr/lib").dir("a").symlink("a/lib", "../usr/lib"), layer().file("a/lib/x", "x"),
+        layer().file("a", "now a file"))
+        .file("usr/lib/x", "x").file("a", "now a file").paths("usr", "usr/lib", "usr/lib/x", "a");
+    mergeFollowing(layer().dir("usr/lib").dir("d").symlink("d/lib", "../usr/lib"), layer().file("d/lib/x", "x"),
+        layer().opaque("d"))
+        .file("usr/lib/x", "x").paths("usr", "usr/lib", "usr/lib/x", "d");
+  }
+
+  @Test
+  void aLinkRemovedWithNothingGoneThroughItCostsNoFurtherPass() throws Exception {
+    MergedTree t = mergeFollowing(usrmerge(), layer().file("etc/x", "x"), layer().whiteout("lib"));
+    t.absent("lib").file("etc/x", "x");
+    assertEquals(1, t.passes);
+  }
+
   @Test
   void aLinkIntoItselfIsNotFollowedAndStaysADirectoryWithAWarning() throws Exception {
     MergedTree t = mergeFollowing(layer().symlink("lib", "lib/x"), layer().file("lib/a", "a"));
