@@ -215,7 +215,7 @@ public final class LayerMerger {
       boolean emitted = false;
       Node at = visibleNode(path);
       if (at == HIDDEN) {
-        if (!hider.path().equals(path)) {
+        if (!hiderIsPath) {
           hider.hidEntryBelow();
         }
         keepVisibleParents();
@@ -489,10 +489,17 @@ public final class LayerMerger {
     private Node hider;
     /** Whether {@link #hider} itself survives (an opaque marker hides only a directory's children). */
     private boolean hiderStays;
+    /** Whether {@link #hider} is the node of the path asked about, not one above it. */
+    private boolean hiderIsPath;
 
     private Node hidden(Node by, boolean stays) {
+      return hidden(by, stays, false);
+    }
+
+    private Node hidden(Node by, boolean stays, boolean atPath) {
       hider = by;
       hiderStays = stays;
+      hiderIsPath = atPath;
       return HIDDEN;
     }
 
@@ -515,7 +522,7 @@ public final class LayerMerger {
           return null;
         }
         if (n.hideLayer() != NO_LAYER || n.replaceLayer() != NO_LAYER) {
-          return hidden(n, false);
+          return hidden(n, false, last);
         }
         if (last) {
           return n;
