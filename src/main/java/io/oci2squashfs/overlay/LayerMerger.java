@@ -63,18 +63,6 @@ public final class LayerMerger {
   /** A hard link waiting for its target to appear in an older layer. */
   private record PendingLink(TarHeader link, int asOfLayer, long asOfOrdinal) {}
 
-  /**
-   * An entry of the current layer that was not written; {@code header} is null for a non-empty
-   * regular file, whose header comes back with its content when the layer is read again.
-   */
-  private record Skipped(long ordinal, TarHeader header) {}
-
-  /** An entry of the current layer: its path and position (a layer may have a path more than once). */
-  private record LayerEntry(EntryPath path, long ordinal) {}
-
-  /** Hard links that need the content of a skipped regular file of the current layer. */
-  private record Replay(EntryPath target, List<TarHeader> links) {}
-
   private final class Run {
     private final LayerSource layers;
     private MergeOutput out;
@@ -97,29 +85,9 @@ public final class LayerMerger {
     /** Links whose target came only later in their own layer: used when no older target exists. */
     private final Map<EntryPath, EntryPath> sameLayerFallback = new HashMap<>();
 
-    // Per layer; cleared when the next layer starts.
+    /** The layer being read, and what the merge keeps about it; made afresh for each layer. */
     private int layer;
-    private final List<EntryPath> layerWhiteouts = new ArrayList<>();
-    private final List<EntryPath> layerOpaques = new ArrayList<>();
-    private final List<Node> layerReplaced = new ArrayList<>();
-    private final Map<EntryPath, Skipped> layerSkipped = new HashMap<>();
-    /**
-     * Skipped non-empty regular files, raw path to position: only the position, since a link to one
-     * needs the layer read again for the content anyway. A layer of whiteouts over many files
-     * skips them all, and a header kept for each would cost about 150 bytes more.
-     */
-    private final Map<String, Long> layerSkippedFiles = new HashMap<>();
-    /** Earlier skipped entries at a path that this layer skipped again later, oldest first (rare). */
-    private final Map<EntryPath, List<Skipped>> layerSkippedEarlier = new HashMap<>();
-    /** Skipped directory entries of this layer (raw paths). */
-    private final Set<String> layerSkippedDirs = new HashSet<>();
-    /** Positions of this layer's entries that replace a directory whose earlier entries were skipped. */
-    private final Set<Long> layerUndoneBy = new HashSet<>();
-    private final Map<Long, Replay> layerReplays = new TreeMap<>();
-    /** Skipped entries of this layer already copied to a surviving link: the entry to the copy's path. */
-    private final Map<LayerEntry, EntryPath> layerPromoted = new HashMap<>();
-    /** Symlinks this layer's tar made so far, which its later names go through. */
-    private final OwnLayerSymlinks layerSymlinks = new OwnLayerSymlinks();
+    private CurrentLayer current;
 
     /** Position (1-based) of the entry being processed in the current layer. */
     private long ordinal;
@@ -142,6 +110,7 @@ public final class LayerMerger {
     MergeResult run() throws IOException {
       int count = layers.layerCount();
       for (layer = count - 1; layer >= 0; layer--) {
+        current = new CurrentLayer(layer);
         listener.layerStarted(layer, count);
         try (LayerEntries entries = layers.open(layer)) {
           long ordinal = 0;
@@ -165,18 +134,18 @@ public final class LayerMerger {
 
     private void process(TarHeader entry, long entryOrdinal, LayerEntries entries) throws IOException {
       ordinal = entryOrdinal;
-      TarHeader h = resolved(entry, layerSymlinks);
+      TarHeader h = resolved(entry, current.symlinks);
       EntryPath path = h.path();
       Whiteouts.Kind kind = Whiteouts.classify(path);
       // whiteouts and opaque markers go through it too, without a word: they add nothing
-      String via = layerSymlinks.takeNewlyFollowed(kind == Whiteouts.Kind.ENTRY);
+      String via = current.symlinks.takeNewlyFollowed(kind == Whiteouts.Kind.ENTRY);
       if (via != null) {
         // umoci and the runtimes follow it; GNU tar does for a plain relative link, but refuses
         // (leaves the link for last) when its target is absolute or holds '..'
         warn(entry.path(), "goes through " + EntryPath.of(via).display() + ", a symlink this layer made"
             + " earlier; put at " + h.path().display() + " (and so the names after it), as extracting in order does");
       }
-      layerSymlinks.saw(h);
+      current.symlinks.saw(h);
       if (!watch.isEmpty()) {
         watch.record(layer, h, kind);
       }
@@ -188,11 +157,11 @@ public final class LayerMerger {
         case AUFS_META:
           return;
         case OPAQUE:
-          layerOpaques.add(path.parent());
+          current.opaque(path.parent());
           whiteouts++;
           return;
         case WHITEOUT:
-          layerWhiteouts.add(Whiteouts.hiddenPath(path));
+          current.whiteout(Whiteouts.hiddenPath(path));
           whiteouts++;
           return;
         default:
@@ -236,13 +205,13 @@ public final class LayerMerger {
           emitted = true;
         } else if (madeByThisLayer(at)) {
           replacesOwnDirectory(path);
-          layerReplaced.add(at); // and it removed what older layers had there
+          current.replaced(at); // and it removed what older layers had there
           skip(h, ordinal);
         } else {
           if (!followLater(h, "entries in layer " + at.stateLayer + " that has no entry for the path itself")) {
             replacedByImplicitDir(h, at);
           }
-          layerReplaced.add(at);
+          current.replaced(at);
           skip(h, ordinal);
         }
       } else {
@@ -252,7 +221,7 @@ public final class LayerMerger {
           if (setByThisLayerBelow(at)) {
             replacesOwnDirectory(path);
           }
-          layerReplaced.add(at);
+          current.replaced(at);
         }
         if (at.stateLayer > layer) {
           suspectIfGoneThrough(h);
@@ -337,11 +306,11 @@ public final class LayerMerger {
       EntryPath path = h.path();
       Long undoneBy = known.replacedAfter(layer, path, ordinal);
       if (undoneBy != null) {
-        layerUndoneBy.add(undoneBy);
+        current.undoneBy.add(undoneBy);
         skip(h, ordinal);
         return true;
       }
-      if (layerUndoneBy.contains(ordinal)) {
+      if (current.undoneBy.contains(ordinal)) {
         warn(path, "replaces the directory that earlier entries of this layer made below it;"
             + " as tar would, the later entry wins and those entries are dropped");
       }
@@ -353,7 +322,7 @@ public final class LayerMerger {
           // entry is a directory, and what this layer put below it before
           Node at = visibleNode(path);
           if (at != HIDDEN) {
-            layerReplaced.add(at != null ? at : trie.findOrCreate(path));
+            current.replaced(at != null ? at : trie.findOrCreate(path));
           }
           Node n = trie.find(path);
           if (n != null && n.state() != State.NON_DIR && n.state() != State.NONE && madeByThisLayer(n)) {
@@ -392,8 +361,7 @@ public final class LayerMerger {
 
     /** Whether this layer already had an entry at {@code path} that could matter. */
     private boolean repeatsInThisLayer(EntryPath path) {
-      if (layerSkipped.containsKey(path) || layerSkippedFiles.containsKey(path.raw())
-          || layerSkippedDirs.contains(path.raw())) {
+      if (current.skippedAny(path)) {
         return true;
       }
       Node n = trie.find(path);
@@ -559,46 +527,7 @@ public final class LayerMerger {
     }
 
     private void skip(TarHeader h, long ordinal) {
-      if (h.type().isDirectory()) {
-        layerSkippedDirs.add(h.path().raw()); // so that a later entry at the path is seen to repeat it
-      } else {
-        // what the path had skipped earlier in the layer (rarely anything) is kept for links before this
-        Skipped earlier;
-        Long earlierFile;
-        if (h.type() == EntryType.FILE && h.size() > 0) {
-          earlierFile = layerSkippedFiles.put(h.path().raw(), ordinal);
-          earlier = layerSkipped.remove(h.path());
-        } else {
-          earlier = layerSkipped.put(h.path(), new Skipped(ordinal, h));
-          earlierFile = layerSkippedFiles.remove(h.path().raw());
-        }
-        if (earlier == null && earlierFile != null) {
-          earlier = new Skipped(earlierFile, null);
-        }
-        if (earlier != null) {
-          layerSkippedEarlier.computeIfAbsent(h.path(), k -> new ArrayList<>(1)).add(earlier);
-        }
-      }
-    }
-
-    /** The last entry of the current layer at {@code path} before position {@code before} that was not written, or null. */
-    private Skipped skippedBefore(EntryPath path, long before) {
-      List<Skipped> earlier = layerSkippedEarlier.get(path);
-      Skipped found = null;
-      for (int i = 0; earlier != null && i < earlier.size() && earlier.get(i).ordinal() < before; i++) {
-        found = earlier.get(i);
-      }
-      return found;
-    }
-
-    /** The entry of the current layer at {@code path} that was not written, or null. */
-    private Skipped skippedAt(EntryPath path) {
-      Skipped s = layerSkipped.get(path);
-      if (s != null) {
-        return s;
-      }
-      Long file = layerSkippedFiles.get(path.raw());
-      return file == null ? null : new Skipped(file, null);
+      current.skip(h, ordinal);
     }
 
     /**
@@ -628,9 +557,9 @@ public final class LayerMerger {
           }
           return;
         }
-        Skipped s = skippedAt(target);
+        CurrentLayer.Skipped s = current.skippedAt(target);
         if (s != null && s.ordinal() >= before) {
-          s = skippedBefore(target, before); // that entry came after the one this chain starts from
+          s = current.skippedBefore(target, before); // that entry came after the one this chain starts from
         }
         Long removed = s == null || known == null ? null : known.replacedAfter(layer, target, s.ordinal());
         if (removed != null && removed < before) {
@@ -638,7 +567,7 @@ public final class LayerMerger {
               + " (a later entry replaced a directory above it); dropped");
           return;
         }
-        EntryPath copy = s == null ? null : layerPromoted.get(new LayerEntry(target, s.ordinal()));
+        EntryPath copy = s == null ? null : current.promoted.get(new CurrentLayer.Entry(target, s.ordinal()));
         if (copy != null) {
           // the target's content already went to another link: share that inode
           linkOrWait(link, copy, trie.find(copy));
@@ -649,7 +578,7 @@ public final class LayerMerger {
           TarHeader th = s.header();
           if (th == null) { // a non-empty regular file
             EntryPath file = target;
-            layerReplays.computeIfAbsent(s.ordinal(), k -> new Replay(file, new ArrayList<>(1))).links().add(link);
+            current.replays.computeIfAbsent(s.ordinal(), k -> new CurrentLayer.Replay(file, new ArrayList<>(1))).links().add(link);
           } else if (th.type() == EntryType.HARDLINK) {
             target = th.hardLinkTarget(); // the next hop, as it was before that entry
             before = s.ordinal();
@@ -771,7 +700,7 @@ public final class LayerMerger {
       InputStream data = content != null || target.type() != EntryType.FILE ? content : InputStream.nullInputStream();
       write(node, target.withPath(first.path()), data);
       promoted++;
-      layerPromoted.put(new LayerEntry(target.path(), targetOrdinal), first.path());
+      current.promoted.put(new CurrentLayer.Entry(target.path(), targetOrdinal), first.path());
       for (int i = 1; i < links.size(); i++) {
         writeHardLink(links.get(i), first.path());
       }
@@ -805,17 +734,17 @@ public final class LayerMerger {
 
     /** Reads the current layer again for the content of skipped entries that surviving hard links need. */
     private void replayLayer() throws IOException {
-      if (layerReplays.isEmpty()) {
+      if (current.replays.isEmpty()) {
         return;
       }
       try (LayerEntries again = layers.open(layer)) {
         long ordinal = 0;
-        int left = layerReplays.size();
+        int left = current.replays.size();
         OwnLayerSymlinks symlinks = new OwnLayerSymlinks(); // names resolve as they did the first time
         for (TarHeader raw = again.next(); raw != null && left > 0; raw = again.next()) {
           TarHeader h = resolved(raw, symlinks);
           symlinks.saw(h);
-          Replay r = layerReplays.get(++ordinal);
+          CurrentLayer.Replay r = current.replays.get(++ordinal);
           if (r == null) {
             continue;
           }
@@ -852,28 +781,7 @@ public final class LayerMerger {
 
     /** Applies the finished layer's whiteouts and replacements to all older layers. */
     private void endLayer() {
-      for (EntryPath p : layerWhiteouts) {
-        Node n = trie.findOrCreate(p);
-        n.hiddenBy(layer);
-      }
-      for (EntryPath p : layerOpaques) {
-        Node n = trie.findOrCreate(p);
-        n.madeOpaqueBy(layer);
-      }
-      for (Node n : layerReplaced) {
-        n.replacedBy(layer);
-      }
-      layerWhiteouts.clear();
-      layerOpaques.clear();
-      layerReplaced.clear();
-      layerSkipped.clear();
-      layerSkippedFiles.clear();
-      layerSkippedEarlier.clear();
-      layerSkippedDirs.clear();
-      layerUndoneBy.clear();
-      layerReplays.clear();
-      layerPromoted.clear();
-      layerSymlinks.clear();
+      current.applyTo(trie);
     }
 
     private void finish() throws IOException {
