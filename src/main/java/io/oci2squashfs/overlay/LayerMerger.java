@@ -182,12 +182,17 @@ public final class LayerMerger {
         out = MUTED;
       }
       boolean emitted = false;
-      Node at = visibleNode(path);
-      if (at == HIDDEN) {
-        if (!hiderIsPath) {
-          hider.hidEntryBelow();
+      PathTrie.Lookup seen = trie.lookup(path, layer);
+      Node at = seen.node();
+      if (seen.hidden()) {
+        if (seen.belowOwnNonDir()) {
+          warn(path, "lies below " + seen.hider().path().display()
+              + ", which this layer already made a non-directory; dropped");
         }
-        keepVisibleParents();
+        if (!seen.hiderIsPath()) {
+          seen.hider().hidEntryBelow();
+        }
+        keepVisibleParents(seen);
         suspectIfGoneThrough(h);
         skip(h, ordinal);
       } else if (at == null || at.state() == State.NONE) {
@@ -245,7 +250,7 @@ public final class LayerMerger {
         return;
       }
       EntryPath target = SymlinkRedirects.resolve(h.path(), h.symlinkTarget());
-      if (target != null && anythingBelow(h.path())) {
+      if (target != null && (trie.anythingBelow(h.path()) || linksWaitBelow(h.path()))) {
         foundSuspects = foundSuspects.with(layer, h.path(), target);
         out = MUTED;
       }
@@ -261,24 +266,6 @@ public final class LayerMerger {
       }
       Long last = known.lastOrdinal(layer, path);
       return (last != null && ordinal < last) || known.replacedAfter(layer, path, ordinal) != null;
-    }
-
-    /** Whether newer layers put or named anything below {@code path}, kept or hidden. */
-    private boolean anythingBelow(EntryPath path) {
-      Node n = trie.root();
-      String raw = path.raw();
-      for (int start = 0; n != null; ) {
-        if (n.hidEntriesBelow()) {
-          return true;
-        }
-        int end = PathTrie.componentEnd(raw, start);
-        n = n.child(raw, start, end);
-        if (end == raw.length()) {
-          break;
-        }
-        start = end + 1;
-      }
-      return (n != null && (n.hasChildren() || n.hidEntriesBelow())) || linksWaitBelow(path);
     }
 
     /**
@@ -320,9 +307,9 @@ public final class LayerMerger {
         if (!h.type().isDirectory()) {
           // but it did replace what older layers had at and below the path, even if the later
           // entry is a directory, and what this layer put below it before
-          Node at = visibleNode(path);
-          if (at != HIDDEN) {
-            current.replaced(at != null ? at : trie.findOrCreate(path));
+          PathTrie.Lookup seen = trie.lookup(path, layer);
+          if (!seen.hidden()) {
+            current.replaced(seen.node() != null ? seen.node() : trie.findOrCreate(path));
           }
           Node n = trie.find(path);
           if (n != null && n.state() != State.NON_DIR && n.state() != State.NONE && madeByThisLayer(n)) {
@@ -352,8 +339,8 @@ public final class LayerMerger {
      * An entry hidden by a newer layer still made its parent directories when its own layer was
      * applied; those above what hid it survive, as directories without an entry if none comes.
      */
-    private void keepVisibleParents() {
-      Node start = hiderStays ? hider : hider.parent;
+    private void keepVisibleParents(PathTrie.Lookup hidden) {
+      Node start = hidden.hiderStays() ? hidden.hider() : hidden.hider().parent;
       for (Node a = start; a != null && a.parent != null && a.state() == State.NONE; a = a.parent) {
         a.state(State.IMPLICIT_DIR, layer, ordinal);
       }
@@ -448,65 +435,6 @@ public final class LayerMerger {
 
     private String displayRaw(String raw) {
       return new String(raw.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
-    }
-
-    /** A sentinel: the path is hidden by a newer layer. */
-    private static final Node HIDDEN = Node.detached();
-
-    /** After {@link #visibleNode} returned {@link #HIDDEN}: the node whose whiteout, opaque marker or non-directory hid the path. */
-    private Node hider;
-    /** Whether {@link #hider} itself survives (an opaque marker hides only a directory's children). */
-    private boolean hiderStays;
-    /** Whether {@link #hider} is the node of the path asked about, not one above it. */
-    private boolean hiderIsPath;
-
-    private Node hidden(Node by, boolean stays) {
-      return hidden(by, stays, false);
-    }
-
-    private Node hidden(Node by, boolean stays, boolean atPath) {
-      hider = by;
-      hiderStays = stays;
-      hiderIsPath = atPath;
-      return HIDDEN;
-    }
-
-    /**
-     * The node at {@code path} when no newer layer hides it: null if no node exists, {@link #HIDDEN}
-     * if a whiteout, opaque marker or non-directory of a newer layer hides it.
-     */
-    private Node visibleNode(EntryPath path) {
-      Node n = trie.root();
-      if (n.opaqueLayer() != NO_LAYER) {
-        return hidden(n, true);
-      }
-      String raw = path.raw();
-      int start = 0;
-      while (true) {
-        int end = PathTrie.componentEnd(raw, start);
-        boolean last = end == raw.length();
-        n = n.child(raw, start, end);
-        if (n == null) {
-          return null;
-        }
-        if (n.hideLayer() != NO_LAYER || n.replaceLayer() != NO_LAYER) {
-          return hidden(n, false, last);
-        }
-        if (last) {
-          return n;
-        }
-        if (n.opaqueLayer() != NO_LAYER) {
-          return hidden(n, true);
-        }
-        if (n.state() == State.NON_DIR) {
-          if (n.stateLayer == layer) {
-            warn(path, "lies below " + n.path().display()
-                + ", which this layer already made a non-directory; dropped");
-          }
-          return hidden(n, false);
-        }
-        start = end + 1;
-      }
     }
 
     private void emit(TarHeader h, LayerEntries entries) throws IOException {
@@ -630,7 +558,7 @@ public final class LayerMerger {
           stillWaiting.add(p);
           continue;
         }
-        int gone = goneBetween(e.path(), p.asOfLayer(), p.asOfOrdinal());
+        int gone = trie.goneBetween(e.path(), layer, p.asOfLayer(), p.asOfOrdinal());
         if (gone != NO_LAYER) {
           warn(link.path(), "hard-link target " + e.path().display() + " was removed by layer " + gone
               + " before this link's layer " + p.asOfLayer() + "; dropped");
@@ -650,43 +578,6 @@ public final class LayerMerger {
       if (!toPromote.isEmpty()) {
         promote(toPromote, e, ordinal, e.type() == EntryType.FILE ? entries.content() : null);
       }
-    }
-
-    /**
-     * The layer, newer than the current one and not newer than {@code asOf}, whose whiteout,
-     * opaque marker or non-directory removed {@code path}; {@link PathTrie#NO_LAYER} if none did.
-     */
-    private int goneBetween(EntryPath path, int asOf, long asOfOrdinal) {
-      Node n = trie.root();
-      if (n.opaqueLayer() <= asOf) {
-        return n.opaqueLayer();
-      }
-      List<String> parts = path.components();
-      for (int i = 0; i < parts.size(); i++) {
-        n = n.child(parts.get(i));
-        if (n == null) {
-          return NO_LAYER;
-        }
-        if (n.hideLayer() <= asOf) {
-          return n.hideLayer(); // whiteouts act before their layer's entries, links included
-        }
-        if (n.replaceLayer() < asOf) {
-          return n.replaceLayer(); // one in the link's own layer came after it in tar order
-        }
-        boolean last = i == parts.size() - 1;
-        if (!last && n.opaqueLayer() <= asOf) {
-          return n.opaqueLayer();
-        }
-        // one from the link's own layer came after the link in tar order (linkTo checked those before it)
-        if (!last && n.state() == State.NON_DIR && n.stateLayer < asOf) {
-          return n.stateLayer;
-        }
-        if (last && n.state() == State.IMPLICIT_DIR && n.stateLayer > layer
-            && (n.stateLayer < asOf || n.stateLayer == asOf && n.stateOrdinal() < asOfOrdinal)) {
-          return n.stateLayer; // a newer layer put entries below it (before the link): it became a directory
-        }
-      }
-      return NO_LAYER;
     }
 
     /**
@@ -827,36 +718,15 @@ public final class LayerMerger {
      */
     private void linkToLower(PendingLink p, EntryPath target, boolean laterInOwnLayer) throws IOException {
       TarHeader link = p.link();
-      int gone = goneBetween(target, p.asOfLayer(), p.asOfOrdinal());
+      int gone = trie.goneBetween(target, layer, p.asOfLayer(), p.asOfOrdinal());
       if (gone != NO_LAYER) {
         warnAt(p.asOfLayer(), link.path(), "hard-link target " + target.display() + " was removed by layer "
             + gone + " before this link's layer; dropped");
-      } else if (laterInOwnLayer || touched(target)) {
+      } else if (laterInOwnLayer || trie.touched(target)) {
         throw new UnsquashableLinkException(p.asOfLayer(), link.path(), target);
       } else {
         write(trie.find(link.path()), link.asHardLinkTo(target), null);
       }
-    }
-
-    /** Whether any merged layer put something at {@code path}, or removed it or an ancestor. */
-    private boolean touched(EntryPath path) {
-      Node n = trie.root();
-      if (n.opaqueLayer() != NO_LAYER) {
-        return true;
-      }
-      List<String> parts = path.components();
-      for (int i = 0; i < parts.size(); i++) {
-        n = n.child(parts.get(i));
-        if (n == null) {
-          return false;
-        }
-        boolean last = i == parts.size() - 1;
-        if (n.hideLayer() != NO_LAYER || n.replaceLayer() != NO_LAYER
-            || (last ? n.state() != State.NONE : n.opaqueLayer() != NO_LAYER || n.state() == State.NON_DIR)) {
-          return true;
-        }
-      }
-      return false;
     }
 
     /** Layer mode: writes what still acts on the lower layers; the case analysis is in {@link LayerMode}. */

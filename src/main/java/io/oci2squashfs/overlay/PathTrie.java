@@ -402,6 +402,143 @@ final class PathTrie {
     int slash = raw.indexOf('/', start);
     return slash < 0 ? raw.length() : slash;
   }
+  /**
+   * What newer layers decided about a path, as {@link #lookup} finds it: the node there (null when
+   * there is none), or, when a newer layer hid the path, the node that hid it.
+   *
+   * @param hiderStays the hider itself survives (an opaque marker hides only a directory's children)
+   * @param hiderIsPath the hider is the path's own node, not one above it
+   * @param belowOwnNonDir the hider is a non-directory the current layer itself made
+   */
+  record Lookup(Node node, Node hider, boolean hiderStays, boolean hiderIsPath, boolean belowOwnNonDir) {
+    boolean hidden() {
+      return hider != null;
+    }
+
+    static Lookup at(Node node) {
+      return new Lookup(node, null, false, false, false);
+    }
+
+    static Lookup hiddenBy(Node hider, boolean stays) {
+      return new Lookup(null, hider, stays, false, false);
+    }
+  }
+
+  /**
+   * The path as the entries of layer {@code layer} see it: its node, or what hid it from layers that
+   * old (a whiteout, an opaque marker above it, a non-directory at or above it).
+   */
+  Lookup lookup(EntryPath path, int layer) {
+    Node n = root;
+    if (n.opaqueLayer() != NO_LAYER) {
+      return Lookup.hiddenBy(n, true);
+    }
+    String raw = path.raw();
+    int start = 0;
+    while (true) {
+      int end = componentEnd(raw, start);
+      boolean last = end == raw.length();
+      n = n.child(raw, start, end);
+      if (n == null) {
+        return Lookup.at(null);
+      }
+      if (n.hideLayer() != NO_LAYER || n.replaceLayer() != NO_LAYER) {
+        return new Lookup(null, n, false, last, false);
+      }
+      if (last) {
+        return Lookup.at(n);
+      }
+      if (n.opaqueLayer() != NO_LAYER) {
+        return Lookup.hiddenBy(n, true);
+      }
+      if (n.state() == State.NON_DIR) {
+        return new Lookup(null, n, false, false, n.stateLayer == layer);
+      }
+      start = end + 1;
+    }
+  }
+
+  /**
+   * The layer, newer than {@code current} and not newer than {@code asOf}, whose whiteout, opaque
+   * marker or non-directory removed {@code path} for an entry of layer {@code asOf} at position
+   * {@code asOfOrdinal}; {@link #NO_LAYER} if none did.
+   */
+  int goneBetween(EntryPath path, int current, int asOf, long asOfOrdinal) {
+    Node n = root;
+    if (n.opaqueLayer() <= asOf) {
+      return n.opaqueLayer();
+    }
+    List<String> parts = path.components();
+    for (int i = 0; i < parts.size(); i++) {
+      n = n.child(parts.get(i));
+      if (n == null) {
+        return NO_LAYER;
+      }
+      if (n.hideLayer() <= asOf) {
+        return n.hideLayer(); // whiteouts act before their layer's entries, links included
+      }
+      if (n.replaceLayer() < asOf) {
+        return n.replaceLayer(); // one in the link's own layer came after it in tar order
+      }
+      boolean last = i == parts.size() - 1;
+      if (!last && n.opaqueLayer() <= asOf) {
+        return n.opaqueLayer();
+      }
+      // one from the link's own layer came after the link in tar order (linkTo checked those before it)
+      if (!last && n.state() == State.NON_DIR && n.stateLayer < asOf) {
+        return n.stateLayer;
+      }
+      if (last && n.state() == State.IMPLICIT_DIR && n.stateLayer > current
+          && (n.stateLayer < asOf || n.stateLayer == asOf && n.stateOrdinal() < asOfOrdinal)) {
+        return n.stateLayer; // a newer layer put entries below it (before the link): it became a directory
+      }
+    }
+    return NO_LAYER;
+  }
+
+  /** Whether any merged layer put something at {@code path}, or removed it or an ancestor. */
+  boolean touched(EntryPath path) {
+    Node n = root;
+    if (n.opaqueLayer() != NO_LAYER) {
+      return true;
+    }
+    List<String> parts = path.components();
+    for (int i = 0; i < parts.size(); i++) {
+      n = n.child(parts.get(i));
+      if (n == null) {
+        return false;
+      }
+      boolean last = i == parts.size() - 1;
+      if (n.hideLayer() != NO_LAYER || n.replaceLayer() != NO_LAYER
+          || (last ? n.state() != State.NONE : n.opaqueLayer() != NO_LAYER || n.state() == State.NON_DIR)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether newer layers put anything below {@code path} or hid an older entry below it (or below
+   * a directory above it): a lower symlink there may have been gone through ({@link SymlinkSuspects}).
+   */
+  boolean anythingBelow(EntryPath path) {
+    Node n = root;
+    String raw = path.raw();
+    for (int start = 0; ; start = componentEnd(raw, start) + 1) {
+      if (n.hidEntriesBelow()) {
+        return true;
+      }
+      int end = componentEnd(raw, start);
+      n = n.child(raw, start, end);
+      if (n == null) {
+        return false;
+      }
+      if (end == raw.length()) {
+        return n.hasChildren() || n.hidEntriesBelow();
+      }
+    }
+  }
+
 
   /** Visits every node, parents before children. */
   void forEachPreOrder(Consumer<Node> action) {
