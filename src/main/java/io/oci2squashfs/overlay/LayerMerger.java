@@ -706,7 +706,18 @@ public final class LayerMerger {
       }
       waitingForWrite.clear();
       if (options.asLayer() != null) {
-        new LowerMarkers(options.asLayer()).write();
+        new LowerMarkers(trie, options.asLayer(), new LowerMarkers.Writer() {
+          @Override
+          public void impliedDirectory(Node n) throws IOException {
+            write(n, TarHeader.of(n.path(), EntryType.DIRECTORY).withMtime(options.implicitDirMtime()), null);
+          }
+
+          @Override
+          public void marker(EntryPath path) throws IOException {
+            out.write(TarHeader.of(path, EntryType.FILE), InputStream.nullInputStream());
+            written++;
+          }
+        }).write();
       } else {
         writeImplicitDirs(trie.root());
       }
@@ -726,99 +737,6 @@ public final class LayerMerger {
         throw new UnsquashableLinkException(p.asOfLayer(), link.path(), target);
       } else {
         write(trie.find(link.path()), link.asHardLinkTo(target), null);
-      }
-    }
-
-    /** Layer mode: writes what still acts on the lower layers; the case analysis is in {@link LayerMode}. */
-    private final class LowerMarkers {
-      private final LayerMode mode;
-
-      LowerMarkers(LayerMode mode) {
-        this.mode = mode;
-      }
-
-      void write() throws IOException {
-        Node root = trie.root();
-        if (root.opaqueLayer() != NO_LAYER) {
-          marker(EntryPath.of(Whiteouts.OPAQUE));
-          writeImpliedBelow(root);
-        } else {
-          walk(root);
-        }
-      }
-
-      /** {@code n}'s lower content is not yet hidden by anything written. */
-      private void walk(Node n) throws IOException {
-        for (Node c : sortedChildren(n)) {
-          boolean removed = c.hideLayer() != NO_LAYER || c.replaceLayer() != NO_LAYER || c.state() == State.NON_DIR;
-          if (removed && c.state() == State.NON_DIR) {
-            if (!c.written()) {
-              marker(whiteoutOf(c.path())); // a dropped hard link still replaced what was there
-            }
-          } else if (removed && c.state() == State.NONE) {
-            marker(whiteoutOf(c.path()));
-          } else if (removed) {
-            if (c.state() == State.IMPLICIT_DIR) {
-              impliedDir(c);
-            }
-            marker(c.path().child(Whiteouts.OPAQUE));
-            writeImpliedBelow(c);
-          } else {
-            if (c.state() == State.IMPLICIT_DIR && !writtenBelow(c) && !mode.lowerHasDirectory().test(c.path())) {
-              impliedDir(c);
-            }
-            if (c.opaqueLayer() != NO_LAYER) {
-              marker(c.path().child(Whiteouts.OPAQUE));
-              writeImpliedBelow(c);
-            } else {
-              walk(c);
-            }
-          }
-        }
-      }
-
-      /** Below a marker nothing of the lower layers is left: every implied directory needs its entry. */
-      private void writeImpliedBelow(Node n) throws IOException {
-        for (Node c : sortedChildren(n)) {
-          if (c.state() == State.IMPLICIT_DIR) {
-            impliedDir(c);
-          }
-          writeImpliedBelow(c);
-        }
-      }
-
-      private boolean writtenBelow(Node n) {
-        Deque<Node> stack = new ArrayDeque<>();
-        n.forEachChild(stack::push);
-        while (!stack.isEmpty()) {
-          Node c = stack.pop();
-          if (c.written()) {
-            return true;
-          }
-          c.forEachChild(stack::push);
-        }
-        return false;
-      }
-
-      private void impliedDir(Node n) throws IOException {
-        Run.this.write(n, TarHeader.of(n.path(), EntryType.DIRECTORY)
-            .withMtime(options.implicitDirMtime()), null);
-      }
-
-      private void marker(EntryPath path) throws IOException {
-        out.write(TarHeader.of(path, EntryType.FILE), InputStream.nullInputStream());
-        written++;
-      }
-
-      private EntryPath whiteoutOf(EntryPath path) {
-        return path.parent().child(Whiteouts.PREFIX + path.name());
-      }
-
-      private List<Node> sortedChildren(Node n) {
-        List<Node> children = new ArrayList<>();
-        n.forEachChild(children::add);
-        children.sort(Node::compareNames);
-        return children;
       }
     }
 
