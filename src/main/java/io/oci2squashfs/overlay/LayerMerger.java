@@ -14,15 +14,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Objects;
-import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * Merges an image's layers into one filesystem, visiting them newest first, with the result that
@@ -60,10 +54,7 @@ public final class LayerMerger {
   /** Where a pass's output goes once it knows the next pass must redo it. */
   private static final MergeOutput MUTED = (header, content) -> {};
 
-  /** A hard link waiting for its target to appear in an older layer. */
-  private record PendingLink(TarHeader link, int asOfLayer, long asOfOrdinal) {}
-
-  private final class Run {
+  private final class Run implements HardLinks.Merge {
     private final LayerSource layers;
     private MergeOutput out;
     /** Duplicates known from an earlier pass, or null when this pass must discover them. */
@@ -79,11 +70,7 @@ public final class LayerMerger {
     /** Lower symlinks this merge found hidden or replaced with something below them, for the next one to watch. */
     private SymlinkSuspects foundSuspects = SymlinkSuspects.none();
     private final PathTrie trie = new PathTrie();
-    /** Hard links waiting for their target, by target; sorted, to find those below a path. */
-    private final NavigableMap<EntryPath, List<PendingLink>> pendingByTarget = new TreeMap<>();
-    private final Map<EntryPath, List<TarHeader>> waitingForWrite = new HashMap<>();
-    /** Links whose target came only later in their own layer: used when no older target exists. */
-    private final Map<EntryPath, EntryPath> sameLayerFallback = new HashMap<>();
+    private final HardLinks hardLinks;
 
     /** The layer being read, and what the merge keeps about it; made afresh for each layer. */
     private int layer;
@@ -105,6 +92,44 @@ public final class LayerMerger {
       this.redirects = options.redirects();
       this.knownSuspects = options.suspects();
       this.watch = knownSuspects.watch();
+      this.hardLinks = new HardLinks(trie, this);
+    }
+
+    // ---- what the hard links need (HardLinks.Merge)
+
+    @Override
+    public int layer() {
+      return layer;
+    }
+
+    @Override
+    public long ordinal() {
+      return ordinal;
+    }
+
+    @Override
+    public CurrentLayer current() {
+      return current;
+    }
+
+    @Override
+    public DuplicateIndex known() {
+      return known;
+    }
+
+    @Override
+    public void warn(int atLayer, EntryPath path, String message) {
+      warnAt(atLayer, path, message);
+    }
+
+    @Override
+    public void promoted() {
+      promoted++;
+    }
+
+    @Override
+    public LayerEntries reopen() throws IOException {
+      return layers.open(layer);
     }
 
     MergeResult run() throws IOException {
@@ -121,7 +146,7 @@ public final class LayerMerger {
             process(h, ++ordinal, entries);
           }
         }
-        replayLayer();
+        hardLinks.replay();
         endLayer();
         listener.layerFinished(layer, count);
       }
@@ -198,7 +223,7 @@ public final class LayerMerger {
       } else if (at == null || at.state() == State.NONE) {
         if (at != null && (at.hasChildren() || at.opaqueLayer() != NO_LAYER)) {
           followLater(h, "whiteouts or opaque markers of newer layers"); // only markers lie below it
-        } else if (redirects != null && h.type() == EntryType.SYMLINK && linksWaitBelow(h.path())) {
+        } else if (redirects != null && h.type() == EntryType.SYMLINK && hardLinks.awaitedBelow(h.path(), layer)) {
           followLater(h, "hard-link targets of newer layers");
         }
         emit(h, entries);
@@ -236,7 +261,7 @@ public final class LayerMerger {
       if (!watch.isEmpty() && h.type() == EntryType.SYMLINK) {
         followIfGoneThrough(h); // last: what replaces this layer's own directories must not see it
       }
-      resolvePending(h, emitted, entries);
+      hardLinks.settle(h, emitted, entries);
     }
 
     /**
@@ -250,7 +275,7 @@ public final class LayerMerger {
         return;
       }
       EntryPath target = SymlinkRedirects.resolve(h.path(), h.symlinkTarget());
-      if (target != null && (trie.anythingBelow(h.path()) || linksWaitBelow(h.path()))) {
+      if (target != null && (trie.anythingBelow(h.path()) || hardLinks.awaitedBelow(h.path(), layer))) {
         foundSuspects = foundSuspects.with(layer, h.path(), target);
         out = MUTED;
       }
@@ -365,17 +390,6 @@ public final class LayerMerger {
       }
     }
 
-    /** Whether a hard link of a newer layer waits for a target below {@code dir}. */
-    private boolean linksWaitBelow(EntryPath dir) {
-      for (Map.Entry<EntryPath, List<PendingLink>> e
-          : pendingByTarget.subMap(dir, false, EntryPath.of(dir.raw() + "0"), false).entrySet()) {
-        if (e.getKey().startsWith(dir) && e.getValue().stream().anyMatch(l -> l.asOfLayer() > layer)) {
-          return true;
-        }
-      }
-      return false;
-    }
-
     /**
      * When following lower symlinks: if {@code h} is a symlink that newer layers' entries or markers
      * lie {@code below} (none of them has an entry for the path itself), records where they belong
@@ -447,7 +461,7 @@ public final class LayerMerger {
         write(node, h, null);
       } else if (h.type() == EntryType.HARDLINK) {
         node.state(State.NON_DIR, layer, ordinal); // reserved; written once the target is
-        linkTo(h, h.hardLinkTarget(), true, ordinal);
+        hardLinks.link(h, h.hardLinkTarget(), true, ordinal);
       } else {
         node.state(State.NON_DIR, layer, ordinal);
         write(node, h, h.type() == EntryType.FILE ? entries.content() : null);
@@ -458,198 +472,19 @@ public final class LayerMerger {
       current.skip(h, ordinal);
     }
 
-    /**
-     * Resolves hard link {@code link} to {@code target} as the filesystem is when the current layer is applied.
-     *
-     * <p>A chain of this layer's hidden links is followed hop by hop, however long. It always ends:
-     * each hop goes to an entry earlier in the tar than the one before, so tar order allows no cycle.
-     *
-     * @param atLink whether {@code target} is the link's own target, not a hop further down a chain
-     * @param before only this layer's entries before this position count as the target (following a
-     *     chain from an earlier entry, later ones had not been applied yet)
-     */
-    private void linkTo(TarHeader link, EntryPath target, boolean atLink, long before) throws IOException {
-      // at the link only: further down a chain, the link's own path names an older entry, not itself
-      if (atLink && target.equals(link.path())) {
-        warn(link.path(), "hard link to itself (" + target.display() + "); dropped");
-        return;
-      }
-      while (true) {
-        Node t = trie.find(target);
-        if (t != null && t.stateLayer == layer && t.state() != State.NONE && t.stateOrdinal() < before) {
-          // the target is this layer's own entry, earlier in its tar, and it survives
-          if (t.state() != State.NON_DIR) {
-            warn(link.path(), "hard link to directory " + target.display() + "; dropped");
-          } else {
-            linkOrWait(link, target, t);
-          }
-          return;
-        }
-        CurrentLayer.Skipped s = current.skippedAt(target);
-        if (s != null && s.ordinal() >= before) {
-          s = current.skippedBefore(target, before); // that entry came after the one this chain starts from
-        }
-        Long removed = s == null || known == null ? null : known.replacedAfter(layer, target, s.ordinal());
-        if (removed != null && removed < before) {
-          warn(link.path(), "hard-link target " + target.display() + " was removed earlier in this layer"
-              + " (a later entry replaced a directory above it); dropped");
-          return;
-        }
-        EntryPath copy = s == null ? null : current.promoted.get(new CurrentLayer.Entry(target, s.ordinal()));
-        if (copy != null) {
-          // the target's content already went to another link: share that inode
-          linkOrWait(link, copy, trie.find(copy));
-          return;
-        }
-        if (s != null) {
-          // the target is this layer's own entry, earlier in its tar, and a newer layer replaced it
-          TarHeader th = s.header();
-          if (th == null) { // a non-empty regular file
-            EntryPath file = target;
-            current.replays.computeIfAbsent(s.ordinal(), k -> new CurrentLayer.Replay(file, new ArrayList<>(1))).links().add(link);
-          } else if (th.type() == EntryType.HARDLINK) {
-            target = th.hardLinkTarget(); // the next hop, as it was before that entry
-            before = s.ordinal();
-            continue;
-          } else {
-            promote(List.of(link), th, s.ordinal(), null);
-          }
-          return;
-        }
-        for (EntryPath a = target.parent(); a != null && !a.isRoot(); a = a.parent()) {
-          Node n = trie.find(a);
-          if (n != null && n.state() == State.NON_DIR && n.stateLayer == layer && n.stateOrdinal() < before) {
-            warn(link.path(), "hard-link target " + target.display() + " was removed earlier in this layer"
-                + " (" + a.display() + " became a non-directory); dropped");
-            return;
-          }
-        }
-        pendingByTarget.computeIfAbsent(target, k -> new ArrayList<>(1))
-            .add(new PendingLink(link, layer, before));
-        return;
-      }
-    }
-
-    /** Writes {@code link} now if {@code target} (whose node is {@code t}) is written, else once it is. */
-    private void linkOrWait(TarHeader link, EntryPath target, Node t) throws IOException {
-      if (t.written()) {
-        writeHardLink(link, target);
-      } else {
-        waitingForWrite.computeIfAbsent(target, k -> new ArrayList<>(1)).add(link);
-      }
-    }
-
-    /** Settles the hard links of newer layers (or later in this one) that wait for the entry {@code e}. */
-    private void resolvePending(TarHeader e, boolean emitted, LayerEntries entries) throws IOException {
-      List<PendingLink> waiting = pendingByTarget.remove(e.path());
-      if (waiting == null) {
-        return;
-      }
-      List<TarHeader> toPromote = new ArrayList<>();
-      List<PendingLink> stillWaiting = new ArrayList<>();
-      for (PendingLink p : waiting) {
-        TarHeader link = p.link();
-        if (p.asOfLayer() == layer) {
-          // the link came earlier in this layer's tar: in tar order it names what was there before
-          // this entry, from an older layer; only if there is none does it fall back to this one
-          if (emitted && !e.type().isDirectory() && !e.path().equals(link.path())) {
-            sameLayerFallback.put(link.path(), e.path());
-          }
-          stillWaiting.add(p);
-          continue;
-        }
-        int gone = trie.goneBetween(e.path(), layer, p.asOfLayer(), p.asOfOrdinal());
-        if (gone != NO_LAYER) {
-          warn(link.path(), "hard-link target " + e.path().display() + " was removed by layer " + gone
-              + " before this link's layer " + p.asOfLayer() + "; dropped");
-        } else if (e.type().isDirectory()) {
-          warn(link.path(), "hard link to directory " + e.path().display() + "; dropped");
-        } else if (emitted) {
-          linkTo(link, e.path(), true, ordinal + 1); // now in this layer and surviving: link or wait for it
-        } else if (e.type() == EntryType.HARDLINK) {
-          linkTo(link, e.hardLinkTarget(), false, ordinal);
-        } else {
-          toPromote.add(link);
-        }
-      }
-      if (!stillWaiting.isEmpty()) {
-        pendingByTarget.computeIfAbsent(e.path(), k -> new ArrayList<>(1)).addAll(stillWaiting);
-      }
-      if (!toPromote.isEmpty()) {
-        promote(toPromote, e, ordinal, e.type() == EntryType.FILE ? entries.content() : null);
-      }
-    }
-
-    /**
-     * Writes the first link as a copy of {@code target} (its content and metadata), the current
-     * layer's entry at {@code targetOrdinal}, and the others as links to that copy.
-     */
-    private void promote(List<TarHeader> links, TarHeader target, long targetOrdinal, InputStream content)
-        throws IOException {
-      TarHeader first = links.get(0);
-      Node node = trie.find(first.path());
-      InputStream data = content != null || target.type() != EntryType.FILE ? content : InputStream.nullInputStream();
-      write(node, target.withPath(first.path()), data);
-      promoted++;
-      current.promoted.put(new CurrentLayer.Entry(target.path(), targetOrdinal), first.path());
-      for (int i = 1; i < links.size(); i++) {
-        writeHardLink(links.get(i), first.path());
-      }
-    }
-
-    private void writeHardLink(TarHeader link, EntryPath target) throws IOException {
-      write(trie.find(link.path()), link.asHardLinkTo(target), null);
-    }
-
     /** Writes one entry, then every hard link that was waiting for it. */
-    private void write(Node node, TarHeader h, InputStream content) throws IOException {
+    @Override
+    public void write(Node node, TarHeader h, InputStream content) throws IOException {
+      writeOnly(node, h, content);
+      hardLinks.written(h.path());
+    }
+
+    /** Writes one entry and counts it; what waits for it is the caller's business. */
+    @Override
+    public void writeOnly(Node node, TarHeader h, InputStream content) throws IOException {
       out.write(h, content);
       node.markWritten();
       written++;
-      Deque<EntryPath> done = new ArrayDeque<>();
-      done.add(h.path());
-      while (!done.isEmpty()) {
-        EntryPath target = done.poll();
-        List<TarHeader> links = waitingForWrite.remove(target);
-        if (links == null) {
-          continue;
-        }
-        for (TarHeader link : links) {
-          out.write(link.asHardLinkTo(target), null);
-          trie.find(link.path()).markWritten();
-          written++;
-          done.add(link.path());
-        }
-      }
-    }
-
-    /** Reads the current layer again for the content of skipped entries that surviving hard links need. */
-    private void replayLayer() throws IOException {
-      if (current.replays.isEmpty()) {
-        return;
-      }
-      try (LayerEntries again = layers.open(layer)) {
-        long ordinal = 0;
-        int left = current.replays.size();
-        OwnLayerSymlinks symlinks = new OwnLayerSymlinks(); // names resolve as they did the first time
-        for (TarHeader raw = again.next(); raw != null && left > 0; raw = again.next()) {
-          TarHeader h = resolved(raw, symlinks);
-          symlinks.saw(h);
-          CurrentLayer.Replay r = current.replays.get(++ordinal);
-          if (r == null) {
-            continue;
-          }
-          if (!h.path().equals(r.target()) || h.type() != EntryType.FILE || h.size() == 0) {
-            throw new IOException("layer " + layer + " read differently the second time: entry #"
-                + ordinal + " was the file " + r.target().display() + ", now " + h.path().display());
-          }
-          promote(r.links(), h, ordinal, again.content());
-          left--;
-        }
-        if (left > 0) {
-          throw new IOException("layer " + layer + " ended early when read the second time");
-        }
-      }
     }
 
     /**
@@ -658,7 +493,8 @@ public final class LayerMerger {
      * and through the symlinks {@code own} that this layer's earlier entries made, until neither
      * applies.
      */
-    private TarHeader resolved(TarHeader raw, OwnLayerSymlinks own) {
+    @Override
+    public TarHeader resolved(TarHeader raw, OwnLayerSymlinks own) {
       TarHeader h = raw;
       for (int hop = 0; hop < SymlinkRedirects.MAX_HOPS; hop++) {
         TarHeader next = own.apply(redirects == null ? h : redirects.apply(layer, h));
@@ -676,35 +512,7 @@ public final class LayerMerger {
     }
 
     private void finish() throws IOException {
-      List<PendingLink> unresolved = new ArrayList<>();
-      List<EntryPath> unresolvedTargets = new ArrayList<>(); // at the end of a chain of links
-      pendingByTarget.forEach((target, links) -> {
-        unresolved.addAll(links);
-        links.forEach(l -> unresolvedTargets.add(target));
-      });
-      pendingByTarget.clear();
-      for (int i = 0; i < unresolved.size(); i++) {
-        PendingLink p = unresolved.get(i);
-        EntryPath fallback = sameLayerFallback.get(p.link().path());
-        if (options.asLayer() != null) {
-          linkToLower(p, unresolvedTargets.get(i), fallback != null);
-        } else if (fallback != null) {
-          // a link listed before its target in one layer, with no older target: link it anyway
-          linkOrWait(p.link(), fallback, trie.find(fallback));
-        } else {
-          warnAt(p.asOfLayer(), p.link().path(), "hard-link target "
-              + p.link().hardLinkTarget().display() + " does not exist in this or any older layer; dropped");
-        }
-      }
-      for (Map.Entry<EntryPath, List<TarHeader>> e : waitingForWrite.entrySet()) {
-        for (TarHeader link : e.getValue()) {
-          Node n = trie.find(link.path()); // the link's own layer decided its path
-          int layer = n == null || n.stateLayer == PathTrie.NO_LAYER ? -1 : n.stateLayer;
-          warnAt(layer, link.path(), "hard-link target " + e.getKey().display()
-              + " was itself a link that could not be resolved; dropped");
-        }
-      }
-      waitingForWrite.clear();
+      hardLinks.finish(options.asLayer() != null);
       if (options.asLayer() != null) {
         new LowerMarkers(trie, options.asLayer(), new LowerMarkers.Writer() {
           @Override
@@ -720,23 +528,6 @@ public final class LayerMerger {
         }).write();
       } else {
         writeImplicitDirs(trie.root());
-      }
-    }
-
-    /**
-     * Layer mode: a hard link whose target no merged layer had at or below the link's layer names
-     * the lower layers' path; see {@link LayerMode}.
-     */
-    private void linkToLower(PendingLink p, EntryPath target, boolean laterInOwnLayer) throws IOException {
-      TarHeader link = p.link();
-      int gone = trie.goneBetween(target, layer, p.asOfLayer(), p.asOfOrdinal());
-      if (gone != NO_LAYER) {
-        warnAt(p.asOfLayer(), link.path(), "hard-link target " + target.display() + " was removed by layer "
-            + gone + " before this link's layer; dropped");
-      } else if (laterInOwnLayer || trie.touched(target)) {
-        throw new UnsquashableLinkException(p.asOfLayer(), link.path(), target);
-      } else {
-        write(trie.find(link.path()), link.asHardLinkTo(target), null);
       }
     }
 
