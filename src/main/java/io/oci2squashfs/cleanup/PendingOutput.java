@@ -2,11 +2,13 @@ package io.oci2squashfs.cleanup;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -68,6 +70,41 @@ public final class PendingOutput implements Closeable {
       throw e;
     }
     return p;
+  }
+
+  /**
+   * Fails early, before any work, when an output of {@code kind} cannot be written at {@code output}:
+   * its directory is missing or not writable, or something is there that may not be replaced (a
+   * file, unless {@code replace}; a directory where a file goes; for a directory output, a
+   * non-empty directory unless {@code replace}, or a non-directory). {@link #commit()} checks
+   * again, for what appeared meanwhile.
+   *
+   * @param what names the output in messages, e.g. "squashfs"
+   */
+  public static void checkWritable(Path output, Kind kind, boolean replace, String what) throws IOException {
+    Path abs = output.toAbsolutePath();
+    Path dir = abs.getParent();
+    if (dir == null || !Files.isDirectory(dir)) {
+      throw new NoSuchFileException(String.valueOf(dir), null, "the output's directory does not exist");
+    }
+    if (!Files.isWritable(dir)) {
+      throw new AccessDeniedException(dir.toString(), null, "the output's directory is not writable");
+    }
+    if (!Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    boolean isDirectory = Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS);
+    if (kind == Kind.FILE && isDirectory) {
+      throw new FileAlreadyExistsException(abs.toString(), null, "is a directory; give a file name for the "
+          + what + " output");
+    }
+    if (kind == Kind.DIRECTORY && !isDirectory) {
+      throw new FileAlreadyExistsException(abs.toString(), null, "exists and is not a directory");
+    }
+    if (!replace && !(kind == Kind.DIRECTORY && isEmptyDirectory(abs))) {
+      throw new FileAlreadyExistsException(abs.toString(), null, kind == Kind.DIRECTORY
+          ? "it exists and is not an empty directory; use --force to replace it" : "it exists; use --force to replace it");
+    }
   }
 
   /** {@code .NAME.<random>.SUFFIX} beside {@code path}: hidden, and never another run's. */

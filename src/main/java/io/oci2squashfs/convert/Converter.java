@@ -1,5 +1,6 @@
 package io.oci2squashfs.convert;
 
+import io.oci2squashfs.cleanup.PendingOutput;
 import io.oci2squashfs.extract.DirectorySink;
 import io.oci2squashfs.image.Image;
 import io.oci2squashfs.image.ImageLoader;
@@ -23,11 +24,7 @@ import io.oci2squashfs.tar.TarHeader;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -89,7 +86,8 @@ public final class Converter {
     }
     Path output = toStdout ? request.output() : request.output().toAbsolutePath();
     if (!toStdout) {
-      checkOutput(output, format, request.force());
+      PendingOutput.checkWritable(output, format == OutputFormat.DIR ? PendingOutput.Kind.DIRECTORY
+          : PendingOutput.Kind.FILE, request.force(), format.optionName());
     }
     MksquashfsTool tool = format == OutputFormat.SQUASHFS ? MksquashfsTool.locate(request.mksquashfs()) : null;
     Image image = ImageLoader.load(request.image(), request.platform());
@@ -233,38 +231,5 @@ public final class Converter {
         && a.mtime().seconds() == b.mtime().seconds()
         && a.xattrs().keySet().equals(b.xattrs().keySet())
         && a.xattrs().keySet().stream().allMatch(k -> Arrays.equals(a.xattrs().get(k), b.xattrs().get(k)));
-  }
-
-  private static void checkOutput(Path output, OutputFormat format, boolean force) throws IOException {
-    Path dir = output.getParent();
-    if (dir == null || !Files.isDirectory(dir)) {
-      throw new NoSuchFileException(String.valueOf(dir), null, "the output's directory does not exist");
-    }
-    if (!Files.isWritable(dir)) {
-      throw new IOException(dir + ": the output's directory is not writable");
-    }
-    if (format == OutputFormat.DIR) {
-      if (Files.exists(output, LinkOption.NOFOLLOW_LINKS) && !force && !isEmptyDirectory(output)) {
-        throw new FileAlreadyExistsException(output.toString(), null,
-            "it exists and is not an empty directory; use --force to replace it");
-      }
-      return;
-    }
-    if (Files.isDirectory(output)) {
-      throw new IOException(output + ": is a directory; give a file name for the " + format.optionName()
-          + " output, or use --format dir");
-    }
-    if (Files.exists(output) && !force) {
-      throw new FileAlreadyExistsException(output.toString(), null, "it exists; use --force to replace it");
-    }
-  }
-
-  private static boolean isEmptyDirectory(Path dir) throws IOException {
-    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-      return false;
-    }
-    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
-      return !s.iterator().hasNext();
-    }
   }
 }

@@ -30,7 +30,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -61,12 +60,12 @@ public final class Squasher {
     long started = System.nanoTime();
     Path output = request.output().toAbsolutePath().normalize();
     Path dir = output.getParent();
-    if (dir == null || !Files.isDirectory(dir)) {
-      throw new NoSuchFileException(String.valueOf(dir), null, "the output's directory does not exist");
-    }
-    if (Files.exists(output) && !request.force()) {
+    boolean layout = request.format() == ImageFormat.OCI;
+    if (Files.exists(output) && !request.force()) { // even an empty directory: squash never merges into one
       throw new FileAlreadyExistsException(output.toString(), null, "it exists; use --force to replace it");
     }
+    PendingOutput.checkWritable(output, layout ? PendingOutput.Kind.DIRECTORY : PendingOutput.Kind.FILE,
+        request.force(), request.format().cliName);
     if (Files.exists(output)) {
       ImageWriter.checkReplaceable(request.format(), output);
     }
@@ -83,7 +82,6 @@ public final class Squasher {
 
     // An OCI layout is written in place of its partial directory; an archive from a temporary one.
     // Either way a failure or a signal leaves nothing beside the output.
-    boolean layout = request.format() == ImageFormat.OCI;
     try (PendingOutput out = layout ? PendingOutput.directory(output, request.force())
             : PendingOutput.file(output, request.force());
         TemporaryPath work = layout ? null : TemporaryPath.directory(dir, "." + output.getFileName() + ".squash-")) {
