@@ -8,6 +8,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.concurrent.TimeUnit;
 
@@ -20,10 +21,12 @@ public final class FileTrees {
 
   /**
    * Deletes {@code root} and all below it, never following a symlink, making directories writable
-   * first (an extracted image has read-only ones). Nothing there is not an error. When another
-   * thread is still writing into the tree (a run being stopped), the delete is retried for a while.
+   * first (an extracted image has read-only ones). Nothing there is not an error. A directory is
+   * renamed aside first; should another thread still manage to write into it (a run being
+   * stopped), the delete is retried for a while.
    */
   public static void delete(Path root) throws IOException {
+    root = aside(root);
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETRY_MILLIS);
     while (true) {
       try {
@@ -34,6 +37,24 @@ public final class FileTrees {
           throw e;
         }
       }
+    }
+  }
+
+  /**
+   * A directory is first renamed out of the way (one atomic step), so that a thread still writing
+   * below its old name fails at once instead of racing the delete; where that cannot be done, it is
+   * deleted where it is.
+   */
+  private static Path aside(Path root) {
+    if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+      return root;
+    }
+    Path tombstone = PendingOutput.temporaryName(root, "deleting");
+    try {
+      Files.move(root, tombstone, StandardCopyOption.ATOMIC_MOVE);
+      return tombstone;
+    } catch (IOException | UnsupportedOperationException e) {
+      return root;
     }
   }
 

@@ -98,20 +98,39 @@ public final class OnSignal {
 
   /**
    * Kills {@code process} and all its descendants at once (a wrapper script's children would
-   * otherwise live on) and waits up to a second for {@code process} to be gone. Descendants are not
-   * waited for: once killed they write nothing more, and one whose parent died is reaped by init,
-   * whenever that may be.
+   * otherwise live on) and waits up to a second until none of them runs any more: a process killed
+   * in the middle of creating a file still creates it, so the caller may delete it only then. A
+   * zombie (dead, not yet reaped by a parent that may itself be gone) counts as gone.
    */
   public static void kill(ProcessHandle process) {
     List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
     tree.add(process);
     tree.forEach(ProcessHandle::destroyForcibly);
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PROCESS_EXIT_MILLIS);
+    for (ProcessHandle p : tree) {
+      while (running(p) && System.nanoTime() < deadline) {
+        try {
+          Thread.sleep(2);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  /** Whether {@code p} still runs: alive and not a zombie ({@code /proc/PID/stat} says Z or X). */
+  private static boolean running(ProcessHandle p) {
+    if (!p.isAlive()) {
+      return false;
+    }
     try {
-      process.onExit().get(PROCESS_EXIT_MILLIS, TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      // stuck in the kernel: nothing more can be done
+      String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(p.pid()), "stat"));
+      int close = stat.lastIndexOf(')'); // the command name, in parentheses, may hold anything
+      char state = close > 0 && close + 2 < stat.length() ? stat.charAt(close + 2) : '?';
+      return state != 'Z' && state != 'X';
+    } catch (java.io.IOException | RuntimeException e) {
+      return false; // gone meanwhile
     }
   }
 

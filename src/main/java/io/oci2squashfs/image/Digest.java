@@ -1,7 +1,5 @@
 package io.oci2squashfs.image;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.regex.Pattern;
 
 /**
@@ -56,25 +54,12 @@ public record Digest(String algorithm, String hex) {
 
   /** The sha256 digest of {@code data}. */
   public static Digest sha256(byte[] data) {
-    try {
-      return new Digest("sha256", toHex(MessageDigest.getInstance("SHA-256").digest(data)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK always has SHA-256", e);
-    }
+    return Digester.sha256Of(data);
   }
 
-  /** The digest of what {@code hasher} (from {@link #newHasher()}) has seen so far. */
-  public static Digest of(String algorithm, MessageDigest hasher) {
-    return new Digest(algorithm, toHex(hasher.digest()));
-  }
-
-  /** A fresh hasher for this digest's algorithm, for checking a blob while streaming it. */
-  public MessageDigest newHasher() {
-    try {
-      return MessageDigest.getInstance(algorithm.equals("sha256") ? "SHA-256" : "SHA-512");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK always has SHA-256 and SHA-512", e);
-    }
+  /** The digest a hasher of {@code algorithm} produced ({@link Digester#digest()}). */
+  static Digest ofHash(String algorithm, byte[] hash) {
+    return new Digest(algorithm, toHex(hash));
   }
 
   /** Where an OCI image layout keeps this blob, relative to it: {@code blobs/sha256/<hex>}. */

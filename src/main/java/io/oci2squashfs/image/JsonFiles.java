@@ -56,9 +56,9 @@ final class JsonFiles {
 
   /** Fails unless {@code bytes} hash to {@code expected}: a corrupt or substituted blob is named. */
   static void checkDigest(byte[] bytes, Digest expected, String where) throws ImageFormatException {
-    java.security.MessageDigest hasher = expected.newHasher();
-    hasher.update(bytes);
-    Digest actual = Digest.of(expected.algorithm(), hasher);
+    Digester hasher = Digester.toCheck(expected);
+    hasher.update(bytes, 0, bytes.length);
+    Digest actual = hasher.digest();
     if (!actual.equals(expected)) {
       throw new ImageFormatException(where + ": the blob's content does not match its digest (it hashes to "
           + actual + "); it is corrupt or not this blob");

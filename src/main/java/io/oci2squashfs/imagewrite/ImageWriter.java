@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.oci2squashfs.cleanup.PendingOutput;
 import io.oci2squashfs.image.Digest;
+import io.oci2squashfs.image.Digester;
 import io.oci2squashfs.image.Layer;
 import io.oci2squashfs.image.json.DescriptorJson;
 import io.oci2squashfs.image.json.Json;
@@ -66,11 +67,10 @@ public final class ImageWriter {
    */
   public Digest copyLayer(Layer layer, int layerCount) throws IOException {
     Path tmp = Files.createTempFile(blobDir(), "copy-", ".tmp");
-    MessageDigest hash = Hashing.sha256();
+    Digester hash = Digester.sha256();
     byte[] head = new byte[Compression.SNIFF_LENGTH];
     int headLen = 0;
-    long size = 0;
-    try (InputStream in = layer.open(); OutputStream out = Files.newOutputStream(tmp)) {
+    try (InputStream in = layer.open(); OutputStream out = hash.writing(Files.newOutputStream(tmp))) {
       byte[] buf = new byte[256 * 1024];
       for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
         if (headLen < head.length) {
@@ -79,14 +79,13 @@ public final class ImageWriter {
           headLen += take;
         }
         out.write(buf, 0, n);
-        hash.update(buf, 0, n);
-        size += n;
       }
     } catch (IOException e) {
       Files.deleteIfExists(tmp);
       throw LayerException.wrap(e, layer.index(), layerCount, layer.label());
     }
-    Digest digest = Digest.of("sha256", hash);
+    Digest digest = hash.digest();
+    long size = hash.count();
     try {
       check(layer, digest, size, tmp);
     } catch (IOException e) {
@@ -121,14 +120,10 @@ public final class ImageWriter {
     if (layer.diffId() == null) {
       return;
     }
-    MessageDigest tarHash = Hashing.sha256();
+    Digest diffId;
     try (InputStream tar = LayerOpener.open(Files.newInputStream(copy), layer.mediaType(), w -> {})) {
-      byte[] buf = new byte[256 * 1024];
-      for (int n = tar.read(buf); n >= 0; n = tar.read(buf)) {
-        tarHash.update(buf, 0, n);
-      }
+      diffId = Digester.sha256().readAll(tar, new byte[256 * 1024]).digest();
     }
-    Digest diffId = Digest.of("sha256", tarHash);
     if (!diffId.equals(layer.diffId())) {
       throw LayerException.diffIdMismatch(diffId, layer.diffId());
     }

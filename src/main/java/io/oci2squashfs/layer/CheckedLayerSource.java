@@ -1,6 +1,7 @@
 package io.oci2squashfs.layer;
 
 import io.oci2squashfs.image.Digest;
+import io.oci2squashfs.image.Digester;
 import io.oci2squashfs.image.Image;
 import io.oci2squashfs.image.Layer;
 import io.oci2squashfs.overlay.LayerEntries;
@@ -11,7 +12,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.security.MessageDigest;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -97,12 +97,11 @@ public final class CheckedLayerSource implements LayerSource {
     String digest = digestOf(index);
     // Three stages, each in a thread of its own, since hashing costs as much as decompressing:
     // read and hash the blob; decompress; hash the tar. The merge reads the last one's output.
-    HashingStream blob;
+    Digester blob = Digester.toCheck(layer.digest());
     ReadAheadInputStream blobAhead;
     InputStream tarStream;
     try {
-      blob = new HashingStream(layer.open(), layer.digest());
-      blobAhead = new ReadAheadInputStream(blob, "layer-" + index + "-blob");
+      blobAhead = new ReadAheadInputStream(blob.reading(layer.open()), "layer-" + index + "-blob");
       // opened here, not in a reading thread, so that a bad header fails open() itself
       tarStream = LayerOpener.open(blobAhead, layer.mediaType(), layer.size(), w -> warnings.accept(describe(index) + ": " + w));
     } catch (IOException e) {
@@ -113,8 +112,8 @@ public final class CheckedLayerSource implements LayerSource {
     InputStream decompressed = new ReadAheadInputStream(
         new AtEnd(tarStream, () -> blobAhead.transferTo(OutputStream.nullOutputStream())),
         "layer-" + index + "-decompress");
-    HashingStream tar = new HashingStream(decompressed, layer.diffId());
-    InputStream checked = new AtEnd(tar, () -> checkDigests(layer, blob, tar)); // a mismatch is a LayerException
+    Digester tar = Digester.toCheck(layer.diffId());
+    InputStream checked = new AtEnd(tar.reading(decompressed), () -> checkDigests(layer, blob, tar)); // a mismatch is a LayerException
     ReadAheadInputStream ahead = new ReadAheadInputStream(checked, "layer-" + index + "-reader");
     TarReader reader = new TarReader(ahead);
     return new LayerEntries() {
@@ -247,7 +246,7 @@ public final class CheckedLayerSource implements LayerSource {
   }
 
   /** Compares what was read, the blob to its end, with what the image declares. */
-  private static void checkDigests(Layer layer, HashingStream blob, HashingStream tar) throws IOException {
+  private static void checkDigests(Layer layer, Digester blob, Digester tar) throws IOException {
     if (layer.size() >= 0 && blob.count() != layer.size()) {
       throw LayerException.sizeMismatch(blob.count(), layer.size());
     }
@@ -258,67 +257,6 @@ public final class CheckedLayerSource implements LayerSource {
     Digest diffId = tar.digest();
     if (diffId != null && !diffId.equals(layer.diffId())) {
       throw LayerException.diffIdMismatch(diffId, layer.diffId());
-    }
-  }
-
-  /**
-   * Counts and hashes what is read through it (with the algorithm of an expected digest; no hash
-   * when that is null). Read in the layer's reading thread; the count is read by the merge's.
-   */
-  private static final class HashingStream extends FilterInputStream {
-    private final Digest expected;
-    private final MessageDigest hasher;
-    private volatile long count;
-
-    HashingStream(InputStream in, Digest expected) {
-      super(in);
-      this.expected = expected;
-      this.hasher = expected == null ? null : expected.newHasher();
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = super.read();
-      if (b >= 0) {
-        if (hasher != null) {
-          hasher.update((byte) b);
-        }
-        counted(1);
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
-      if (n > 0) {
-        if (hasher != null) {
-          hasher.update(b, off, n);
-        }
-        counted(n);
-      }
-      return n;
-    }
-
-    private void counted(long n) {
-      count += n; // one writer: the reading thread
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      // every byte must be hashed: read instead of skipping
-      byte[] buf = new byte[(int) Math.min(n, 64 * 1024)];
-      int r = read(buf, 0, buf.length);
-      return Math.max(r, 0);
-    }
-
-    long count() {
-      return count;
-    }
-
-    /** What was read, as a digest; null when nothing was expected. */
-    Digest digest() {
-      return hasher == null ? null : Digest.of(expected.algorithm(), hasher);
     }
   }
 }

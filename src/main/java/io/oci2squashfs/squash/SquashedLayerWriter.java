@@ -1,7 +1,6 @@
 package io.oci2squashfs.squash;
 
-import io.oci2squashfs.image.Digest;
-import io.oci2squashfs.imagewrite.Hashing;
+import io.oci2squashfs.image.Digester;
 import io.oci2squashfs.imagewrite.NewLayer;
 import io.oci2squashfs.overlay.MergeOutput;
 import io.oci2squashfs.tar.EntryPath;
@@ -10,14 +9,12 @@ import io.oci2squashfs.tar.PaxTarWriter;
 import io.oci2squashfs.tar.TarHeader;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -97,13 +94,11 @@ final class SquashedLayerWriter implements MergeOutput, AutoCloseable {
   NewLayer finish(TarHeader root, LayerCompression compression, Path blob) throws IOException {
     rest.flush();
     restStream.close();
-    MessageDigest blobHash = Hashing.sha256();
-    MessageDigest tarHash = Hashing.sha256();
-    CountingDigestStream counted;
+    Digester blobHash = Digester.sha256();
+    Digester tarHash = Digester.sha256();
     try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(blob), 256 * 1024)) {
-      counted = new CountingDigestStream(file, blobHash);
-      OutputStream compressed = compression.compress(counted);
-      OutputStream tar = new CountingDigestStream(compressed, tarHash);
+      OutputStream compressed = compression.compress(blobHash.writing(file));
+      OutputStream tar = tarHash.writing(compressed);
       if (root != null) {
         tar.write(rootEntry(root));
       }
@@ -120,7 +115,7 @@ final class SquashedLayerWriter implements MergeOutput, AutoCloseable {
       tar.close(); // finishes the compressed stream and closes the file
     }
     String mediaType = compression.mediaType;
-    return new NewLayer(blob, Digest.of("sha256", blobHash), counted.count, Digest.of("sha256", tarHash), mediaType);
+    return new NewLayer(blob, blobHash.digest(), blobHash.count(), tarHash.digest(), mediaType);
   }
 
   @Override
@@ -159,27 +154,4 @@ final class SquashedLayerWriter implements MergeOutput, AutoCloseable {
   }
 
   /** Hashes and counts what passes through. */
-  private static final class CountingDigestStream extends FilterOutputStream {
-    private final MessageDigest hash;
-    long count;
-
-    CountingDigestStream(OutputStream out, MessageDigest hash) {
-      super(out);
-      this.hash = hash;
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      out.write(b);
-      hash.update((byte) b);
-      count++;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-      hash.update(b, off, len);
-      count += len;
-    }
-  }
 }

@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.oci2squashfs.cleanup.PendingOutput;
 import io.oci2squashfs.cleanup.TemporaryPath;
 import io.oci2squashfs.image.Digest;
+import io.oci2squashfs.image.Digester;
 import io.oci2squashfs.image.Image;
 import io.oci2squashfs.image.ImageFormatException;
 import io.oci2squashfs.image.ImageLoader;
 import io.oci2squashfs.image.Layer;
 import io.oci2squashfs.imagewrite.ConfigRewriter;
-import io.oci2squashfs.imagewrite.Hashing;
 import io.oci2squashfs.imagewrite.ImageFormat;
 import io.oci2squashfs.imagewrite.ImageWriter;
 import io.oci2squashfs.imagewrite.NewLayer;
@@ -31,7 +31,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -197,15 +196,10 @@ public final class Squasher {
 
   /** The uncompressed tar's digest, for a layer whose config does not list it. */
   private static Digest diffIdOf(Layer layer, int count) throws IOException {
-    MessageDigest hash = Hashing.sha256();
     try (InputStream tar = LayerOpener.open(layer.open(), layer.mediaType(), w -> {})) {
-      byte[] buf = new byte[256 * 1024];
-      for (int n = tar.read(buf); n >= 0; n = tar.read(buf)) {
-        hash.update(buf, 0, n);
-      }
+      return Digester.sha256().readAll(tar, new byte[256 * 1024]).digest();
     } catch (IOException e) {
       throw LayerException.wrap(e, layer.index(), count, layer.label());
     }
-    return Digest.of("sha256", hash);
   }
 }

@@ -1,5 +1,6 @@
 package io.oci2squashfs.verify;
 
+import io.oci2squashfs.image.Digester;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.FileVisitResult;
@@ -9,8 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -117,20 +116,8 @@ public final class DirectoryReader {
   }
 
   static String sha256(Path file, byte[] buffer) throws IOException {
-    MessageDigest md = sha256();
     try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        md.update(buffer, 0, n);
-      }
-    }
-    return HexFormat.of().formatHex(md.digest());
-  }
-
-  static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("no SHA-256 in this JVM", e);
+      return Digester.sha256().readAll(in, buffer).digest().hex();
     }
   }
 }

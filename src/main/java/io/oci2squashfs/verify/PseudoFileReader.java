@@ -1,5 +1,6 @@
 package io.oci2squashfs.verify;
 
+import io.oci2squashfs.image.Digester;
 import io.oci2squashfs.cleanup.OnSignal;
 import io.oci2squashfs.exec.Commands;
 import io.oci2squashfs.exec.OutputTail;
@@ -10,7 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -348,7 +348,7 @@ public final class PseudoFileReader {
         throw new IOException("unsquashfs -pf output: file data at offset " + n.offset + " overlaps earlier data");
       }
       skip(in, n.offset - pos);
-      MessageDigest md = DirectoryReader.sha256();
+      Digester md = Digester.sha256();
       for (long left = n.size; left > 0; ) {
         int r = in.read(buffer, 0, (int) Math.min(buffer.length, left));
         if (r < 0) {
@@ -358,7 +358,7 @@ public final class PseudoFileReader {
         left -= r;
       }
       pos = n.offset + n.size;
-      n.sha256 = HexFormat.of().formatHex(md.digest());
+      n.sha256 = md.digest().hex();
       done.put(key, n.sha256);
     }
     in.transferTo(java.io.OutputStream.nullOutputStream());
