@@ -4,7 +4,6 @@ import io.oci2squashfs.convert.ConvertRequest;
 import io.oci2squashfs.convert.ConvertResult;
 import io.oci2squashfs.convert.Converter;
 import io.oci2squashfs.convert.OutputFormat;
-import io.oci2squashfs.image.Platform;
 import io.oci2squashfs.image.json.Json;
 import io.oci2squashfs.sink.MksquashfsOptions;
 import io.oci2squashfs.sink.SquashfsCompression;
@@ -70,9 +69,8 @@ final class ConvertCommand implements Callable<Integer> {
           + " ending in '/', else squashfs. --compression and --block-size apply to squashfs only.")
   String format;
 
-  @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]",
-      description = "Image to take from a multi-platform index (default: this machine's, e.g. linux/amd64).")
-  String platform;
+  @CommandLine.Mixin
+  PlatformOption platform;
 
   @Option(names = {"-c", "--compression"}, paramLabel = "ALG[:LEVEL]", defaultValue = "zstd:3",
       description = "Squashfs compression: gzip, zstd, xz, lz4, lzo, with an optional level"
@@ -169,7 +167,6 @@ final class ConvertCommand implements Callable<Integer> {
 
   private ConvertRequest request() {
     MksquashfsOptions options;
-    Platform wanted;
     OutputFormat chosen;
     Path out = Path.of(output);
     try {
@@ -187,13 +184,12 @@ final class ConvertCommand implements Callable<Integer> {
           .withMkfsTime(mtime != null ? mtime : reproducible ? Long.valueOf(0) : null)
           .withAllTime(mtime)
           .withKeepSourceDateEpoch(keepSourceDateEpoch);
-      wanted = platform == null ? Platform.host() : Platform.parse(platform);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     return ConvertRequest.of(image, out)
         .withFormat(chosen)
-        .withPlatform(wanted)
+        .withPlatform(platform.orHost())
         .withSquashfs(options)
         .withMksquashfs(mksquashfs)
         .withForce(force);

@@ -39,9 +39,8 @@ final class InfoCommand implements Callable<Integer> {
       description = "A directory, a tar archive, or an oci:/oci-archive:/docker-archive: reference.")
   String image;
 
-  @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]",
-      description = "Image to take from a multi-platform index (default: this machine's).")
-  String platform;
+  @CommandLine.Mixin
+  PlatformOption platform;
 
   @Option(names = "--json", description = "Print one JSON document instead of text.")
   boolean json;
@@ -54,13 +53,7 @@ final class InfoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Platform wanted;
-    try {
-      wanted = platform == null ? Platform.host() : Platform.parse(platform);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
-    }
-    Image img = ImageLoader.load(image, wanted);
+    Image img = ImageLoader.load(image, platform.orHost());
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(document(img)));

@@ -1,6 +1,5 @@
 package io.oci2squashfs.cli;
 
-import io.oci2squashfs.image.Platform;
 import io.oci2squashfs.verify.CompareOptions;
 import io.oci2squashfs.verify.Method;
 import io.oci2squashfs.verify.PathFilter;
@@ -69,7 +68,8 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = {"-i", "--image"}, required = true, paramLabel = "DIR[:TAG]",
         description = "An OCI image layout whose TAG the image should equal (without one: the image"
             + " 'convert' reads from it, tagged or not);"
-            + " unpacked with 'umoci unpack' into a temporary directory, removed afterwards.")
+            + " unpacked with 'umoci unpack' into a temporary directory, removed afterwards."
+            + " Without a tag, --platform chooses from a multi-platform index, as for 'convert'.")
     String image;
   }
 
@@ -101,10 +101,8 @@ final class VerifyCommand implements Callable<Integer> {
       description = "The unsquashfs to run (default: the one on PATH).")
   String unsquashfs;
 
-  @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]",
-      description = "With --image DIR and no tag: the image to take from a multi-platform index, as"
-          + " 'convert --platform' took it (default: this machine's).")
-  String platform;
+  @CommandLine.Mixin
+  PlatformOption platform;
 
   @Option(names = {"-q", "--quiet"}, description = "Print no differences and no notes; only the exit code tells.")
   boolean quiet;
@@ -156,11 +154,11 @@ final class VerifyCommand implements Callable<Integer> {
     try {
       Reference ref = reference.directory != null ? Reference.directory(reference.directory)
           : Reference.parseImage(reference.image);
-      if (platform != null) {
+      if (platform.given != null) {
         if (!ref.isImage() || ref.tag() != null) {
           throw new IllegalArgumentException("--platform chooses within --image DIR given without a tag");
         }
-        ref = ref.withPlatform(Platform.parse(platform));
+        ref = ref.withPlatform(platform.given);
       }
       CompareOptions options = CompareOptions.DEFAULT
           .withOwnership(!ignoreOwnership)
