@@ -46,10 +46,7 @@ import picocli.CommandLine.Option;
           + " standard output).",
       "",
       "The output is written under a temporary name beside it and renamed when complete;"
-          + " on failure nothing is left. Mount the result with: squashfuse demo.squashfs /mnt",
-      "",
-      "Exit codes: 0 done, 1 failed (one line naming the file, layer and entry), 2 bad usage,"
-          + " 130 after Ctrl-C (SIGINT), 143 after SIGTERM; no output or temporary file is left then."
+          + " on failure nothing is left. Mount the result with: squashfuse demo.squashfs /mnt"
     })
 final class ConvertCommand implements Callable<Integer> {
   @Option(names = {"-i", "--image"}, required = true, paramLabel = "IMAGE",
@@ -128,6 +125,9 @@ final class ConvertCommand implements Callable<Integer> {
   @CommandLine.Mixin(name = ErrorOptions.MIXIN)
   ErrorOptions errors;
 
+  @CommandLine.Mixin
+  ExitCodes exitCodes;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -148,7 +148,7 @@ final class ConvertCommand implements Callable<Integer> {
         out.flush();
       }
     }
-    return 0;
+    return ExitCodes.DONE;
   }
 
   private ConsoleReporter.Mode mode() {

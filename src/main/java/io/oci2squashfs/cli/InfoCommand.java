@@ -48,6 +48,9 @@ final class InfoCommand implements Callable<Integer> {
   @CommandLine.Mixin(name = ErrorOptions.MIXIN)
   ErrorOptions errors;
 
+  @CommandLine.Mixin
+  ExitCodes exitCodes;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -61,7 +64,7 @@ final class InfoCommand implements Callable<Integer> {
       printText(img, out);
     }
     out.flush();
-    return 0;
+    return ExitCodes.DONE;
   }
 
   static Map<String, Object> document(Image img) {

@@ -89,6 +89,9 @@ final class SquashCommand implements Callable<Integer> {
   @CommandLine.Mixin(name = ErrorOptions.MIXIN)
   ErrorOptions errors;
 
+  @CommandLine.Mixin
+  ExitCodes exitCodes;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -134,7 +137,7 @@ final class SquashCommand implements Callable<Integer> {
           r.elapsed().toMillis() / 1000.0);
       out.flush();
     }
-    return 0;
+    return ExitCodes.DONE;
   }
 
   private static String size(long bytes) {

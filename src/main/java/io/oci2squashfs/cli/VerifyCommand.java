@@ -41,18 +41,14 @@ import picocli.CommandLine.Option;
       "  - PATH          only in the reference (a directory once, not its contents)",
       "  ~ PATH: FIELD: REFERENCE -> IMAGE",
       "",
+      "Scripts can go by the exit code alone (see --quiet): 0 equal, 3 different.",
+      "",
       "Examples:",
       "  oci2squashfs verify -s demo.squashfs --image examples/demo-image:latest",
       "  oci2squashfs verify -s rootfs.squashfs -r ./rootfs --ignore '*.pyc'",
-      "  oci2squashfs verify -s rootfs.squashfs -r ./rootfs --method unsquashfs --json",
-      "",
-      "Exit codes: 0 equal, 3 different, 1 failed, 2 bad usage,"
-          + " 130 after Ctrl-C, 143 after SIGTERM (the mount is undone first)."
+      "  oci2squashfs verify -s rootfs.squashfs -r ./rootfs --method unsquashfs --json"
     })
 final class VerifyCommand implements Callable<Integer> {
-  /** Exit code when the trees differ. */
-  static final int DIFFERENT = 3;
-
   @Option(names = {"-s", "--squashfs"}, required = true, paramLabel = "IMAGE",
       description = "The squashfs image to check.")
   Path squashfs;
@@ -113,6 +109,9 @@ final class VerifyCommand implements Callable<Integer> {
   @CommandLine.Mixin(name = ErrorOptions.MIXIN)
   ErrorOptions errors;
 
+  @CommandLine.Mixin
+  ExitCodes exitCodes;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -147,7 +146,7 @@ final class VerifyCommand implements Callable<Integer> {
       out.print(json ? ReportFormatter.json(report) : ReportFormatter.text(report));
       out.flush();
     }
-    return report.equal() ? 0 : DIFFERENT;
+    return report.equal() ? ExitCodes.DONE : ExitCodes.DIFFERENT;
   }
 
   private VerifyRequest request() {
