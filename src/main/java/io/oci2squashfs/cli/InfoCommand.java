@@ -1,10 +1,12 @@
 package io.oci2squashfs.cli;
 
+import io.oci2squashfs.image.ContainerConfig;
+import io.oci2squashfs.image.HistoryEntry;
 import io.oci2squashfs.image.Image;
+import io.oci2squashfs.image.ImageConfig;
 import io.oci2squashfs.image.ImageLoader;
 import io.oci2squashfs.image.Layer;
 import io.oci2squashfs.image.Platform;
-import io.oci2squashfs.image.json.ImageConfigJson;
 import io.oci2squashfs.image.json.Json;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -87,10 +89,10 @@ final class InfoCommand implements Callable<Integer> {
     }
     d.put("layers", layers);
     d.put("compressedSize", img.layers().stream().mapToLong(l -> Math.max(0, l.size())).sum());
-    ImageConfigJson c = img.config();
+    ImageConfig c = img.config();
     if (c != null) {
       Map<String, Object> cfg = new LinkedHashMap<>();
-      ImageConfigJson.ContainerConfigJson cc = c.config();
+      ContainerConfig cc = c.container();
       if (cc != null) {
         cfg.put("entrypoint", cc.entrypoint());
         cfg.put("cmd", cc.cmd());
@@ -100,7 +102,7 @@ final class InfoCommand implements Callable<Integer> {
         cfg.put("labels", cc.labels());
       }
       List<Map<String, Object>> history = new ArrayList<>();
-      for (ImageConfigJson.HistoryJson h : c.history()) {
+      for (HistoryEntry h : c.history()) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("created", h.created());
         m.put("createdBy", h.createdBy());
@@ -130,11 +132,11 @@ final class InfoCommand implements Callable<Integer> {
         out.println("     diff id " + l.diffId());
       }
     }
-    ImageConfigJson c = img.config();
-    if (c == null || c.config() == null) {
+    ImageConfig c = img.config();
+    if (c == null || c.container() == null) {
       return;
     }
-    ImageConfigJson.ContainerConfigJson cc = c.config();
+    ContainerConfig cc = c.container();
     if (cc.entrypoint() != null) {
       out.println("entrypoint: " + cc.entrypoint());
     }
@@ -150,7 +152,7 @@ final class InfoCommand implements Callable<Integer> {
     cc.env().forEach(e -> out.println("env:        " + e));
     cc.labels().forEach((k, v) -> out.println("label:      " + k + "=" + v));
     out.println("history:    " + c.history().size() + " steps");
-    for (ImageConfigJson.HistoryJson h : c.history()) {
+    for (HistoryEntry h : c.history()) {
       out.println("  " + (h.created() == null ? "" : h.created() + " ") + (h.emptyLayer() ? "(no layer) " : "")
           + (h.createdBy() == null ? "" : h.createdBy()));
     }

@@ -259,7 +259,7 @@ final class OciLayoutLoader {
     ImageConfigJson config =
         JsonFiles.convert(configNode, ImageConfigJson.class, configDigest.blobPath(),
             where + ": config " + configDigest);
-    List<Digest> diffIds = Configs.diffIds(config, manifest.layers().size(),
+    List<Digest> diffIds = ConfigTranslator.diffIds(config, manifest.layers().size(),
         where + ": config " + configDigest);
 
     List<Layer> layers = new ArrayList<>();
@@ -270,12 +270,13 @@ final class OciLayoutLoader {
       }
       layers.add(layer(i, manifest.layers().size(), d, diffIds.get(i), where));
     }
-    Platform platform = Configs.platform(config);
+    ImageConfig imageConfig = ConfigTranslator.imageConfig(config);
+    Platform platform = imageConfig.platform();
     String kind = files.isArchive() ? "OCI archive " : "OCI image layout ";
     String source = kind + files.location() + (ref == null ? "" : " (" + ref + ")")
         + ", manifest " + chosen.digest();
     return new Image(source, platform != null ? platform : chosen.platform(), chosen.digest(),
-        configDigest, layers, config, offered, configNode);
+        configDigest, layers, imageConfig, offered, configNode);
   }
 
   private Layer layer(int index, int count, DescriptorJson d, Digest diffId, String where)

@@ -55,7 +55,7 @@ class ImageLoaderTest {
     assertEquals(b.own().digest(), image.manifestDigest());
     assertEquals(b.own().configDigest(), image.configDigest());
     assertEquals(AMD64, image.platform());
-    assertEquals(List.of("PATH=/usr/bin"), image.config().config().env());
+    assertEquals(List.of("PATH=/usr/bin"), image.config().container().env());
     assertEquals(2, image.layers().size());
     assertLayer(image.layers().get(0), 0, BASE_GZ, BASE, MediaTypes.OCI_LAYER_GZIP);
     assertLayer(image.layers().get(1), 1, TOP_ZSTD, TOP, MediaTypes.OCI_LAYER_ZSTD);
