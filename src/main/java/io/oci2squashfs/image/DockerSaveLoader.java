@@ -74,8 +74,7 @@ final class DockerSaveLoader {
     String kind = files.isArchive() ? "docker save archive " : "docker save directory ";
     ImageConfig imageConfig = ConfigTranslator.imageConfig(config);
     return new Image(kind + files.location() + tags, imageConfig.platform(), null,
-        digestInName(entry.config()), layers, imageConfig, List.of(),
-        io.oci2squashfs.image.json.Json.MAPPER.readTree(bytes));
+        digestInName(entry.config()), layers, imageConfig, List.of(), new RawJson(bytes));
   }
 
   private static Layer layer(

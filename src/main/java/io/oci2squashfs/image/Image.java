@@ -1,6 +1,5 @@
 package io.oci2squashfs.image;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
 /**
@@ -15,8 +14,8 @@ import java.util.List;
  * @param layers base layer first; the layer at position i has {@link Layer#index()} i
  * @param config what the config says, or null when the image has none to read
  * @param platforms the platforms the source offered to choose from (an index's entries); empty when it offered one manifest without a platform
- * @param configJson the config as read, every field kept (for writing a changed copy; never modify
- *     it), or null when not known
+ * @param configJson the config exactly as read, every field kept (for writing a changed copy), or
+ *     null when not known
  */
 public record Image(
     String source,
@@ -26,7 +25,7 @@ public record Image(
     List<Layer> layers,
     ImageConfig config,
     List<Platform> platforms,
-    JsonNode configJson) {
+    RawJson configJson) {
   public Image {
     layers = List.copyOf(layers);
     platforms = List.copyOf(platforms);

@@ -64,6 +64,19 @@ class ImageLoaderTest {
   }
 
   @Test
+  void theConfigIsKeptByteForByteForAChangedCopy() throws IOException {
+    Path layout = ImageLayoutBuilder.oci().layer(BASE_GZ, MediaTypes.OCI_LAYER_GZIP)
+        .writeTo(dir.resolve("oci"));
+    Image oci = ImageLoader.load(layout, AMD64);
+    assertEquals(oci.configDigest(), Digest.sha256(oci.configJson().bytes()));
+
+    Path save = dir.resolve("save");
+    ImageLayoutBuilder.dockerSaveBlobs().layer(BASE_GZ, MediaTypes.OCI_LAYER_GZIP).writeTo(save);
+    Image docker = ImageLoader.load(save, AMD64);
+    assertEquals(docker.configDigest(), Digest.sha256(docker.configJson().bytes()));
+  }
+
+  @Test
   void aSingleManifestIsTakenWhateverThePlatformAsked() throws IOException {
     ImageLayoutBuilder.oci().layer(BASE_GZ, MediaTypes.OCI_LAYER_GZIP)
         .platform("linux", "s390x").writeTo(dir);
