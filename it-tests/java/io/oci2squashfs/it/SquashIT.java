@@ -189,7 +189,7 @@ class SquashIT {
       inspected.path("RootFS").path("Layers").forEach(l -> layers.add(l.asText()));
       assertEquals(written.layers().stream().map(l -> l.diffId().toString()).toList(), layers, what + ": podman's layers");
       assertEquals(written.configDigest().hex(), inspected.path("Id").asText(), what + ": podman's image id");
-      JsonNode declared = written.configJson().path("config");
+      JsonNode declared = new ObjectMapper().readTree(written.configJson().bytes()).path("config");
       JsonNode shown = inspected.path("Config");
       for (String field : new String[] {"Cmd", "Entrypoint", "Env", "WorkingDir", "User"}) {
         JsonNode d = declared.path(field);

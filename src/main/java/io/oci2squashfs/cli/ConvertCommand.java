@@ -4,7 +4,6 @@ import io.oci2squashfs.convert.ConvertRequest;
 import io.oci2squashfs.convert.ConvertResult;
 import io.oci2squashfs.convert.Converter;
 import io.oci2squashfs.convert.OutputFormat;
-import io.oci2squashfs.image.Platform;
 import io.oci2squashfs.image.json.Json;
 import io.oci2squashfs.sink.MksquashfsOptions;
 import io.oci2squashfs.sink.SquashfsCompression;
@@ -47,10 +46,7 @@ import picocli.CommandLine.Option;
           + " standard output).",
       "",
       "The output is written under a temporary name beside it and renamed when complete;"
-          + " on failure nothing is left. Mount the result with: squashfuse demo.squashfs /mnt",
-      "",
-      "Exit codes: 0 done, 1 failed (one line naming the file, layer and entry), 2 bad usage,"
-          + " 130 after Ctrl-C (SIGINT), 143 after SIGTERM; no output or temporary file is left then."
+          + " on failure nothing is left. Mount the result with: squashfuse demo.squashfs /mnt"
     })
 final class ConvertCommand implements Callable<Integer> {
   @Option(names = {"-i", "--image"}, required = true, paramLabel = "IMAGE",
@@ -70,9 +66,8 @@ final class ConvertCommand implements Callable<Integer> {
           + " ending in '/', else squashfs. --compression and --block-size apply to squashfs only.")
   String format;
 
-  @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]",
-      description = "Image to take from a multi-platform index (default: this machine's, e.g. linux/amd64).")
-  String platform;
+  @CommandLine.Mixin
+  PlatformOption platform;
 
   @Option(names = {"-c", "--compression"}, paramLabel = "ALG[:LEVEL]", defaultValue = "zstd:3",
       description = "Squashfs compression: gzip, zstd, xz, lz4, lzo, with an optional level"
@@ -130,6 +125,9 @@ final class ConvertCommand implements Callable<Integer> {
   @CommandLine.Mixin(name = ErrorOptions.MIXIN)
   ErrorOptions errors;
 
+  @CommandLine.Mixin
+  ExitCodes exitCodes;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -150,7 +148,7 @@ final class ConvertCommand implements Callable<Integer> {
         out.flush();
       }
     }
-    return 0;
+    return ExitCodes.DONE;
   }
 
   private ConsoleReporter.Mode mode() {
@@ -169,7 +167,6 @@ final class ConvertCommand implements Callable<Integer> {
 
   private ConvertRequest request() {
     MksquashfsOptions options;
-    Platform wanted;
     OutputFormat chosen;
     Path out = Path.of(output);
     try {
@@ -187,13 +184,12 @@ final class ConvertCommand implements Callable<Integer> {
           .withMkfsTime(mtime != null ? mtime : reproducible ? Long.valueOf(0) : null)
           .withAllTime(mtime)
           .withKeepSourceDateEpoch(keepSourceDateEpoch);
-      wanted = platform == null ? Platform.host() : Platform.parse(platform);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     return ConvertRequest.of(image, out)
         .withFormat(chosen)
-        .withPlatform(wanted)
+        .withPlatform(platform.orHost())
         .withSquashfs(options)
         .withMksquashfs(mksquashfs)
         .withForce(force);

@@ -1,10 +1,12 @@
 package io.oci2squashfs.cli;
 
+import io.oci2squashfs.image.ContainerConfig;
+import io.oci2squashfs.image.HistoryEntry;
 import io.oci2squashfs.image.Image;
+import io.oci2squashfs.image.ImageConfig;
 import io.oci2squashfs.image.ImageLoader;
 import io.oci2squashfs.image.Layer;
 import io.oci2squashfs.image.Platform;
-import io.oci2squashfs.image.json.ImageConfigJson;
 import io.oci2squashfs.image.json.Json;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -39,9 +41,8 @@ final class InfoCommand implements Callable<Integer> {
       description = "A directory, a tar archive, or an oci:/oci-archive:/docker-archive: reference.")
   String image;
 
-  @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]",
-      description = "Image to take from a multi-platform index (default: this machine's).")
-  String platform;
+  @CommandLine.Mixin
+  PlatformOption platform;
 
   @Option(names = "--json", description = "Print one JSON document instead of text.")
   boolean json;
@@ -49,18 +50,15 @@ final class InfoCommand implements Callable<Integer> {
   @CommandLine.Mixin(name = ErrorOptions.MIXIN)
   ErrorOptions errors;
 
+  @CommandLine.Mixin
+  ExitCodes exitCodes;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    Platform wanted;
-    try {
-      wanted = platform == null ? Platform.host() : Platform.parse(platform);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
-    }
-    Image img = ImageLoader.load(image, wanted);
+    Image img = ImageLoader.load(image, platform.orHost());
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(document(img)));
@@ -68,7 +66,7 @@ final class InfoCommand implements Callable<Integer> {
       printText(img, out);
     }
     out.flush();
-    return 0;
+    return ExitCodes.DONE;
   }
 
   static Map<String, Object> document(Image img) {
@@ -91,10 +89,10 @@ final class InfoCommand implements Callable<Integer> {
     }
     d.put("layers", layers);
     d.put("compressedSize", img.layers().stream().mapToLong(l -> Math.max(0, l.size())).sum());
-    ImageConfigJson c = img.config();
+    ImageConfig c = img.config();
     if (c != null) {
       Map<String, Object> cfg = new LinkedHashMap<>();
-      ImageConfigJson.ContainerConfigJson cc = c.config();
+      ContainerConfig cc = c.container();
       if (cc != null) {
         cfg.put("entrypoint", cc.entrypoint());
         cfg.put("cmd", cc.cmd());
@@ -104,7 +102,7 @@ final class InfoCommand implements Callable<Integer> {
         cfg.put("labels", cc.labels());
       }
       List<Map<String, Object>> history = new ArrayList<>();
-      for (ImageConfigJson.HistoryJson h : c.history()) {
+      for (HistoryEntry h : c.history()) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("created", h.created());
         m.put("createdBy", h.createdBy());
@@ -134,11 +132,11 @@ final class InfoCommand implements Callable<Integer> {
         out.println("     diff id " + l.diffId());
       }
     }
-    ImageConfigJson c = img.config();
-    if (c == null || c.config() == null) {
+    ImageConfig c = img.config();
+    if (c == null || c.container() == null) {
       return;
     }
-    ImageConfigJson.ContainerConfigJson cc = c.config();
+    ContainerConfig cc = c.container();
     if (cc.entrypoint() != null) {
       out.println("entrypoint: " + cc.entrypoint());
     }
@@ -154,7 +152,7 @@ final class InfoCommand implements Callable<Integer> {
     cc.env().forEach(e -> out.println("env:        " + e));
     cc.labels().forEach((k, v) -> out.println("label:      " + k + "=" + v));
     out.println("history:    " + c.history().size() + " steps");
-    for (ImageConfigJson.HistoryJson h : c.history()) {
+    for (HistoryEntry h : c.history()) {
       out.println("  " + (h.created() == null ? "" : h.created() + " ") + (h.emptyLayer() ? "(no layer) " : "")
           + (h.createdBy() == null ? "" : h.createdBy()));
     }

@@ -29,16 +29,12 @@ import picocli.CommandLine.IVersionProvider;
       "  oci2squashfs verify --squashfs demo.squashfs --image examples/demo-image",
       "  source <(oci2squashfs generate-completion)      # tab completion in bash or zsh",
       "",
-      "Exit codes: 0 done (verify: equal), 1 failed, 2 bad usage, 3 verify found differences,"
-          + " 130 after Ctrl-C, 143 after SIGTERM.",
       "Run 'oci2squashfs help COMMAND' (or COMMAND --help) for a command's options and examples;"
           + " 'man oci2squashfs-COMMAND' where the man pages are installed."
     })
 public final class Main implements Callable<Integer> {
-  /** Exit code of a failed run. */
-  static final int FAILED = 1;
-  /** Exit code of a usage error. */
-  static final int USAGE = 2;
+  @CommandLine.Mixin
+  ExitCodes exitCodes;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -49,7 +45,7 @@ public final class Main implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     err.println("oci2squashfs: name a command, e.g. 'convert'");
     spec.commandLine().usage(err);
-    return USAGE;
+    return ExitCodes.USAGE;
   }
 
   public static void main(String[] args) {
@@ -70,7 +66,7 @@ public final class Main implements Callable<Integer> {
       PrintWriter w = e.getCommandLine().getErr();
       w.println("oci2squashfs: " + e.getMessage());
       w.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
-      return USAGE;
+      return ExitCodes.USAGE;
     };
     cl.setParameterExceptionHandler(usage);
     cl.setExecutionExceptionHandler((e, c, parsed) -> {
@@ -81,7 +77,7 @@ public final class Main implements Callable<Integer> {
       if (OnSignal.stopping()) { // the shutdown hook is cleaning up; what failed meanwhile is its doing
         w.println("oci2squashfs: stopped by a signal; no output was left");
         w.flush();
-        return FAILED;
+        return ExitCodes.FAILED;
       }
       w.println("oci2squashfs: error: " + message(e));
       if (e instanceof ToolException && ((ToolException) e).hint() != null) {
@@ -95,7 +91,7 @@ public final class Main implements Callable<Integer> {
         w.println("(this looks like a bug in oci2squashfs; run again with --stacktrace and report it)");
       }
       w.flush();
-      return FAILED;
+      return ExitCodes.FAILED;
     });
     return cl.execute(args);
   }

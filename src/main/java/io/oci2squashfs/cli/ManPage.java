@@ -3,6 +3,7 @@ package io.oci2squashfs.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -66,6 +67,13 @@ final class ManPage {
         b.append(".TP\n").append(optionNames(o)).append('\n')
             .append(escape(unformat(String.join(" ", o.description())))).append('\n');
       }
+    }
+
+    Map<String, String> exitCodes = spec.usageMessage().exitCodeList();
+    if (!exitCodes.isEmpty()) {
+      b.append(".SH \"EXIT STATUS\"\n");
+      exitCodes.forEach((code, meaning) -> b.append(".TP\n.B ").append(escape(code.strip()))
+          .append('\n').append(escape(unformat(meaning))).append('\n'));
     }
 
     String[] footer = spec.usageMessage().footer();

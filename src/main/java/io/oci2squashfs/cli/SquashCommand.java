@@ -1,6 +1,5 @@
 package io.oci2squashfs.cli;
 
-import io.oci2squashfs.image.Platform;
 import io.oci2squashfs.imagewrite.ImageFormat;
 import io.oci2squashfs.squash.LayerCompression;
 import io.oci2squashfs.squash.LayerSelection;
@@ -78,9 +77,8 @@ final class SquashCommand implements Callable<Integer> {
       description = "The new layer's compression: gzip (default), zstd or none.")
   String compression;
 
-  @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]",
-      description = "Image to take from a multi-platform index (default: this machine's).")
-  String platform;
+  @CommandLine.Mixin
+  PlatformOption platform;
 
   @Option(names = {"-f", "--force"}, description = "Replace an existing output.")
   boolean force;
@@ -90,6 +88,9 @@ final class SquashCommand implements Callable<Integer> {
 
   @CommandLine.Mixin(name = ErrorOptions.MIXIN)
   ErrorOptions errors;
+
+  @CommandLine.Mixin
+  ExitCodes exitCodes;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -105,7 +106,7 @@ final class SquashCommand implements Callable<Integer> {
               ? ImageFormat.DOCKER_ARCHIVE : ImageFormat.OCI;
       request = SquashRequest.of(image, output, selection, f)
           .withTag(tag).withMessage(message).withCompression(LayerCompression.parse(compression))
-          .withPlatform(platform == null ? Platform.host() : Platform.parse(platform)).withForce(force);
+          .withPlatform(platform.orHost()).withForce(force);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }
@@ -136,7 +137,7 @@ final class SquashCommand implements Callable<Integer> {
           r.elapsed().toMillis() / 1000.0);
       out.flush();
     }
-    return 0;
+    return ExitCodes.DONE;
   }
 
   private static String size(long bytes) {

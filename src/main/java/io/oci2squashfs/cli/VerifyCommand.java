@@ -1,6 +1,5 @@
 package io.oci2squashfs.cli;
 
-import io.oci2squashfs.image.Platform;
 import io.oci2squashfs.verify.CompareOptions;
 import io.oci2squashfs.verify.Method;
 import io.oci2squashfs.verify.PathFilter;
@@ -42,18 +41,14 @@ import picocli.CommandLine.Option;
       "  - PATH          only in the reference (a directory once, not its contents)",
       "  ~ PATH: FIELD: REFERENCE -> IMAGE",
       "",
+      "Scripts can go by the exit code alone (see --quiet): 0 equal, 3 different.",
+      "",
       "Examples:",
       "  oci2squashfs verify -s demo.squashfs --image examples/demo-image:latest",
       "  oci2squashfs verify -s rootfs.squashfs -r ./rootfs --ignore '*.pyc'",
-      "  oci2squashfs verify -s rootfs.squashfs -r ./rootfs --method unsquashfs --json",
-      "",
-      "Exit codes: 0 equal, 3 different, 1 failed, 2 bad usage,"
-          + " 130 after Ctrl-C, 143 after SIGTERM (the mount is undone first)."
+      "  oci2squashfs verify -s rootfs.squashfs -r ./rootfs --method unsquashfs --json"
     })
 final class VerifyCommand implements Callable<Integer> {
-  /** Exit code when the trees differ. */
-  static final int DIFFERENT = 3;
-
   @Option(names = {"-s", "--squashfs"}, required = true, paramLabel = "IMAGE",
       description = "The squashfs image to check.")
   Path squashfs;
@@ -69,7 +64,8 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = {"-i", "--image"}, required = true, paramLabel = "DIR[:TAG]",
         description = "An OCI image layout whose TAG the image should equal (without one: the image"
             + " 'convert' reads from it, tagged or not);"
-            + " unpacked with 'umoci unpack' into a temporary directory, removed afterwards.")
+            + " unpacked with 'umoci unpack' into a temporary directory, removed afterwards."
+            + " Without a tag, --platform chooses from a multi-platform index, as for 'convert'.")
     String image;
   }
 
@@ -101,10 +97,8 @@ final class VerifyCommand implements Callable<Integer> {
       description = "The unsquashfs to run (default: the one on PATH).")
   String unsquashfs;
 
-  @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]",
-      description = "With --image DIR and no tag: the image to take from a multi-platform index, as"
-          + " 'convert --platform' took it (default: this machine's).")
-  String platform;
+  @CommandLine.Mixin
+  PlatformOption platform;
 
   @Option(names = {"-q", "--quiet"}, description = "Print no differences and no notes; only the exit code tells.")
   boolean quiet;
@@ -114,6 +108,9 @@ final class VerifyCommand implements Callable<Integer> {
 
   @CommandLine.Mixin(name = ErrorOptions.MIXIN)
   ErrorOptions errors;
+
+  @CommandLine.Mixin
+  ExitCodes exitCodes;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -149,18 +146,18 @@ final class VerifyCommand implements Callable<Integer> {
       out.print(json ? ReportFormatter.json(report) : ReportFormatter.text(report));
       out.flush();
     }
-    return report.equal() ? 0 : DIFFERENT;
+    return report.equal() ? ExitCodes.DONE : ExitCodes.DIFFERENT;
   }
 
   private VerifyRequest request() {
     try {
       Reference ref = reference.directory != null ? Reference.directory(reference.directory)
           : Reference.parseImage(reference.image);
-      if (platform != null) {
+      if (platform.given != null) {
         if (!ref.isImage() || ref.tag() != null) {
           throw new IllegalArgumentException("--platform chooses within --image DIR given without a tag");
         }
-        ref = ref.withPlatform(Platform.parse(platform));
+        ref = ref.withPlatform(platform.given);
       }
       CompareOptions options = CompareOptions.DEFAULT
           .withOwnership(!ignoreOwnership)

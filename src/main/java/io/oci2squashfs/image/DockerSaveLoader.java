@@ -63,7 +63,7 @@ final class DockerSaveLoader {
     }
     ImageConfigJson config =
         JsonFiles.parse(bytes, ImageConfigJson.class, entry.config(), configWhere);
-    List<Digest> diffIds = Configs.diffIds(config, entry.layers().size(), configWhere);
+    List<Digest> diffIds = ConfigTranslator.diffIds(config, entry.layers().size(), configWhere);
 
     List<Layer> layers = new ArrayList<>();
     for (int i = 0; i < entry.layers().size(); i++) {
@@ -72,9 +72,9 @@ final class DockerSaveLoader {
     String tags =
         entry.repoTags().isEmpty() ? "" : " (" + String.join(", ", entry.repoTags()) + ")";
     String kind = files.isArchive() ? "docker save archive " : "docker save directory ";
-    return new Image(kind + files.location() + tags, Configs.platform(config), null,
-        digestInName(entry.config()), layers, config, List.of(),
-        io.oci2squashfs.image.json.Json.MAPPER.readTree(bytes));
+    ImageConfig imageConfig = ConfigTranslator.imageConfig(config);
+    return new Image(kind + files.location() + tags, imageConfig.platform(), null,
+        digestInName(entry.config()), layers, imageConfig, List.of(), new RawJson(bytes));
   }
 
   private static Layer layer(

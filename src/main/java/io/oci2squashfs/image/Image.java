@@ -1,7 +1,5 @@
 package io.oci2squashfs.image;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.oci2squashfs.image.json.ImageConfigJson;
 import java.util.List;
 
 /**
@@ -14,10 +12,10 @@ import java.util.List;
  *     {@code docker save} directory)
  * @param configDigest the config's digest, or null when its path does not tell it
  * @param layers base layer first; the layer at position i has {@link Layer#index()} i
- * @param config the parsed config, or null when the image has none to read
+ * @param config what the config says, or null when the image has none to read
  * @param platforms the platforms the source offered to choose from (an index's entries); empty when it offered one manifest without a platform
- * @param configJson the config as read, every field kept (for writing a changed copy; never modify
- *     it), or null when not known
+ * @param configJson the config exactly as read, every field kept (for writing a changed copy), or
+ *     null when not known
  */
 public record Image(
     String source,
@@ -25,9 +23,9 @@ public record Image(
     Digest manifestDigest,
     Digest configDigest,
     List<Layer> layers,
-    ImageConfigJson config,
+    ImageConfig config,
     List<Platform> platforms,
-    JsonNode configJson) {
+    RawJson configJson) {
   public Image {
     layers = List.copyOf(layers);
     platforms = List.copyOf(platforms);
@@ -40,13 +38,13 @@ public record Image(
   }
 
   public Image(String source, Platform platform, Digest manifestDigest, Digest configDigest,
-      List<Layer> layers, ImageConfigJson config, List<Platform> platforms) {
+      List<Layer> layers, ImageConfig config, List<Platform> platforms) {
     this(source, platform, manifestDigest, configDigest, layers, config, platforms, null);
   }
 
   /** An image whose source offers no choice of platform (a lone manifest, a docker save). */
   public Image(String source, Platform platform, Digest manifestDigest, Digest configDigest,
-      List<Layer> layers, ImageConfigJson config) {
+      List<Layer> layers, ImageConfig config) {
     this(source, platform, manifestDigest, configDigest, layers, config, List.of());
   }
 }

@@ -255,12 +255,13 @@ final class OciLayoutLoader {
       throw new ImageFormatException(where + ": no config");
     }
     Digest configDigest = digestOf(manifest.config(), where + ": config");
-    JsonNode configNode = readBlob(configDigest, manifest.config().size(), where, "config");
+    String configWhere = where + ": config " + configDigest;
+    byte[] configBytes = readBlobBytes(configDigest, manifest.config().size(), configWhere);
+    JsonNode configNode = JsonFiles.parseTree(configBytes, configDigest.blobPath(), configWhere);
     ImageConfigJson config =
-        JsonFiles.convert(configNode, ImageConfigJson.class, configDigest.blobPath(),
-            where + ": config " + configDigest);
-    List<Digest> diffIds = Configs.diffIds(config, manifest.layers().size(),
-        where + ": config " + configDigest);
+        JsonFiles.convert(configNode, ImageConfigJson.class, configDigest.blobPath(), configWhere);
+    List<Digest> diffIds =
+        ConfigTranslator.diffIds(config, manifest.layers().size(), configWhere);
 
     List<Layer> layers = new ArrayList<>();
     for (int i = 0; i < manifest.layers().size(); i++) {
@@ -270,12 +271,13 @@ final class OciLayoutLoader {
       }
       layers.add(layer(i, manifest.layers().size(), d, diffIds.get(i), where));
     }
-    Platform platform = Configs.platform(config);
+    ImageConfig imageConfig = ConfigTranslator.imageConfig(config);
+    Platform platform = imageConfig.platform();
     String kind = files.isArchive() ? "OCI archive " : "OCI image layout ";
     String source = kind + files.location() + (ref == null ? "" : " (" + ref + ")")
         + ", manifest " + chosen.digest();
     return new Image(source, platform != null ? platform : chosen.platform(), chosen.digest(),
-        configDigest, layers, config, offered, configNode);
+        configDigest, layers, imageConfig, offered, new RawJson(configBytes));
   }
 
   private Layer layer(int index, int count, DescriptorJson d, Digest diffId, String where)
@@ -300,11 +302,16 @@ final class OciLayoutLoader {
 
   private JsonNode readBlob(Digest digest, long size, String where, String what)
       throws IOException {
-    String name = digest.blobPath();
     String blobWhere = where + ": " + what + " " + digest;
-    byte[] bytes = JsonFiles.read(files, name, blobWhere, size);
+    byte[] bytes = readBlobBytes(digest, size, blobWhere);
+    return JsonFiles.parseTree(bytes, digest.blobPath(), blobWhere);
+  }
+
+  /** A JSON blob's bytes, checked against its size and digest. */
+  private byte[] readBlobBytes(Digest digest, long size, String blobWhere) throws IOException {
+    byte[] bytes = JsonFiles.read(files, digest.blobPath(), blobWhere, size);
     JsonFiles.checkDigest(bytes, digest, blobWhere);
-    return JsonFiles.parseTree(bytes, name, blobWhere);
+    return bytes;
   }
 
   private static Digest digestOf(DescriptorJson d, String where) throws ImageFormatException {

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.oci2squashfs.image.Digest;
+import io.oci2squashfs.image.RawJson;
+import io.oci2squashfs.image.json.Json;
+import java.io.IOException;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -22,16 +25,14 @@ public final class ConfigRewriter {
   private ConfigRewriter() {}
 
   /**
+   * @param original the config as read; parsed here, and left as it is
    * @param kept how many layers from the base stay as they are
    * @param layerCount how many layers the image had
    * @param squashedCount how many layers the new one replaces
    */
-  public static ObjectNode rewrite(JsonNode original, int kept, int layerCount, List<Digest> keptDiffIds,
-      Digest newDiffId, String message, Consumer<String> warnings) {
-    if (original == null || !original.isObject()) {
-      throw new IllegalArgumentException("the image config is not a JSON object");
-    }
-    ObjectNode config = ((ObjectNode) original).deepCopy();
+  public static ObjectNode rewrite(RawJson original, int kept, int layerCount,
+      List<Digest> keptDiffIds, Digest newDiffId, String message, Consumer<String> warnings) {
+    ObjectNode config = parse(original);
     ObjectNode rootfs = JsonNodeFactory.instance.objectNode();
     rootfs.put("type", "layers");
     ArrayNode diffIds = rootfs.putArray("diff_ids");
@@ -80,5 +81,19 @@ public final class ConfigRewriter {
     entry.put("comment", "oci2squashfs squash: " + (layerCount - kept) + " layers in one");
     config.set("history", rewritten);
     return config;
+  }
+
+  /** The whole document, every field this tool does not know included. */
+  private static ObjectNode parse(RawJson original) {
+    JsonNode document;
+    try {
+      document = original == null ? null : Json.MAPPER.readTree(original.bytes());
+    } catch (IOException e) {
+      throw new IllegalArgumentException("the image config is not JSON: " + e.getMessage(), e);
+    }
+    if (document == null || !document.isObject()) {
+      throw new IllegalArgumentException("the image config is not a JSON object");
+    }
+    return (ObjectNode) document;
   }
 }

@@ -1,9 +1,9 @@
 package io.oci2squashfs.squash;
 
 import io.oci2squashfs.image.Digest;
+import io.oci2squashfs.image.HistoryEntry;
 import io.oci2squashfs.image.Image;
 import io.oci2squashfs.image.Layer;
-import io.oci2squashfs.image.json.ImageConfigJson.HistoryJson;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -73,7 +73,7 @@ public record LayerSelection(Integer count, String from) {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("--from #" + number + ": not a history position");
     }
-    List<HistoryJson> history = image.config() == null ? List.of() : image.config().history();
+    List<HistoryEntry> history = image.config() == null ? List.of() : image.config().history();
     if (k < 0 || k >= history.size()) {
       throw new IllegalArgumentException("--from #" + k + ": the history has " + history.size() + " entries");
     }

@@ -55,6 +55,15 @@ class MainTest {
   }
 
   @Test
+  void aBadPlatformIsAUsageErrorNamingTheValueAndTheForm() {
+    for (String command : new String[] {"convert", "squash", "info", "verify"}) {
+      CliRun r = run(command, "--platform", "linux/");
+      assertEquals(2, r.code(), command + ": " + r.err());
+      assertTrue(r.err().contains("\"linux/\"") && r.err().contains("OS/ARCH[/VARIANT]"), r.err());
+    }
+  }
+
+  @Test
   void outputFormatsAreExplainedAndCheckedAsUsage() {
     CliRun help = run("convert", "--help");
     assertTrue(help.out().contains("--format") && help.out().contains("squashfs|tar|dir"), help.out());

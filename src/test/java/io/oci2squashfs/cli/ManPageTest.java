@@ -68,6 +68,22 @@ class ManPageTest {
   }
 
   @Test
+  void everyCommandListsTheExitCodesOnceInItsHelpAndOnItsPage() {
+    for (String name : List.of("convert", "squash", "info", "verify")) {
+      String help = CliRun.of(name, "--help").out();
+      int first = help.indexOf("Exit codes:");
+      assertTrue(first >= 0 && first == help.lastIndexOf("Exit codes:"), name + ": " + help);
+      assertTrue(help.contains("\n    3   verify found differences\n"), name + ": " + help);
+      assertTrue(help.contains("\n  143   stopped by SIGTERM"), name + ": " + help);
+      String page = ManPage.of(command(name), "v");
+      assertTrue(page.contains(".SH \"EXIT STATUS\"\n.TP\n.B 0\n"), name + ": " + page);
+      assertTrue(page.contains(".TP\n.B 130\nstopped by Ctrl\\-C (SIGINT)"), name + ": " + page);
+    }
+    String top = CliRun.of("--help").out();
+    assertTrue(top.contains("Exit codes:\n    0   done"), top);
+  }
+
+  @Test
   void everyCommandsHelpHasExamples() {
     for (String name : List.of("convert", "info", "verify")) {
       CliRun r = CliRun.of(name, "--help");

@@ -141,7 +141,7 @@ class ImageLoaderArchiveTest {
     Image image = ImageLoader.load(file, AMD64);
 
     assertArrayEquals(BASE_GZ, read(image.layers().get(0)));
-    assertEquals(List.of("PATH=/usr/bin"), image.config().config().env());
+    assertEquals(List.of("PATH=/usr/bin"), image.config().container().env());
   }
 
   // --- escapes, missing members ---------------------------------------------------------------

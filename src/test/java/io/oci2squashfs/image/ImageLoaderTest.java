@@ -55,12 +55,25 @@ class ImageLoaderTest {
     assertEquals(b.own().digest(), image.manifestDigest());
     assertEquals(b.own().configDigest(), image.configDigest());
     assertEquals(AMD64, image.platform());
-    assertEquals(List.of("PATH=/usr/bin"), image.config().config().env());
+    assertEquals(List.of("PATH=/usr/bin"), image.config().container().env());
     assertEquals(2, image.layers().size());
     assertLayer(image.layers().get(0), 0, BASE_GZ, BASE, MediaTypes.OCI_LAYER_GZIP);
     assertLayer(image.layers().get(1), 1, TOP_ZSTD, TOP, MediaTypes.OCI_LAYER_ZSTD);
     assertTrue(image.source().startsWith("OCI image layout " + dir), image.source());
     assertTrue(image.source().contains("(latest)"), image.source());
+  }
+
+  @Test
+  void theConfigIsKeptByteForByteForAChangedCopy() throws IOException {
+    Path layout = ImageLayoutBuilder.oci().layer(BASE_GZ, MediaTypes.OCI_LAYER_GZIP)
+        .writeTo(dir.resolve("oci"));
+    Image oci = ImageLoader.load(layout, AMD64);
+    assertEquals(oci.configDigest(), Digest.sha256(oci.configJson().bytes()));
+
+    Path save = dir.resolve("save");
+    ImageLayoutBuilder.dockerSaveBlobs().layer(BASE_GZ, MediaTypes.OCI_LAYER_GZIP).writeTo(save);
+    Image docker = ImageLoader.load(save, AMD64);
+    assertEquals(docker.configDigest(), Digest.sha256(docker.configJson().bytes()));
   }
 
   @Test

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.oci2squashfs.image.Digest;
+import io.oci2squashfs.image.RawJson;
 import io.oci2squashfs.image.json.Json;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -26,6 +28,10 @@ class ConfigRewriterTest {
       + "{\"created\":\"2020-01-05T00:00:00Z\",\"created_by\":\"RUN two\"},"
       + "{\"created\":\"2020-01-06T00:00:00Z\",\"created_by\":\"CMD\",\"empty_layer\":true}]}";
 
+  private static RawJson raw(String json) {
+    return new RawJson(json.getBytes(StandardCharsets.UTF_8));
+  }
+
   private static List<String> createdBy(JsonNode c) {
     List<String> out = new ArrayList<>();
     c.get("history").forEach(h -> out.add(h.get("created_by").asText() + (h.path("empty_layer").asBoolean() ? "*" : "")));
@@ -35,7 +41,8 @@ class ConfigRewriterTest {
   @Test
   void squashedStepsBecomeOneEntryAndEmptyOnesBelowStay() throws Exception {
     List<String> warnings = new ArrayList<>();
-    ObjectNode c = ConfigRewriter.rewrite(Json.MAPPER.readTree(CONFIG), 1, 3, List.of(A), NEW, "squashed!", warnings::add);
+    ObjectNode c =
+        ConfigRewriter.rewrite(raw(CONFIG), 1, 3, List.of(A), NEW, "squashed!", warnings::add);
     assertEquals(List.of("base", "ENV*", "squashed!"), createdBy(c));
     assertEquals("2020-01-06T00:00:00Z", c.get("history").get(2).get("created").asText(), "newest folded time");
     assertEquals(List.of(A.toString(), NEW.toString()),
@@ -48,7 +55,7 @@ class ConfigRewriterTest {
 
   @Test
   void squashingAllLeavesOneEntry() throws Exception {
-    ObjectNode c = ConfigRewriter.rewrite(Json.MAPPER.readTree(CONFIG), 0, 3, List.of(), NEW, "all", w -> {});
+    ObjectNode c = ConfigRewriter.rewrite(raw(CONFIG), 0, 3, List.of(), NEW, "all", w -> {});
     assertEquals(List.of("all"), createdBy(c));
     assertEquals(1, c.get("rootfs").get("diff_ids").size());
   }
@@ -56,15 +63,16 @@ class ConfigRewriterTest {
   @Test
   void historyThatDoesNotMatchTheLayersIsRebuiltWithAWarning() throws Exception {
     List<String> warnings = new ArrayList<>();
-    ObjectNode c = ConfigRewriter.rewrite(Json.MAPPER.readTree(CONFIG), 2, 4, List.of(A, A), NEW, "m", warnings::add);
+    ObjectNode c =
+        ConfigRewriter.rewrite(raw(CONFIG), 2, 4, List.of(A, A), NEW, "m", warnings::add);
     assertEquals(3, c.get("history").size());
     assertEquals(1, warnings.size());
   }
 
   @Test
   void theOriginalIsNotChanged() throws Exception {
-    JsonNode original = Json.MAPPER.readTree(CONFIG);
+    RawJson original = raw(CONFIG);
     ConfigRewriter.rewrite(original, 1, 3, List.of(A), NEW, "m", w -> {});
-    assertEquals(Json.MAPPER.readTree(CONFIG), original);
+    assertEquals(Json.MAPPER.readTree(CONFIG), Json.MAPPER.readTree(original.bytes()));
   }
 }

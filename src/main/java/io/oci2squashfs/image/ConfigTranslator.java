@@ -5,9 +5,25 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-/** Reads what the loaders need from an image config. */
-final class Configs {
-  private Configs() {}
+/**
+ * The one place an image config's wire JSON ({@link ImageConfigJson}) becomes the model: an
+ * {@link ImageConfig}, and the diff ids the loaders give the layers.
+ */
+final class ConfigTranslator {
+  private ConfigTranslator() {}
+
+  /** The config as the model holds it. */
+  static ImageConfig imageConfig(ImageConfigJson config) {
+    ImageConfigJson.ContainerConfigJson c = config.config();
+    ContainerConfig container = c == null ? null
+        : new ContainerConfig(c.entrypoint(), c.cmd(), c.env(), c.workingDir(), c.user(),
+            c.labels());
+    List<HistoryEntry> history = new ArrayList<>();
+    for (ImageConfigJson.HistoryJson h : config.history()) {
+      history.add(new HistoryEntry(h.created(), h.createdBy(), h.comment(), h.emptyLayer()));
+    }
+    return new ImageConfig(platform(config), container, history);
+  }
 
   /**
    * The diff ids for {@code layerCount} layers, by position; all null when the config lists none.
@@ -38,7 +54,7 @@ final class Configs {
   }
 
   /** The config's platform, or null when it lacks os or architecture. */
-  static Platform platform(ImageConfigJson config) {
+  private static Platform platform(ImageConfigJson config) {
     if (config.os() == null || config.os().isBlank()
         || config.architecture() == null || config.architecture().isBlank()) {
       return null;
