@@ -1,24 +1,10 @@
 package io.oci2squashfs.cli;
 
-import picocli.CommandLine.Command;
 
 /**
- * The exit codes of every command: the numbers the commands return, and the one list of them that
- * {@code --help} and the man pages show (mixed into {@link Main} and every command).
+ * The exit codes of every command, as numbers; {@link ErrorOptions} declares the one list of them
+ * that {@code --help} and the man pages show.
  */
-@Command(
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {
-      "  " + ExitCodes.DONE + ":done (verify: the image equals the reference)",
-      "  " + ExitCodes.FAILED + ":failed: one line on standard error says why, naming the file,"
-          + " layer and entry at fault (--stacktrace for more)",
-      "  " + ExitCodes.USAGE + ":bad usage: an unknown or missing option, or a value it does not"
-          + " take",
-      "  " + ExitCodes.DIFFERENT + ":verify found differences",
-      ExitCodes.INTERRUPTED + ":stopped by Ctrl-C (SIGINT); no output, temporary file or mount is"
-          + " left",
-      ExitCodes.TERMINATED + ":stopped by SIGTERM; likewise nothing is left"
-    })
 final class ExitCodes {
   /** Done; for verify: the image equals the reference. */
   static final int DONE = 0;

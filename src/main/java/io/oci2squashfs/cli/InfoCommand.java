@@ -50,8 +50,6 @@ final class InfoCommand implements Callable<Integer> {
   @CommandLine.Mixin(name = ErrorOptions.MIXIN)
   ErrorOptions errors;
 
-  @CommandLine.Mixin
-  ExitCodes exitCodes;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

@@ -33,8 +33,8 @@ import picocli.CommandLine.IVersionProvider;
           + " 'man oci2squashfs-COMMAND' where the man pages are installed."
     })
 public final class Main implements Callable<Integer> {
-  @CommandLine.Mixin
-  ExitCodes exitCodes;
+  @CommandLine.Mixin(name = ErrorOptions.MIXIN)
+  ErrorOptions errors;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

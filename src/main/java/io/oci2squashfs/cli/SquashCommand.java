@@ -89,8 +89,6 @@ final class SquashCommand implements Callable<Integer> {
   @CommandLine.Mixin(name = ErrorOptions.MIXIN)
   ErrorOptions errors;
 
-  @CommandLine.Mixin
-  ExitCodes exitCodes;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
