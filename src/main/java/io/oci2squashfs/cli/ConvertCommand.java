@@ -125,7 +125,6 @@ final class ConvertCommand implements Callable<Integer> {
   @CommandLine.Mixin(name = ErrorOptions.MIXIN)
   ErrorOptions errors;
 
-
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 

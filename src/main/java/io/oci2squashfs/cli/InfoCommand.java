@@ -50,7 +50,6 @@ final class InfoCommand implements Callable<Integer> {
   @CommandLine.Mixin(name = ErrorOptions.MIXIN)
   ErrorOptions errors;
 
-
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 

@@ -89,7 +89,6 @@ final class SquashCommand implements Callable<Integer> {
   @CommandLine.Mixin(name = ErrorOptions.MIXIN)
   ErrorOptions errors;
 
-
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 

@@ -109,7 +109,6 @@ final class VerifyCommand implements Callable<Integer> {
   @CommandLine.Mixin(name = ErrorOptions.MIXIN)
   ErrorOptions errors;
 
-
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
