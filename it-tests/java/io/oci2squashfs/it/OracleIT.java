@@ -106,19 +106,19 @@ class OracleIT {
     return java.util.stream.LongStream.rangeClosed(Long.parseLong(range[0]), Long.parseLong(range[range.length - 1]));
   }
 
-  // ---- what we get wrong: each test is the smallest image that shows it
+  // ---- regressions: each test is the smallest image that showed a bug we had (all fixed)
 
-  // BUG: a directory replaced by a non-directory (no whiteout) in a middle layer, then made a
+  // Was a bug (fixed): a directory replaced by a non-directory (no whiteout) in a middle layer, then made a
   // directory again by a newer layer, gets the oldest layer's children back: d/x reappears.
   // docs/semantics.md, Replacing: "non-directory over directory with children: the whole lower subtree
-  // P/** is gone". (Found by the random images; RandomImage avoids it while avoidKnownBugs.)
+  // P/** is gone". (Found by the random images; -Doracle.avoidFixedBugs makes RandomImage steer around it.)
   @Test
   void bugDirectoryReplacedByFileThenDirectoryAgain() throws Exception {
     compare(List.of(layer().dir("d", 0700).file("d/x", "x"), layer().file("d", "file"),
         layer().dir("d").file("d/y", "y")), "gzip");
   }
 
-  // BUG: a directory that exists only as the implicit parent of lower entries disappears when a
+  // Was a bug (fixed): a directory that exists only as the implicit parent of lower entries disappears when a
   // newer layer whites out (or opaques away) all of those entries; umoci keeps it, empty, 0755.
   // A whiteout removes D/NAME only; nothing in the doc removes D. (Found by the random images.)
   @Test
@@ -131,7 +131,7 @@ class OracleIT {
     compare(List.of(layer().file("d/f", "f"), layer().opaque("d")), "gzip");
   }
 
-  // BUG: a hard link L -> T that comes before an entry replacing T in the same layer is linked
+  // Was a bug (fixed): a hard link L -> T that comes before an entry replacing T in the same layer is linked
   // to the new T; tar order (umoci, containerd, GNU tar) links it to the T below, which then
   // keeps its old content under L only. The doc: "L is another name for the file T as it was
   // when Lk was applied", with umoci and containerd as the oracle. When the new T is a
@@ -151,7 +151,7 @@ class OracleIT {
     compare(List.of(layer().dir("d").file("d/t", "t"), layer().hardlink("l", "d/t").file("d", "file")), "gzip");
   }
 
-  // BUG: t -> x where x (from a middle layer) is a hard link to t, and x is then replaced by a
+  // Was a bug (fixed): t -> x where x (from a middle layer) is a hard link to t, and x is then replaced by a
   // newer layer: we resolve x's link to the newest t, call it a cycle ("hard links form a cycle
   // through t") and drop t. Applied in order, x named t's old inode when t was linked to it, so
   // t keeps that inode and its content. (Found by the random images, seed 206, minimised.)
@@ -161,7 +161,7 @@ class OracleIT {
         layer().dir("x")), "gzip");
   }
 
-  // BUG: the root entry's xattrs are lost (the root's mode, owner and time go to mksquashfs as
+  // Was a bug (fixed): the root entry's xattrs are lost (the root's mode, owner and time go to mksquashfs as
   // -root-* options, which carry no xattrs). The doc: the root's attributes come from the newest
   // root entry; xattrs are "carried byte-exact".
   @Test
@@ -169,7 +169,7 @@ class OracleIT {
     compare(List.of(layer().dir(".", 0750).owner(5, 6).xattr("user.root", "r").file("a", "a")), "gzip");
   }
 
-  // BUG (documented in the README and warned about): a root entry that is not its layer's first
+  // Was a bug (fixed: the image is read again, with a warning): a root entry that is not its layer's first
   // entry is ignored; the doc says the root's attributes come from the newest layer that has one.
   @Test
   void bugRootEntryNotFirstInItsLayer() throws Exception {

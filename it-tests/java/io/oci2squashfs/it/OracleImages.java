@@ -152,10 +152,9 @@ final class OracleImages {
   }
 
   /**
-   * Small images for corners where an implementation could go either way; name -> layers. Those
-   * where we differ from umoci are the {@code BUG} tests in {@link OracleIT}. Left out: the same
-   * path twice in one layer (umoci keeps the later entry, we keep the first and warn, which the
-   * doc allows: "tar semantics: the later entry wins. At the least, detect it and warn").
+   * Small images for corners where an implementation could go either way; name -> layers. Bugs we
+   * had are pinned by the regression tests in {@link OracleIT}; the same path twice in one layer
+   * (the later entry wins, as in umoci) has generators of its own ({@link #sameLayerRepeats}).
    */
   /**
    * Seeded stacks for the doc's row of {@code P/child} over a lower symlink {@code P}: a base of
