@@ -1,5 +1,47 @@
 package io.oci2squashfs.tar;
 
+import static io.oci2squashfs.tar.TarConstants.BLOCK_SIZE;
+import static io.oci2squashfs.tar.TarConstants.CHECKSUM_LENGTH;
+import static io.oci2squashfs.tar.TarConstants.CHECKSUM_OFFSET;
+import static io.oci2squashfs.tar.TarConstants.DEVMAJOR_LENGTH;
+import static io.oci2squashfs.tar.TarConstants.DEVMAJOR_OFFSET;
+import static io.oci2squashfs.tar.TarConstants.DEVMINOR_LENGTH;
+import static io.oci2squashfs.tar.TarConstants.DEVMINOR_OFFSET;
+import static io.oci2squashfs.tar.TarConstants.GID_LENGTH;
+import static io.oci2squashfs.tar.TarConstants.GID_OFFSET;
+import static io.oci2squashfs.tar.TarConstants.GNU_EXTENSION_ENTRIES;
+import static io.oci2squashfs.tar.TarConstants.GNU_EXTENSION_IS_EXTENDED_OFFSET;
+import static io.oci2squashfs.tar.TarConstants.GNU_IS_EXTENDED_OFFSET;
+import static io.oci2squashfs.tar.TarConstants.GNU_REALSIZE_LENGTH;
+import static io.oci2squashfs.tar.TarConstants.GNU_REALSIZE_OFFSET;
+import static io.oci2squashfs.tar.TarConstants.GNU_SPARSE_ENTRIES;
+import static io.oci2squashfs.tar.TarConstants.GNU_SPARSE_ENTRY_LENGTH;
+import static io.oci2squashfs.tar.TarConstants.GNU_SPARSE_NUMBER_LENGTH;
+import static io.oci2squashfs.tar.TarConstants.GNU_SPARSE_OFFSET;
+import static io.oci2squashfs.tar.TarConstants.LINKNAME_LENGTH;
+import static io.oci2squashfs.tar.TarConstants.LINKNAME_OFFSET;
+import static io.oci2squashfs.tar.TarConstants.MAGIC_GNU;
+import static io.oci2squashfs.tar.TarConstants.MAGIC_OFFSET;
+import static io.oci2squashfs.tar.TarConstants.MAGIC_STAR;
+import static io.oci2squashfs.tar.TarConstants.MAGIC_USTAR;
+import static io.oci2squashfs.tar.TarConstants.MODE_LENGTH;
+import static io.oci2squashfs.tar.TarConstants.MODE_OFFSET;
+import static io.oci2squashfs.tar.TarConstants.MTIME_LENGTH;
+import static io.oci2squashfs.tar.TarConstants.MTIME_OFFSET;
+import static io.oci2squashfs.tar.TarConstants.NAME_LENGTH;
+import static io.oci2squashfs.tar.TarConstants.NAME_OFFSET;
+import static io.oci2squashfs.tar.TarConstants.PREFIX_LENGTH;
+import static io.oci2squashfs.tar.TarConstants.PREFIX_OFFSET;
+import static io.oci2squashfs.tar.TarConstants.SIZE_LENGTH;
+import static io.oci2squashfs.tar.TarConstants.SIZE_OFFSET;
+import static io.oci2squashfs.tar.TarConstants.STAR_MAGIC_OFFSET;
+import static io.oci2squashfs.tar.TarConstants.STAR_PREFIX_LENGTH;
+import static io.oci2squashfs.tar.TarConstants.TYPEFLAG_OFFSET;
+import static io.oci2squashfs.tar.TarConstants.UID_LENGTH;
+import static io.oci2squashfs.tar.TarConstants.UID_OFFSET;
+import static io.oci2squashfs.tar.TarConstants.VERSION_GNU;
+import static io.oci2squashfs.tar.TarConstants.VERSION_OFFSET;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,7 +68,6 @@ import java.util.TreeMap;
  * <p>Not thread-safe. The reader buffers internally; the caller need not pass a buffered stream.
  */
 public final class TarReader {
-  private static final int BLOCK = 512;
   private static final int BUFFER_SIZE = 128 * 1024;
   /** Largest PAX or GNU long-name header accepted; real ones are tiny, a bigger one is an attack or junk. */
   static final int MAX_META_SIZE = 8 * 1024 * 1024;
@@ -44,7 +85,7 @@ public final class TarReader {
   private boolean inputEnded;
   private boolean archiveEnded;
 
-  private final byte[] hdr = new byte[BLOCK];
+  private final byte[] hdr = new byte[BLOCK_SIZE];
 
   /** Defaults from PAX global headers; empty values are never stored (they delete). */
   private final Map<String, byte[]> globalPax = new HashMap<>();
@@ -111,8 +152,8 @@ public final class TarReader {
         return endOfArchive(number, pendingMeta);
       }
       Format format = verifyChecksumAndGetFormat(number);
-      byte typeFlag = hdr[156];
-      long size = parseNumeric(124, 12, "size", number);
+      byte typeFlag = hdr[TYPEFLAG_OFFSET];
+      long size = parseNumeric(SIZE_OFFSET, SIZE_LENGTH, "size", number);
       if (size < 0) {
         throw fail(number, null, "negative size " + size);
       }
@@ -175,25 +216,26 @@ public final class TarReader {
 
   private TarHeader readEntry(long number, Format format, byte typeFlag, long size,
       Map<String, byte[]> pax, String longName, String longLink) throws IOException {
-    String name = cString(hdr, 0, 100);
-    String link = cString(hdr, 157, 100);
+    String name = cString(hdr, NAME_OFFSET, NAME_LENGTH);
+    String link = cString(hdr, LINKNAME_OFFSET, LINKNAME_LENGTH);
     int devMajor = 0;
     int devMinor = 0;
     if (format == Format.USTAR || format == Format.STAR) {
       // Only POSIX ustar has a prefix; GNU keeps atime/ctime in those bytes.
-      String prefix = cString(hdr, 345, format == Format.STAR ? 131 : 155);
+      String prefix = cString(hdr, PREFIX_OFFSET,
+          format == Format.STAR ? STAR_PREFIX_LENGTH : PREFIX_LENGTH);
       if (!prefix.isEmpty()) {
         name = prefix + "/" + name;
       }
     }
     if (format != Format.V7) {
-      devMajor = toInt(parseNumeric(329, 8, "devmajor", number), "devmajor", number);
-      devMinor = toInt(parseNumeric(337, 8, "devminor", number), "devminor", number);
+      devMajor = toInt(parseNumeric(DEVMAJOR_OFFSET, DEVMAJOR_LENGTH, "devmajor", number), "devmajor", number);
+      devMinor = toInt(parseNumeric(DEVMINOR_OFFSET, DEVMINOR_LENGTH, "devminor", number), "devminor", number);
     }
-    int mode = (int) (parseNumeric(100, 8, "mode", number) & 07777);
-    long uid = parseNumeric(108, 8, "uid", number);
-    long gid = parseNumeric(116, 8, "gid", number);
-    long mtimeSeconds = parseNumeric(136, 12, "mtime", number);
+    int mode = (int) (parseNumeric(MODE_OFFSET, MODE_LENGTH, "mode", number) & 07777);
+    long uid = parseNumeric(UID_OFFSET, UID_LENGTH, "uid", number);
+    long gid = parseNumeric(GID_OFFSET, GID_LENGTH, "gid", number);
+    long mtimeSeconds = parseNumeric(MTIME_OFFSET, MTIME_LENGTH, "mtime", number);
     Mtime mtime = null;
     Map<String, byte[]> xattrs = null;
 
@@ -383,35 +425,36 @@ public final class TarReader {
 
   /** Reads the old GNU sparse map (header and extension blocks); returns the real size. */
   private long readOldGnuSparseMap(long number, String name) throws IOException {
-    long realSize = parseNumeric(483, 12, "realsize", number);
+    long realSize = parseNumeric(GNU_REALSIZE_OFFSET, GNU_REALSIZE_LENGTH, "realsize", number);
     List<Long> map = new ArrayList<>();
     byte[] block = hdr;
-    int base = 386;
-    int count = 4;
-    int extendedAt = 482;
+    int base = GNU_SPARSE_OFFSET;
+    int count = GNU_SPARSE_ENTRIES;
+    int extendedAt = GNU_IS_EXTENDED_OFFSET;
     while (true) {
       for (int i = 0; i < count; i++) {
-        int off = base + i * 24;
+        int off = base + i * GNU_SPARSE_ENTRY_LENGTH;
         // Same end test as GNU and BSD tar: an offset field starting with NUL.
         if (block[off] == 0) {
           break;
         }
-        map.add(parseNumeric(block, off, 12, "sparse offset", number));
-        map.add(parseNumeric(block, off + 12, 12, "sparse length", number));
+        map.add(parseNumeric(block, off, GNU_SPARSE_NUMBER_LENGTH, "sparse offset", number));
+        map.add(parseNumeric(block, off + GNU_SPARSE_NUMBER_LENGTH, GNU_SPARSE_NUMBER_LENGTH,
+            "sparse length", number));
       }
       if (block[extendedAt] == 0) {
         break;
       }
       // Extension blocks sit between the header and the data; they are not part of the size.
       if (block == hdr) {
-        block = new byte[BLOCK];
+        block = new byte[BLOCK_SIZE];
       }
       if (!readBlock(block, number)) {
         throw fail(number, name, "truncated in a sparse extension header");
       }
       base = 0;
-      count = 21;
-      extendedAt = 504;
+      count = GNU_EXTENSION_ENTRIES;
+      extendedAt = GNU_EXTENSION_IS_EXTENDED_OFFSET;
     }
     sparse = toArray(map);
     return realSize;
@@ -461,15 +504,15 @@ public final class TarReader {
 
   /** Format 1.0 keeps the map at the start of the data: decimal numbers ending in newlines, count first. */
   private void readSparseMap1x0(List<Long> map, long number, String name) throws IOException {
-    byte[] block = new byte[BLOCK];
+    byte[] block = new byte[BLOCK_SIZE];
     StringBuilder token = new StringBuilder();
     long wanted = -1;
     while (wanted < 0 || map.size() < 2 * wanted) {
-      if (physicalRemaining < BLOCK) {
+      if (physicalRemaining < BLOCK_SIZE) {
         throw fail(number, name, "sparse map runs past the entry's data");
       }
-      readPhysicalFully(block, BLOCK, number);
-      for (int i = 0; i < BLOCK && (wanted < 0 || map.size() < 2 * wanted); i++) {
+      readPhysicalFully(block, BLOCK_SIZE, number);
+      for (int i = 0; i < BLOCK_SIZE && (wanted < 0 || map.size() < 2 * wanted); i++) {
         byte c = block[i];
         if (c != '\n') {
           if (token.length() > 20) {
@@ -692,14 +735,14 @@ public final class TarReader {
   /** Reads one block; false at a clean end of input, TarFormatException if it ends inside the block. */
   private boolean readBlock(byte[] dst, long number) throws IOException {
     int got = 0;
-    while (got < BLOCK) {
+    while (got < BLOCK_SIZE) {
       if (pos == lim && !fill()) {
         if (got == 0) {
           return false;
         }
         throw fail(number, null, "truncated: the stream ends inside a header");
       }
-      int n = Math.min(BLOCK - got, lim - pos);
+      int n = Math.min(BLOCK_SIZE - got, lim - pos);
       System.arraycopy(buf, pos, dst, got, n);
       pos += n;
       got += n;
@@ -802,14 +845,15 @@ public final class TarReader {
   private Format verifyChecksumAndGetFormat(long number) throws TarFormatException {
     long stored;
     try {
-      stored = parseOctal(hdr, 148, 8);
+      stored = parseOctal(hdr, CHECKSUM_OFFSET, CHECKSUM_LENGTH);
     } catch (NumberFormatException e) {
       throw fail(number, null, "bad checksum field (not a tar header?)");
     }
     long unsigned = 0;
     long signed = 0;
-    for (int i = 0; i < BLOCK; i++) {
-      byte b = i >= 148 && i < 156 ? (byte) ' ' : hdr[i];
+    for (int i = 0; i < BLOCK_SIZE; i++) {
+      boolean inChecksum = i >= CHECKSUM_OFFSET && i < CHECKSUM_OFFSET + CHECKSUM_LENGTH;
+      byte b = inChecksum ? (byte) ' ' : hdr[i];
       unsigned += b & 0xff;
       signed += b;
     }
@@ -817,10 +861,10 @@ public final class TarReader {
     if (stored != unsigned && stored != signed) {
       throw fail(number, null, "bad checksum (stored " + stored + ", computed " + unsigned + ")");
     }
-    if (matches(257, "ustar\0")) {
-      return matches(508, "tar\0") ? Format.STAR : Format.USTAR;
+    if (matches(MAGIC_OFFSET, MAGIC_USTAR)) {
+      return matches(STAR_MAGIC_OFFSET, MAGIC_STAR) ? Format.STAR : Format.USTAR;
     }
-    if (matches(257, "ustar ") && matches(263, " \0")) {
+    if (matches(MAGIC_OFFSET, MAGIC_GNU) && matches(VERSION_OFFSET, VERSION_GNU)) {
       return Format.GNU;
     }
     return Format.V7;
@@ -890,7 +934,7 @@ public final class TarReader {
   }
 
   private static boolean isZeroBlock(byte[] b) {
-    for (int i = 0; i < BLOCK; i++) {
+    for (int i = 0; i < BLOCK_SIZE; i++) {
       if (b[i] != 0) {
         return false;
       }
@@ -1071,7 +1115,7 @@ public final class TarReader {
   }
 
   private static int padding(long size) {
-    return (int) ((BLOCK - (size % BLOCK)) % BLOCK);
+    return (int) ((BLOCK_SIZE - (size % BLOCK_SIZE)) % BLOCK_SIZE);
   }
 
   private static String describeTypeFlag(byte flag) {
