@@ -41,6 +41,13 @@ import static io.oci2squashfs.tar.TarConstants.UID_LENGTH;
 import static io.oci2squashfs.tar.TarConstants.UID_OFFSET;
 import static io.oci2squashfs.tar.TarConstants.VERSION_GNU;
 import static io.oci2squashfs.tar.TarConstants.VERSION_OFFSET;
+import static io.oci2squashfs.tar.TarFields.cString;
+import static io.oci2squashfs.tar.TarFields.fail;
+import static io.oci2squashfs.tar.TarFields.indexOf;
+import static io.oci2squashfs.tar.TarFields.latin1;
+import static io.oci2squashfs.tar.TarFields.parseDecimal;
+import static io.oci2squashfs.tar.TarFields.parseOctal;
+import static io.oci2squashfs.tar.TarFields.toInt;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -438,9 +445,10 @@ public final class TarReader {
         if (block[off] == 0) {
           break;
         }
-        map.add(parseNumeric(block, off, GNU_SPARSE_NUMBER_LENGTH, "sparse offset", number));
-        map.add(parseNumeric(block, off + GNU_SPARSE_NUMBER_LENGTH, GNU_SPARSE_NUMBER_LENGTH,
-            "sparse length", number));
+        map.add(TarFields.parseNumeric(block, off, GNU_SPARSE_NUMBER_LENGTH,
+            "sparse offset", number));
+        map.add(TarFields.parseNumeric(block, off + GNU_SPARSE_NUMBER_LENGTH,
+            GNU_SPARSE_NUMBER_LENGTH, "sparse length", number));
       }
       if (block[extendedAt] == 0) {
         break;
@@ -880,57 +888,7 @@ public final class TarReader {
   }
 
   private long parseNumeric(int off, int len, String field, long number) throws TarFormatException {
-    return parseNumeric(hdr, off, len, field, number);
-  }
-
-  /** Octal (padded with spaces or NULs) or, with the high bit set, GNU base-256 two's complement. */
-  private long parseNumeric(byte[] b, int off, int len, String field, long number) throws TarFormatException {
-    if ((b[off] & 0x80) != 0) {
-      int inv = (b[off] & 0x40) != 0 ? 0xff : 0;
-      long x = 0;
-      for (int i = 0; i < len; i++) {
-        int c = (b[off + i] & 0xff) ^ inv;
-        if (i == 0) {
-          c &= 0x7f;
-        }
-        if ((x >>> 56) != 0) {
-          throw fail(number, null, "base-256 " + field + " field overflows");
-        }
-        x = (x << 8) | c;
-      }
-      if (x < 0) {
-        throw fail(number, null, "base-256 " + field + " field overflows");
-      }
-      return inv == 0xff ? ~x : x;
-    }
-    try {
-      return parseOctal(b, off, len);
-    } catch (NumberFormatException e) {
-      throw fail(number, null, "bad " + field + " field '" + latin1(b, off, len).replace('\0', ' ').trim() + "'");
-    }
-  }
-
-  private static long parseOctal(byte[] b, int off, int len) {
-    int start = off;
-    int end = off + len;
-    while (start < end && (b[start] == ' ' || b[start] == 0)) {
-      start++;
-    }
-    while (end > start && (b[end - 1] == ' ' || b[end - 1] == 0)) {
-      end--;
-    }
-    long x = 0;
-    for (int i = start; i < end; i++) {
-      if (b[i] == 0) {
-        break; // like Go: the value ends at the first NUL
-      }
-      int d = b[i] - '0';
-      if (d < 0 || d > 7 || (x >>> 60) != 0) {
-        throw new NumberFormatException();
-      }
-      x = (x << 3) | d;
-    }
-    return x;
+    return TarFields.parseNumeric(hdr, off, len, field, number);
   }
 
   private static boolean isZeroBlock(byte[] b) {
@@ -1017,25 +975,6 @@ public final class TarReader {
     return parseDecimal(latin1(value), "PAX " + key, number, name);
   }
 
-  private long parseDecimal(String text, String what, long number, String name) throws TarFormatException {
-    try {
-      return Long.parseLong(text);
-    } catch (NumberFormatException e) {
-      throw fail(number, name, "bad " + what + " '" + text + "'");
-    }
-  }
-
-  private int toInt(long v, String what, long number) throws TarFormatException {
-    return toInt(v, what, number, null);
-  }
-
-  private int toInt(long v, String what, long number, String name) throws TarFormatException {
-    if (v < 0 || v > Integer.MAX_VALUE) {
-      throw fail(number, name, what + " out of range: " + v);
-    }
-    return (int) v;
-  }
-
   private String percentDecode(String s, long number, String name) throws TarFormatException {
     if (s.indexOf('%') < 0) {
       return s;
@@ -1084,36 +1023,6 @@ public final class TarReader {
     return a;
   }
 
-  private static int indexOf(byte[] a, byte b) {
-    for (int i = 0; i < a.length; i++) {
-      if (a[i] == b) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  private static String cString(byte[] b, int off, int len) {
-    int end = off;
-    int max = off + len;
-    while (end < max && b[end] != 0) {
-      end++;
-    }
-    return latin1(b, off, end - off);
-  }
-
-  private static String cString(byte[] b) {
-    return cString(b, 0, b.length);
-  }
-
-  private static String latin1(byte[] b) {
-    return new String(b, StandardCharsets.ISO_8859_1);
-  }
-
-  private static String latin1(byte[] b, int off, int len) {
-    return new String(b, off, len, StandardCharsets.ISO_8859_1);
-  }
-
   private static int padding(long size) {
     return (int) ((BLOCK_SIZE - (size % BLOCK_SIZE)) % BLOCK_SIZE);
   }
@@ -1123,11 +1032,4 @@ public final class TarReader {
     return c >= 0x20 && c < 0x7f ? "'" + (char) c + "'" : String.format("0x%02x", c);
   }
 
-  private static TarFormatException fail(long number, String name, String problem) {
-    return new TarFormatException(number, name, problem);
-  }
-
-  private static TarFormatException fail(long number, String name, String problem, Throwable cause) {
-    return new TarFormatException(number, name, problem, cause);
-  }
 }
