@@ -75,7 +75,6 @@ import java.util.TreeMap;
  * <p>Not thread-safe. The reader buffers internally; the caller need not pass a buffered stream.
  */
 public final class TarReader {
-  private static final int BUFFER_SIZE = 128 * 1024;
   /** Largest PAX or GNU long-name header accepted; real ones are tiny, a bigger one is an attack or junk. */
   static final int MAX_META_SIZE = 8 * 1024 * 1024;
 
@@ -85,11 +84,7 @@ public final class TarReader {
 
   private enum Format { V7, USTAR, GNU, STAR }
 
-  private final InputStream in;
-  private final byte[] buf = new byte[BUFFER_SIZE];
-  private int pos;
-  private int lim;
-  private boolean inputEnded;
+  private final BlockInput input;
   private boolean archiveEnded;
 
   private final byte[] hdr = new byte[BLOCK_SIZE];
@@ -103,9 +98,6 @@ public final class TarReader {
   /** Bumped on every {@link #next()}, so that a stale {@link #content()} view reads nothing. */
   private long generation;
 
-  /** Bytes of the current entry's data section not yet consumed from the stream, padding excluded. */
-  private long physicalRemaining;
-  private int padding;
   private long logicalSize;
   private long logicalPos;
   /** Sparse data fragments as offset,length pairs, or null for a contiguous file. */
@@ -115,7 +107,7 @@ public final class TarReader {
 
   /** Reads an uncompressed tar stream. The caller owns and closes {@code in}. */
   public TarReader(InputStream in) {
-    this.in = in;
+    this.input = new BlockInput(in);
   }
 
   /**
@@ -132,9 +124,9 @@ public final class TarReader {
     if (archiveEnded) {
       return null;
     }
-    skipPhysical(physicalRemaining + padding);
-    physicalRemaining = 0;
-    padding = 0;
+    if (!input.skipDataAndPadding()) {
+      throw truncatedData(entryNumber == 0 ? 1 : entryNumber);
+    }
     current = null;
     rawName = null;
     sparse = null;
@@ -148,12 +140,12 @@ public final class TarReader {
     String longLink = null;
     while (true) {
       boolean pendingMeta = pax != null || longName != null || longLink != null;
-      if (!readBlock(hdr, number)) {
+      if (!input.readBlock(hdr, number)) {
         return endOfArchive(number, pendingMeta);
       }
-      if (isZeroBlock(hdr)) {
+      if (BlockInput.isZeroBlock(hdr)) {
         // Like Go: a lone zero block at EOF ends the archive too; zero then non-zero is an error.
-        if (readBlock(hdr, number) && !isZeroBlock(hdr)) {
+        if (input.readBlock(hdr, number) && !BlockInput.isZeroBlock(hdr)) {
           throw fail(number, null, "a zero block is followed by a non-zero block");
         }
         return endOfArchive(number, pendingMeta);
@@ -185,7 +177,9 @@ public final class TarReader {
           continue;
         case 'V':
           // A volume label names the archive, not a file; what came before it described it.
-          skipPhysical(size + padding(size));
+          if (!input.skip(size + BlockInput.padding(size))) {
+            throw truncatedData(entryNumber == 0 ? 1 : entryNumber);
+          }
           pax = null;
           longName = null;
           longLink = null;
@@ -373,8 +367,7 @@ public final class TarReader {
       case 'D':
         // GNU dumpdir: a directory whose data lists its contents at dump time; not needed.
         type = EntryType.DIRECTORY;
-        physicalRemaining = size;
-        padding = padding(size);
+        input.startData(size);
         break;
       default:
         throw fail(number, name, "unsupported entry type " + describeTypeFlag(typeFlag));
@@ -382,8 +375,7 @@ public final class TarReader {
 
     long contentSize = 0;
     if (hasData) {
-      physicalRemaining = size;
-      padding = padding(size);
+      input.startData(size);
       contentSize = size;
       if (oldSparse) {
         if (format != Format.GNU) {
@@ -457,7 +449,7 @@ public final class TarReader {
       if (block == hdr) {
         block = new byte[BLOCK_SIZE];
       }
-      if (!readBlock(block, number)) {
+      if (!input.readBlock(block, number)) {
         throw fail(number, name, "truncated in a sparse extension header");
       }
       base = 0;
@@ -488,7 +480,7 @@ public final class TarReader {
     if (sizeText.isEmpty()) {
       sizeText = paxString(pax, "GNU.sparse.realsize");
     }
-    long realSize = physicalRemaining;
+    long realSize = input.dataRemaining();
     if (!sizeText.isEmpty()) {
       realSize = parseDecimal(sizeText, "GNU.sparse size", number, name);
     }
@@ -516,10 +508,12 @@ public final class TarReader {
     StringBuilder token = new StringBuilder();
     long wanted = -1;
     while (wanted < 0 || map.size() < 2 * wanted) {
-      if (physicalRemaining < BLOCK_SIZE) {
+      if (input.dataRemaining() < BLOCK_SIZE) {
         throw fail(number, name, "sparse map runs past the entry's data");
       }
-      readPhysicalFully(block, BLOCK_SIZE, number);
+      if (!input.readDataFully(block, BLOCK_SIZE)) {
+        throw truncatedData(number);
+      }
       for (int i = 0; i < BLOCK_SIZE && (wanted < 0 || map.size() < 2 * wanted); i++) {
         byte c = block[i];
         if (c != '\n') {
@@ -533,7 +527,7 @@ public final class TarReader {
         token.setLength(0);
         if (wanted < 0) {
           // Each pair takes at least 4 bytes of data, so a count beyond that is junk, not a reason to allocate.
-          if (v > physicalRemaining / 4 + 2) {
+          if (v > input.dataRemaining() / 4 + 2) {
             throw fail(number, name, "sparse map claims " + v + " entries");
           }
           wanted = v;
@@ -557,9 +551,9 @@ public final class TarReader {
       previousEnd = off + len;
       data += len;
     }
-    if (data != physicalRemaining) {
+    if (data != input.dataRemaining()) {
       throw fail(number, name, "sparse map describes " + data + " bytes of data but the entry holds "
-          + physicalRemaining);
+          + input.dataRemaining());
     }
     sparseIndex = 0;
   }
@@ -623,7 +617,9 @@ public final class TarReader {
       }
       long todo = Math.min(n, logicalSize - logicalPos);
       if (sparse == null) {
-        skipPhysical(todo);
+        if (!input.skip(todo)) {
+          throw truncatedData(entryNumber == 0 ? 1 : entryNumber);
+        }
         logicalPos += todo;
         return todo;
       }
@@ -635,7 +631,7 @@ public final class TarReader {
       if (!live() || sparse != null) {
         return 0;
       }
-      return (int) Math.min(lim - pos, logicalSize - logicalPos);
+      return (int) Math.min(input.buffered(), logicalSize - logicalPos);
     }
 
     @Override
@@ -675,7 +671,10 @@ public final class TarReader {
       }
       n = (int) Math.min(n, sparse[sparseIndex] + sparse[sparseIndex + 1] - logicalPos);
     }
-    n = readPhysical(b, off, n);
+    n = input.readData(b, off, n);
+    if (n < 0) {
+      throw truncatedData(entryNumber);
+    }
     logicalPos += n;
     return n;
   }
@@ -701,7 +700,7 @@ public final class TarReader {
       long holeEnd = sparseDataOrHoleEnd();
       if (holeEnd >= 0) {
         if (zeros == null) {
-          zeros = new byte[BUFFER_SIZE];
+          zeros = new byte[BlockInput.BUFFER_SIZE];
         }
         int n = (int) Math.min(zeros.length, holeEnd - logicalPos);
         out.write(zeros, 0, n);
@@ -710,109 +709,12 @@ public final class TarReader {
       }
       left = Math.min(left, sparse[sparseIndex] + sparse[sparseIndex + 1] - logicalPos);
     }
-    if (pos == lim && !fill()) {
-      throw fail(entryNumber, rawName, "truncated: the stream ends inside the entry's data");
+    int n = input.writeData(out, left);
+    if (n < 0) {
+      throw truncatedData(entryNumber);
     }
-    int n = (int) Math.min(lim - pos, left);
-    out.write(buf, pos, n);
-    pos += n;
-    physicalRemaining -= n;
     logicalPos += n;
     return n;
-  }
-
-  // ---- low-level stream access
-
-  private boolean fill() throws IOException {
-    if (inputEnded) {
-      return false;
-    }
-    int n;
-    do {
-      n = in.read(buf, 0, buf.length);
-    } while (n == 0);
-    if (n < 0) {
-      inputEnded = true;
-      return false;
-    }
-    pos = 0;
-    lim = n;
-    return true;
-  }
-
-  /** Reads one block; false at a clean end of input, TarFormatException if it ends inside the block. */
-  private boolean readBlock(byte[] dst, long number) throws IOException {
-    int got = 0;
-    while (got < BLOCK_SIZE) {
-      if (pos == lim && !fill()) {
-        if (got == 0) {
-          return false;
-        }
-        throw fail(number, null, "truncated: the stream ends inside a header");
-      }
-      int n = Math.min(BLOCK_SIZE - got, lim - pos);
-      System.arraycopy(buf, pos, dst, got, n);
-      pos += n;
-      got += n;
-    }
-    return true;
-  }
-
-  /** Reads up to {@code len} (at least 1) bytes of the current data section. */
-  private int readPhysical(byte[] b, int off, int len) throws IOException {
-    if (pos == lim) {
-      if (len >= buf.length && !inputEnded) {
-        // A large read gains nothing from passing through the buffer.
-        int n;
-        do {
-          n = in.read(b, off, len);
-        } while (n == 0);
-        if (n < 0) {
-          inputEnded = true;
-          throw fail(entryNumber, rawName, "truncated: the stream ends inside the entry's data");
-        }
-        physicalRemaining -= n;
-        return n;
-      }
-      if (!fill()) {
-        throw fail(entryNumber, rawName, "truncated: the stream ends inside the entry's data");
-      }
-    }
-    int n = Math.min(len, lim - pos);
-    System.arraycopy(buf, pos, b, off, n);
-    pos += n;
-    physicalRemaining -= n;
-    return n;
-  }
-
-  private void readPhysicalFully(byte[] b, int len, long number) throws IOException {
-    int got = 0;
-    while (got < len) {
-      if (pos == lim && !fill()) {
-        throw fail(number, rawName, "truncated: the stream ends inside the entry's data");
-      }
-      int n = Math.min(len - got, lim - pos);
-      System.arraycopy(buf, pos, b, got, n);
-      pos += n;
-      got += n;
-    }
-    physicalRemaining -= len;
-  }
-
-  /**
-   * Discards {@code n} bytes by reading them. {@code InputStream.skip} is not used: on a file it
-   * may seek past the end without complaint, hiding a truncated archive.
-   */
-  private void skipPhysical(long n) throws IOException {
-    while (n > 0) {
-      if (pos == lim && !fill()) {
-        throw fail(entryNumber == 0 ? 1 : entryNumber, rawName, "truncated: the stream ends inside the entry's data");
-      }
-      int k = (int) Math.min(n, lim - pos);
-      pos += k;
-      n -= k;
-      physicalRemaining = Math.max(0, physicalRemaining - k);
-    }
   }
 
   /** Reads the whole data section of a meta header (PAX, GNU long name), which must be small. */
@@ -822,30 +724,14 @@ public final class TarReader {
           + MAX_META_SIZE + " bytes allowed");
     }
     byte[] data = new byte[(int) size];
-    int got = 0;
-    while (got < data.length) {
-      if (pos == lim && !fill()) {
-        throw fail(number, null, "truncated: the stream ends inside a " + what);
-      }
-      int n = Math.min(data.length - got, lim - pos);
-      System.arraycopy(buf, pos, data, got, n);
-      pos += n;
-      got += n;
+    if (!input.readPadded(data)) {
+      throw fail(number, null, "truncated: the stream ends inside a " + what);
     }
-    int pad = padding(size);
-    skipMetaPadding(pad, number, what);
     return data;
   }
 
-  private void skipMetaPadding(int pad, long number, String what) throws IOException {
-    while (pad > 0) {
-      if (pos == lim && !fill()) {
-        throw fail(number, null, "truncated: the stream ends inside a " + what);
-      }
-      int k = Math.min(pad, lim - pos);
-      pos += k;
-      pad -= k;
-    }
+  private TarFormatException truncatedData(long number) {
+    return fail(number, rawName, "truncated: the stream ends inside the entry's data");
   }
 
   // ---- header parsing
@@ -889,15 +775,6 @@ public final class TarReader {
 
   private long parseNumeric(int off, int len, String field, long number) throws TarFormatException {
     return TarFields.parseNumeric(hdr, off, len, field, number);
-  }
-
-  private static boolean isZeroBlock(byte[] b) {
-    for (int i = 0; i < BLOCK_SIZE; i++) {
-      if (b[i] != 0) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /**
@@ -1021,10 +898,6 @@ public final class TarReader {
       a[i] = values.get(i);
     }
     return a;
-  }
-
-  private static int padding(long size) {
-    return (int) ((BLOCK_SIZE - (size % BLOCK_SIZE)) % BLOCK_SIZE);
   }
 
   private static String describeTypeFlag(byte flag) {
