@@ -41,9 +41,10 @@ import static io.oci2squashfs.tar.TarConstants.UID_LENGTH;
 import static io.oci2squashfs.tar.TarConstants.UID_OFFSET;
 import static io.oci2squashfs.tar.TarConstants.VERSION_GNU;
 import static io.oci2squashfs.tar.TarConstants.VERSION_OFFSET;
+import static io.oci2squashfs.tar.PaxRecords.SCHILY_XATTR;
+import static io.oci2squashfs.tar.PaxRecords.SPARSE_MAP;
 import static io.oci2squashfs.tar.TarFields.cString;
 import static io.oci2squashfs.tar.TarFields.fail;
-import static io.oci2squashfs.tar.TarFields.indexOf;
 import static io.oci2squashfs.tar.TarFields.latin1;
 import static io.oci2squashfs.tar.TarFields.parseDecimal;
 import static io.oci2squashfs.tar.TarFields.parseOctal;
@@ -52,12 +53,9 @@ import static io.oci2squashfs.tar.TarFields.toInt;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -77,10 +75,6 @@ import java.util.TreeMap;
 public final class TarReader {
   /** Largest PAX or GNU long-name header accepted; real ones are tiny, a bigger one is an attack or junk. */
   static final int MAX_META_SIZE = 8 * 1024 * 1024;
-
-  private static final String SCHILY_XATTR = "SCHILY.xattr.";
-  private static final String LIBARCHIVE_XATTR = "LIBARCHIVE.xattr.";
-  private static final String SPARSE_MAP = "GNU.sparse.map";
 
   private enum Format { V7, USTAR, GNU, STAR }
 
@@ -158,16 +152,11 @@ public final class TarReader {
       }
       switch (typeFlag) {
         case 'x':
-          pax = parsePax(readMeta(size, number, "PAX header"), number);
+          pax = PaxRecords.parse(readMeta(size, number, "PAX header"), number);
           continue;
         case 'g':
-          for (Map.Entry<String, byte[]> e : parsePax(readMeta(size, number, "PAX global header"), number).entrySet()) {
-            if (e.getValue().length == 0) {
-              globalPax.remove(e.getKey());
-            } else {
-              globalPax.put(e.getKey(), e.getValue());
-            }
-          }
+          byte[] global = readMeta(size, number, "PAX global header");
+          PaxRecords.mergeGlobal(globalPax, PaxRecords.parse(global, number));
           continue;
         case 'L':
           longName = cString(readMeta(size, number, "GNU long name"));
@@ -185,7 +174,8 @@ public final class TarReader {
           longLink = null;
           continue;
         default:
-          return readEntry(number, format, typeFlag, size, effectivePax(pax), longName, longLink);
+          return readEntry(number, format, typeFlag, size, PaxRecords.withGlobal(globalPax, pax),
+              longName, longLink);
       }
     }
   }
@@ -196,23 +186,6 @@ public final class TarReader {
     }
     archiveEnded = true;
     return null;
-  }
-
-  private Map<String, byte[]> effectivePax(Map<String, byte[]> pax) {
-    if (globalPax.isEmpty()) {
-      return pax;
-    }
-    Map<String, byte[]> merged = new HashMap<>(globalPax);
-    if (pax != null) {
-      for (Map.Entry<String, byte[]> e : pax.entrySet()) {
-        if (e.getValue().length == 0) {
-          merged.remove(e.getKey());
-        } else {
-          merged.put(e.getKey(), e.getValue());
-        }
-      }
-    }
-    return merged;
   }
 
   private TarHeader readEntry(long number, Format format, byte typeFlag, long size,
@@ -255,13 +228,13 @@ public final class TarReader {
             link = latin1(value);
             break;
           case "size":
-            size = paxLong(key, value, number, name);
+            size = PaxRecords.longValue(key, value, number, name);
             break;
           case "uid":
-            uid = paxLong(key, value, number, name);
+            uid = PaxRecords.longValue(key, value, number, name);
             break;
           case "gid":
-            gid = paxLong(key, value, number, name);
+            gid = PaxRecords.longValue(key, value, number, name);
             break;
           case "mtime":
             try {
@@ -271,10 +244,10 @@ public final class TarReader {
             }
             break;
           case "SCHILY.devmajor":
-            devMajor = toInt(paxLong(key, value, number, name), key, number, name);
+            devMajor = toInt(PaxRecords.longValue(key, value, number, name), key, number, name);
             break;
           case "SCHILY.devminor":
-            devMinor = toInt(paxLong(key, value, number, name), key, number, name);
+            devMinor = toInt(PaxRecords.longValue(key, value, number, name), key, number, name);
             break;
           default:
             if (key.startsWith(SCHILY_XATTR) && key.length() > SCHILY_XATTR.length()) {
@@ -286,21 +259,7 @@ public final class TarReader {
             break;
         }
       }
-      // libarchive writes both forms for one attribute; the SCHILY one is raw and wins.
-      for (Map.Entry<String, byte[]> e : pax.entrySet()) {
-        String key = e.getKey();
-        if (key.startsWith(LIBARCHIVE_XATTR) && key.length() > LIBARCHIVE_XATTR.length()
-            && e.getValue().length > 0) {
-          String xname = percentDecode(key.substring(LIBARCHIVE_XATTR.length()), number, name);
-          if (xattrs == null) {
-            xattrs = new TreeMap<>();
-          }
-          byte[] schily = pax.get(SCHILY_XATTR + xname);
-          if (schily == null || schily.length == 0) {
-            xattrs.put(xname, base64(e.getValue(), key, number, name));
-          }
-        }
-      }
+      xattrs = PaxRecords.addLibarchiveXattrs(pax, xattrs, number, name);
     }
     // Go lets a GNU long name or link beat PAX.
     if (longName != null && !longName.isEmpty()) {
@@ -462,8 +421,8 @@ public final class TarReader {
 
   /** Reads a PAX sparse map (0.0, 0.1 or 1.0); returns the real size, or -1 if the entry is not sparse. */
   private long readPaxSparseMap(Map<String, byte[]> pax, long number, String name) throws IOException {
-    String major = paxString(pax, "GNU.sparse.major");
-    String minor = paxString(pax, "GNU.sparse.minor");
+    String major = PaxRecords.string(pax, "GNU.sparse.major");
+    String minor = PaxRecords.string(pax, "GNU.sparse.minor");
     boolean v1;
     if (major.equals("0") && (minor.equals("0") || minor.equals("1"))) {
       v1 = false;
@@ -471,14 +430,14 @@ public final class TarReader {
       v1 = true;
     } else if (!major.isEmpty() || !minor.isEmpty()) {
       return -1; // unknown version: like Go, read the entry as a plain file
-    } else if (!paxString(pax, SPARSE_MAP).isEmpty()) {
+    } else if (!PaxRecords.string(pax, SPARSE_MAP).isEmpty()) {
       v1 = false; // 0.0 and 0.1 had no version records
     } else {
       return -1;
     }
-    String sizeText = paxString(pax, "GNU.sparse.size");
+    String sizeText = PaxRecords.string(pax, "GNU.sparse.size");
     if (sizeText.isEmpty()) {
-      sizeText = paxString(pax, "GNU.sparse.realsize");
+      sizeText = PaxRecords.string(pax, "GNU.sparse.realsize");
     }
     long realSize = input.dataRemaining();
     if (!sizeText.isEmpty()) {
@@ -488,8 +447,8 @@ public final class TarReader {
     if (v1) {
       readSparseMap1x0(map, number, name);
     } else {
-      long n = parseDecimal(paxString(pax, "GNU.sparse.numblocks"), "GNU.sparse.numblocks", number, name);
-      String mapText = paxString(pax, SPARSE_MAP);
+      long n = parseDecimal(PaxRecords.string(pax, "GNU.sparse.numblocks"), "GNU.sparse.numblocks", number, name);
+      String mapText = PaxRecords.string(pax, SPARSE_MAP);
       String[] parts = mapText.isEmpty() ? new String[0] : mapText.split(",", -1);
       if (parts.length != 2 * n) {
         throw fail(number, name, "sparse map has " + parts.length + " numbers, expected 2 x " + n);
@@ -775,121 +734,6 @@ public final class TarReader {
 
   private long parseNumeric(int off, int len, String field, long number) throws TarFormatException {
     return TarFields.parseNumeric(hdr, off, len, field, number);
-  }
-
-  /**
-   * Parses {@code "%d %s=%s\n"} records. Values stay bytes: xattrs may hold anything, including
-   * {@code =} and newlines. GNU sparse 0.0's repeated offset/numbytes keys are joined into one
-   * {@code GNU.sparse.map}, as Go does.
-   */
-  private Map<String, byte[]> parsePax(byte[] data, long number) throws TarFormatException {
-    Map<String, byte[]> records = new LinkedHashMap<>();
-    StringBuilder sparseMap = null;
-    int sparseCount = 0;
-    int p = 0;
-    while (p < data.length) {
-      int sp = p;
-      long n = 0;
-      while (sp < data.length && data[sp] != ' ') {
-        int d = data[sp] - '0';
-        if (d < 0 || d > 9 || n > data.length) {
-          throw fail(number, null, "malformed PAX record: bad length at byte " + p);
-        }
-        n = n * 10 + d;
-        sp++;
-      }
-      if (sp == p || sp == data.length) {
-        throw fail(number, null, "malformed PAX record: bad length at byte " + p);
-      }
-      if (n > data.length - p) {
-        throw fail(number, null, "malformed PAX record: length " + n + " runs past the header's "
-            + data.length + " bytes");
-      }
-      int end = p + (int) n;
-      if (end <= sp + 1 || data[end - 1] != '\n') {
-        throw fail(number, null, "malformed PAX record at byte " + p + ": no newline at its end");
-      }
-      int eq = -1;
-      for (int i = sp + 1; i < end - 1; i++) {
-        if (data[i] == '=') {
-          eq = i;
-          break;
-        }
-      }
-      if (eq <= sp + 1) {
-        throw fail(number, null, "malformed PAX record at byte " + p + ": no key");
-      }
-      String key = latin1(data, sp + 1, eq - sp - 1);
-      byte[] value = Arrays.copyOfRange(data, eq + 1, end - 1);
-      if (key.indexOf('\0') >= 0
-          || ((key.equals("path") || key.equals("linkpath")) && indexOf(value, (byte) 0) >= 0)) {
-        throw fail(number, null, "malformed PAX record '" + key + "': holds a NUL byte");
-      }
-      if (key.equals("GNU.sparse.offset") || key.equals("GNU.sparse.numbytes")) {
-        boolean wantOffset = sparseCount % 2 == 0;
-        if (wantOffset != key.equals("GNU.sparse.offset") || indexOf(value, (byte) ',') >= 0) {
-          throw fail(number, null, "GNU sparse 0.0 offset/numbytes records out of order");
-        }
-        if (sparseMap == null) {
-          sparseMap = new StringBuilder();
-        } else {
-          sparseMap.append(',');
-        }
-        sparseMap.append(latin1(value));
-        sparseCount++;
-      } else {
-        records.put(key, value);
-      }
-      p = end;
-    }
-    if (sparseMap != null) {
-      records.put(SPARSE_MAP, sparseMap.toString().getBytes(StandardCharsets.ISO_8859_1));
-    }
-    return records;
-  }
-
-  private long paxLong(String key, byte[] value, long number, String name) throws TarFormatException {
-    return parseDecimal(latin1(value), "PAX " + key, number, name);
-  }
-
-  private String percentDecode(String s, long number, String name) throws TarFormatException {
-    if (s.indexOf('%') < 0) {
-      return s;
-    }
-    StringBuilder sb = new StringBuilder(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '%') {
-        int hi = i + 2 < s.length() ? Character.digit(s.charAt(i + 1), 16) : -1;
-        int lo = hi >= 0 ? Character.digit(s.charAt(i + 2), 16) : -1;
-        if (lo < 0) {
-          throw fail(number, name, "bad %-escape in LIBARCHIVE.xattr name '" + s + "'");
-        }
-        sb.append((char) (hi * 16 + lo));
-        i += 2;
-      } else {
-        sb.append(c);
-      }
-    }
-    return sb.toString();
-  }
-
-  private byte[] base64(byte[] value, String key, long number, String name) throws TarFormatException {
-    // libarchive leaves out the '=' padding; Java's decoder does not need it, but strip any.
-    int n = value.length;
-    while (n > 0 && (value[n - 1] == '=' || value[n - 1] == '\n' || value[n - 1] == ' ')) {
-      n--;
-    }
-    try {
-      return Base64.getDecoder().decode(Arrays.copyOf(value, n));
-    } catch (IllegalArgumentException e) {
-      throw fail(number, name, "bad base64 value of " + key, e);
-    }
-  }
-
-  private static String paxString(Map<String, byte[]> pax, String key) {
-    byte[] v = pax.get(key);
-    return v == null ? "" : latin1(v);
   }
 
   private static long[] toArray(List<Long> values) {
