@@ -9,15 +9,8 @@ import static io.oci2squashfs.tar.TarConstants.DEVMINOR_LENGTH;
 import static io.oci2squashfs.tar.TarConstants.DEVMINOR_OFFSET;
 import static io.oci2squashfs.tar.TarConstants.GID_LENGTH;
 import static io.oci2squashfs.tar.TarConstants.GID_OFFSET;
-import static io.oci2squashfs.tar.TarConstants.GNU_EXTENSION_ENTRIES;
-import static io.oci2squashfs.tar.TarConstants.GNU_EXTENSION_IS_EXTENDED_OFFSET;
-import static io.oci2squashfs.tar.TarConstants.GNU_IS_EXTENDED_OFFSET;
 import static io.oci2squashfs.tar.TarConstants.GNU_REALSIZE_LENGTH;
 import static io.oci2squashfs.tar.TarConstants.GNU_REALSIZE_OFFSET;
-import static io.oci2squashfs.tar.TarConstants.GNU_SPARSE_ENTRIES;
-import static io.oci2squashfs.tar.TarConstants.GNU_SPARSE_ENTRY_LENGTH;
-import static io.oci2squashfs.tar.TarConstants.GNU_SPARSE_NUMBER_LENGTH;
-import static io.oci2squashfs.tar.TarConstants.GNU_SPARSE_OFFSET;
 import static io.oci2squashfs.tar.TarConstants.LINKNAME_LENGTH;
 import static io.oci2squashfs.tar.TarConstants.LINKNAME_OFFSET;
 import static io.oci2squashfs.tar.TarConstants.MAGIC_GNU;
@@ -42,21 +35,17 @@ import static io.oci2squashfs.tar.TarConstants.UID_OFFSET;
 import static io.oci2squashfs.tar.TarConstants.VERSION_GNU;
 import static io.oci2squashfs.tar.TarConstants.VERSION_OFFSET;
 import static io.oci2squashfs.tar.PaxRecords.SCHILY_XATTR;
-import static io.oci2squashfs.tar.PaxRecords.SPARSE_MAP;
 import static io.oci2squashfs.tar.TarFields.cString;
 import static io.oci2squashfs.tar.TarFields.fail;
 import static io.oci2squashfs.tar.TarFields.latin1;
-import static io.oci2squashfs.tar.TarFields.parseDecimal;
 import static io.oci2squashfs.tar.TarFields.parseOctal;
 import static io.oci2squashfs.tar.TarFields.toInt;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -336,13 +325,16 @@ public final class TarReader {
     if (hasData) {
       input.startData(size);
       contentSize = size;
+      int paxSparse = oldSparse || pax == null ? SparseMaps.NOT_SPARSE : SparseMaps.paxFormat(pax);
       if (oldSparse) {
         if (format != Format.GNU) {
           throw fail(number, name, "old GNU sparse entry (type 'S') without a GNU header");
         }
-        contentSize = readOldGnuSparseMap(number, name);
-      } else if (pax != null) {
-        long realSize = readPaxSparseMap(pax, number, name);
+        contentSize = parseNumeric(GNU_REALSIZE_OFFSET, GNU_REALSIZE_LENGTH, "realsize", number);
+        sparse = SparseMaps.readOldGnu(hdr, input, number, name);
+      } else if (paxSparse != SparseMaps.NOT_SPARSE) {
+        long realSize = SparseMaps.paxRealSize(pax, input.dataRemaining(), number, name);
+        sparse = SparseMaps.readPax(pax, paxSparse, input, number, name);
         if (realSize >= 0) {
           contentSize = realSize;
           String sparseName = pax.containsKey("GNU.sparse.name") ? latin1(pax.get("GNU.sparse.name")) : "";
@@ -353,7 +345,8 @@ public final class TarReader {
         }
       }
       if (sparse != null) {
-        validateSparseMap(contentSize, number, name);
+        SparseMaps.validate(sparse, contentSize, input.dataRemaining(), number, name);
+        sparseIndex = 0;
       }
     }
     logicalSize = contentSize;
@@ -379,142 +372,6 @@ public final class TarReader {
     current = new TarHeader(path, type, mode, uid, gid, contentSize, mtime,
         type == EntryType.SYMLINK ? link : null, hardLinkTarget, devMajor, devMinor, xattrs);
     return current;
-  }
-
-  /** Reads the old GNU sparse map (header and extension blocks); returns the real size. */
-  private long readOldGnuSparseMap(long number, String name) throws IOException {
-    long realSize = parseNumeric(GNU_REALSIZE_OFFSET, GNU_REALSIZE_LENGTH, "realsize", number);
-    List<Long> map = new ArrayList<>();
-    byte[] block = hdr;
-    int base = GNU_SPARSE_OFFSET;
-    int count = GNU_SPARSE_ENTRIES;
-    int extendedAt = GNU_IS_EXTENDED_OFFSET;
-    while (true) {
-      for (int i = 0; i < count; i++) {
-        int off = base + i * GNU_SPARSE_ENTRY_LENGTH;
-        // Same end test as GNU and BSD tar: an offset field starting with NUL.
-        if (block[off] == 0) {
-          break;
-        }
-        map.add(TarFields.parseNumeric(block, off, GNU_SPARSE_NUMBER_LENGTH,
-            "sparse offset", number));
-        map.add(TarFields.parseNumeric(block, off + GNU_SPARSE_NUMBER_LENGTH,
-            GNU_SPARSE_NUMBER_LENGTH, "sparse length", number));
-      }
-      if (block[extendedAt] == 0) {
-        break;
-      }
-      // Extension blocks sit between the header and the data; they are not part of the size.
-      if (block == hdr) {
-        block = new byte[BLOCK_SIZE];
-      }
-      if (!input.readBlock(block, number)) {
-        throw fail(number, name, "truncated in a sparse extension header");
-      }
-      base = 0;
-      count = GNU_EXTENSION_ENTRIES;
-      extendedAt = GNU_EXTENSION_IS_EXTENDED_OFFSET;
-    }
-    sparse = toArray(map);
-    return realSize;
-  }
-
-  /** Reads a PAX sparse map (0.0, 0.1 or 1.0); returns the real size, or -1 if the entry is not sparse. */
-  private long readPaxSparseMap(Map<String, byte[]> pax, long number, String name) throws IOException {
-    String major = PaxRecords.string(pax, "GNU.sparse.major");
-    String minor = PaxRecords.string(pax, "GNU.sparse.minor");
-    boolean v1;
-    if (major.equals("0") && (minor.equals("0") || minor.equals("1"))) {
-      v1 = false;
-    } else if (major.equals("1") && minor.equals("0")) {
-      v1 = true;
-    } else if (!major.isEmpty() || !minor.isEmpty()) {
-      return -1; // unknown version: like Go, read the entry as a plain file
-    } else if (!PaxRecords.string(pax, SPARSE_MAP).isEmpty()) {
-      v1 = false; // 0.0 and 0.1 had no version records
-    } else {
-      return -1;
-    }
-    String sizeText = PaxRecords.string(pax, "GNU.sparse.size");
-    if (sizeText.isEmpty()) {
-      sizeText = PaxRecords.string(pax, "GNU.sparse.realsize");
-    }
-    long realSize = input.dataRemaining();
-    if (!sizeText.isEmpty()) {
-      realSize = parseDecimal(sizeText, "GNU.sparse size", number, name);
-    }
-    List<Long> map = new ArrayList<>();
-    if (v1) {
-      readSparseMap1x0(map, number, name);
-    } else {
-      long n = parseDecimal(PaxRecords.string(pax, "GNU.sparse.numblocks"), "GNU.sparse.numblocks", number, name);
-      String mapText = PaxRecords.string(pax, SPARSE_MAP);
-      String[] parts = mapText.isEmpty() ? new String[0] : mapText.split(",", -1);
-      if (parts.length != 2 * n) {
-        throw fail(number, name, "sparse map has " + parts.length + " numbers, expected 2 x " + n);
-      }
-      for (String p : parts) {
-        map.add(parseDecimal(p, "sparse map number", number, name));
-      }
-    }
-    sparse = toArray(map);
-    return realSize;
-  }
-
-  /** Format 1.0 keeps the map at the start of the data: decimal numbers ending in newlines, count first. */
-  private void readSparseMap1x0(List<Long> map, long number, String name) throws IOException {
-    byte[] block = new byte[BLOCK_SIZE];
-    StringBuilder token = new StringBuilder();
-    long wanted = -1;
-    while (wanted < 0 || map.size() < 2 * wanted) {
-      if (input.dataRemaining() < BLOCK_SIZE) {
-        throw fail(number, name, "sparse map runs past the entry's data");
-      }
-      if (!input.readDataFully(block, BLOCK_SIZE)) {
-        throw truncatedData(number);
-      }
-      for (int i = 0; i < BLOCK_SIZE && (wanted < 0 || map.size() < 2 * wanted); i++) {
-        byte c = block[i];
-        if (c != '\n') {
-          if (token.length() > 20) {
-            throw fail(number, name, "bad number in the sparse map");
-          }
-          token.append((char) (c & 0xff));
-          continue;
-        }
-        long v = parseDecimal(token.toString(), "sparse map number", number, name);
-        token.setLength(0);
-        if (wanted < 0) {
-          // Each pair takes at least 4 bytes of data, so a count beyond that is junk, not a reason to allocate.
-          if (v > input.dataRemaining() / 4 + 2) {
-            throw fail(number, name, "sparse map claims " + v + " entries");
-          }
-          wanted = v;
-        } else {
-          map.add(v);
-        }
-      }
-    }
-  }
-
-  private void validateSparseMap(long realSize, long number, String name) throws TarFormatException {
-    long previousEnd = 0;
-    long data = 0;
-    for (int i = 0; i < sparse.length; i += 2) {
-      long off = sparse[i];
-      long len = sparse[i + 1];
-      if (off < 0 || len < 0 || off > Long.MAX_VALUE - len || off + len > realSize || off < previousEnd) {
-        throw fail(number, name, "invalid sparse map entry offset " + off + " length " + len
-            + " (real size " + realSize + ")");
-      }
-      previousEnd = off + len;
-      data += len;
-    }
-    if (data != input.dataRemaining()) {
-      throw fail(number, name, "sparse map describes " + data + " bytes of data but the entry holds "
-          + input.dataRemaining());
-    }
-    sparseIndex = 0;
   }
 
   /** The current entry, or null before the first {@link #next()} and after the end. */
@@ -734,14 +591,6 @@ public final class TarReader {
 
   private long parseNumeric(int off, int len, String field, long number) throws TarFormatException {
     return TarFields.parseNumeric(hdr, off, len, field, number);
-  }
-
-  private static long[] toArray(List<Long> values) {
-    long[] a = new long[values.size()];
-    for (int i = 0; i < a.length; i++) {
-      a[i] = values.get(i);
-    }
-    return a;
   }
 
   private static String describeTypeFlag(byte flag) {
