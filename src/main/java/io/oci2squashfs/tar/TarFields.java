@@ -1,12 +1,19 @@
 package io.oci2squashfs.tar;
 
+import static io.oci2squashfs.tar.TarConstants.BLOCK_SIZE;
+import static io.oci2squashfs.tar.TarConstants.CHECKSUM_LENGTH;
+import static io.oci2squashfs.tar.TarConstants.CHECKSUM_OFFSET;
+
 import java.nio.charset.StandardCharsets;
 
-/** Decodes the values of tar header fields and PAX records: numbers and byte-for-byte text. */
+/** Decodes and checks tar header fields and PAX values: numbers, byte-for-byte text, checksum. */
 final class TarFields {
   private TarFields() {}
 
-  /** Octal (padded with spaces or NULs) or, with the high bit set, GNU base-256 two's complement. */
+  /**
+   * Octal (padded with spaces or NULs) or, with the high bit set, GNU base-256 two's
+   * complement.
+   */
   static long parseNumeric(byte[] b, int off, int len, String field, long number)
       throws TarFormatException {
     if ((b[off] & 0x80) != 0) {
@@ -59,6 +66,41 @@ final class TarFields {
     return x;
   }
 
+  /**
+   * Checks a header block's checksum: the sum of its bytes, with the checksum field taken as
+   * spaces.
+   */
+  static void verifyChecksum(byte[] hdr, long number) throws TarFormatException {
+    long stored;
+    try {
+      stored = parseOctal(hdr, CHECKSUM_OFFSET, CHECKSUM_LENGTH);
+    } catch (NumberFormatException e) {
+      throw fail(number, null, "bad checksum field (not a tar header?)");
+    }
+    long unsigned = 0;
+    long signed = 0;
+    for (int i = 0; i < BLOCK_SIZE; i++) {
+      boolean inChecksum = i >= CHECKSUM_OFFSET && i < CHECKSUM_OFFSET + CHECKSUM_LENGTH;
+      byte b = inChecksum ? (byte) ' ' : hdr[i];
+      unsigned += b & 0xff;
+      signed += b;
+    }
+    // Old writers summed signed chars; accept both like Go.
+    if (stored != unsigned && stored != signed) {
+      throw fail(number, null, "bad checksum (stored " + stored + ", computed " + unsigned + ")");
+    }
+  }
+
+  /** Whether the block holds {@code ascii} at {@code off}. */
+  static boolean matches(byte[] b, int off, String ascii) {
+    for (int i = 0; i < ascii.length(); i++) {
+      if (b[off + i] != (byte) ascii.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** A decimal number of a PAX record or sparse map; {@code what} names it in the error. */
   static long parseDecimal(String text, String what, long number, String name)
       throws TarFormatException {
@@ -109,6 +151,12 @@ final class TarFields {
 
   static String latin1(byte[] b, int off, int len) {
     return new String(b, off, len, StandardCharsets.ISO_8859_1);
+  }
+
+  /** A type flag for messages: the character, quoted, or its hex code. */
+  static String describeTypeFlag(byte flag) {
+    int c = flag & 0xff;
+    return c >= 0x20 && c < 0x7f ? "'" + (char) c + "'" : String.format("0x%02x", c);
   }
 
   static TarFormatException fail(long number, String name, String problem) {

@@ -1,8 +1,6 @@
 package io.oci2squashfs.tar;
 
 import static io.oci2squashfs.tar.TarConstants.BLOCK_SIZE;
-import static io.oci2squashfs.tar.TarConstants.CHECKSUM_LENGTH;
-import static io.oci2squashfs.tar.TarConstants.CHECKSUM_OFFSET;
 import static io.oci2squashfs.tar.TarConstants.DEVMAJOR_LENGTH;
 import static io.oci2squashfs.tar.TarConstants.DEVMAJOR_OFFSET;
 import static io.oci2squashfs.tar.TarConstants.DEVMINOR_LENGTH;
@@ -36,9 +34,10 @@ import static io.oci2squashfs.tar.TarConstants.VERSION_GNU;
 import static io.oci2squashfs.tar.TarConstants.VERSION_OFFSET;
 import static io.oci2squashfs.tar.PaxRecords.SCHILY_XATTR;
 import static io.oci2squashfs.tar.TarFields.cString;
+import static io.oci2squashfs.tar.TarFields.describeTypeFlag;
 import static io.oci2squashfs.tar.TarFields.fail;
 import static io.oci2squashfs.tar.TarFields.latin1;
-import static io.oci2squashfs.tar.TarFields.parseOctal;
+import static io.oci2squashfs.tar.TarFields.matches;
 import static io.oci2squashfs.tar.TarFields.toInt;
 
 import java.io.IOException;
@@ -58,6 +57,14 @@ import java.util.TreeMap;
  * never read as a USTAR prefix (Go falls back to that for archives written by Go before 1.8).
  * Values are kept as raw bytes throughout: names as ISO-8859-1 strings, xattr values as byte
  * arrays, so nothing is decoded as UTF-8 on the way.
+ *
+ * <p>The project has its own reader, not Commons Compress's {@code TarArchiveInputStream} (a
+ * dependency anyway, for bzip2), because PAX values must be binary-safe: Commons Compress
+ * decodes every PAX value as UTF-8, which changes a name that is not UTF-8 and an xattr value
+ * such as {@code security.capability}. The code is split as Commons Compress splits its reader:
+ * {@link TarConstants} names the header fields, {@code TarFields} decodes them, {@code PaxRecords}
+ * and {@code SparseMaps} read PAX records and sparse maps, {@code BlockInput} reads the blocks;
+ * this class keeps the entries and the streaming of their content.
  *
  * <p>Not thread-safe. The reader buffers internally; the caller need not pass a buffered stream.
  */
@@ -88,6 +95,21 @@ public final class TarReader {
   private int sparseIndex;
   private byte[] zeros;
 
+  // The entry being read: set from its header block, then from PAX records and GNU long names.
+  private String name;
+  private String link;
+  /** Size of the entry's data section in the archive; a sparse file's content is larger. */
+  private long dataSize;
+  private int mode;
+  private long uid;
+  private long gid;
+  private long mtimeSeconds;
+  /** The PAX mtime, or null until the header's whole seconds stand in for it. */
+  private Mtime mtime;
+  private int devMajor;
+  private int devMinor;
+  private Map<String, byte[]> xattrs;
+
   /** Reads an uncompressed tar stream. The caller owns and closes {@code in}. */
   public TarReader(InputStream in) {
     this.input = new BlockInput(in);
@@ -107,16 +129,7 @@ public final class TarReader {
     if (archiveEnded) {
       return null;
     }
-    if (!input.skipDataAndPadding()) {
-      throw truncatedData(entryNumber == 0 ? 1 : entryNumber);
-    }
-    current = null;
-    rawName = null;
-    sparse = null;
-    logicalSize = 0;
-    logicalPos = 0;
-    generation++;
-
+    leaveEntry();
     long number = entryNumber + 1;
     Map<String, byte[]> pax = null;
     String longName = null;
@@ -155,9 +168,7 @@ public final class TarReader {
           continue;
         case 'V':
           // A volume label names the archive, not a file; what came before it described it.
-          if (!input.skip(size + BlockInput.padding(size))) {
-            throw truncatedData(entryNumber == 0 ? 1 : entryNumber);
-          }
+          skipData(size + BlockInput.padding(size));
           pax = null;
           longName = null;
           longLink = null;
@@ -169,6 +180,19 @@ public final class TarReader {
     }
   }
 
+  /** Skips what is left of the current entry's data, and forgets the entry. */
+  private void leaveEntry() throws IOException {
+    if (!input.skipDataAndPadding()) {
+      throw truncatedData(entryNumber == 0 ? 1 : entryNumber);
+    }
+    current = null;
+    rawName = null;
+    sparse = null;
+    logicalSize = 0;
+    logicalPos = 0;
+    generation++;
+  }
+
   private TarHeader endOfArchive(long number, boolean pendingMeta) throws TarFormatException {
     if (pendingMeta) {
       throw fail(number, null, "truncated: a PAX or GNU long-name header is not followed by an entry");
@@ -177,77 +201,13 @@ public final class TarReader {
     return null;
   }
 
-  private TarHeader readEntry(long number, Format format, byte typeFlag, long size,
+  /** Reads the entry whose header block is in {@link #hdr}, after any meta headers. */
+  private TarHeader readEntry(long number, Format format, byte typeFlag, long headerSize,
       Map<String, byte[]> pax, String longName, String longLink) throws IOException {
-    String name = cString(hdr, NAME_OFFSET, NAME_LENGTH);
-    String link = cString(hdr, LINKNAME_OFFSET, LINKNAME_LENGTH);
-    int devMajor = 0;
-    int devMinor = 0;
-    if (format == Format.USTAR || format == Format.STAR) {
-      // Only POSIX ustar has a prefix; GNU keeps atime/ctime in those bytes.
-      String prefix = cString(hdr, PREFIX_OFFSET,
-          format == Format.STAR ? STAR_PREFIX_LENGTH : PREFIX_LENGTH);
-      if (!prefix.isEmpty()) {
-        name = prefix + "/" + name;
-      }
-    }
-    if (format != Format.V7) {
-      devMajor = toInt(parseNumeric(DEVMAJOR_OFFSET, DEVMAJOR_LENGTH, "devmajor", number), "devmajor", number);
-      devMinor = toInt(parseNumeric(DEVMINOR_OFFSET, DEVMINOR_LENGTH, "devminor", number), "devminor", number);
-    }
-    int mode = (int) (parseNumeric(MODE_OFFSET, MODE_LENGTH, "mode", number) & 07777);
-    long uid = parseNumeric(UID_OFFSET, UID_LENGTH, "uid", number);
-    long gid = parseNumeric(GID_OFFSET, GID_LENGTH, "gid", number);
-    long mtimeSeconds = parseNumeric(MTIME_OFFSET, MTIME_LENGTH, "mtime", number);
-    Mtime mtime = null;
-    Map<String, byte[]> xattrs = null;
-
+    readHeaderFields(number, format, headerSize);
     if (pax != null) {
-      for (Map.Entry<String, byte[]> e : pax.entrySet()) {
-        String key = e.getKey();
-        byte[] value = e.getValue();
-        if (value.length == 0) {
-          continue; // an empty value deletes the key: the header field stands
-        }
-        switch (key) {
-          case "path":
-            name = latin1(value);
-            break;
-          case "linkpath":
-            link = latin1(value);
-            break;
-          case "size":
-            size = PaxRecords.longValue(key, value, number, name);
-            break;
-          case "uid":
-            uid = PaxRecords.longValue(key, value, number, name);
-            break;
-          case "gid":
-            gid = PaxRecords.longValue(key, value, number, name);
-            break;
-          case "mtime":
-            try {
-              mtime = Mtime.parsePax(latin1(value));
-            } catch (NumberFormatException | ArithmeticException ex) {
-              throw fail(number, name, "bad PAX mtime '" + latin1(value) + "'", ex);
-            }
-            break;
-          case "SCHILY.devmajor":
-            devMajor = toInt(PaxRecords.longValue(key, value, number, name), key, number, name);
-            break;
-          case "SCHILY.devminor":
-            devMinor = toInt(PaxRecords.longValue(key, value, number, name), key, number, name);
-            break;
-          default:
-            if (key.startsWith(SCHILY_XATTR) && key.length() > SCHILY_XATTR.length()) {
-              if (xattrs == null) {
-                xattrs = new TreeMap<>();
-              }
-              xattrs.put(key.substring(SCHILY_XATTR.length()), value);
-            }
-            break;
-        }
-      }
+      applyPax(pax, number);
+      // libarchive writes both forms for one attribute; the SCHILY one is raw and wins.
       xattrs = PaxRecords.addLibarchiveXattrs(pax, xattrs, number, name);
     }
     // Go lets a GNU long name or link beat PAX.
@@ -258,8 +218,101 @@ public final class TarReader {
       link = longLink;
     }
     rawName = name;
-    if (size < 0) {
-      throw fail(number, name, "negative size " + size);
+    checkFields(number);
+    EntryType type = entryType(typeFlag, number);
+    long contentSize = 0;
+    if (typeFlag == 'D') {
+      input.startData(dataSize); // skipped: the listing is not needed
+    } else if (type == EntryType.FILE) {
+      contentSize = startContent(number, format, typeFlag == 'S', pax);
+    }
+    logicalSize = contentSize;
+    return newHeader(number, type, contentSize);
+  }
+
+  /** Sets the entry's fields from its header block. */
+  private void readHeaderFields(long number, Format format, long headerSize)
+      throws TarFormatException {
+    dataSize = headerSize;
+    name = cString(hdr, NAME_OFFSET, NAME_LENGTH);
+    link = cString(hdr, LINKNAME_OFFSET, LINKNAME_LENGTH);
+    devMajor = 0;
+    devMinor = 0;
+    if (format == Format.USTAR || format == Format.STAR) {
+      // Only POSIX ustar has a prefix; GNU keeps atime/ctime in those bytes.
+      String prefix = cString(hdr, PREFIX_OFFSET,
+          format == Format.STAR ? STAR_PREFIX_LENGTH : PREFIX_LENGTH);
+      if (!prefix.isEmpty()) {
+        name = prefix + "/" + name;
+      }
+    }
+    if (format != Format.V7) {
+      devMajor = toInt(parseNumeric(DEVMAJOR_OFFSET, DEVMAJOR_LENGTH, "devmajor", number),
+          "devmajor", number);
+      devMinor = toInt(parseNumeric(DEVMINOR_OFFSET, DEVMINOR_LENGTH, "devminor", number),
+          "devminor", number);
+    }
+    mode = (int) (parseNumeric(MODE_OFFSET, MODE_LENGTH, "mode", number) & 07777);
+    uid = parseNumeric(UID_OFFSET, UID_LENGTH, "uid", number);
+    gid = parseNumeric(GID_OFFSET, GID_LENGTH, "gid", number);
+    mtimeSeconds = parseNumeric(MTIME_OFFSET, MTIME_LENGTH, "mtime", number);
+    mtime = null;
+    xattrs = null;
+  }
+
+  /** Lets the PAX records override the header's fields, and collects the SCHILY xattrs. */
+  private void applyPax(Map<String, byte[]> pax, long number) throws TarFormatException {
+    for (Map.Entry<String, byte[]> e : pax.entrySet()) {
+      String key = e.getKey();
+      byte[] value = e.getValue();
+      if (value.length == 0) {
+        continue; // an empty value deletes the key: the header field stands
+      }
+      switch (key) {
+        case "path":
+          name = latin1(value);
+          break;
+        case "linkpath":
+          link = latin1(value);
+          break;
+        case "size":
+          dataSize = PaxRecords.longValue(key, value, number, name);
+          break;
+        case "uid":
+          uid = PaxRecords.longValue(key, value, number, name);
+          break;
+        case "gid":
+          gid = PaxRecords.longValue(key, value, number, name);
+          break;
+        case "mtime":
+          try {
+            mtime = Mtime.parsePax(latin1(value));
+          } catch (NumberFormatException | ArithmeticException ex) {
+            throw fail(number, name, "bad PAX mtime '" + latin1(value) + "'", ex);
+          }
+          break;
+        case "SCHILY.devmajor":
+          devMajor = toInt(PaxRecords.longValue(key, value, number, name), key, number, name);
+          break;
+        case "SCHILY.devminor":
+          devMinor = toInt(PaxRecords.longValue(key, value, number, name), key, number, name);
+          break;
+        default:
+          if (key.startsWith(SCHILY_XATTR) && key.length() > SCHILY_XATTR.length()) {
+            if (xattrs == null) {
+              xattrs = new TreeMap<>();
+            }
+            xattrs.put(key.substring(SCHILY_XATTR.length()), value);
+          }
+          break;
+      }
+    }
+  }
+
+  /** Rejects what no entry may hold, once every source of its fields is applied. */
+  private void checkFields(long number) throws TarFormatException {
+    if (dataSize < 0) {
+      throw fail(number, name, "negative size " + dataSize);
     }
     if (uid < 0 || gid < 0) {
       throw fail(number, name, "negative uid or gid " + uid + ":" + gid);
@@ -270,87 +323,74 @@ public final class TarReader {
     if (name.isEmpty()) {
       throw fail(number, null, "empty entry name");
     }
+  }
 
-    EntryType type;
-    boolean hasData = false;
-    boolean oldSparse = false;
+  private EntryType entryType(byte typeFlag, long number) throws TarFormatException {
     switch (typeFlag) {
       case '0':
       case '7':
-        type = EntryType.FILE;
-        hasData = true;
-        break;
+      case 'S': // old GNU sparse
+        return EntryType.FILE;
       case 0:
         // Like Go: legacy archives mark a directory with a trailing slash and type NUL.
-        if (name.endsWith("/")) {
-          type = EntryType.DIRECTORY;
-        } else {
-          type = EntryType.FILE;
-          hasData = true;
-        }
-        break;
-      case 'S':
-        type = EntryType.FILE;
-        hasData = true;
-        oldSparse = true;
-        break;
+        return name.endsWith("/") ? EntryType.DIRECTORY : EntryType.FILE;
       case '1':
-        type = EntryType.HARDLINK;
-        break;
+        return EntryType.HARDLINK;
       case '2':
-        type = EntryType.SYMLINK;
-        break;
+        return EntryType.SYMLINK;
       case '3':
-        type = EntryType.CHAR_DEVICE;
-        break;
+        return EntryType.CHAR_DEVICE;
       case '4':
-        type = EntryType.BLOCK_DEVICE;
-        break;
+        return EntryType.BLOCK_DEVICE;
       case '5':
-        type = EntryType.DIRECTORY;
-        break;
+        return EntryType.DIRECTORY;
       case '6':
-        type = EntryType.FIFO;
-        break;
+        return EntryType.FIFO;
       case 'D':
         // GNU dumpdir: a directory whose data lists its contents at dump time; not needed.
-        type = EntryType.DIRECTORY;
-        input.startData(size);
-        break;
+        return EntryType.DIRECTORY;
       default:
         throw fail(number, name, "unsupported entry type " + describeTypeFlag(typeFlag));
     }
+  }
 
-    long contentSize = 0;
-    if (hasData) {
-      input.startData(size);
-      contentSize = size;
-      int paxSparse = oldSparse || pax == null ? SparseMaps.NOT_SPARSE : SparseMaps.paxFormat(pax);
-      if (oldSparse) {
-        if (format != Format.GNU) {
-          throw fail(number, name, "old GNU sparse entry (type 'S') without a GNU header");
-        }
-        contentSize = parseNumeric(GNU_REALSIZE_OFFSET, GNU_REALSIZE_LENGTH, "realsize", number);
-        sparse = SparseMaps.readOldGnu(hdr, input, number, name);
-      } else if (paxSparse != SparseMaps.NOT_SPARSE) {
-        long realSize = SparseMaps.paxRealSize(pax, input.dataRemaining(), number, name);
-        sparse = SparseMaps.readPax(pax, paxSparse, input, number, name);
-        if (realSize >= 0) {
-          contentSize = realSize;
-          String sparseName = pax.containsKey("GNU.sparse.name") ? latin1(pax.get("GNU.sparse.name")) : "";
-          if (!sparseName.isEmpty()) {
-            name = sparseName;
-            rawName = name;
-          }
-        }
+  /**
+   * Starts a file's data section and reads its sparse map, if it has one; returns the size of
+   * its content, for a sparse file the real size.
+   */
+  private long startContent(long number, Format format, boolean oldSparse,
+      Map<String, byte[]> pax) throws IOException {
+    input.startData(dataSize);
+    long contentSize = dataSize;
+    int paxSparse = oldSparse || pax == null ? SparseMaps.NOT_SPARSE : SparseMaps.paxFormat(pax);
+    if (oldSparse) {
+      if (format != Format.GNU) {
+        throw fail(number, name, "old GNU sparse entry (type 'S') without a GNU header");
       }
-      if (sparse != null) {
-        SparseMaps.validate(sparse, contentSize, input.dataRemaining(), number, name);
-        sparseIndex = 0;
+      contentSize = parseNumeric(GNU_REALSIZE_OFFSET, GNU_REALSIZE_LENGTH, "realsize", number);
+      sparse = SparseMaps.readOldGnu(hdr, input, number, name);
+    } else if (paxSparse != SparseMaps.NOT_SPARSE) {
+      long realSize = SparseMaps.paxRealSize(pax, input.dataRemaining(), number, name);
+      sparse = SparseMaps.readPax(pax, paxSparse, input, number, name);
+      if (realSize >= 0) {
+        contentSize = realSize;
+        String sparseName = PaxRecords.string(pax, "GNU.sparse.name");
+        if (!sparseName.isEmpty()) {
+          name = sparseName;
+          rawName = name;
+        }
       }
     }
-    logicalSize = contentSize;
+    if (sparse != null) {
+      SparseMaps.validate(sparse, contentSize, input.dataRemaining(), number, name);
+      sparseIndex = 0;
+    }
+    return contentSize;
+  }
 
+  /** Makes the entry's {@link TarHeader} from its fields; it becomes the current entry. */
+  private TarHeader newHeader(long number, EntryType type, long contentSize)
+      throws TarFormatException {
     EntryPath path;
     EntryPath hardLinkTarget = null;
     try {
@@ -433,9 +473,7 @@ public final class TarReader {
       }
       long todo = Math.min(n, logicalSize - logicalPos);
       if (sparse == null) {
-        if (!input.skip(todo)) {
-          throw truncatedData(entryNumber == 0 ? 1 : entryNumber);
-        }
+        skipData(todo);
         logicalPos += todo;
         return todo;
       }
@@ -546,56 +584,30 @@ public final class TarReader {
     return data;
   }
 
+  /** Discards {@code n} bytes of data, or padding. */
+  private void skipData(long n) throws IOException {
+    if (!input.skip(n)) {
+      throw truncatedData(entryNumber == 0 ? 1 : entryNumber);
+    }
+  }
+
   private TarFormatException truncatedData(long number) {
     return fail(number, rawName, "truncated: the stream ends inside the entry's data");
   }
 
-  // ---- header parsing
-
+  /** Checks the header block's checksum, and tells its dialect by its magic. */
   private Format verifyChecksumAndGetFormat(long number) throws TarFormatException {
-    long stored;
-    try {
-      stored = parseOctal(hdr, CHECKSUM_OFFSET, CHECKSUM_LENGTH);
-    } catch (NumberFormatException e) {
-      throw fail(number, null, "bad checksum field (not a tar header?)");
+    TarFields.verifyChecksum(hdr, number);
+    if (matches(hdr, MAGIC_OFFSET, MAGIC_USTAR)) {
+      return matches(hdr, STAR_MAGIC_OFFSET, MAGIC_STAR) ? Format.STAR : Format.USTAR;
     }
-    long unsigned = 0;
-    long signed = 0;
-    for (int i = 0; i < BLOCK_SIZE; i++) {
-      boolean inChecksum = i >= CHECKSUM_OFFSET && i < CHECKSUM_OFFSET + CHECKSUM_LENGTH;
-      byte b = inChecksum ? (byte) ' ' : hdr[i];
-      unsigned += b & 0xff;
-      signed += b;
-    }
-    // Old writers summed signed chars; accept both like Go.
-    if (stored != unsigned && stored != signed) {
-      throw fail(number, null, "bad checksum (stored " + stored + ", computed " + unsigned + ")");
-    }
-    if (matches(MAGIC_OFFSET, MAGIC_USTAR)) {
-      return matches(STAR_MAGIC_OFFSET, MAGIC_STAR) ? Format.STAR : Format.USTAR;
-    }
-    if (matches(MAGIC_OFFSET, MAGIC_GNU) && matches(VERSION_OFFSET, VERSION_GNU)) {
+    if (matches(hdr, MAGIC_OFFSET, MAGIC_GNU) && matches(hdr, VERSION_OFFSET, VERSION_GNU)) {
       return Format.GNU;
     }
     return Format.V7;
   }
 
-  private boolean matches(int off, String ascii) {
-    for (int i = 0; i < ascii.length(); i++) {
-      if (hdr[off + i] != (byte) ascii.charAt(i)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   private long parseNumeric(int off, int len, String field, long number) throws TarFormatException {
     return TarFields.parseNumeric(hdr, off, len, field, number);
   }
-
-  private static String describeTypeFlag(byte flag) {
-    int c = flag & 0xff;
-    return c >= 0x20 && c < 0x7f ? "'" + (char) c + "'" : String.format("0x%02x", c);
-  }
-
 }
