@@ -151,48 +151,9 @@ public final class PaxTarWriter {
       }
       link = header.hardLinkTarget().toBytes();
     }
-
-    pax.reset();
-    if (name.length > NAME_LENGTH) {
-      paxRecord("path", name);
-    }
-    if (link != null && link.length > LINKNAME_LENGTH) {
-      paxRecord("linkpath", link);
-    }
     long size = type == EntryType.FILE ? header.size() : 0;
-    if (size > MAX_OCTAL_11) {
-      paxRecord("size", ascii(Long.toString(size)));
-    }
-    if (header.uid() > MAX_OCTAL_7) {
-      paxRecord("uid", ascii(Long.toString(header.uid())));
-    }
-    if (header.gid() > MAX_OCTAL_7) {
-      paxRecord("gid", ascii(Long.toString(header.gid())));
-    }
     Mtime mtime = header.mtime();
-    boolean octalMtime = mtime.nanos() == 0 && mtime.seconds() >= 0 && mtime.seconds() <= MAX_OCTAL_11;
-    if (!octalMtime) {
-      paxRecord("mtime", ascii(mtime.toPaxString()));
-    }
-    if (type.isDevice()) {
-      if (header.devMajor() < 0 || header.devMinor() < 0) {
-        throw new IllegalArgumentException("negative device number for " + path.display());
-      }
-      if (header.devMajor() > MAX_OCTAL_7) {
-        paxRecord("SCHILY.devmajor", ascii(Integer.toString(header.devMajor())));
-      }
-      if (header.devMinor() > MAX_OCTAL_7) {
-        paxRecord("SCHILY.devminor", ascii(Integer.toString(header.devMinor())));
-      }
-    }
-    for (Map.Entry<String, byte[]> x : header.xattrs().entrySet()) {
-      String xname = x.getKey();
-      if (xname.isEmpty() || xname.indexOf('=') >= 0 || xname.indexOf('\0') >= 0) {
-        throw new IllegalArgumentException("xattr name '" + EntryPath.displayOf(xname) + "' of "
-            + path.display() + " cannot be a PAX key");
-      }
-      paxRecord("SCHILY.xattr." + xname, x.getValue());
-    }
+    collectPaxRecords(header, name, link, size);
 
     if (pax.size() > 0) {
       byte[] base = path.isRoot() ? ascii(".") : path.name().getBytes(StandardCharsets.ISO_8859_1);
@@ -218,6 +179,56 @@ public final class PaxTarWriter {
       }
       copy(content, size, path);
       pad(size);
+    }
+  }
+
+  /**
+   * Collects in {@link #pax} the records for what the header fields cannot hold: long names,
+   * large numbers, a mtime that is not whole non-negative seconds, and every xattr.
+   */
+  private void collectPaxRecords(TarHeader header, byte[] name, byte[] link, long size) {
+    EntryPath path = header.path();
+    EntryType type = header.type();
+    pax.reset();
+    if (name.length > NAME_LENGTH) {
+      paxRecord("path", name);
+    }
+    if (link != null && link.length > LINKNAME_LENGTH) {
+      paxRecord("linkpath", link);
+    }
+    if (size > MAX_OCTAL_11) {
+      paxRecord("size", ascii(Long.toString(size)));
+    }
+    if (header.uid() > MAX_OCTAL_7) {
+      paxRecord("uid", ascii(Long.toString(header.uid())));
+    }
+    if (header.gid() > MAX_OCTAL_7) {
+      paxRecord("gid", ascii(Long.toString(header.gid())));
+    }
+    Mtime mtime = header.mtime();
+    boolean octalMtime = mtime.nanos() == 0 && mtime.seconds() >= 0
+        && mtime.seconds() <= MAX_OCTAL_11;
+    if (!octalMtime) {
+      paxRecord("mtime", ascii(mtime.toPaxString()));
+    }
+    if (type.isDevice()) {
+      if (header.devMajor() < 0 || header.devMinor() < 0) {
+        throw new IllegalArgumentException("negative device number for " + path.display());
+      }
+      if (header.devMajor() > MAX_OCTAL_7) {
+        paxRecord("SCHILY.devmajor", ascii(Integer.toString(header.devMajor())));
+      }
+      if (header.devMinor() > MAX_OCTAL_7) {
+        paxRecord("SCHILY.devminor", ascii(Integer.toString(header.devMinor())));
+      }
+    }
+    for (Map.Entry<String, byte[]> x : header.xattrs().entrySet()) {
+      String xname = x.getKey();
+      if (xname.isEmpty() || xname.indexOf('=') >= 0 || xname.indexOf('\0') >= 0) {
+        throw new IllegalArgumentException("xattr name '" + EntryPath.displayOf(xname) + "' of "
+            + path.display() + " cannot be a PAX key");
+      }
+      paxRecord("SCHILY.xattr." + xname, x.getValue());
     }
   }
 
