@@ -1,6 +1,7 @@
 package io.oci2squashfs.layer;
 
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
+import io.oci2squashfs.tar.TarConstants;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
@@ -51,8 +52,11 @@ public enum Compression {
     }
   };
 
-  /** How many leading bytes {@link #sniff} can use; fewer work, but 512 allow the tar check. */
-  public static final int SNIFF_LENGTH = 512;
+  /**
+   * How many leading bytes {@link #sniff} can use: one tar header block. Fewer work, but a whole
+   * block allows the tar check.
+   */
+  public static final int SNIFF_LENGTH = TarConstants.BLOCK_SIZE;
 
   private static final int GZIP_BUFFER = 64 * 1024;
 
@@ -103,11 +107,12 @@ public enum Compression {
 
   /** True when the bytes hold a POSIX or GNU tar header (the {@code ustar} magic at offset 257). */
   public static boolean looksLikeTar(byte[] head, int len) {
-    if (len < 262) {
+    int m = TarConstants.MAGIC_OFFSET;
+    if (len < m + 5) {
       return false;
     }
-    return head[257] == 'u' && head[258] == 's' && head[259] == 't' && head[260] == 'a'
-        && head[261] == 'r';
+    return head[m] == 'u' && head[m + 1] == 's' && head[m + 2] == 't' && head[m + 3] == 'a'
+        && head[m + 4] == 'r';
   }
 
   /**

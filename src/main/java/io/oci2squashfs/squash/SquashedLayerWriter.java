@@ -6,13 +6,12 @@ import io.oci2squashfs.overlay.MergeOutput;
 import io.oci2squashfs.tar.EntryPath;
 import io.oci2squashfs.tar.EntryType;
 import io.oci2squashfs.tar.PaxTarWriter;
+import io.oci2squashfs.tar.TarConstants;
 import io.oci2squashfs.tar.TarHeader;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -99,10 +98,10 @@ final class SquashedLayerWriter implements MergeOutput, AutoCloseable {
     try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(blob), 256 * 1024)) {
       OutputStream compressed = compression.compress(blobHash.writing(file));
       OutputStream tar = tarHash.writing(compressed);
-      if (root != null) {
-        tar.write(rootEntry(root));
-      }
       PaxTarWriter head = new PaxTarWriter(tar);
+      if (root != null) {
+        head.writeRoot(root);
+      }
       for (TarHeader h : dirsAndMarkers.values()) {
         head.write(h, h.type() == EntryType.FILE ? InputStream.nullInputStream() : null);
       }
@@ -111,7 +110,7 @@ final class SquashedLayerWriter implements MergeOutput, AutoCloseable {
       try (InputStream in = Files.newInputStream(restFile)) {
         in.transferTo(tar);
       }
-      tar.write(new byte[1024]); // the two zero blocks that end a tar
+      tar.write(new byte[2 * TarConstants.BLOCK_SIZE]); // the two zero blocks that end a tar
       tar.close(); // finishes the compressed stream and closes the file
     }
     String mediaType = compression.mediaType;
@@ -124,34 +123,4 @@ final class SquashedLayerWriter implements MergeOutput, AutoCloseable {
     Files.deleteIfExists(restFile);
   }
 
-  /**
-   * The root as a {@code ./} entry, which {@link PaxTarWriter} does not write: written as a
-   * one-letter directory whose name is then changed, with the header checksum done again.
-   */
-  static byte[] rootEntry(TarHeader root) throws IOException {
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    PaxTarWriter w = new PaxTarWriter(buf);
-    w.write(root.withPath(EntryPath.of("R")), null);
-    w.flush();
-    byte[] b = buf.toByteArray();
-    int h = b.length - 512; // the entry's own header is the last block; a PAX header comes before it
-    if (b[h] != 'R' || b[h + 1] != '/') {
-      throw new IllegalStateException("unexpected header for the root entry");
-    }
-    b[h] = '.';
-    for (int i = 148; i < 156; i++) {
-      b[h + i] = ' ';
-    }
-    long sum = 0;
-    for (int i = 0; i < 512; i++) {
-      sum += b[h + i] & 0xff;
-    }
-    byte[] field = String.format("%06o", sum).getBytes(StandardCharsets.US_ASCII);
-    System.arraycopy(field, 0, b, h + 148, 6);
-    b[h + 154] = 0;
-    b[h + 155] = ' ';
-    return b;
-  }
-
-  /** Hashes and counts what passes through. */
 }

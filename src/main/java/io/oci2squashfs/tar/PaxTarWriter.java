@@ -1,5 +1,32 @@
 package io.oci2squashfs.tar;
 
+import static io.oci2squashfs.tar.TarConstants.BLOCK_SIZE;
+import static io.oci2squashfs.tar.TarConstants.CHECKSUM_LENGTH;
+import static io.oci2squashfs.tar.TarConstants.CHECKSUM_OFFSET;
+import static io.oci2squashfs.tar.TarConstants.DEVMAJOR_LENGTH;
+import static io.oci2squashfs.tar.TarConstants.DEVMAJOR_OFFSET;
+import static io.oci2squashfs.tar.TarConstants.DEVMINOR_LENGTH;
+import static io.oci2squashfs.tar.TarConstants.DEVMINOR_OFFSET;
+import static io.oci2squashfs.tar.TarConstants.GID_LENGTH;
+import static io.oci2squashfs.tar.TarConstants.GID_OFFSET;
+import static io.oci2squashfs.tar.TarConstants.LINKNAME_LENGTH;
+import static io.oci2squashfs.tar.TarConstants.LINKNAME_OFFSET;
+import static io.oci2squashfs.tar.TarConstants.MAGIC_OFFSET;
+import static io.oci2squashfs.tar.TarConstants.MAGIC_USTAR;
+import static io.oci2squashfs.tar.TarConstants.MODE_LENGTH;
+import static io.oci2squashfs.tar.TarConstants.MODE_OFFSET;
+import static io.oci2squashfs.tar.TarConstants.MTIME_LENGTH;
+import static io.oci2squashfs.tar.TarConstants.MTIME_OFFSET;
+import static io.oci2squashfs.tar.TarConstants.NAME_LENGTH;
+import static io.oci2squashfs.tar.TarConstants.NAME_OFFSET;
+import static io.oci2squashfs.tar.TarConstants.SIZE_LENGTH;
+import static io.oci2squashfs.tar.TarConstants.SIZE_OFFSET;
+import static io.oci2squashfs.tar.TarConstants.TYPEFLAG_OFFSET;
+import static io.oci2squashfs.tar.TarConstants.UID_LENGTH;
+import static io.oci2squashfs.tar.TarConstants.UID_OFFSET;
+import static io.oci2squashfs.tar.TarConstants.VERSION_OFFSET;
+import static io.oci2squashfs.tar.TarConstants.VERSION_USTAR;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,16 +48,15 @@ import java.util.Map;
  * <p>Not thread-safe. Output is buffered internally: call {@link #flush()} or {@link #finish()}.
  */
 public final class PaxTarWriter {
-  private static final int BLOCK = 512;
   private static final int BUFFER_SIZE = 128 * 1024;
   private static final long MAX_OCTAL_7 = 07777777L;
   private static final long MAX_OCTAL_11 = 077777777777L;
-  private static final byte[] ZERO_BLOCK = new byte[BLOCK];
+  private static final byte[] ZERO_BLOCK = new byte[BLOCK_SIZE];
 
   private final OutputStream out;
   private final byte[] buf = new byte[BUFFER_SIZE];
   private int count;
-  private final byte[] headerBlock = new byte[BLOCK];
+  private final byte[] headerBlock = new byte[BLOCK_SIZE];
   private final ByteArrayOutputStream pax = new ByteArrayOutputStream();
   private long bytesWritten;
   private boolean finished;
@@ -125,15 +151,51 @@ public final class PaxTarWriter {
       }
       link = header.hardLinkTarget().toBytes();
     }
+    long size = type == EntryType.FILE ? header.size() : 0;
+    Mtime mtime = header.mtime();
+    collectPaxRecords(header, name, link, size);
 
+    if (pax.size() > 0) {
+      byte[] base = path.isRoot() ? ascii(".") : path.name().getBytes(StandardCharsets.ISO_8859_1);
+      byte[] paxName = concat(ascii("PaxHeaders/"), base);
+      fillHeader(truncate(paxName, NAME_LENGTH, false), null, 'x', 0644, 0, 0, pax.size(), 0, 0, 0);
+      emit(headerBlock);
+      emit(pax.toByteArray());
+      pad(pax.size());
+    }
+
+    fillHeader(truncate(name, NAME_LENGTH, type == EntryType.DIRECTORY),
+        link == null ? null : truncate(link, LINKNAME_LENGTH, false),
+        type.typeFlag(), header.mode(), header.uid() > MAX_OCTAL_7 ? 0 : header.uid(),
+        header.gid() > MAX_OCTAL_7 ? 0 : header.gid(), size > MAX_OCTAL_11 ? 0 : size,
+        Math.max(0, Math.min(mtime.seconds(), MAX_OCTAL_11)),
+        type.isDevice() && header.devMajor() <= MAX_OCTAL_7 ? header.devMajor() : 0,
+        type.isDevice() && header.devMinor() <= MAX_OCTAL_7 ? header.devMinor() : 0);
+    emit(headerBlock);
+
+    if (size > 0) {
+      if (content == null) {
+        throw new IllegalArgumentException("no content for " + path.display() + " of " + size + " bytes");
+      }
+      copy(content, size, path);
+      pad(size);
+    }
+  }
+
+  /**
+   * Collects in {@link #pax} the records for what the header fields cannot hold: long names,
+   * large numbers, a mtime that is not whole non-negative seconds, and every xattr.
+   */
+  private void collectPaxRecords(TarHeader header, byte[] name, byte[] link, long size) {
+    EntryPath path = header.path();
+    EntryType type = header.type();
     pax.reset();
-    if (name.length > 100) {
+    if (name.length > NAME_LENGTH) {
       paxRecord("path", name);
     }
-    if (link != null && link.length > 100) {
+    if (link != null && link.length > LINKNAME_LENGTH) {
       paxRecord("linkpath", link);
     }
-    long size = type == EntryType.FILE ? header.size() : 0;
     if (size > MAX_OCTAL_11) {
       paxRecord("size", ascii(Long.toString(size)));
     }
@@ -144,7 +206,8 @@ public final class PaxTarWriter {
       paxRecord("gid", ascii(Long.toString(header.gid())));
     }
     Mtime mtime = header.mtime();
-    boolean octalMtime = mtime.nanos() == 0 && mtime.seconds() >= 0 && mtime.seconds() <= MAX_OCTAL_11;
+    boolean octalMtime = mtime.nanos() == 0 && mtime.seconds() >= 0
+        && mtime.seconds() <= MAX_OCTAL_11;
     if (!octalMtime) {
       paxRecord("mtime", ascii(mtime.toPaxString()));
     }
@@ -166,31 +229,6 @@ public final class PaxTarWriter {
             + path.display() + " cannot be a PAX key");
       }
       paxRecord("SCHILY.xattr." + xname, x.getValue());
-    }
-
-    if (pax.size() > 0) {
-      byte[] base = path.isRoot() ? ascii(".") : path.name().getBytes(StandardCharsets.ISO_8859_1);
-      byte[] paxName = concat(ascii("PaxHeaders/"), base);
-      fillHeader(truncate(paxName, 100, false), null, 'x', 0644, 0, 0, pax.size(), 0, 0, 0);
-      emit(headerBlock);
-      emit(pax.toByteArray());
-      pad(pax.size());
-    }
-
-    fillHeader(truncate(name, 100, type == EntryType.DIRECTORY), link == null ? null : truncate(link, 100, false),
-        type.typeFlag(), header.mode(), header.uid() > MAX_OCTAL_7 ? 0 : header.uid(),
-        header.gid() > MAX_OCTAL_7 ? 0 : header.gid(), size > MAX_OCTAL_11 ? 0 : size,
-        Math.max(0, Math.min(mtime.seconds(), MAX_OCTAL_11)),
-        type.isDevice() && header.devMajor() <= MAX_OCTAL_7 ? header.devMajor() : 0,
-        type.isDevice() && header.devMinor() <= MAX_OCTAL_7 ? header.devMinor() : 0);
-    emit(headerBlock);
-
-    if (size > 0) {
-      if (content == null) {
-        throw new IllegalArgumentException("no content for " + path.display() + " of " + size + " bytes");
-      }
-      copy(content, size, path);
-      pad(size);
     }
   }
 
@@ -241,28 +279,29 @@ public final class PaxTarWriter {
       long size, long mtime, int devMajor, int devMinor) {
     byte[] h = headerBlock;
     Arrays.fill(h, (byte) 0);
-    System.arraycopy(name, 0, h, 0, name.length);
-    octal(h, 100, 8, mode);
-    octal(h, 108, 8, uid);
-    octal(h, 116, 8, gid);
-    octal(h, 124, 12, size);
-    octal(h, 136, 12, mtime);
-    h[156] = (byte) typeFlag;
+    System.arraycopy(name, 0, h, NAME_OFFSET, name.length);
+    octal(h, MODE_OFFSET, MODE_LENGTH, mode);
+    octal(h, UID_OFFSET, UID_LENGTH, uid);
+    octal(h, GID_OFFSET, GID_LENGTH, gid);
+    octal(h, SIZE_OFFSET, SIZE_LENGTH, size);
+    octal(h, MTIME_OFFSET, MTIME_LENGTH, mtime);
+    h[TYPEFLAG_OFFSET] = (byte) typeFlag;
     if (link != null) {
-      System.arraycopy(link, 0, h, 157, link.length);
+      System.arraycopy(link, 0, h, LINKNAME_OFFSET, link.length);
     }
-    put(h, 257, "ustar\0");
-    put(h, 263, "00");
-    // uname, gname (265, 297) and prefix (345) stay empty on purpose.
-    octal(h, 329, 8, devMajor);
-    octal(h, 337, 8, devMinor);
-    Arrays.fill(h, 148, 156, (byte) ' ');
+    put(h, MAGIC_OFFSET, MAGIC_USTAR);
+    put(h, VERSION_OFFSET, VERSION_USTAR);
+    // uname, gname and prefix stay empty on purpose.
+    octal(h, DEVMAJOR_OFFSET, DEVMAJOR_LENGTH, devMajor);
+    octal(h, DEVMINOR_OFFSET, DEVMINOR_LENGTH, devMinor);
+    Arrays.fill(h, CHECKSUM_OFFSET, CHECKSUM_OFFSET + CHECKSUM_LENGTH, (byte) ' ');
     long sum = 0;
     for (byte b : h) {
       sum += b & 0xff;
     }
-    octal(h, 148, 7, sum);
-    h[155] = ' ';
+    // six digits, NUL and space, as GNU tar writes it
+    octal(h, CHECKSUM_OFFSET, CHECKSUM_LENGTH - 1, sum);
+    h[CHECKSUM_OFFSET + CHECKSUM_LENGTH - 1] = ' ';
   }
 
   /** Zero-padded octal in {@code len - 1} digits and a terminating NUL. */
@@ -345,7 +384,7 @@ public final class PaxTarWriter {
   }
 
   private void pad(long size) throws IOException {
-    int pad = (int) ((BLOCK - size % BLOCK) % BLOCK);
+    int pad = (int) ((BLOCK_SIZE - size % BLOCK_SIZE) % BLOCK_SIZE);
     if (pad > 0) {
       emit(ZERO_BLOCK, pad);
     }

@@ -1,15 +1,50 @@
 package io.oci2squashfs.tar;
 
+import static io.oci2squashfs.tar.TarConstants.BLOCK_SIZE;
+import static io.oci2squashfs.tar.TarConstants.DEVMAJOR_LENGTH;
+import static io.oci2squashfs.tar.TarConstants.DEVMAJOR_OFFSET;
+import static io.oci2squashfs.tar.TarConstants.DEVMINOR_LENGTH;
+import static io.oci2squashfs.tar.TarConstants.DEVMINOR_OFFSET;
+import static io.oci2squashfs.tar.TarConstants.GID_LENGTH;
+import static io.oci2squashfs.tar.TarConstants.GID_OFFSET;
+import static io.oci2squashfs.tar.TarConstants.GNU_REALSIZE_LENGTH;
+import static io.oci2squashfs.tar.TarConstants.GNU_REALSIZE_OFFSET;
+import static io.oci2squashfs.tar.TarConstants.LINKNAME_LENGTH;
+import static io.oci2squashfs.tar.TarConstants.LINKNAME_OFFSET;
+import static io.oci2squashfs.tar.TarConstants.MAGIC_GNU;
+import static io.oci2squashfs.tar.TarConstants.MAGIC_OFFSET;
+import static io.oci2squashfs.tar.TarConstants.MAGIC_STAR;
+import static io.oci2squashfs.tar.TarConstants.MAGIC_USTAR;
+import static io.oci2squashfs.tar.TarConstants.MODE_LENGTH;
+import static io.oci2squashfs.tar.TarConstants.MODE_OFFSET;
+import static io.oci2squashfs.tar.TarConstants.MTIME_LENGTH;
+import static io.oci2squashfs.tar.TarConstants.MTIME_OFFSET;
+import static io.oci2squashfs.tar.TarConstants.NAME_LENGTH;
+import static io.oci2squashfs.tar.TarConstants.NAME_OFFSET;
+import static io.oci2squashfs.tar.TarConstants.PREFIX_LENGTH;
+import static io.oci2squashfs.tar.TarConstants.PREFIX_OFFSET;
+import static io.oci2squashfs.tar.TarConstants.SIZE_LENGTH;
+import static io.oci2squashfs.tar.TarConstants.SIZE_OFFSET;
+import static io.oci2squashfs.tar.TarConstants.STAR_MAGIC_OFFSET;
+import static io.oci2squashfs.tar.TarConstants.STAR_PREFIX_LENGTH;
+import static io.oci2squashfs.tar.TarConstants.TYPEFLAG_OFFSET;
+import static io.oci2squashfs.tar.TarConstants.UID_LENGTH;
+import static io.oci2squashfs.tar.TarConstants.UID_OFFSET;
+import static io.oci2squashfs.tar.TarConstants.VERSION_GNU;
+import static io.oci2squashfs.tar.TarConstants.VERSION_OFFSET;
+import static io.oci2squashfs.tar.PaxRecords.SCHILY_XATTR;
+import static io.oci2squashfs.tar.TarFields.cString;
+import static io.oci2squashfs.tar.TarFields.describeTypeFlag;
+import static io.oci2squashfs.tar.TarFields.fail;
+import static io.oci2squashfs.tar.TarFields.latin1;
+import static io.oci2squashfs.tar.TarFields.matches;
+import static io.oci2squashfs.tar.TarFields.toInt;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -23,28 +58,26 @@ import java.util.TreeMap;
  * Values are kept as raw bytes throughout: names as ISO-8859-1 strings, xattr values as byte
  * arrays, so nothing is decoded as UTF-8 on the way.
  *
+ * <p>The project has its own reader, not Commons Compress's {@code TarArchiveInputStream} (a
+ * dependency anyway, for bzip2), because PAX values must be binary-safe: Commons Compress
+ * decodes every PAX value as UTF-8, which changes a name that is not UTF-8 and an xattr value
+ * such as {@code security.capability}. The code is split as Commons Compress splits its reader:
+ * {@link TarConstants} names the header fields, {@code TarFields} decodes them, {@code PaxRecords}
+ * and {@code SparseMaps} read PAX records and sparse maps, {@code BlockInput} reads the blocks;
+ * this class keeps the entries and the streaming of their content.
+ *
  * <p>Not thread-safe. The reader buffers internally; the caller need not pass a buffered stream.
  */
 public final class TarReader {
-  private static final int BLOCK = 512;
-  private static final int BUFFER_SIZE = 128 * 1024;
   /** Largest PAX or GNU long-name header accepted; real ones are tiny, a bigger one is an attack or junk. */
   static final int MAX_META_SIZE = 8 * 1024 * 1024;
 
-  private static final String SCHILY_XATTR = "SCHILY.xattr.";
-  private static final String LIBARCHIVE_XATTR = "LIBARCHIVE.xattr.";
-  private static final String SPARSE_MAP = "GNU.sparse.map";
-
   private enum Format { V7, USTAR, GNU, STAR }
 
-  private final InputStream in;
-  private final byte[] buf = new byte[BUFFER_SIZE];
-  private int pos;
-  private int lim;
-  private boolean inputEnded;
+  private final BlockInput input;
   private boolean archiveEnded;
 
-  private final byte[] hdr = new byte[BLOCK];
+  private final byte[] hdr = new byte[BLOCK_SIZE];
 
   /** Defaults from PAX global headers; empty values are never stored (they delete). */
   private final Map<String, byte[]> globalPax = new HashMap<>();
@@ -55,9 +88,6 @@ public final class TarReader {
   /** Bumped on every {@link #next()}, so that a stale {@link #content()} view reads nothing. */
   private long generation;
 
-  /** Bytes of the current entry's data section not yet consumed from the stream, padding excluded. */
-  private long physicalRemaining;
-  private int padding;
   private long logicalSize;
   private long logicalPos;
   /** Sparse data fragments as offset,length pairs, or null for a contiguous file. */
@@ -65,9 +95,24 @@ public final class TarReader {
   private int sparseIndex;
   private byte[] zeros;
 
+  // The entry being read: set from its header block, then from PAX records and GNU long names.
+  private String name;
+  private String link;
+  /** Size of the entry's data section in the archive; a sparse file's content is larger. */
+  private long dataSize;
+  private int mode;
+  private long uid;
+  private long gid;
+  private long mtimeSeconds;
+  /** The PAX mtime, or null until the header's whole seconds stand in for it. */
+  private Mtime mtime;
+  private int devMajor;
+  private int devMinor;
+  private Map<String, byte[]> xattrs;
+
   /** Reads an uncompressed tar stream. The caller owns and closes {@code in}. */
   public TarReader(InputStream in) {
-    this.in = in;
+    this.input = new BlockInput(in);
   }
 
   /**
@@ -84,50 +129,36 @@ public final class TarReader {
     if (archiveEnded) {
       return null;
     }
-    skipPhysical(physicalRemaining + padding);
-    physicalRemaining = 0;
-    padding = 0;
-    current = null;
-    rawName = null;
-    sparse = null;
-    logicalSize = 0;
-    logicalPos = 0;
-    generation++;
-
+    leaveEntry();
     long number = entryNumber + 1;
     Map<String, byte[]> pax = null;
     String longName = null;
     String longLink = null;
     while (true) {
       boolean pendingMeta = pax != null || longName != null || longLink != null;
-      if (!readBlock(hdr, number)) {
+      if (!input.readBlock(hdr, number)) {
         return endOfArchive(number, pendingMeta);
       }
-      if (isZeroBlock(hdr)) {
+      if (BlockInput.isZeroBlock(hdr)) {
         // Like Go: a lone zero block at EOF ends the archive too; zero then non-zero is an error.
-        if (readBlock(hdr, number) && !isZeroBlock(hdr)) {
+        if (input.readBlock(hdr, number) && !BlockInput.isZeroBlock(hdr)) {
           throw fail(number, null, "a zero block is followed by a non-zero block");
         }
         return endOfArchive(number, pendingMeta);
       }
       Format format = verifyChecksumAndGetFormat(number);
-      byte typeFlag = hdr[156];
-      long size = parseNumeric(124, 12, "size", number);
+      byte typeFlag = hdr[TYPEFLAG_OFFSET];
+      long size = parseNumeric(SIZE_OFFSET, SIZE_LENGTH, "size", number);
       if (size < 0) {
         throw fail(number, null, "negative size " + size);
       }
       switch (typeFlag) {
         case 'x':
-          pax = parsePax(readMeta(size, number, "PAX header"), number);
+          pax = PaxRecords.parse(readMeta(size, number, "PAX header"), number);
           continue;
         case 'g':
-          for (Map.Entry<String, byte[]> e : parsePax(readMeta(size, number, "PAX global header"), number).entrySet()) {
-            if (e.getValue().length == 0) {
-              globalPax.remove(e.getKey());
-            } else {
-              globalPax.put(e.getKey(), e.getValue());
-            }
-          }
+          byte[] global = readMeta(size, number, "PAX global header");
+          PaxRecords.mergeGlobal(globalPax, PaxRecords.parse(global, number));
           continue;
         case 'L':
           longName = cString(readMeta(size, number, "GNU long name"));
@@ -137,15 +168,29 @@ public final class TarReader {
           continue;
         case 'V':
           // A volume label names the archive, not a file; what came before it described it.
-          skipPhysical(size + padding(size));
+          skipData(size + BlockInput.padding(size));
           pax = null;
           longName = null;
           longLink = null;
           continue;
         default:
-          return readEntry(number, format, typeFlag, size, effectivePax(pax), longName, longLink);
+          return readEntry(number, format, typeFlag, size, PaxRecords.withGlobal(globalPax, pax),
+              longName, longLink);
       }
     }
+  }
+
+  /** Skips what is left of the current entry's data, and forgets the entry. */
+  private void leaveEntry() throws IOException {
+    if (!input.skipDataAndPadding()) {
+      throw truncatedData(entryNumber == 0 ? 1 : entryNumber);
+    }
+    current = null;
+    rawName = null;
+    sparse = null;
+    logicalSize = 0;
+    logicalPos = 0;
+    generation++;
   }
 
   private TarHeader endOfArchive(long number, boolean pendingMeta) throws TarFormatException {
@@ -156,108 +201,14 @@ public final class TarReader {
     return null;
   }
 
-  private Map<String, byte[]> effectivePax(Map<String, byte[]> pax) {
-    if (globalPax.isEmpty()) {
-      return pax;
-    }
-    Map<String, byte[]> merged = new HashMap<>(globalPax);
-    if (pax != null) {
-      for (Map.Entry<String, byte[]> e : pax.entrySet()) {
-        if (e.getValue().length == 0) {
-          merged.remove(e.getKey());
-        } else {
-          merged.put(e.getKey(), e.getValue());
-        }
-      }
-    }
-    return merged;
-  }
-
-  private TarHeader readEntry(long number, Format format, byte typeFlag, long size,
+  /** Reads the entry whose header block is in {@link #hdr}, after any meta headers. */
+  private TarHeader readEntry(long number, Format format, byte typeFlag, long headerSize,
       Map<String, byte[]> pax, String longName, String longLink) throws IOException {
-    String name = cString(hdr, 0, 100);
-    String link = cString(hdr, 157, 100);
-    int devMajor = 0;
-    int devMinor = 0;
-    if (format == Format.USTAR || format == Format.STAR) {
-      // Only POSIX ustar has a prefix; GNU keeps atime/ctime in those bytes.
-      String prefix = cString(hdr, 345, format == Format.STAR ? 131 : 155);
-      if (!prefix.isEmpty()) {
-        name = prefix + "/" + name;
-      }
-    }
-    if (format != Format.V7) {
-      devMajor = toInt(parseNumeric(329, 8, "devmajor", number), "devmajor", number);
-      devMinor = toInt(parseNumeric(337, 8, "devminor", number), "devminor", number);
-    }
-    int mode = (int) (parseNumeric(100, 8, "mode", number) & 07777);
-    long uid = parseNumeric(108, 8, "uid", number);
-    long gid = parseNumeric(116, 8, "gid", number);
-    long mtimeSeconds = parseNumeric(136, 12, "mtime", number);
-    Mtime mtime = null;
-    Map<String, byte[]> xattrs = null;
-
+    readHeaderFields(number, format, headerSize);
     if (pax != null) {
-      for (Map.Entry<String, byte[]> e : pax.entrySet()) {
-        String key = e.getKey();
-        byte[] value = e.getValue();
-        if (value.length == 0) {
-          continue; // an empty value deletes the key: the header field stands
-        }
-        switch (key) {
-          case "path":
-            name = latin1(value);
-            break;
-          case "linkpath":
-            link = latin1(value);
-            break;
-          case "size":
-            size = paxLong(key, value, number, name);
-            break;
-          case "uid":
-            uid = paxLong(key, value, number, name);
-            break;
-          case "gid":
-            gid = paxLong(key, value, number, name);
-            break;
-          case "mtime":
-            try {
-              mtime = Mtime.parsePax(latin1(value));
-            } catch (NumberFormatException | ArithmeticException ex) {
-              throw fail(number, name, "bad PAX mtime '" + latin1(value) + "'", ex);
-            }
-            break;
-          case "SCHILY.devmajor":
-            devMajor = toInt(paxLong(key, value, number, name), key, number, name);
-            break;
-          case "SCHILY.devminor":
-            devMinor = toInt(paxLong(key, value, number, name), key, number, name);
-            break;
-          default:
-            if (key.startsWith(SCHILY_XATTR) && key.length() > SCHILY_XATTR.length()) {
-              if (xattrs == null) {
-                xattrs = new TreeMap<>();
-              }
-              xattrs.put(key.substring(SCHILY_XATTR.length()), value);
-            }
-            break;
-        }
-      }
+      applyPax(pax, number);
       // libarchive writes both forms for one attribute; the SCHILY one is raw and wins.
-      for (Map.Entry<String, byte[]> e : pax.entrySet()) {
-        String key = e.getKey();
-        if (key.startsWith(LIBARCHIVE_XATTR) && key.length() > LIBARCHIVE_XATTR.length()
-            && e.getValue().length > 0) {
-          String xname = percentDecode(key.substring(LIBARCHIVE_XATTR.length()), number, name);
-          if (xattrs == null) {
-            xattrs = new TreeMap<>();
-          }
-          byte[] schily = pax.get(SCHILY_XATTR + xname);
-          if (schily == null || schily.length == 0) {
-            xattrs.put(xname, base64(e.getValue(), key, number, name));
-          }
-        }
-      }
+      xattrs = PaxRecords.addLibarchiveXattrs(pax, xattrs, number, name);
     }
     // Go lets a GNU long name or link beat PAX.
     if (longName != null && !longName.isEmpty()) {
@@ -267,8 +218,101 @@ public final class TarReader {
       link = longLink;
     }
     rawName = name;
-    if (size < 0) {
-      throw fail(number, name, "negative size " + size);
+    checkFields(number);
+    EntryType type = entryType(typeFlag, number);
+    long contentSize = 0;
+    if (typeFlag == 'D') {
+      input.startData(dataSize); // skipped: the listing is not needed
+    } else if (type == EntryType.FILE) {
+      contentSize = startContent(number, format, typeFlag == 'S', pax);
+    }
+    logicalSize = contentSize;
+    return newHeader(number, type, contentSize);
+  }
+
+  /** Sets the entry's fields from its header block. */
+  private void readHeaderFields(long number, Format format, long headerSize)
+      throws TarFormatException {
+    dataSize = headerSize;
+    name = cString(hdr, NAME_OFFSET, NAME_LENGTH);
+    link = cString(hdr, LINKNAME_OFFSET, LINKNAME_LENGTH);
+    devMajor = 0;
+    devMinor = 0;
+    if (format == Format.USTAR || format == Format.STAR) {
+      // Only POSIX ustar has a prefix; GNU keeps atime/ctime in those bytes.
+      String prefix = cString(hdr, PREFIX_OFFSET,
+          format == Format.STAR ? STAR_PREFIX_LENGTH : PREFIX_LENGTH);
+      if (!prefix.isEmpty()) {
+        name = prefix + "/" + name;
+      }
+    }
+    if (format != Format.V7) {
+      devMajor = toInt(parseNumeric(DEVMAJOR_OFFSET, DEVMAJOR_LENGTH, "devmajor", number),
+          "devmajor", number);
+      devMinor = toInt(parseNumeric(DEVMINOR_OFFSET, DEVMINOR_LENGTH, "devminor", number),
+          "devminor", number);
+    }
+    mode = (int) (parseNumeric(MODE_OFFSET, MODE_LENGTH, "mode", number) & 07777);
+    uid = parseNumeric(UID_OFFSET, UID_LENGTH, "uid", number);
+    gid = parseNumeric(GID_OFFSET, GID_LENGTH, "gid", number);
+    mtimeSeconds = parseNumeric(MTIME_OFFSET, MTIME_LENGTH, "mtime", number);
+    mtime = null;
+    xattrs = null;
+  }
+
+  /** Lets the PAX records override the header's fields, and collects the SCHILY xattrs. */
+  private void applyPax(Map<String, byte[]> pax, long number) throws TarFormatException {
+    for (Map.Entry<String, byte[]> e : pax.entrySet()) {
+      String key = e.getKey();
+      byte[] value = e.getValue();
+      if (value.length == 0) {
+        continue; // an empty value deletes the key: the header field stands
+      }
+      switch (key) {
+        case "path":
+          name = latin1(value);
+          break;
+        case "linkpath":
+          link = latin1(value);
+          break;
+        case "size":
+          dataSize = PaxRecords.longValue(key, value, number, name);
+          break;
+        case "uid":
+          uid = PaxRecords.longValue(key, value, number, name);
+          break;
+        case "gid":
+          gid = PaxRecords.longValue(key, value, number, name);
+          break;
+        case "mtime":
+          try {
+            mtime = Mtime.parsePax(latin1(value));
+          } catch (NumberFormatException | ArithmeticException ex) {
+            throw fail(number, name, "bad PAX mtime '" + latin1(value) + "'", ex);
+          }
+          break;
+        case "SCHILY.devmajor":
+          devMajor = toInt(PaxRecords.longValue(key, value, number, name), key, number, name);
+          break;
+        case "SCHILY.devminor":
+          devMinor = toInt(PaxRecords.longValue(key, value, number, name), key, number, name);
+          break;
+        default:
+          if (key.startsWith(SCHILY_XATTR) && key.length() > SCHILY_XATTR.length()) {
+            if (xattrs == null) {
+              xattrs = new TreeMap<>();
+            }
+            xattrs.put(key.substring(SCHILY_XATTR.length()), value);
+          }
+          break;
+      }
+    }
+  }
+
+  /** Rejects what no entry may hold, once every source of its fields is applied. */
+  private void checkFields(long number) throws TarFormatException {
+    if (dataSize < 0) {
+      throw fail(number, name, "negative size " + dataSize);
     }
     if (uid < 0 || gid < 0) {
       throw fail(number, name, "negative uid or gid " + uid + ":" + gid);
@@ -279,85 +323,74 @@ public final class TarReader {
     if (name.isEmpty()) {
       throw fail(number, null, "empty entry name");
     }
+  }
 
-    EntryType type;
-    boolean hasData = false;
-    boolean oldSparse = false;
+  private EntryType entryType(byte typeFlag, long number) throws TarFormatException {
     switch (typeFlag) {
       case '0':
       case '7':
-        type = EntryType.FILE;
-        hasData = true;
-        break;
+      case 'S': // old GNU sparse
+        return EntryType.FILE;
       case 0:
         // Like Go: legacy archives mark a directory with a trailing slash and type NUL.
-        if (name.endsWith("/")) {
-          type = EntryType.DIRECTORY;
-        } else {
-          type = EntryType.FILE;
-          hasData = true;
-        }
-        break;
-      case 'S':
-        type = EntryType.FILE;
-        hasData = true;
-        oldSparse = true;
-        break;
+        return name.endsWith("/") ? EntryType.DIRECTORY : EntryType.FILE;
       case '1':
-        type = EntryType.HARDLINK;
-        break;
+        return EntryType.HARDLINK;
       case '2':
-        type = EntryType.SYMLINK;
-        break;
+        return EntryType.SYMLINK;
       case '3':
-        type = EntryType.CHAR_DEVICE;
-        break;
+        return EntryType.CHAR_DEVICE;
       case '4':
-        type = EntryType.BLOCK_DEVICE;
-        break;
+        return EntryType.BLOCK_DEVICE;
       case '5':
-        type = EntryType.DIRECTORY;
-        break;
+        return EntryType.DIRECTORY;
       case '6':
-        type = EntryType.FIFO;
-        break;
+        return EntryType.FIFO;
       case 'D':
         // GNU dumpdir: a directory whose data lists its contents at dump time; not needed.
-        type = EntryType.DIRECTORY;
-        physicalRemaining = size;
-        padding = padding(size);
-        break;
+        return EntryType.DIRECTORY;
       default:
         throw fail(number, name, "unsupported entry type " + describeTypeFlag(typeFlag));
     }
+  }
 
-    long contentSize = 0;
-    if (hasData) {
-      physicalRemaining = size;
-      padding = padding(size);
-      contentSize = size;
-      if (oldSparse) {
-        if (format != Format.GNU) {
-          throw fail(number, name, "old GNU sparse entry (type 'S') without a GNU header");
-        }
-        contentSize = readOldGnuSparseMap(number, name);
-      } else if (pax != null) {
-        long realSize = readPaxSparseMap(pax, number, name);
-        if (realSize >= 0) {
-          contentSize = realSize;
-          String sparseName = pax.containsKey("GNU.sparse.name") ? latin1(pax.get("GNU.sparse.name")) : "";
-          if (!sparseName.isEmpty()) {
-            name = sparseName;
-            rawName = name;
-          }
-        }
+  /**
+   * Starts a file's data section and reads its sparse map, if it has one; returns the size of
+   * its content, for a sparse file the real size.
+   */
+  private long startContent(long number, Format format, boolean oldSparse,
+      Map<String, byte[]> pax) throws IOException {
+    input.startData(dataSize);
+    long contentSize = dataSize;
+    int paxSparse = oldSparse || pax == null ? SparseMaps.NOT_SPARSE : SparseMaps.paxFormat(pax);
+    if (oldSparse) {
+      if (format != Format.GNU) {
+        throw fail(number, name, "old GNU sparse entry (type 'S') without a GNU header");
       }
-      if (sparse != null) {
-        validateSparseMap(contentSize, number, name);
+      contentSize = parseNumeric(GNU_REALSIZE_OFFSET, GNU_REALSIZE_LENGTH, "realsize", number);
+      sparse = SparseMaps.readOldGnu(hdr, input, number, name);
+    } else if (paxSparse != SparseMaps.NOT_SPARSE) {
+      long realSize = SparseMaps.paxRealSize(pax, input.dataRemaining(), number, name);
+      sparse = SparseMaps.readPax(pax, paxSparse, input, number, name);
+      if (realSize >= 0) {
+        contentSize = realSize;
+        String sparseName = PaxRecords.string(pax, "GNU.sparse.name");
+        if (!sparseName.isEmpty()) {
+          name = sparseName;
+          rawName = name;
+        }
       }
     }
-    logicalSize = contentSize;
+    if (sparse != null) {
+      SparseMaps.validate(sparse, contentSize, input.dataRemaining(), number, name);
+      sparseIndex = 0;
+    }
+    return contentSize;
+  }
 
+  /** Makes the entry's {@link TarHeader} from its fields; it becomes the current entry. */
+  private TarHeader newHeader(long number, EntryType type, long contentSize)
+      throws TarFormatException {
     EntryPath path;
     EntryPath hardLinkTarget = null;
     try {
@@ -379,138 +412,6 @@ public final class TarReader {
     current = new TarHeader(path, type, mode, uid, gid, contentSize, mtime,
         type == EntryType.SYMLINK ? link : null, hardLinkTarget, devMajor, devMinor, xattrs);
     return current;
-  }
-
-  /** Reads the old GNU sparse map (header and extension blocks); returns the real size. */
-  private long readOldGnuSparseMap(long number, String name) throws IOException {
-    long realSize = parseNumeric(483, 12, "realsize", number);
-    List<Long> map = new ArrayList<>();
-    byte[] block = hdr;
-    int base = 386;
-    int count = 4;
-    int extendedAt = 482;
-    while (true) {
-      for (int i = 0; i < count; i++) {
-        int off = base + i * 24;
-        // Same end test as GNU and BSD tar: an offset field starting with NUL.
-        if (block[off] == 0) {
-          break;
-        }
-        map.add(parseNumeric(block, off, 12, "sparse offset", number));
-        map.add(parseNumeric(block, off + 12, 12, "sparse length", number));
-      }
-      if (block[extendedAt] == 0) {
-        break;
-      }
-      // Extension blocks sit between the header and the data; they are not part of the size.
-      if (block == hdr) {
-        block = new byte[BLOCK];
-      }
-      if (!readBlock(block, number)) {
-        throw fail(number, name, "truncated in a sparse extension header");
-      }
-      base = 0;
-      count = 21;
-      extendedAt = 504;
-    }
-    sparse = toArray(map);
-    return realSize;
-  }
-
-  /** Reads a PAX sparse map (0.0, 0.1 or 1.0); returns the real size, or -1 if the entry is not sparse. */
-  private long readPaxSparseMap(Map<String, byte[]> pax, long number, String name) throws IOException {
-    String major = paxString(pax, "GNU.sparse.major");
-    String minor = paxString(pax, "GNU.sparse.minor");
-    boolean v1;
-    if (major.equals("0") && (minor.equals("0") || minor.equals("1"))) {
-      v1 = false;
-    } else if (major.equals("1") && minor.equals("0")) {
-      v1 = true;
-    } else if (!major.isEmpty() || !minor.isEmpty()) {
-      return -1; // unknown version: like Go, read the entry as a plain file
-    } else if (!paxString(pax, SPARSE_MAP).isEmpty()) {
-      v1 = false; // 0.0 and 0.1 had no version records
-    } else {
-      return -1;
-    }
-    String sizeText = paxString(pax, "GNU.sparse.size");
-    if (sizeText.isEmpty()) {
-      sizeText = paxString(pax, "GNU.sparse.realsize");
-    }
-    long realSize = physicalRemaining;
-    if (!sizeText.isEmpty()) {
-      realSize = parseDecimal(sizeText, "GNU.sparse size", number, name);
-    }
-    List<Long> map = new ArrayList<>();
-    if (v1) {
-      readSparseMap1x0(map, number, name);
-    } else {
-      long n = parseDecimal(paxString(pax, "GNU.sparse.numblocks"), "GNU.sparse.numblocks", number, name);
-      String mapText = paxString(pax, SPARSE_MAP);
-      String[] parts = mapText.isEmpty() ? new String[0] : mapText.split(",", -1);
-      if (parts.length != 2 * n) {
-        throw fail(number, name, "sparse map has " + parts.length + " numbers, expected 2 x " + n);
-      }
-      for (String p : parts) {
-        map.add(parseDecimal(p, "sparse map number", number, name));
-      }
-    }
-    sparse = toArray(map);
-    return realSize;
-  }
-
-  /** Format 1.0 keeps the map at the start of the data: decimal numbers ending in newlines, count first. */
-  private void readSparseMap1x0(List<Long> map, long number, String name) throws IOException {
-    byte[] block = new byte[BLOCK];
-    StringBuilder token = new StringBuilder();
-    long wanted = -1;
-    while (wanted < 0 || map.size() < 2 * wanted) {
-      if (physicalRemaining < BLOCK) {
-        throw fail(number, name, "sparse map runs past the entry's data");
-      }
-      readPhysicalFully(block, BLOCK, number);
-      for (int i = 0; i < BLOCK && (wanted < 0 || map.size() < 2 * wanted); i++) {
-        byte c = block[i];
-        if (c != '\n') {
-          if (token.length() > 20) {
-            throw fail(number, name, "bad number in the sparse map");
-          }
-          token.append((char) (c & 0xff));
-          continue;
-        }
-        long v = parseDecimal(token.toString(), "sparse map number", number, name);
-        token.setLength(0);
-        if (wanted < 0) {
-          // Each pair takes at least 4 bytes of data, so a count beyond that is junk, not a reason to allocate.
-          if (v > physicalRemaining / 4 + 2) {
-            throw fail(number, name, "sparse map claims " + v + " entries");
-          }
-          wanted = v;
-        } else {
-          map.add(v);
-        }
-      }
-    }
-  }
-
-  private void validateSparseMap(long realSize, long number, String name) throws TarFormatException {
-    long previousEnd = 0;
-    long data = 0;
-    for (int i = 0; i < sparse.length; i += 2) {
-      long off = sparse[i];
-      long len = sparse[i + 1];
-      if (off < 0 || len < 0 || off > Long.MAX_VALUE - len || off + len > realSize || off < previousEnd) {
-        throw fail(number, name, "invalid sparse map entry offset " + off + " length " + len
-            + " (real size " + realSize + ")");
-      }
-      previousEnd = off + len;
-      data += len;
-    }
-    if (data != physicalRemaining) {
-      throw fail(number, name, "sparse map describes " + data + " bytes of data but the entry holds "
-          + physicalRemaining);
-    }
-    sparseIndex = 0;
   }
 
   /** The current entry, or null before the first {@link #next()} and after the end. */
@@ -572,7 +473,7 @@ public final class TarReader {
       }
       long todo = Math.min(n, logicalSize - logicalPos);
       if (sparse == null) {
-        skipPhysical(todo);
+        skipData(todo);
         logicalPos += todo;
         return todo;
       }
@@ -584,7 +485,7 @@ public final class TarReader {
       if (!live() || sparse != null) {
         return 0;
       }
-      return (int) Math.min(lim - pos, logicalSize - logicalPos);
+      return (int) Math.min(input.buffered(), logicalSize - logicalPos);
     }
 
     @Override
@@ -624,7 +525,10 @@ public final class TarReader {
       }
       n = (int) Math.min(n, sparse[sparseIndex] + sparse[sparseIndex + 1] - logicalPos);
     }
-    n = readPhysical(b, off, n);
+    n = input.readData(b, off, n);
+    if (n < 0) {
+      throw truncatedData(entryNumber);
+    }
     logicalPos += n;
     return n;
   }
@@ -650,7 +554,7 @@ public final class TarReader {
       long holeEnd = sparseDataOrHoleEnd();
       if (holeEnd >= 0) {
         if (zeros == null) {
-          zeros = new byte[BUFFER_SIZE];
+          zeros = new byte[BlockInput.BUFFER_SIZE];
         }
         int n = (int) Math.min(zeros.length, holeEnd - logicalPos);
         out.write(zeros, 0, n);
@@ -659,109 +563,12 @@ public final class TarReader {
       }
       left = Math.min(left, sparse[sparseIndex] + sparse[sparseIndex + 1] - logicalPos);
     }
-    if (pos == lim && !fill()) {
-      throw fail(entryNumber, rawName, "truncated: the stream ends inside the entry's data");
+    int n = input.writeData(out, left);
+    if (n < 0) {
+      throw truncatedData(entryNumber);
     }
-    int n = (int) Math.min(lim - pos, left);
-    out.write(buf, pos, n);
-    pos += n;
-    physicalRemaining -= n;
     logicalPos += n;
     return n;
-  }
-
-  // ---- low-level stream access
-
-  private boolean fill() throws IOException {
-    if (inputEnded) {
-      return false;
-    }
-    int n;
-    do {
-      n = in.read(buf, 0, buf.length);
-    } while (n == 0);
-    if (n < 0) {
-      inputEnded = true;
-      return false;
-    }
-    pos = 0;
-    lim = n;
-    return true;
-  }
-
-  /** Reads one block; false at a clean end of input, TarFormatException if it ends inside the block. */
-  private boolean readBlock(byte[] dst, long number) throws IOException {
-    int got = 0;
-    while (got < BLOCK) {
-      if (pos == lim && !fill()) {
-        if (got == 0) {
-          return false;
-        }
-        throw fail(number, null, "truncated: the stream ends inside a header");
-      }
-      int n = Math.min(BLOCK - got, lim - pos);
-      System.arraycopy(buf, pos, dst, got, n);
-      pos += n;
-      got += n;
-    }
-    return true;
-  }
-
-  /** Reads up to {@code len} (at least 1) bytes of the current data section. */
-  private int readPhysical(byte[] b, int off, int len) throws IOException {
-    if (pos == lim) {
-      if (len >= buf.length && !inputEnded) {
-        // A large read gains nothing from passing through the buffer.
-        int n;
-        do {
-          n = in.read(b, off, len);
-        } while (n == 0);
-        if (n < 0) {
-          inputEnded = true;
-          throw fail(entryNumber, rawName, "truncated: the stream ends inside the entry's data");
-        }
-        physicalRemaining -= n;
-        return n;
-      }
-      if (!fill()) {
-        throw fail(entryNumber, rawName, "truncated: the stream ends inside the entry's data");
-      }
-    }
-    int n = Math.min(len, lim - pos);
-    System.arraycopy(buf, pos, b, off, n);
-    pos += n;
-    physicalRemaining -= n;
-    return n;
-  }
-
-  private void readPhysicalFully(byte[] b, int len, long number) throws IOException {
-    int got = 0;
-    while (got < len) {
-      if (pos == lim && !fill()) {
-        throw fail(number, rawName, "truncated: the stream ends inside the entry's data");
-      }
-      int n = Math.min(len - got, lim - pos);
-      System.arraycopy(buf, pos, b, got, n);
-      pos += n;
-      got += n;
-    }
-    physicalRemaining -= len;
-  }
-
-  /**
-   * Discards {@code n} bytes by reading them. {@code InputStream.skip} is not used: on a file it
-   * may seek past the end without complaint, hiding a truncated archive.
-   */
-  private void skipPhysical(long n) throws IOException {
-    while (n > 0) {
-      if (pos == lim && !fill()) {
-        throw fail(entryNumber == 0 ? 1 : entryNumber, rawName, "truncated: the stream ends inside the entry's data");
-      }
-      int k = (int) Math.min(n, lim - pos);
-      pos += k;
-      n -= k;
-      physicalRemaining = Math.max(0, physicalRemaining - k);
-    }
   }
 
   /** Reads the whole data section of a meta header (PAX, GNU long name), which must be small. */
@@ -771,319 +578,36 @@ public final class TarReader {
           + MAX_META_SIZE + " bytes allowed");
     }
     byte[] data = new byte[(int) size];
-    int got = 0;
-    while (got < data.length) {
-      if (pos == lim && !fill()) {
-        throw fail(number, null, "truncated: the stream ends inside a " + what);
-      }
-      int n = Math.min(data.length - got, lim - pos);
-      System.arraycopy(buf, pos, data, got, n);
-      pos += n;
-      got += n;
+    if (!input.readPadded(data)) {
+      throw fail(number, null, "truncated: the stream ends inside a " + what);
     }
-    int pad = padding(size);
-    skipMetaPadding(pad, number, what);
     return data;
   }
 
-  private void skipMetaPadding(int pad, long number, String what) throws IOException {
-    while (pad > 0) {
-      if (pos == lim && !fill()) {
-        throw fail(number, null, "truncated: the stream ends inside a " + what);
-      }
-      int k = Math.min(pad, lim - pos);
-      pos += k;
-      pad -= k;
+  /** Discards {@code n} bytes of data, or padding. */
+  private void skipData(long n) throws IOException {
+    if (!input.skip(n)) {
+      throw truncatedData(entryNumber == 0 ? 1 : entryNumber);
     }
   }
 
-  // ---- header parsing
+  private TarFormatException truncatedData(long number) {
+    return fail(number, rawName, "truncated: the stream ends inside the entry's data");
+  }
 
+  /** Checks the header block's checksum, and tells its dialect by its magic. */
   private Format verifyChecksumAndGetFormat(long number) throws TarFormatException {
-    long stored;
-    try {
-      stored = parseOctal(hdr, 148, 8);
-    } catch (NumberFormatException e) {
-      throw fail(number, null, "bad checksum field (not a tar header?)");
+    TarFields.verifyChecksum(hdr, number);
+    if (matches(hdr, MAGIC_OFFSET, MAGIC_USTAR)) {
+      return matches(hdr, STAR_MAGIC_OFFSET, MAGIC_STAR) ? Format.STAR : Format.USTAR;
     }
-    long unsigned = 0;
-    long signed = 0;
-    for (int i = 0; i < BLOCK; i++) {
-      byte b = i >= 148 && i < 156 ? (byte) ' ' : hdr[i];
-      unsigned += b & 0xff;
-      signed += b;
-    }
-    // Old writers summed signed chars; accept both like Go.
-    if (stored != unsigned && stored != signed) {
-      throw fail(number, null, "bad checksum (stored " + stored + ", computed " + unsigned + ")");
-    }
-    if (matches(257, "ustar\0")) {
-      return matches(508, "tar\0") ? Format.STAR : Format.USTAR;
-    }
-    if (matches(257, "ustar ") && matches(263, " \0")) {
+    if (matches(hdr, MAGIC_OFFSET, MAGIC_GNU) && matches(hdr, VERSION_OFFSET, VERSION_GNU)) {
       return Format.GNU;
     }
     return Format.V7;
   }
 
-  private boolean matches(int off, String ascii) {
-    for (int i = 0; i < ascii.length(); i++) {
-      if (hdr[off + i] != (byte) ascii.charAt(i)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   private long parseNumeric(int off, int len, String field, long number) throws TarFormatException {
-    return parseNumeric(hdr, off, len, field, number);
-  }
-
-  /** Octal (padded with spaces or NULs) or, with the high bit set, GNU base-256 two's complement. */
-  private long parseNumeric(byte[] b, int off, int len, String field, long number) throws TarFormatException {
-    if ((b[off] & 0x80) != 0) {
-      int inv = (b[off] & 0x40) != 0 ? 0xff : 0;
-      long x = 0;
-      for (int i = 0; i < len; i++) {
-        int c = (b[off + i] & 0xff) ^ inv;
-        if (i == 0) {
-          c &= 0x7f;
-        }
-        if ((x >>> 56) != 0) {
-          throw fail(number, null, "base-256 " + field + " field overflows");
-        }
-        x = (x << 8) | c;
-      }
-      if (x < 0) {
-        throw fail(number, null, "base-256 " + field + " field overflows");
-      }
-      return inv == 0xff ? ~x : x;
-    }
-    try {
-      return parseOctal(b, off, len);
-    } catch (NumberFormatException e) {
-      throw fail(number, null, "bad " + field + " field '" + latin1(b, off, len).replace('\0', ' ').trim() + "'");
-    }
-  }
-
-  private static long parseOctal(byte[] b, int off, int len) {
-    int start = off;
-    int end = off + len;
-    while (start < end && (b[start] == ' ' || b[start] == 0)) {
-      start++;
-    }
-    while (end > start && (b[end - 1] == ' ' || b[end - 1] == 0)) {
-      end--;
-    }
-    long x = 0;
-    for (int i = start; i < end; i++) {
-      if (b[i] == 0) {
-        break; // like Go: the value ends at the first NUL
-      }
-      int d = b[i] - '0';
-      if (d < 0 || d > 7 || (x >>> 60) != 0) {
-        throw new NumberFormatException();
-      }
-      x = (x << 3) | d;
-    }
-    return x;
-  }
-
-  private static boolean isZeroBlock(byte[] b) {
-    for (int i = 0; i < BLOCK; i++) {
-      if (b[i] != 0) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /**
-   * Parses {@code "%d %s=%s\n"} records. Values stay bytes: xattrs may hold anything, including
-   * {@code =} and newlines. GNU sparse 0.0's repeated offset/numbytes keys are joined into one
-   * {@code GNU.sparse.map}, as Go does.
-   */
-  private Map<String, byte[]> parsePax(byte[] data, long number) throws TarFormatException {
-    Map<String, byte[]> records = new LinkedHashMap<>();
-    StringBuilder sparseMap = null;
-    int sparseCount = 0;
-    int p = 0;
-    while (p < data.length) {
-      int sp = p;
-      long n = 0;
-      while (sp < data.length && data[sp] != ' ') {
-        int d = data[sp] - '0';
-        if (d < 0 || d > 9 || n > data.length) {
-          throw fail(number, null, "malformed PAX record: bad length at byte " + p);
-        }
-        n = n * 10 + d;
-        sp++;
-      }
-      if (sp == p || sp == data.length) {
-        throw fail(number, null, "malformed PAX record: bad length at byte " + p);
-      }
-      if (n > data.length - p) {
-        throw fail(number, null, "malformed PAX record: length " + n + " runs past the header's "
-            + data.length + " bytes");
-      }
-      int end = p + (int) n;
-      if (end <= sp + 1 || data[end - 1] != '\n') {
-        throw fail(number, null, "malformed PAX record at byte " + p + ": no newline at its end");
-      }
-      int eq = -1;
-      for (int i = sp + 1; i < end - 1; i++) {
-        if (data[i] == '=') {
-          eq = i;
-          break;
-        }
-      }
-      if (eq <= sp + 1) {
-        throw fail(number, null, "malformed PAX record at byte " + p + ": no key");
-      }
-      String key = latin1(data, sp + 1, eq - sp - 1);
-      byte[] value = Arrays.copyOfRange(data, eq + 1, end - 1);
-      if (key.indexOf('\0') >= 0
-          || ((key.equals("path") || key.equals("linkpath")) && indexOf(value, (byte) 0) >= 0)) {
-        throw fail(number, null, "malformed PAX record '" + key + "': holds a NUL byte");
-      }
-      if (key.equals("GNU.sparse.offset") || key.equals("GNU.sparse.numbytes")) {
-        boolean wantOffset = sparseCount % 2 == 0;
-        if (wantOffset != key.equals("GNU.sparse.offset") || indexOf(value, (byte) ',') >= 0) {
-          throw fail(number, null, "GNU sparse 0.0 offset/numbytes records out of order");
-        }
-        if (sparseMap == null) {
-          sparseMap = new StringBuilder();
-        } else {
-          sparseMap.append(',');
-        }
-        sparseMap.append(latin1(value));
-        sparseCount++;
-      } else {
-        records.put(key, value);
-      }
-      p = end;
-    }
-    if (sparseMap != null) {
-      records.put(SPARSE_MAP, sparseMap.toString().getBytes(StandardCharsets.ISO_8859_1));
-    }
-    return records;
-  }
-
-  private long paxLong(String key, byte[] value, long number, String name) throws TarFormatException {
-    return parseDecimal(latin1(value), "PAX " + key, number, name);
-  }
-
-  private long parseDecimal(String text, String what, long number, String name) throws TarFormatException {
-    try {
-      return Long.parseLong(text);
-    } catch (NumberFormatException e) {
-      throw fail(number, name, "bad " + what + " '" + text + "'");
-    }
-  }
-
-  private int toInt(long v, String what, long number) throws TarFormatException {
-    return toInt(v, what, number, null);
-  }
-
-  private int toInt(long v, String what, long number, String name) throws TarFormatException {
-    if (v < 0 || v > Integer.MAX_VALUE) {
-      throw fail(number, name, what + " out of range: " + v);
-    }
-    return (int) v;
-  }
-
-  private String percentDecode(String s, long number, String name) throws TarFormatException {
-    if (s.indexOf('%') < 0) {
-      return s;
-    }
-    StringBuilder sb = new StringBuilder(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '%') {
-        int hi = i + 2 < s.length() ? Character.digit(s.charAt(i + 1), 16) : -1;
-        int lo = hi >= 0 ? Character.digit(s.charAt(i + 2), 16) : -1;
-        if (lo < 0) {
-          throw fail(number, name, "bad %-escape in LIBARCHIVE.xattr name '" + s + "'");
-        }
-        sb.append((char) (hi * 16 + lo));
-        i += 2;
-      } else {
-        sb.append(c);
-      }
-    }
-    return sb.toString();
-  }
-
-  private byte[] base64(byte[] value, String key, long number, String name) throws TarFormatException {
-    // libarchive leaves out the '=' padding; Java's decoder does not need it, but strip any.
-    int n = value.length;
-    while (n > 0 && (value[n - 1] == '=' || value[n - 1] == '\n' || value[n - 1] == ' ')) {
-      n--;
-    }
-    try {
-      return Base64.getDecoder().decode(Arrays.copyOf(value, n));
-    } catch (IllegalArgumentException e) {
-      throw fail(number, name, "bad base64 value of " + key, e);
-    }
-  }
-
-  private static String paxString(Map<String, byte[]> pax, String key) {
-    byte[] v = pax.get(key);
-    return v == null ? "" : latin1(v);
-  }
-
-  private static long[] toArray(List<Long> values) {
-    long[] a = new long[values.size()];
-    for (int i = 0; i < a.length; i++) {
-      a[i] = values.get(i);
-    }
-    return a;
-  }
-
-  private static int indexOf(byte[] a, byte b) {
-    for (int i = 0; i < a.length; i++) {
-      if (a[i] == b) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  private static String cString(byte[] b, int off, int len) {
-    int end = off;
-    int max = off + len;
-    while (end < max && b[end] != 0) {
-      end++;
-    }
-    return latin1(b, off, end - off);
-  }
-
-  private static String cString(byte[] b) {
-    return cString(b, 0, b.length);
-  }
-
-  private static String latin1(byte[] b) {
-    return new String(b, StandardCharsets.ISO_8859_1);
-  }
-
-  private static String latin1(byte[] b, int off, int len) {
-    return new String(b, off, len, StandardCharsets.ISO_8859_1);
-  }
-
-  private static int padding(long size) {
-    return (int) ((BLOCK - (size % BLOCK)) % BLOCK);
-  }
-
-  private static String describeTypeFlag(byte flag) {
-    int c = flag & 0xff;
-    return c >= 0x20 && c < 0x7f ? "'" + (char) c + "'" : String.format("0x%02x", c);
-  }
-
-  private static TarFormatException fail(long number, String name, String problem) {
-    return new TarFormatException(number, name, problem);
-  }
-
-  private static TarFormatException fail(long number, String name, String problem, Throwable cause) {
-    return new TarFormatException(number, name, problem, cause);
+    return TarFields.parseNumeric(hdr, off, len, field, number);
   }
 }
