@@ -13,10 +13,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The README's Java examples, run for real on the demo image: convert it, then verify the result against it. */
+/**
+ * The README's Java examples, run for real on the demo image: convert it, then verify the result
+ * against it.
+ */
 class ApiExamplesIT {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @BeforeAll
   static void tools() {
@@ -32,7 +34,8 @@ class ApiExamplesIT {
     assertTrue(printed.contains("whiteouts applied"), printed);
 
     int[] code = new int[1];
-    String report = stdout(() -> code[0] = Examples.verify(out.toString(), "examples/demo-image", "latest"));
+    String report =
+        stdout(() -> code[0] = Examples.verify(out.toString(), "examples/demo-image", "latest"));
     assertEquals(0, code[0], report);
     assertTrue(report.startsWith("equal"), report);
   }

@@ -27,8 +27,7 @@ class ArchiveIT {
   static final Path DEMO = Path.of("examples/demo-image").toAbsolutePath();
   static final MksquashfsOptions REPRODUCIBLE = MksquashfsOptions.DEFAULT.withMkfsTime(0L);
 
-  @TempDir
-  static Path tmp;
+  @TempDir static Path tmp;
 
   static byte[] fromDirectory;
 
@@ -63,9 +62,11 @@ class ArchiveIT {
     skopeo("oci:" + DEMO + ":latest", "docker-archive:" + archive + ":demo:1.0");
 
     Path out = tmp.resolve("ref.squashfs");
-    ConvertResult r = new Converter().convert(
-        ConvertRequest.of(Path.of("docker-archive:" + archive + ":demo:1.0"), out)
-            .withSquashfs(REPRODUCIBLE));
+    ConvertResult r =
+        new Converter()
+            .convert(
+                ConvertRequest.of(Path.of("docker-archive:" + archive + ":demo:1.0"), out)
+                    .withSquashfs(REPRODUCIBLE));
 
     assertTrue(r.source().startsWith("docker save archive " + archive), r.source());
     assertArrayEquals(fromDirectory, Files.readAllBytes(out));
@@ -78,8 +79,10 @@ class ArchiveIT {
   }
 
   static void skopeo(String from, String to) throws Exception {
-    Process p = new ProcessBuilder(List.of("skopeo", "copy", "--quiet", from, to))
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(List.of("skopeo", "copy", "--quiet", from, to))
+            .redirectErrorStream(true)
+            .start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(120, TimeUnit.SECONDS), "skopeo copy timed out");
     assertEquals(0, p.exitValue(), "skopeo copy " + from + " " + to + " failed: " + output);

@@ -33,16 +33,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Bad input, built case by case, through the whole command line with the real mksquashfs. Every
  * case must fail (or, where the merge rules say to drop an entry, warn) with one line naming the
- * file, layer and entry at fault, and leave nothing behind: no output, no temporary file beside
- * it, no mksquashfs process, no mount. Cases that need signals or a separate JVM are in
- * {@link InterruptIT}.
+ * file, layer and entry at fault, and leave nothing behind: no output, no temporary file beside it,
+ * no mksquashfs process, no mount. Cases that need signals or a separate JVM are in {@link
+ * InterruptIT}.
  */
 class BadInputIT {
   static final String GZIP = MediaTypes.OCI_LAYER_GZIP;
   static final String TAR = MediaTypes.OCI_LAYER;
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @BeforeAll
   static void tools() {
@@ -69,14 +68,18 @@ class BadInputIT {
 
   /** Without {@code quiet}, warnings are printed too. */
   static Run convertTo(boolean quiet, Path image, Path out, String... extra) {
-    List<String> args = new ArrayList<>(List.of("convert", "-i", image.toString(), "-o", out.toString()));
+    List<String> args =
+        new ArrayList<>(List.of("convert", "-i", image.toString(), "-o", out.toString()));
     if (quiet) {
       args.add("-q");
     }
     args.addAll(Arrays.asList(extra));
     StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
-        args.toArray(String[]::new));
+    int code =
+        Main.run(
+            new PrintWriter(new StringWriter(), true),
+            new PrintWriter(err, true),
+            args.toArray(String[]::new));
     return new Run(code, err.toString(), out.getParent(), out);
   }
 
@@ -143,11 +146,19 @@ class BadInputIT {
     byte[] big = new byte[2 << 20];
     new Random(7).nextBytes(big);
     byte[] tar = layer().file("before", "x").file("big", big, 0644, 0, 0).file("after", "y").tar();
-    byte[] whole = layer().file("before", "x").file("big", big, 0644, 0, 0).file("after", "y").compressed(kind);
+    byte[] whole =
+        layer()
+            .file("before", "x")
+            .file("big", big, 0644, 0, 0)
+            .file("after", "y")
+            .compressed(kind);
     byte[] cut = Arrays.copyOf(whole, whole.length * 2 / 3);
     String type = TAR + "+" + kind;
-    Path image = ImageLayoutBuilder.oci().layer(layer().file("ok", "x").gzip(), GZIP)
-        .layer(cut, type, Digest.sha256(tar)).writeTo(tmp.resolve("img"));
+    Path image =
+        ImageLayoutBuilder.oci()
+            .layer(layer().file("ok", "x").gzip(), GZIP)
+            .layer(cut, type, Digest.sha256(tar))
+            .writeTo(tmp.resolve("img"));
     String line = assertFails(convert(image), "layer 1/2", hex12(cut), "entry big");
     assertTrue(line.contains("truncated"), line);
   }
@@ -167,7 +178,8 @@ class BadInputIT {
   void layerBlobWithAWrongSize() throws Exception {
     byte[] blob = layer().file("f", "x").gzip();
     Path image = oci(tmp.resolve("img"), blob);
-    LayoutEditor.of(image).editDescriptors(Digest.sha256(blob), d -> d.put("size", blob.length + 1));
+    LayoutEditor.of(image)
+        .editDescriptors(Digest.sha256(blob), d -> d.put("size", blob.length + 1));
     assertFails(convert(image), "layer 0", hex12(blob), "bytes");
   }
 
@@ -184,8 +196,17 @@ class BadInputIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "{", "[]", "{\"manifests\": 5}", "{\"manifests\": [{\"digest\": 7}]}",
-      "{\"manifests\": [{\"digest\": \"sha256:zz\", \"size\": 1}]}", "null", "\"text\""})
+  @ValueSource(
+      strings = {
+        "",
+        "{",
+        "[]",
+        "{\"manifests\": 5}",
+        "{\"manifests\": [{\"digest\": 7}]}",
+        "{\"manifests\": [{\"digest\": \"sha256:zz\", \"size\": 1}]}",
+        "null",
+        "\"text\""
+      })
   void badIndexJson(String json) throws Exception {
     Path image = oci(tmp.resolve("img"), layer().file("f", "x").gzip());
     Files.writeString(image.resolve("index.json"), json);
@@ -193,35 +214,61 @@ class BadInputIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "{", "[1]", "{\"layers\": {}}", "{\"config\": \"x\", \"layers\": []}",
-      "{\"schemaVersion\": 2, \"config\": {\"digest\": \"sha256:" + "00" + "\"}, \"layers\": []}",
-      "{\"schemaVersion\": 2, \"config\": {\"size\": -5}, \"layers\": [{\"size\": \"big\"}]}"})
+  @ValueSource(
+      strings = {
+        "",
+        "{",
+        "[1]",
+        "{\"layers\": {}}",
+        "{\"config\": \"x\", \"layers\": []}",
+        "{\"schemaVersion\": 2, \"config\": {\"digest\": \"sha256:" + "00" + "\"}, \"layers\": []}",
+        "{\"schemaVersion\": 2, \"config\": {\"size\": -5}, \"layers\": [{\"size\": \"big\"}]}"
+      })
   void badManifest(String json) throws Exception {
     ImageLayoutBuilder b = ImageLayoutBuilder.oci();
     b.layer(layer().file("f", "x").gzip(), GZIP);
     Path image = b.writeTo(tmp.resolve("img"));
-    Digest now = LayoutEditor.of(image).replaceBlob(b.own().digest(), json.getBytes(StandardCharsets.UTF_8));
+    Digest now =
+        LayoutEditor.of(image).replaceBlob(b.own().digest(), json.getBytes(StandardCharsets.UTF_8));
     assertFails(convert(image), "manifest", now.hex().substring(0, 12));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "{", "[]", "{\"rootfs\": 1}", "{\"rootfs\": {\"diff_ids\": \"x\"}}",
-      "{\"rootfs\": {\"type\": \"layers\", \"diff_ids\": [\"sha256:short\"]}}",
-      "{\"rootfs\": {\"type\": \"layers\", \"diff_ids\": [\"sha256:short\", \"sha256:two\"]}}"})
+  @ValueSource(
+      strings = {
+        "",
+        "{",
+        "[]",
+        "{\"rootfs\": 1}",
+        "{\"rootfs\": {\"diff_ids\": \"x\"}}",
+        "{\"rootfs\": {\"type\": \"layers\", \"diff_ids\": [\"sha256:short\"]}}",
+        "{\"rootfs\": {\"type\": \"layers\", \"diff_ids\": [\"sha256:short\", \"sha256:two\"]}}"
+      })
   void badConfig(String json) throws Exception {
     ImageLayoutBuilder b = ImageLayoutBuilder.oci();
     b.layer(layer().file("f", "x").gzip(), GZIP);
     Path image = b.writeTo(tmp.resolve("img"));
-    Digest now = LayoutEditor.of(image).replaceBlob(b.own().configDigest(), json.getBytes(StandardCharsets.UTF_8));
+    Digest now =
+        LayoutEditor.of(image)
+            .replaceBlob(b.own().configDigest(), json.getBytes(StandardCharsets.UTF_8));
     assertFails(convert(image), "config", now.hex().substring(0, 12));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "{", "{}", "[{\"Config\": 5}]", "[{\"Config\": \"c.json\", \"Layers\": \"x\"}]",
-      "[{\"Config\": \"../c.json\", \"Layers\": []}]"})
+  @ValueSource(
+      strings = {
+        "",
+        "{",
+        "{}",
+        "[{\"Config\": 5}]",
+        "[{\"Config\": \"c.json\", \"Layers\": \"x\"}]",
+        "[{\"Config\": \"../c.json\", \"Layers\": []}]"
+      })
   void badDockerManifestJson(String json) throws Exception {
-    Path image = ImageLayoutBuilder.dockerSave().layer(layer().file("f", "x").tar(), null)
-        .writeTo(tmp.resolve("img"));
+    Path image =
+        ImageLayoutBuilder.dockerSave()
+            .layer(layer().file("f", "x").tar(), null)
+            .writeTo(tmp.resolve("img"));
     Files.writeString(image.resolve("manifest.json"), json);
     assertFails(convert(image), "manifest.json");
   }
@@ -229,7 +276,10 @@ class BadInputIT {
   @Test
   void unknownLayerMediaType() throws Exception {
     byte[] blob = layer().file("f", "x").gzip();
-    Path image = ImageLayoutBuilder.oci().layer(blob, "application/x-no-such-layer").writeTo(tmp.resolve("img"));
+    Path image =
+        ImageLayoutBuilder.oci()
+            .layer(blob, "application/x-no-such-layer")
+            .writeTo(tmp.resolve("img"));
     assertFails(convert(image), "layer 0", hex12(blob), "application/x-no-such-layer");
   }
 
@@ -240,15 +290,19 @@ class BadInputIT {
   }
 
   Run convertLayer(byte[] tar, boolean quiet) throws Exception {
-    Path image = ImageLayoutBuilder.oci().layer(layer().file("base", "x").gzip(), GZIP)
-        .layer(tar, TAR).writeTo(tmp.resolve("img-" + System.nanoTime()));
+    Path image =
+        ImageLayoutBuilder.oci()
+            .layer(layer().file("base", "x").gzip(), GZIP)
+            .layer(tar, TAR)
+            .writeTo(tmp.resolve("img-" + System.nanoTime()));
     Path outDir = Files.createDirectories(tmp.resolve("out-" + System.nanoTime()));
     return convertTo(quiet, image, outDir.resolve("image.squashfs"));
   }
 
   @Test
   void dotDotEntry() throws Exception {
-    byte[] tar = layer().file("ok", "x").file("x", "evil").rawName(bytes("a/../../etc/passwd")).tar();
+    byte[] tar =
+        layer().file("ok", "x").file("x", "evil").rawName(bytes("a/../../etc/passwd")).tar();
     assertFails(convertLayer(tar), "layer 1/2", hex12(tar), "a/../../etc/passwd", "..");
   }
 
@@ -260,27 +314,47 @@ class BadInputIT {
 
   @Test
   void hugePaxLength() throws Exception {
-    byte[] tar = RawTar.tar().entry(header("ok", '0').size(1), bytes("x"))
-        .pax('x', bytes("99999999999999999999 path=a\n"))
-        .entry(header("victim", '0')).end();
+    byte[] tar =
+        RawTar.tar()
+            .entry(header("ok", '0').size(1), bytes("x"))
+            .pax('x', bytes("99999999999999999999 path=a\n"))
+            .entry(header("victim", '0'))
+            .end();
     assertFails(convertLayer(tar), "layer 1/2", hex12(tar), "PAX");
   }
 
   @Test
   void paxHeaderLargerThanAllowed() throws Exception {
-    byte[] tar = RawTar.tar().entry(header("ok", '0').size(1), bytes("x"))
-        .entry(header("PaxHeaders/huge", 'x').size(1L << 32)).end();
+    byte[] tar =
+        RawTar.tar()
+            .entry(header("ok", '0').size(1), bytes("x"))
+            .entry(header("PaxHeaders/huge", 'x').size(1L << 32))
+            .end();
     assertFails(convertLayer(tar), "layer 1/2", hex12(tar), "PAX");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"size=-1", "size=abc", "size=99999999999999999999", "uid=-3", "gid=1x",
-      "mtime=nan", "mtime=1e99", "mtime=--1", "SCHILY.devmajor=-1", "GNU.sparse.map=1,2,3"})
+  @ValueSource(
+      strings = {
+        "size=-1",
+        "size=abc",
+        "size=99999999999999999999",
+        "uid=-3",
+        "gid=1x",
+        "mtime=nan",
+        "mtime=1e99",
+        "mtime=--1",
+        "SCHILY.devmajor=-1",
+        "GNU.sparse.map=1,2,3"
+      })
   void badPaxNumbers(String recordText) throws Exception {
     int eq = recordText.indexOf('=');
-    byte[] tar = RawTar.tar().entry(header("ok", '0').size(1), bytes("x"))
-        .pax('x', record(recordText.substring(0, eq), recordText.substring(eq + 1)))
-        .entry(header("victim", recordText.startsWith("SCHILY") ? '3' : '0')).end();
+    byte[] tar =
+        RawTar.tar()
+            .entry(header("ok", '0').size(1), bytes("x"))
+            .pax('x', record(recordText.substring(0, eq), recordText.substring(eq + 1)))
+            .entry(header("victim", recordText.startsWith("SCHILY") ? '3' : '0'))
+            .end();
     Run r = convertLayer(tar);
     String line = assertFails(r, "layer 1/2", hex12(tar));
     assertTrue(line.contains("victim"), "names the entry: " + line);
@@ -291,13 +365,14 @@ class BadInputIT {
   @ValueSource(strings = {"size", "uid", "mtime", "mode", "devmajor"})
   void badHeaderNumbers(String field) throws Exception {
     RawTar.Header h = header("victim", '0');
-    int off = switch (field) {
-      case "size" -> 124;
-      case "uid" -> 108;
-      case "mtime" -> 136;
-      case "mode" -> 100;
-      default -> 329;
-    };
+    int off =
+        switch (field) {
+          case "size" -> 124;
+          case "uid" -> 108;
+          case "mtime" -> 136;
+          case "mode" -> 100;
+          default -> 329;
+        };
     h.field(off, 8, bytes("9x9x9x9"));
     byte[] tar = RawTar.tar().entry(header("ok", '0').size(1), bytes("x")).entry(h).end();
     assertFails(convertLayer(tar), "layer 1/2", hex12(tar), field);
@@ -305,28 +380,40 @@ class BadInputIT {
 
   @Test
   void negativeBase256Size() throws Exception {
-    byte[] tar = RawTar.tar().entry(header("ok", '0').size(1), bytes("x"))
-        .entry(header("victim", '0').base256(124, 12, -512)).end();
+    byte[] tar =
+        RawTar.tar()
+            .entry(header("ok", '0').size(1), bytes("x"))
+            .entry(header("victim", '0').base256(124, 12, -512))
+            .end();
     assertFails(convertLayer(tar), "layer 1/2", hex12(tar), "negative size");
   }
 
   @Test
   void emptyName() throws Exception {
-    byte[] tar = RawTar.tar().entry(header("ok", '0').size(1), bytes("x")).entry(header("", '0')).end();
+    byte[] tar =
+        RawTar.tar().entry(header("ok", '0').size(1), bytes("x")).entry(header("", '0')).end();
     assertFails(convertLayer(tar), "layer 1/2", hex12(tar), "empty");
   }
 
   @Test
   void emptyPaxPathOverAnEmptyName() throws Exception {
-    byte[] tar = RawTar.tar().entry(header("ok", '0').size(1), bytes("x"))
-        .pax('x', record("path", "")).entry(header("", '0')).end();
+    byte[] tar =
+        RawTar.tar()
+            .entry(header("ok", '0').size(1), bytes("x"))
+            .pax('x', record("path", ""))
+            .entry(header("", '0'))
+            .end();
     assertFails(convertLayer(tar), "layer 1/2", hex12(tar), "empty");
   }
 
   @Test
   void nulInAName() throws Exception {
-    byte[] tar = RawTar.tar().entry(header("ok", '0').size(1), bytes("x"))
-        .pax('x', record("path", "a\0b")).entry(header("victim", '0')).end();
+    byte[] tar =
+        RawTar.tar()
+            .entry(header("ok", '0').size(1), bytes("x"))
+            .pax('x', record("path", "a\0b"))
+            .entry(header("victim", '0'))
+            .end();
     assertFails(convertLayer(tar), "layer 1/2", hex12(tar), "NUL");
   }
 
@@ -354,11 +441,18 @@ class BadInputIT {
 
   @Test
   void hardLinkCycleIsDroppedWithAWarning() throws Exception {
-    byte[] tar = layer().hardlink("a", "b").hardlink("b", "a").hardlink("self", "self").file("ok", "x").tar();
+    byte[] tar =
+        layer()
+            .hardlink("a", "b")
+            .hardlink("b", "a")
+            .hardlink("self", "self")
+            .file("ok", "x")
+            .tar();
     Run r = convertLayer(tar, false);
     assertEquals(0, r.code(), r.err());
     for (String name : List.of("a", "b", "self")) {
-      assertTrue(r.err().lines().anyMatch(l -> l.contains("layer 1/2") && l.contains(": " + name + ":")),
+      assertTrue(
+          r.err().lines().anyMatch(l -> l.contains("layer 1/2") && l.contains(": " + name + ":")),
           "warns about " + name + ": " + r.err());
     }
     SquashfsContents.read(r.out()).absent("a").absent("b").absent("self").file("ok", "x");
@@ -375,7 +469,8 @@ class BadInputIT {
     // an existing directory alone now asks for --format dir; a squashfs cannot be written there
     Run r = convertTo(image, target, "--format", "squashfs");
     assertEquals(1, r.code(), r.err());
-    assertTrue(r.errorLine().contains(target.toString()) && r.errorLine().contains("directory"), r.err());
+    assertTrue(
+        r.errorLine().contains(target.toString()) && r.errorLine().contains("directory"), r.err());
     try (Stream<Path> s = Files.list(outDir)) {
       assertEquals(List.of(target), s.toList());
     }
@@ -406,8 +501,10 @@ class BadInputIT {
   void fullFilesystem() throws Exception {
     byte[] noise = new byte[4 << 20];
     new Random(3).nextBytes(noise);
-    Path image = ImageLayoutBuilder.oci().layer(layer().file("noise", noise, 0644, 0, 0).tar(), TAR)
-        .writeTo(tmp.resolve("img"));
+    Path image =
+        ImageLayoutBuilder.oci()
+            .layer(layer().file("noise", noise, 0644, 0, 0).tar(), TAR)
+            .writeTo(tmp.resolve("img"));
     try (SmallTmpfs fs = SmallTmpfs.mount(tmp.resolve("small"), "1m", false)) {
       Run r = convertTo(image, fs.dir().resolve("image.squashfs"));
       String line = assertFails(r, "mksquashfs");
@@ -438,22 +535,28 @@ class BadInputIT {
     // a layer big enough that mksquashfs is still busy when it is found and killed
     byte[] noise = new byte[48 << 20];
     new Random(5).nextBytes(noise);
-    Path image = ImageLayoutBuilder.oci().layer(layer().file("noise", noise, 0644, 0, 0).tar(), TAR)
-        .writeTo(tmp.resolve("img"));
+    Path image =
+        ImageLayoutBuilder.oci()
+            .layer(layer().file("noise", noise, 0644, 0, 0).tar(), TAR)
+            .writeTo(tmp.resolve("img"));
     Path outDir = Files.createDirectories(tmp.resolve("out"));
-    Thread killer = new Thread(() -> {
-      long deadline = System.nanoTime() + 60_000_000_000L;
-      while (System.nanoTime() < deadline) {
-        List<ProcessHandle> found = Leftovers.processesNaming(outDir);
-        if (!found.isEmpty()) {
-          found.forEach(ProcessHandle::destroyForcibly);
-          return;
-        }
-        Thread.onSpinWait();
-      }
-    });
+    Thread killer =
+        new Thread(
+            () -> {
+              long deadline = System.nanoTime() + 60_000_000_000L;
+              while (System.nanoTime() < deadline) {
+                List<ProcessHandle> found = Leftovers.processesNaming(outDir);
+                if (!found.isEmpty()) {
+                  found.forEach(ProcessHandle::destroyForcibly);
+                  return;
+                }
+                Thread.onSpinWait();
+              }
+            });
     killer.start();
-    Run r = convertTo(image, outDir.resolve("image.squashfs"), "--mksquashfs", Tools.path("mksquashfs"));
+    Run r =
+        convertTo(
+            image, outDir.resolve("image.squashfs"), "--mksquashfs", Tools.path("mksquashfs"));
     killer.join();
     assertFails(r, "mksquashfs");
     assertTrue(r.errorLine().contains("137") || r.errorLine().contains("killed"), r.errorLine());

@@ -33,8 +33,7 @@ class LauncherIT {
   private static final Path REPO = Path.of("").toAbsolutePath();
   private static final int NOBODY = 65534;
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private Path repo;
   private Path bin;
@@ -44,7 +43,9 @@ class LauncherIT {
   @BeforeAll
   static void tools() {
     Tools.require("mksquashfs", "setpriv", "shellcheck");
-    assertTrue(Files.isRegularFile(REPO.resolve("target/oci2squashfs.jar")), "the jar is built before the end-to-end tests");
+    assertTrue(
+        Files.isRegularFile(REPO.resolve("target/oci2squashfs.jar")),
+        "the jar is built before the end-to-end tests");
   }
 
   /** A copy of the repository as a clone with a built jar looks, readable by anyone. */
@@ -73,15 +74,32 @@ class LauncherIT {
     assumeTrue(isRoot(), "needs root");
     pathWithout("mksquashfs", "unsquashfs");
     Path mksquashfs = Path.of(Tools.path("mksquashfs"));
-    Path setup = script("fake-setup", "echo 'setup: installing squashfs-tools (stand-in)'\n"
-        + "ln -s " + mksquashfs + " " + bin.resolve("mksquashfs") + "\n");
-    Run r = launcher(setup, false, "convert", "--image", repo.resolve("examples/demo-image").toString(),
-        "--output", tmp.resolve("out/demo.squashfs").toString());
+    Path setup =
+        script(
+            "fake-setup",
+            "echo 'setup: installing squashfs-tools (stand-in)'\n"
+                + "ln -s "
+                + mksquashfs
+                + " "
+                + bin.resolve("mksquashfs")
+                + "\n");
+    Run r =
+        launcher(
+            setup,
+            false,
+            "convert",
+            "--image",
+            repo.resolve("examples/demo-image").toString(),
+            "--output",
+            tmp.resolve("out/demo.squashfs").toString());
     assertEquals(0, r.code(), r.err());
-    assertTrue(r.err().contains("mksquashfs 4.6 or newer (found: none) is missing; running " + setup), r.err());
+    assertTrue(
+        r.err().contains("mksquashfs 4.6 or newer (found: none) is missing; running " + setup),
+        r.err());
     assertTrue(r.err().contains("setup: installing squashfs-tools (stand-in)"), r.err());
     assertTrue(r.err().contains("wrote " + tmp.resolve("out/demo.squashfs")), r.err());
-    SquashfsContents.read(tmp.resolve("out/demo.squashfs")).file("etc/hostname", "hostname changed in layer 2\n");
+    SquashfsContents.read(tmp.resolve("out/demo.squashfs"))
+        .file("etc/hostname", "hostname changed in layer 2\n");
   }
 
   @Test
@@ -89,8 +107,15 @@ class LauncherIT {
     assumeTrue(isRoot(), "needs root");
     pathWithout("mksquashfs", "unsquashfs");
     Path setup = script("fake-setup", "echo 'setup: no network (stand-in)' >&2\nexit 1\n");
-    Run r = launcher(setup, false, "convert", "-i", repo.resolve("examples/demo-image").toString(),
-        "-o", tmp.resolve("out/demo.squashfs").toString());
+    Run r =
+        launcher(
+            setup,
+            false,
+            "convert",
+            "-i",
+            repo.resolve("examples/demo-image").toString(),
+            "-o",
+            tmp.resolve("out/demo.squashfs").toString());
     assertEquals(1, r.code(), r.err());
     assertTrue(r.err().contains("setup: no network (stand-in)"), r.err());
     assertTrue(r.err().contains(setup + " could not install mksquashfs 4.6 or newer"), r.err());
@@ -100,10 +125,19 @@ class LauncherIT {
   @Test
   void asUserWithoutMksquashfsPrintsTheCommandToRun() throws Exception {
     pathWithout("mksquashfs", "unsquashfs", "sudo");
-    Run r = launcher(null, true, "convert", "-i", repo.resolve("examples/demo-image").toString(),
-        "-o", tmp.resolve("out/demo.squashfs").toString());
+    Run r =
+        launcher(
+            null,
+            true,
+            "convert",
+            "-i",
+            repo.resolve("examples/demo-image").toString(),
+            "-o",
+            tmp.resolve("out/demo.squashfs").toString());
     assertEquals(1, r.code(), r.err());
-    assertTrue(r.err().contains("mksquashfs 4.6 or newer (found: none) is missing. Install it with:"), r.err());
+    assertTrue(
+        r.err().contains("mksquashfs 4.6 or newer (found: none) is missing. Install it with:"),
+        r.err());
     assertTrue(r.err().contains(repo.resolve("scripts/setup").toString()), r.err());
     assertNoOutput();
   }
@@ -112,8 +146,15 @@ class LauncherIT {
   void asUserWithAnOldMksquashfsSaysWhichVersionItFound() throws Exception {
     pathWithout("mksquashfs", "unsquashfs", "sudo");
     script("bin/mksquashfs", "echo 'mksquashfs version 4.5.1 (2022/03/17)'\n");
-    Run r = launcher(null, true, "convert", "-i", repo.resolve("examples/demo-image").toString(),
-        "-o", tmp.resolve("out/demo.squashfs").toString());
+    Run r =
+        launcher(
+            null,
+            true,
+            "convert",
+            "-i",
+            repo.resolve("examples/demo-image").toString(),
+            "-o",
+            tmp.resolve("out/demo.squashfs").toString());
     assertEquals(1, r.code(), r.err());
     assertTrue(r.err().contains("mksquashfs 4.6 or newer (found: 4.5.1) is missing"), r.err());
     assertNoOutput();
@@ -122,19 +163,30 @@ class LauncherIT {
   @Test
   void asUserWithoutJavaPrintsTheCommandToRun() throws Exception {
     pathWithout("java", "sudo");
-    Run r = launcher(null, true, "convert", "-i", repo.resolve("examples/demo-image").toString(),
-        "-o", tmp.resolve("out/demo.squashfs").toString());
+    Run r =
+        launcher(
+            null,
+            true,
+            "convert",
+            "-i",
+            repo.resolve("examples/demo-image").toString(),
+            "-o",
+            tmp.resolve("out/demo.squashfs").toString());
     assertEquals(1, r.code(), r.err());
-    assertTrue(r.err().contains("Java 17 or newer (found: none) is missing. Install it with:"), r.err());
+    assertTrue(
+        r.err().contains("Java 17 or newer (found: none) is missing. Install it with:"), r.err());
     assertNoOutput();
   }
 
   @Test
   void asUserVerifyWithoutAnyImageReaderPrintsTheCommandToRun() throws Exception {
     pathWithout("squashfuse_ll", "unsquashfs", "sudo");
-    Run r = launcher(null, true, "verify", "-s", tmp.resolve("x.squashfs").toString(), "-r", tmp.toString());
+    Run r =
+        launcher(
+            null, true, "verify", "-s", tmp.resolve("x.squashfs").toString(), "-r", tmp.toString());
     assertEquals(1, r.code(), r.err());
-    assertTrue(r.err().contains("squashfuse or unsquashfs (to read the image) is missing"), r.err());
+    assertTrue(
+        r.err().contains("squashfuse or unsquashfs (to read the image) is missing"), r.err());
   }
 
   @Test
@@ -165,7 +217,8 @@ class LauncherIT {
       try (Stream<Path> s = Files.list(d)) {
         for (Path f : s.toList()) {
           Path link = bin.resolve(f.getFileName().toString());
-          if (!skip.contains(f.getFileName().toString()) && !Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+          if (!skip.contains(f.getFileName().toString())
+              && !Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)
               && Files.isExecutable(f)) {
             Files.createSymbolicLink(link, f);
           }
@@ -178,7 +231,9 @@ class LauncherIT {
   private Run launcher(Path setup, boolean unprivileged, String... args) throws Exception {
     List<String> cmd = new ArrayList<>();
     if (unprivileged) {
-      cmd.addAll(List.of(Tools.path("setpriv"), "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups"));
+      cmd.addAll(
+          List.of(
+              Tools.path("setpriv"), "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups"));
     }
     cmd.add(repo.resolve("scripts/oci2squashfs").toString());
     cmd.addAll(List.of(args));
@@ -222,7 +277,10 @@ class LauncherIT {
         if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
           Files.createDirectories(target);
         } else {
-          Files.copy(p, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES,
+          Files.copy(
+              p,
+              target,
+              java.nio.file.StandardCopyOption.COPY_ATTRIBUTES,
               java.nio.file.LinkOption.NOFOLLOW_LINKS);
         }
       }

@@ -34,16 +34,22 @@ final class Leftovers {
     String needle = path.toAbsolutePath().toString();
     long self = ProcessHandle.current().pid();
     List<ProcessHandle> found = new ArrayList<>();
-    ProcessHandle.allProcesses().filter(p -> p.pid() != self).forEach(p -> {
-      String cmd = cmdline(p.pid());
-      if (cmd.contains(needle)) {
-        found.add(p);
-      }
-    });
+    ProcessHandle.allProcesses()
+        .filter(p -> p.pid() != self)
+        .forEach(
+            p -> {
+              String cmd = cmdline(p.pid());
+              if (cmd.contains(needle)) {
+                found.add(p);
+              }
+            });
     return found;
   }
 
-  /** Mount points below {@code path} (from /proc/self/mountinfo); a test's own mount on it is not counted. */
+  /**
+   * Mount points below {@code path} (from /proc/self/mountinfo); a test's own mount on it is not
+   * counted.
+   */
   static List<String> mountsUnder(Path path) throws IOException {
     String prefix = path.toAbsolutePath().toString();
     List<String> found = new ArrayList<>();
@@ -58,7 +64,8 @@ final class Leftovers {
 
   static String cmdline(long pid) {
     try {
-      return new String(Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline")), StandardCharsets.UTF_8)
+      return new String(
+              Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline")), StandardCharsets.UTF_8)
           .replace('\0', ' ');
     } catch (IOException e) {
       return ""; // gone meanwhile
@@ -66,6 +73,9 @@ final class Leftovers {
   }
 
   private static List<String> describe(List<ProcessHandle> ps) {
-    return ps.stream().filter(ProcessHandle::isAlive).map(p -> p.pid() + " " + cmdline(p.pid())).toList();
+    return ps.stream()
+        .filter(ProcessHandle::isAlive)
+        .map(p -> p.pid() + " " + cmdline(p.pid()))
+        .toList();
   }
 }

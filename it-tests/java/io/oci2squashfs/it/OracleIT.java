@@ -25,17 +25,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Converts images and compares the squashfs, file by file, with what {@code umoci unpack} (an
  * independent implementation of the OCI layer rules, applied oldest layer first) makes of the same
- * image: paths, type, mode, owner, size, content, symlink target, device numbers, xattrs,
- * hard-link groups, and the mtimes of everything but directories.
+ * image: paths, type, mode, owner, size, content, symlink target, device numbers, xattrs, hard-link
+ * groups, and the mtimes of everything but directories.
  *
- * <p>Where umoci knowingly differs from {@code docs/semantics.md}, the image avoids the case and
- * a comment says why; see {@link OracleImages}.
+ * <p>Where umoci knowingly differs from {@code docs/semantics.md}, the image avoids the case and a
+ * comment says why; see {@link OracleImages}.
  */
 class OracleIT {
   static final String LAYER = "application/vnd.oci.image.layer.v1.tar";
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   final List<String> warnings = new ArrayList<>();
 
@@ -57,8 +56,9 @@ class OracleIT {
 
   /**
    * Seeded random layer stacks; a failure names its seed, and the same seed gives the same image.
-   * {@code -Doracle.seeds=FIRST-LAST} runs other seeds; {@code -Doracle.avoidFixedBugs=true} makes the
-   * generator steer around the cases of the (now fixed) bugs pinned below, as it did while they were open.
+   * {@code -Doracle.seeds=FIRST-LAST} runs other seeds; {@code -Doracle.avoidFixedBugs=true} makes
+   * the generator steer around the cases of the (now fixed) bugs pinned below, as it did while they
+   * were open.
    */
   @ParameterizedTest(name = "seed {0}")
   @MethodSource("seeds")
@@ -66,14 +66,20 @@ class OracleIT {
     compare(RandomImage.generate(seed, 6, Boolean.getBoolean("oracle.avoidFixedBugs")), "gzip");
   }
 
-  /** The usrmerge row at random: entries, whiteouts and hard links through lower symlinks of every kind. */
+  /**
+   * The usrmerge row at random: entries, whiteouts and hard links through lower symlinks of every
+   * kind.
+   */
   @ParameterizedTest(name = "seed {0}")
   @MethodSource("seeds")
   void throughLowerSymlinks(long seed) throws Exception {
     compare(OracleImages.throughLowerSymlinks(seed), "gzip");
   }
 
-  /** As {@link #throughLowerSymlinks}, then newer layers remove or replace links that names went through. */
+  /**
+   * As {@link #throughLowerSymlinks}, then newer layers remove or replace links that names went
+   * through.
+   */
   @ParameterizedTest(name = "seed {0}")
   @MethodSource("seeds")
   void throughLowerSymlinksRemovedLater(long seed) throws Exception {
@@ -87,14 +93,19 @@ class OracleIT {
     compare(OracleImages.throughOwnLayerSymlinks(seed), "gzip");
   }
 
-  /** Layers that repeat paths and replace their own directories: tar order, the later entry wins. */
+  /**
+   * Layers that repeat paths and replace their own directories: tar order, the later entry wins.
+   */
   @ParameterizedTest(name = "seed {0}")
   @MethodSource("seeds")
   void sameLayerRepeats(long seed) throws Exception {
     compare(OracleImages.sameLayerRepeats(seed), "gzip");
   }
 
-  /** As {@link #sameLayerRepeats}, with names through symlinks their layer made a few entries before. */
+  /**
+   * As {@link #sameLayerRepeats}, with names through symlinks their layer made a few entries
+   * before.
+   */
   @ParameterizedTest(name = "seed {0}")
   @MethodSource("seeds")
   void sameLayerRepeatsThroughOwnSymlinks(long seed) throws Exception {
@@ -103,22 +114,31 @@ class OracleIT {
 
   static java.util.stream.LongStream seeds() {
     String[] range = System.getProperty("oracle.seeds", "1-20").split("-");
-    return java.util.stream.LongStream.rangeClosed(Long.parseLong(range[0]), Long.parseLong(range[range.length - 1]));
+    return java.util.stream.LongStream.rangeClosed(
+        Long.parseLong(range[0]), Long.parseLong(range[range.length - 1]));
   }
 
   // ---- regressions: each test is the smallest image that showed a bug we had (all fixed)
 
-  // Was a bug (fixed): a directory replaced by a non-directory (no whiteout) in a middle layer, then made a
+  // Was a bug (fixed): a directory replaced by a non-directory (no whiteout) in a middle layer,
+  // then made a
   // directory again by a newer layer, gets the oldest layer's children back: d/x reappears.
-  // docs/semantics.md, Replacing: "non-directory over directory with children: the whole lower subtree
-  // P/** is gone". (Found by the random images; -Doracle.avoidFixedBugs makes RandomImage steer around it.)
+  // docs/semantics.md, Replacing: "non-directory over directory with children: the whole lower
+  // subtree
+  // P/** is gone". (Found by the random images; -Doracle.avoidFixedBugs makes RandomImage steer
+  // around it.)
   @Test
   void bugDirectoryReplacedByFileThenDirectoryAgain() throws Exception {
-    compare(List.of(layer().dir("d", 0700).file("d/x", "x"), layer().file("d", "file"),
-        layer().dir("d").file("d/y", "y")), "gzip");
+    compare(
+        List.of(
+            layer().dir("d", 0700).file("d/x", "x"),
+            layer().file("d", "file"),
+            layer().dir("d").file("d/y", "y")),
+        "gzip");
   }
 
-  // Was a bug (fixed): a directory that exists only as the implicit parent of lower entries disappears when a
+  // Was a bug (fixed): a directory that exists only as the implicit parent of lower entries
+  // disappears when a
   // newer layer whites out (or opaques away) all of those entries; umoci keeps it, empty, 0755.
   // A whiteout removes D/NAME only; nothing in the doc removes D. (Found by the random images.)
   @Test
@@ -131,7 +151,8 @@ class OracleIT {
     compare(List.of(layer().file("d/f", "f"), layer().opaque("d")), "gzip");
   }
 
-  // Was a bug (fixed): a hard link L -> T that comes before an entry replacing T in the same layer is linked
+  // Was a bug (fixed): a hard link L -> T that comes before an entry replacing T in the same layer
+  // is linked
   // to the new T; tar order (umoci, containerd, GNU tar) links it to the T below, which then
   // keeps its old content under L only. The doc: "L is another name for the file T as it was
   // when Lk was applied", with umoci and containerd as the oracle. When the new T is a
@@ -143,33 +164,45 @@ class OracleIT {
 
   @Test
   void bugHardLinkBeforeItsTargetIsReplacedByADirectoryInTheSameLayer() throws Exception {
-    compare(List.of(layer().fifo("t"), layer().hardlink("l", "t").dir("t").file("t/x", "x")), "gzip");
+    compare(
+        List.of(layer().fifo("t"), layer().hardlink("l", "t").dir("t").file("t/x", "x")), "gzip");
   }
 
   @Test
   void bugHardLinkBeforeADirectoryAboveItsTargetIsReplacedInTheSameLayer() throws Exception {
-    compare(List.of(layer().dir("d").file("d/t", "t"), layer().hardlink("l", "d/t").file("d", "file")), "gzip");
+    compare(
+        List.of(layer().dir("d").file("d/t", "t"), layer().hardlink("l", "d/t").file("d", "file")),
+        "gzip");
   }
 
-  // Was a bug (fixed): t -> x where x (from a middle layer) is a hard link to t, and x is then replaced by a
+  // Was a bug (fixed): t -> x where x (from a middle layer) is a hard link to t, and x is then
+  // replaced by a
   // newer layer: we resolve x's link to the newest t, call it a cycle ("hard links form a cycle
   // through t") and drop t. Applied in order, x named t's old inode when t was linked to it, so
   // t keeps that inode and its content. (Found by the random images, seed 206, minimised.)
   @Test
   void bugHardLinkBackThroughALinkThatIsReplacedLater() throws Exception {
-    compare(List.of(layer().file("t", "t"), layer().hardlink("x", "t"), layer().hardlink("t", "x"),
-        layer().dir("x")), "gzip");
+    compare(
+        List.of(
+            layer().file("t", "t"),
+            layer().hardlink("x", "t"),
+            layer().hardlink("t", "x"),
+            layer().dir("x")),
+        "gzip");
   }
 
-  // Was a bug (fixed): the root entry's xattrs are lost (the root's mode, owner and time go to mksquashfs as
+  // Was a bug (fixed): the root entry's xattrs are lost (the root's mode, owner and time go to
+  // mksquashfs as
   // -root-* options, which carry no xattrs). The doc: the root's attributes come from the newest
   // root entry; xattrs are "carried byte-exact".
   @Test
   void bugRootEntryXattrs() throws Exception {
-    compare(List.of(layer().dir(".", 0750).owner(5, 6).xattr("user.root", "r").file("a", "a")), "gzip");
+    compare(
+        List.of(layer().dir(".", 0750).owner(5, 6).xattr("user.root", "r").file("a", "a")), "gzip");
   }
 
-  // Was a bug (fixed: the image is read again, with a warning): a root entry that is not its layer's first
+  // Was a bug (fixed: the image is read again, with a warning): a root entry that is not its
+  // layer's first
   // entry is ignored; the doc says the root's attributes come from the newest layer that has one.
   @Test
   void bugRootEntryNotFirstInItsLayer() throws Exception {
@@ -186,21 +219,43 @@ class OracleIT {
 
   @Test
   void whiteoutAndChainsThroughSymlinksOfTheirOwnLayer() throws Exception {
-    compare(List.of(layer().file("usr/lib/a", "a").file("usr/lib/b", "b"),
-        layer().symlink("lib", "usr/lib").symlink("l2", "lib").file("l2/c", "c").whiteout("lib/b").symlink("up", "/")
-            .file("up/top", "t"),
-        layer().whiteout("lib")), "gzip");
+    compare(
+        List.of(
+            layer().file("usr/lib/a", "a").file("usr/lib/b", "b"),
+            layer()
+                .symlink("lib", "usr/lib")
+                .symlink("l2", "lib")
+                .file("l2/c", "c")
+                .whiteout("lib/b")
+                .symlink("up", "/")
+                .file("up/top", "t"),
+            layer().whiteout("lib")),
+        "gzip");
   }
 
   @Test
   void childAfterItsOwnLayerReplacedTheSymlink() throws Exception {
-    compare(List.of(layer().dir("usr/lib").symlink("lib", "usr/lib").file("lib/y", "y").dir("lib", 0700).file("lib/z", "z")),
+    compare(
+        List.of(
+            layer()
+                .dir("usr/lib")
+                .symlink("lib", "usr/lib")
+                .file("lib/y", "y")
+                .dir("lib", 0700)
+                .file("lib/z", "z")),
         "gzip");
   }
 
   @Test
   void hardLinkThroughASymlinkOfItsOwnLayer() throws Exception {
-    compare(List.of(layer().dir("usr/lib").file("usr/lib/x", "x").symlink("lib", "usr/lib").hardlink("h", "lib/x")), "gzip");
+    compare(
+        List.of(
+            layer()
+                .dir("usr/lib")
+                .file("usr/lib/x", "x")
+                .symlink("lib", "usr/lib")
+                .hardlink("h", "lib/x")),
+        "gzip");
   }
 
   static java.util.stream.Stream<String> probes() {
@@ -249,8 +304,13 @@ class OracleIT {
     TreeSnapshot.run("chown", "-h", "3:4", r + "etc/passwd");
     TreeSnapshot.run("sh", "-c", "echo more >> \"$1\"", "sh", r + "empty");
     TreeSnapshot.run("setfattr", "-n", "user.new", "-v", "0x00", r + "xdir");
-    TreeSnapshot.run("setfattr", "-n", "security.capability", "-v",
-        "0x0100000200000000000000000000000000000000", r + "ping");
+    TreeSnapshot.run(
+        "setfattr",
+        "-n",
+        "security.capability",
+        "-v",
+        "0x0100000200000000000000000000000000000000",
+        r + "ping");
     TreeSnapshot.run("touch", "-h", "-d", "@5", r + "longTarget");
     TreeSnapshot.run("cp", "-p", r + "tKeep", r + "tKeep.tmp");
     TreeSnapshot.run("mv", r + "tKeep.tmp", r + "tKeep"); // breaks the link with lKeep
@@ -260,11 +320,22 @@ class OracleIT {
     TreeSnapshot.run("rm", r + "bigdev");
     TreeSnapshot.run("mknod", r + "bigdev", "c", "254", "70001");
     String d = String.join("\n", TreeSnapshot.diff(before, TreeSnapshot.ofDirectory(root)));
-    for (String expected : List.of("~ suid: mode: 4755 -> 700", "~ etc/passwd: uid: 0 -> 3",
-        "~ etc/passwd: gid: 0 -> 4", "~ empty: size: 0 -> 5", "~ empty: sha256:", "~ xdir: xattrs:",
-        "~ ping: xattrs:", "~ longTarget: mtime: 1234567891 -> 5", "~ lKeep: links: [lKeep, tKeep] -> ",
-        "~ tKeep: links:", "- frac", "+ extra", "~ xlink: target: ping -> elsewhere",
-        "~ bigdev: device: 254:70000 -> 254:70001")) {
+    for (String expected :
+        List.of(
+            "~ suid: mode: 4755 -> 700",
+            "~ etc/passwd: uid: 0 -> 3",
+            "~ etc/passwd: gid: 0 -> 4",
+            "~ empty: size: 0 -> 5",
+            "~ empty: sha256:",
+            "~ xdir: xattrs:",
+            "~ ping: xattrs:",
+            "~ longTarget: mtime: 1234567891 -> 5",
+            "~ lKeep: links: [lKeep, tKeep] -> ",
+            "~ tKeep: links:",
+            "- frac",
+            "+ extra",
+            "~ xlink: target: ping -> elsewhere",
+            "~ bigdev: device: 254:70000 -> 254:70001")) {
       assertTrue(d.contains(expected), "expected '" + expected + "' in:\n" + d);
     }
   }
@@ -274,20 +345,30 @@ class OracleIT {
     compare(image, image, tag);
   }
 
-  /** Unpacks {@code oracleImage:tag} with umoci and asserts that our {@code image} gives the same tree. */
+  /**
+   * Unpacks {@code oracleImage:tag} with umoci and asserts that our {@code image} gives the same
+   * tree.
+   */
   void compare(Path oracleImage, Path image, String tag) throws Exception {
     TreeSnapshot oracle = TreeSnapshot.ofDirectory(umociUnpack(oracleImage, tag));
     Path out = tmp.resolve("ours.squashfs");
-    new Converter(new ConvertListener() {
-      @Override
-      public void warning(String message) {
-        warnings.add(message);
-      }
-    }).convert(ConvertRequest.of(image, out).withForce(true));
+    new Converter(
+            new ConvertListener() {
+              @Override
+              public void warning(String message) {
+                warnings.add(message);
+              }
+            })
+        .convert(ConvertRequest.of(image, out).withForce(true));
     TreeSnapshot ours = TreeSnapshot.ofSquashfs(out, tmp.resolve("ours"));
     assertTrue(oracle.byPath.size() > 1, "umoci unpacked nothing");
-    TreeSnapshot.assertSame(oracle, ours, image.getFileName() + ":" + tag
-        + (warnings.isEmpty() ? "" : " (our warnings: " + warnings + ")"));
+    TreeSnapshot.assertSame(
+        oracle,
+        ours,
+        image.getFileName()
+            + ":"
+            + tag
+            + (warnings.isEmpty() ? "" : " (our warnings: " + warnings + ")"));
   }
 
   /**
@@ -300,12 +381,18 @@ class OracleIT {
   }
 
   /** {@link #umociUnpack(Path, String)} with its scratch files in {@code tmp}. */
-  static Path umociUnpack(Path image, String tag, Path tmp) throws IOException, InterruptedException {
+  static Path umociUnpack(Path image, String tag, Path tmp)
+      throws IOException, InterruptedException {
     Path copy = tmp.resolve("umoci-image");
     TreeSnapshot.run("cp", "-a", image.toString(), copy.toString());
     Path bundle = tmp.resolve("bundle");
-    TreeSnapshot.run("sh", "-c", "umask 022 && exec umoci unpack --image \"$1\" \"$2\"", "sh",
-        copy + ":" + tag, bundle.toString());
+    TreeSnapshot.run(
+        "sh",
+        "-c",
+        "umask 022 && exec umoci unpack --image \"$1\" \"$2\"",
+        "sh",
+        copy + ":" + tag,
+        bundle.toString());
     Path rootfs = bundle.resolve("rootfs");
     if (!Files.isDirectory(rootfs)) {
       throw new IOException("umoci made no " + rootfs);

@@ -20,15 +20,14 @@ import java.util.Map;
  *       final path component as a whiteout, so it extracts such children; the doc's row "a bare
  *       {@code .wh.} name, {@code .wh..wh.plnk}, ... and anything below them: AUFS metadata:
  *       dropped" says they go. The metadata entries themselves are in the kitchen sink.
- *   <li>A bare {@code .wh.} name: umoci takes it for a whiteout of the directory holding it
- *       ({@code filepath.Join(dir, "")}) and empties that directory; the same row says it hides
- *       nothing.
- *   <li>A whiteout or opaque marker standing <em>after</em> entries of its own layer that lie
- *       below it in directories the layer does not list: umoci keeps every ancestor of a path it
+ *   <li>A bare {@code .wh.} name: umoci takes it for a whiteout of the directory holding it ({@code
+ *       filepath.Join(dir, "")}) and empties that directory; the same row says it hides nothing.
+ *   <li>A whiteout or opaque marker standing <em>after</em> entries of its own layer that lie below
+ *       it in directories the layer does not list: umoci keeps every ancestor of a path it
  *       extracted ("upperPaths"), so such a directory keeps the lower layer's mode and owner; the
- *       doc says markers take effect "wherever the marker stands in the tar" and the directory is
- *       a fresh implicit 0755 0:0 one. Markers after entries whose directories are all listed are
- *       in the kitchen sink.
+ *       doc says markers take effect "wherever the marker stands in the tar" and the directory is a
+ *       fresh implicit 0755 0:0 one. Markers after entries whose directories are all listed are in
+ *       the kitchen sink.
  *   <li>{@code P/child} with no entry for {@code P} over a lower symlink {@code P} (umoci follows
  *       the link; the doc says a single pass cannot and only asks for a warning), or over a lower
  *       regular file (umoci, like runtimes, refuses the layer).
@@ -37,10 +36,11 @@ import java.util.Map;
  * </ul>
  */
 final class OracleImages {
-  private OracleImages() {
-  }
+  private OracleImages() {}
 
-  static final byte[] CAP = {1, 0, 0, 2, (byte) 0x80, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+  static final byte[] CAP = {
+    1, 0, 0, 2, (byte) 0x80, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+  };
   static final byte[] BINARY = {0, 1, 2, (byte) 0xff, '\n', '=', 0};
   static final String LONG_DIR = "d".repeat(150) + "/" + "e".repeat(120);
   static final String LONG_FILE = LONG_DIR + "/" + "f".repeat(200);
@@ -55,99 +55,167 @@ final class OracleImages {
    * blob listed twice.
    */
   static List<LayerBuilder> kitchenSink() {
-    LayerBuilder l0 = layer()
-        .dir(".", 0751) // root entry, first: ours gives it to mksquashfs as -root-*
-        .dir("etc").file("etc/passwd", "root:x:0:0::/root:/bin/sh\n").mtime(1_600_000_000L)
-        .file("etc/shadow", utf8("root:*:1::::::\n"), 0640, 0, 42).mtime(1_600_000_001L)
-        // whiteouts of a directory and of a file
-        .dir("gone", 0700).file("gone/a", "a").dir("gone/sub").file("gone/sub/b", "b")
-        .file("gonefile", "x")
-        // opaque directories, marker before and after the layer's entries
-        .dir("opqBefore", 0711).xattr("user.keep", "dir xattr")
-        .file("opqBefore/old1", "1").dir("opqBefore/sub").file("opqBefore/sub/old2", "2")
-        .dir("opqAfter", 0750).file("opqAfter/old", "o").dir("opqAfter/sub", 0700)
-        .file("opqAfter/sub/old", "o")
-        // whiteout then re-add; whiteout and entry of one name in one layer, both orders
-        .file("readd", "v0").file("wsame1", "old").file("wsame2", "old")
-        // replacements without whiteouts
-        .dir("d2f").file("d2f/x", "x").dir("d2f/y").file("d2f/y/z", "z")
-        .file("f2d", "file").symlink("s2d", "etc").fifo("fifo2file")
-        // hard links: target whited out, overwritten (in a later layer, and in the link's own
-        // layer), surviving, several links to one vanished target, long target name
-        .file("tGone", utf8("target gone"), 0751, 5, 6).mtime(1_500_000_000L).xattr("user.t", "gone")
-        .hardlink("lGone", "tGone")
-        .file("tOver", "old content").mtime(1_400_000_000L)
-        .file("tOver2", utf8("old content 2"), 0600, 9, 9).hardlink("lOver2a", "tOver2")
-        .hardlink("lOver2b", "./tOver2")
-        .file("tKeep", "keep").hardlink("lKeep", "tKeep")
-        .file("tMulti", "multi").hardlink("m1", "tMulti").hardlink("m2", "/tMulti")
-        // long names and link targets
-        .dir("d".repeat(150)).dir(LONG_DIR).file(LONG_FILE, "long").mtime(1_234_567_890L)
-        .symlink("longTarget", LONG_TARGET).mtime(1_234_567_891L)
-        .hardlink("longLink", "./" + LONG_FILE)
-        .symlink("d".repeat(150) + "/sym", "../" + "x".repeat(120))
-        // modes and owners
-        .file("suid", utf8("x"), 04755, 0, 0)
-        .file("sgid", utf8("x"), 02711, 3_000_000_000L, 3_000_000_001L)
-        .file("allbits", utf8("x"), 07777, 0, 0)
-        .dir("tmp", 01777)
-        .dir("sgidDir", 02775).owner(70_000, 80_000)
-        .file("bigIds", utf8("x"), 0644, 70_000, 4_294_967_294L)
-        .file("noperm", utf8("x"), 0000, 1, 1)
-        // devices and FIFOs
-        .charDevice("null", 1, 3).mode(0666)
-        .blockDevice("sda", 8, 0).mode(0660).owner(0, 6)
-        .charDevice("bigdev", 254, 70_000)
-        .fifo("fifo").mode(0600).owner(7, 7)
-        // xattrs, binary, security.capability, trusted.*, replaced and cleared
-        .file("ping", "elf").xattr("security.capability", CAP).xattr("user.bin", BINARY)
-        .dir("xdir").xattr("trusted.t", "t").xattr("user.d", BINARY)
-        .dir("xclear").xattr("user.a", "1")
-        .file("xchange", "1").xattr("user.a", "1")
-        .symlink("xlink", "ping").xattr("trusted.sym", "s")
-        // empty files, odd names, times
-        .file("empty", "")
-        .file("placeholder", "raw name").rawName(new byte[] {'c', 'a', 'f', (byte) 0xe9})
-        .file("sp ace\\and=eq", "odd") // (unsquashfs -pf cannot show a newline in a name)
-        .file("ünï cödé", "utf8")
-        .file("frac", "x").mtime(new Mtime(1_600_000_000L, 999_999_999))
-        // whiteouts stored as a hard link and with content
-        .file("wl", "x").file("wc", "x");
+    LayerBuilder l0 =
+        layer()
+            .dir(".", 0751) // root entry, first: ours gives it to mksquashfs as -root-*
+            .dir("etc")
+            .file("etc/passwd", "root:x:0:0::/root:/bin/sh\n")
+            .mtime(1_600_000_000L)
+            .file("etc/shadow", utf8("root:*:1::::::\n"), 0640, 0, 42)
+            .mtime(1_600_000_001L)
+            // whiteouts of a directory and of a file
+            .dir("gone", 0700)
+            .file("gone/a", "a")
+            .dir("gone/sub")
+            .file("gone/sub/b", "b")
+            .file("gonefile", "x")
+            // opaque directories, marker before and after the layer's entries
+            .dir("opqBefore", 0711)
+            .xattr("user.keep", "dir xattr")
+            .file("opqBefore/old1", "1")
+            .dir("opqBefore/sub")
+            .file("opqBefore/sub/old2", "2")
+            .dir("opqAfter", 0750)
+            .file("opqAfter/old", "o")
+            .dir("opqAfter/sub", 0700)
+            .file("opqAfter/sub/old", "o")
+            // whiteout then re-add; whiteout and entry of one name in one layer, both orders
+            .file("readd", "v0")
+            .file("wsame1", "old")
+            .file("wsame2", "old")
+            // replacements without whiteouts
+            .dir("d2f")
+            .file("d2f/x", "x")
+            .dir("d2f/y")
+            .file("d2f/y/z", "z")
+            .file("f2d", "file")
+            .symlink("s2d", "etc")
+            .fifo("fifo2file")
+            // hard links: target whited out, overwritten (in a later layer, and in the link's own
+            // layer), surviving, several links to one vanished target, long target name
+            .file("tGone", utf8("target gone"), 0751, 5, 6)
+            .mtime(1_500_000_000L)
+            .xattr("user.t", "gone")
+            .hardlink("lGone", "tGone")
+            .file("tOver", "old content")
+            .mtime(1_400_000_000L)
+            .file("tOver2", utf8("old content 2"), 0600, 9, 9)
+            .hardlink("lOver2a", "tOver2")
+            .hardlink("lOver2b", "./tOver2")
+            .file("tKeep", "keep")
+            .hardlink("lKeep", "tKeep")
+            .file("tMulti", "multi")
+            .hardlink("m1", "tMulti")
+            .hardlink("m2", "/tMulti")
+            // long names and link targets
+            .dir("d".repeat(150))
+            .dir(LONG_DIR)
+            .file(LONG_FILE, "long")
+            .mtime(1_234_567_890L)
+            .symlink("longTarget", LONG_TARGET)
+            .mtime(1_234_567_891L)
+            .hardlink("longLink", "./" + LONG_FILE)
+            .symlink("d".repeat(150) + "/sym", "../" + "x".repeat(120))
+            // modes and owners
+            .file("suid", utf8("x"), 04755, 0, 0)
+            .file("sgid", utf8("x"), 02711, 3_000_000_000L, 3_000_000_001L)
+            .file("allbits", utf8("x"), 07777, 0, 0)
+            .dir("tmp", 01777)
+            .dir("sgidDir", 02775)
+            .owner(70_000, 80_000)
+            .file("bigIds", utf8("x"), 0644, 70_000, 4_294_967_294L)
+            .file("noperm", utf8("x"), 0000, 1, 1)
+            // devices and FIFOs
+            .charDevice("null", 1, 3)
+            .mode(0666)
+            .blockDevice("sda", 8, 0)
+            .mode(0660)
+            .owner(0, 6)
+            .charDevice("bigdev", 254, 70_000)
+            .fifo("fifo")
+            .mode(0600)
+            .owner(7, 7)
+            // xattrs, binary, security.capability, trusted.*, replaced and cleared
+            .file("ping", "elf")
+            .xattr("security.capability", CAP)
+            .xattr("user.bin", BINARY)
+            .dir("xdir")
+            .xattr("trusted.t", "t")
+            .xattr("user.d", BINARY)
+            .dir("xclear")
+            .xattr("user.a", "1")
+            .file("xchange", "1")
+            .xattr("user.a", "1")
+            .symlink("xlink", "ping")
+            .xattr("trusted.sym", "s")
+            // empty files, odd names, times
+            .file("empty", "")
+            .file("placeholder", "raw name")
+            .rawName(new byte[] {'c', 'a', 'f', (byte) 0xe9})
+            .file("sp ace\\and=eq", "odd") // (unsquashfs -pf cannot show a newline in a name)
+            .file("ünï cödé", "utf8")
+            .file("frac", "x")
+            .mtime(new Mtime(1_600_000_000L, 999_999_999))
+            // whiteouts stored as a hard link and with content
+            .file("wl", "x")
+            .file("wc", "x");
 
-    LayerBuilder l1 = layer()
-        .whiteout("gone").whiteout("gonefile")
-        .opaque("opqBefore").file("opqBefore/new", "n")
-        .dir("opqAfter").file("opqAfter/new", "n").dir("opqAfter/sub2").file("opqAfter/sub2/x", "x")
-        .opaque("opqAfter")
-        .whiteout("readd")
-        .whiteout("wsame1").file("wsame1", "new")
-        .file("wsame2", "new").whiteout("wsame2")
-        .file("d2f", "now a file")
-        .dir("f2d", 0700).file("f2d/child", "c")
-        .dir("s2d")
-        .file("fifo2file", "was a fifo")
-        .file("deep/er/path/file", "implicit parents").owner(11, 12)
-        .whiteout("tGone")
-        .hardlink("lOver", "tOver")
-        .hardlink("m3", "tMulti")
-        .dir("xclear", 0700)
-        .file("xchange", "2").xattr("user.b", "2")
-        // AUFS metadata: dropped, hides nothing (children excluded, see the class comment)
-        .file(".wh..wh.plnk", "").file(".wh..wh.aufs", "").dir(".wh..wh.orph")
-        .hardlink(".wh.wl", "etc/passwd").file(".wh.wc", "content")
-        .whiteout("neverTop").whiteout("never/was").whiteout("etc/never");
+    LayerBuilder l1 =
+        layer()
+            .whiteout("gone")
+            .whiteout("gonefile")
+            .opaque("opqBefore")
+            .file("opqBefore/new", "n")
+            .dir("opqAfter")
+            .file("opqAfter/new", "n")
+            .dir("opqAfter/sub2")
+            .file("opqAfter/sub2/x", "x")
+            .opaque("opqAfter")
+            .whiteout("readd")
+            .whiteout("wsame1")
+            .file("wsame1", "new")
+            .file("wsame2", "new")
+            .whiteout("wsame2")
+            .file("d2f", "now a file")
+            .dir("f2d", 0700)
+            .file("f2d/child", "c")
+            .dir("s2d")
+            .file("fifo2file", "was a fifo")
+            .file("deep/er/path/file", "implicit parents")
+            .owner(11, 12)
+            .whiteout("tGone")
+            .hardlink("lOver", "tOver")
+            .hardlink("m3", "tMulti")
+            .dir("xclear", 0700)
+            .file("xchange", "2")
+            .xattr("user.b", "2")
+            // AUFS metadata: dropped, hides nothing (children excluded, see the class comment)
+            .file(".wh..wh.plnk", "")
+            .file(".wh..wh.aufs", "")
+            .dir(".wh..wh.orph")
+            .hardlink(".wh.wl", "etc/passwd")
+            .file(".wh.wc", "content")
+            .whiteout("neverTop")
+            .whiteout("never/was")
+            .whiteout("etc/never");
 
     LayerBuilder empty = layer();
     LayerBuilder whiteoutsOnly = layer().whiteout("tMulti").whiteout("etc/shadow");
-    LayerBuilder l4 = layer()
-        .file("readd", "v4")
-        .file("tOver", "new content")
-        .file("tOver2", "new content 2")
-        .dir("etc", 0700).owner(1, 2);
-    LayerBuilder twice = layer()
-        .dir("twice").file("twice/f", "t").hardlink("twice/h", "twice/f")
-        .whiteout("twice/old").file("twice/old", "re-added each time")
-        .file("counter", "same");
+    LayerBuilder l4 =
+        layer()
+            .file("readd", "v4")
+            .file("tOver", "new content")
+            .file("tOver2", "new content 2")
+            .dir("etc", 0700)
+            .owner(1, 2);
+    LayerBuilder twice =
+        layer()
+            .dir("twice")
+            .file("twice/f", "t")
+            .hardlink("twice/h", "twice/f")
+            .whiteout("twice/old")
+            .file("twice/old", "re-added each time")
+            .file("counter", "same");
     return List.of(l0, l1, empty, whiteoutsOnly, l4, twice, twice);
   }
 
@@ -177,7 +245,9 @@ final class OracleImages {
         String via = links.get(r.nextInt(links.size()));
         switch (r.nextInt(4)) {
           case 0 -> l.file(via + "/n" + k + "_" + e, "L" + k + "E" + e);
-          case 1 -> l.dir(via + "/dir" + k + "_" + e, 0750).file(via + "/dir" + k + "_" + e + "/x", "x" + k);
+          case 1 ->
+              l.dir(via + "/dir" + k + "_" + e, 0750)
+                  .file(via + "/dir" + k + "_" + e + "/x", "x" + k);
           case 2 -> l.hardlink("h" + k + "_" + e, via + "/f" + (1 + r.nextInt(2)));
           default -> l.hardlink(via + "/h" + k + "_" + e, "d2/f" + (1 + r.nextInt(2)));
         }
@@ -189,10 +259,10 @@ final class OracleImages {
 
   /**
    * As {@link #throughLowerSymlinks}, then a layer that removes or replaces some of the links those
-   * names went through (a whiteout, another symlink, a directory with an entry, or a whiteout of the
-   * directory holding the link), then one more layer of names through the links left and into what
-   * replaced the others. Applied in order, what went through a link stays in its target; the newer
-   * layers remove only the link (issue 18: the merge used to drop those entries).
+   * names went through (a whiteout, another symlink, a directory with an entry, or a whiteout of
+   * the directory holding the link), then one more layer of names through the links left and into
+   * what replaced the others. Applied in order, what went through a link stays in its target; the
+   * newer layers remove only the link (issue 18: the merge used to drop those entries).
    */
   static List<LayerBuilder> throughLowerSymlinksRemovedLater(long seed) {
     List<LayerBuilder> layers = throughLowerSymlinks(seed);
@@ -238,12 +308,16 @@ final class OracleImages {
 
   /**
    * Names below {@link #symlinkBase()}'s symlinks that reach its directories through them: plain
-   * relative, absolute, through another link, escaping with {@code ..}, and below a link to {@code ..}.
+   * relative, absolute, through another link, escaping with {@code ..}, and below a link to {@code
+   * ..}.
    */
   private static final List<String> BASE_LINKS =
       List.of("l0", "l1", "l2", "l3", "d3/up/d1", "d3/l4", "d3/up/l0/sub");
 
-  /** A base layer of directories d0, d0/sub, d1, d2, d3 with files f0 to f2 each, and symlinks to them. */
+  /**
+   * A base layer of directories d0, d0/sub, d1, d2, d3 with files f0 to f2 each, and symlinks to
+   * them.
+   */
   private static LayerBuilder symlinkBase() {
     LayerBuilder base = layer();
     for (String d : List.of("d0", "d0/sub", "d1", "d2", "d3")) {
@@ -254,8 +328,12 @@ final class OracleImages {
         base.file(d + "/f" + f, d + f);
       }
     }
-    return base.symlink("l0", "d0").symlink("l1", "/d1").symlink("l2", "l0/sub").symlink("l3", "../../d2")
-        .symlink("d3/up", "..").symlink("d3/l4", "./../d0");
+    return base.symlink("l0", "d0")
+        .symlink("l1", "/d1")
+        .symlink("l2", "l0/sub")
+        .symlink("l3", "../../d2")
+        .symlink("d3/up", "..")
+        .symlink("d3/l4", "./../d0");
   }
 
   /**
@@ -277,15 +355,21 @@ final class OracleImages {
       List<String> own = new ArrayList<>();
       for (int i = 0; i < 1 + r.nextInt(3); i++) {
         String name = "o" + k + "_" + i;
-        String target = i > 0 && r.nextBoolean() ? "o" + k + "_" + (i - 1) : targets.get(r.nextInt(targets.size()));
+        String target =
+            i > 0 && r.nextBoolean()
+                ? "o" + k + "_" + (i - 1)
+                : targets.get(r.nextInt(targets.size()));
         l.symlink(name, target);
         own.add(name);
       }
       for (int e = 0; e < 2 + r.nextInt(5); e++) {
-        String via = r.nextInt(3) > 0 ? own.get(r.nextInt(own.size())) : links.get(r.nextInt(links.size()));
+        String via =
+            r.nextInt(3) > 0 ? own.get(r.nextInt(own.size())) : links.get(r.nextInt(links.size()));
         switch (r.nextInt(5)) {
           case 0 -> l.file(via + "/n" + k + "_" + e, "L" + k + "E" + e);
-          case 1 -> l.dir(via + "/dir" + k + "_" + e, 0750).file(via + "/dir" + k + "_" + e + "/x", "x" + k);
+          case 1 ->
+              l.dir(via + "/dir" + k + "_" + e, 0750)
+                  .file(via + "/dir" + k + "_" + e + "/x", "x" + k);
           case 2 -> l.hardlink("h" + k + "_" + e, via + "/f" + (1 + r.nextInt(2)));
           case 3 -> l.hardlink(via + "/h" + k + "_" + e, "d2/f" + (1 + r.nextInt(2)));
           default -> l.whiteout(via + "/f0");
@@ -303,8 +387,8 @@ final class OracleImages {
 
   /**
    * Seeded stacks whose layers repeat paths and put non-directories over what they made earlier
-   * (tar order decides: the later entry wins), over a few names so that repeats are frequent.
-   * Kept to what umoci unpacks without error: no entry below a non-directory, no hard link to a
+   * (tar order decides: the later entry wins), over a few names so that repeats are frequent. Kept
+   * to what umoci unpacks without error: no entry below a non-directory, no hard link to a
    * directory, and no hard link whose target (or a directory above it) its layer replaces later.
    */
   static List<LayerBuilder> sameLayerRepeats(long seed) {
@@ -313,18 +397,22 @@ final class OracleImages {
 
   /**
    * As {@link #sameLayerRepeats(long)}; with {@code throughOwnSymlinks}, names may also go through
-   * symlinks made earlier in the same layer (not replaced since), which extracting in order follows:
-   * the generator tracks where they land. Lower layers' symlinks still block names below them.
+   * symlinks made earlier in the same layer (not replaced since), which extracting in order
+   * follows: the generator tracks where they land. Lower layers' symlinks still block names below
+   * them.
    */
   static List<LayerBuilder> sameLayerRepeats(long seed, boolean throughOwnSymlinks) {
     java.util.Random r = new java.util.Random(seed);
     String[] names = {"a", "b", "c"};
-    java.util.TreeMap<String, Character> now = new java.util.TreeMap<>(); // path -> d, f, l (symlink)
+    java.util.TreeMap<String, Character> now =
+        new java.util.TreeMap<>(); // path -> d, f, l (symlink)
     List<LayerBuilder> layers = new ArrayList<>();
     for (int k = 0; k < 2 + r.nextInt(3); k++) {
       LayerBuilder l = layer();
-      java.util.Set<String> linkedHere = new java.util.HashSet<>(); // targets of this layer's hard links
-      Map<String, String> ownLinks = new java.util.HashMap<>(); // this layer's symlinks: path to target name
+      java.util.Set<String> linkedHere =
+          new java.util.HashSet<>(); // targets of this layer's hard links
+      Map<String, String> ownLinks =
+          new java.util.HashMap<>(); // this layer's symlinks: path to target name
       if (k > 0 && r.nextInt(3) == 0 && !now.isEmpty()) {
         String w = new ArrayList<>(now.keySet()).get(r.nextInt(now.size()));
         l.whiteout(w);
@@ -371,11 +459,12 @@ final class OracleImages {
           ownLinks.put(path, "t" + tag);
         } else {
           List<String> files = new ArrayList<>();
-          now.forEach((q, t) -> {
-            if (t == 'f' && !q.equals(path) && !q.startsWith(path + "/")) {
-              files.add(q);
-            }
-          });
+          now.forEach(
+              (q, t) -> {
+                if (t == 'f' && !q.equals(path) && !q.startsWith(path + "/")) {
+                  files.add(q);
+                }
+              });
           if (files.isEmpty()) {
             continue;
           }
@@ -401,84 +490,175 @@ final class OracleImages {
 
   static Map<String, List<LayerBuilder>> probes() {
     Map<String, List<LayerBuilder>> p = new LinkedHashMap<>();
-    p.put("opaqueMarkerInAMissingDirectory", List.of(
-        layer().file("a", "a"), layer().opaque("ghost")));
-    p.put("whiteoutBelowARegularFile", List.of(
-        layer().file("f", "f"), layer().whiteout("f/x")));
-    p.put("whiteoutThenChildOverALowerFile", List.of(
-        layer().file("b", "b"), layer().whiteout("b").file("b/c", "c")));
-    p.put("hardLinkToTargetReAddedAfterWhiteoutInItsLayer", List.of(
-        layer().file("t", "old"), layer().whiteout("t").file("t", "new").hardlink("l", "t")));
-    p.put("hardLinkToASymlink", List.of(
-        layer().symlink("s", "target").mtime(77).hardlink("h", "s")));
-    p.put("hardLinkToASymlinkThatVanishes", List.of(
-        layer().symlink("s", "target").mtime(77), layer().hardlink("h", "s"), layer().whiteout("s")));
-    p.put("hardLinksToFifoAndDevice", List.of(
-        layer().fifo("p").hardlink("hp", "p").charDevice("c", 1, 3).hardlink("hc", "c")));
-    p.put("hardLinksToVanishedFifoAndDevice", List.of(
-        layer().fifo("p").mode(0600).charDevice("c", 1, 3), layer().hardlink("hp", "p").hardlink("hc", "c"),
-        layer().whiteout("p").whiteout("c")));
-    p.put("hardLinkChainWhoseTargetsVanish", List.of(
-        layer().file("t", "t"), layer().hardlink("l1", "t"), layer().hardlink("l2", "l1"),
-        layer().whiteout("t").whiteout("l1")));
-    p.put("hardLinkTargetReplacedByADirectory", List.of(
-        layer().file("t", "t").hardlink("l", "t"), layer().dir("t").file("t/c", "c")));
-    p.put("hardLinkIntoADirectoryMadeOpaque", List.of(
-        layer().dir("o").file("o/t", "t").xattr("user.x", "1").hardlink("l", "o/t"), layer().opaque("o")));
-    p.put("hardLinkOfAVanishedTargetBothInOneLayer", List.of(
-        layer().file("t", "t"), layer().hardlink("a", "t").hardlink("b", "a"), layer().whiteout("t")));
-    p.put("directoryAttributesFromAnOlderLayer", List.of(
-        layer().dir("d", 0711).owner(4, 5).xattr("user.d", "d"), layer().file("d/x", "x")));
-    p.put("opaqueAndWhiteoutBelowItInOneLayer", List.of(
-        layer().dir("o").file("o/x", "x").file("o/y", "y"), layer().opaque("o").whiteout("o/x").file("o/z", "z")));
-    p.put("whiteoutOfADirectoryKeepsSiblingsWithSamePrefix", List.of(
-        layer().dir("ab").file("ab/x", "x").dir("abc").file("abc/y", "y").file("ab.txt", "t"),
-        layer().whiteout("ab")));
-    p.put("explicitDirectoryEmptiedByAWhiteout", List.of(
-        layer().dir("d", 0700).file("d/f", "f"), layer().whiteout("d/f")));
-    p.put("symlinkTargetsWithSpacesAndBackslashes", List.of(
-        layer().symlink("s1", "ü n/a").symlink("s2", "a b\\c").symlink("s3", " lead")));
+    p.put(
+        "opaqueMarkerInAMissingDirectory",
+        List.of(layer().file("a", "a"), layer().opaque("ghost")));
+    p.put("whiteoutBelowARegularFile", List.of(layer().file("f", "f"), layer().whiteout("f/x")));
+    p.put(
+        "whiteoutThenChildOverALowerFile",
+        List.of(layer().file("b", "b"), layer().whiteout("b").file("b/c", "c")));
+    p.put(
+        "hardLinkToTargetReAddedAfterWhiteoutInItsLayer",
+        List.of(
+            layer().file("t", "old"), layer().whiteout("t").file("t", "new").hardlink("l", "t")));
+    p.put(
+        "hardLinkToASymlink", List.of(layer().symlink("s", "target").mtime(77).hardlink("h", "s")));
+    p.put(
+        "hardLinkToASymlinkThatVanishes",
+        List.of(
+            layer().symlink("s", "target").mtime(77),
+            layer().hardlink("h", "s"),
+            layer().whiteout("s")));
+    p.put(
+        "hardLinksToFifoAndDevice",
+        List.of(layer().fifo("p").hardlink("hp", "p").charDevice("c", 1, 3).hardlink("hc", "c")));
+    p.put(
+        "hardLinksToVanishedFifoAndDevice",
+        List.of(
+            layer().fifo("p").mode(0600).charDevice("c", 1, 3),
+            layer().hardlink("hp", "p").hardlink("hc", "c"),
+            layer().whiteout("p").whiteout("c")));
+    p.put(
+        "hardLinkChainWhoseTargetsVanish",
+        List.of(
+            layer().file("t", "t"),
+            layer().hardlink("l1", "t"),
+            layer().hardlink("l2", "l1"),
+            layer().whiteout("t").whiteout("l1")));
+    p.put(
+        "hardLinkTargetReplacedByADirectory",
+        List.of(layer().file("t", "t").hardlink("l", "t"), layer().dir("t").file("t/c", "c")));
+    p.put(
+        "hardLinkIntoADirectoryMadeOpaque",
+        List.of(
+            layer().dir("o").file("o/t", "t").xattr("user.x", "1").hardlink("l", "o/t"),
+            layer().opaque("o")));
+    p.put(
+        "hardLinkOfAVanishedTargetBothInOneLayer",
+        List.of(
+            layer().file("t", "t"),
+            layer().hardlink("a", "t").hardlink("b", "a"),
+            layer().whiteout("t")));
+    p.put(
+        "directoryAttributesFromAnOlderLayer",
+        List.of(layer().dir("d", 0711).owner(4, 5).xattr("user.d", "d"), layer().file("d/x", "x")));
+    p.put(
+        "opaqueAndWhiteoutBelowItInOneLayer",
+        List.of(
+            layer().dir("o").file("o/x", "x").file("o/y", "y"),
+            layer().opaque("o").whiteout("o/x").file("o/z", "z")));
+    p.put(
+        "whiteoutOfADirectoryKeepsSiblingsWithSamePrefix",
+        List.of(
+            layer().dir("ab").file("ab/x", "x").dir("abc").file("abc/y", "y").file("ab.txt", "t"),
+            layer().whiteout("ab")));
+    p.put(
+        "explicitDirectoryEmptiedByAWhiteout",
+        List.of(layer().dir("d", 0700).file("d/f", "f"), layer().whiteout("d/f")));
+    p.put(
+        "symlinkTargetsWithSpacesAndBackslashes",
+        List.of(layer().symlink("s1", "ü n/a").symlink("s2", "a b\\c").symlink("s3", " lead")));
     // two root entries in one layer: as tar, the later one gives the root its attributes
-    p.put("twoRootEntriesInOneLayer", List.of(
-        layer().dir(".", 0700).owner(3, 4).file("f", "f").dir("./", 0751).owner(5, 6)));
+    p.put(
+        "twoRootEntriesInOneLayer",
+        List.of(layer().dir(".", 0700).owner(3, 4).file("f", "f").dir("./", 0751).owner(5, 6)));
     // tar order within one layer: a file at a path that the layer's own earlier entries made a
     // directory replaces it, and a hard link made before that keeps the old file
-    p.put("childThenFileAtItsParentInOneLayer", List.of(
-        layer().dir("a").file("a/old", "o").dir("n"),
-        layer().file("a/b", "x").hardlink("l", "a/b").file("a", "f").file("n/m/k", "k").symlink("n/m", "t")));
+    p.put(
+        "childThenFileAtItsParentInOneLayer",
+        List.of(
+            layer().dir("a").file("a/old", "o").dir("n"),
+            layer()
+                .file("a/b", "x")
+                .hardlink("l", "a/b")
+                .file("a", "f")
+                .file("n/m/k", "k")
+                .symlink("n/m", "t")));
     // shrunk from MergeDifferentialTest#sameLayerRepeatsAndReplacements failures, all fixed
-    p.put("fileOverItsOwnLayersDirectoryThenANewerDirectory", List.of(
-        layer().file("b/b/c", "c").file("b/b", "f"), layer().dir("b/b", 0700)));
-    p.put("symlinkThenDirectoryInOneLayerOverALowerTree", List.of(
-        layer().file("b/b", "x"), layer().symlink("b", "t").dir("b", 0750)));
-    p.put("directoryThenFileInOneLayerIsAHardLinkTarget", List.of(
-        layer().dir("a").file("a", "f"), layer().hardlink("c/b/b", "a"), layer().dir("a", 0711)));
-    p.put("symlinkBelowADirectoryTheLayerThenReplaces", List.of(
-        layer().symlink("c/b", "t").file("c", "f").dir("c", 0750), layer().file("c/b/b", "x")));
-    p.put("hardLinkChainThroughATargetReplacedBetween", List.of(
-        layer().file("c/b", "").hardlink("c/a", "c/b").symlink("c/b", "t").hardlink("a", "c/a").file("c", "f")));
-    p.put("hardLinksToTwoEntriesAtOnePathInOneLayer", List.of(
-        layer().symlink("a/c", "one").hardlink("b", "a/c").symlink("a/c", "two").hardlink("a/b", "a/c").dir("a/c")));
-    p.put("loneOpaqueMarkerForAMissingDirectory", List.of(layer().file("x", "x"), layer().opaque("d").opaque("p/q")));
+    p.put(
+        "fileOverItsOwnLayersDirectoryThenANewerDirectory",
+        List.of(layer().file("b/b/c", "c").file("b/b", "f"), layer().dir("b/b", 0700)));
+    p.put(
+        "symlinkThenDirectoryInOneLayerOverALowerTree",
+        List.of(layer().file("b/b", "x"), layer().symlink("b", "t").dir("b", 0750)));
+    p.put(
+        "directoryThenFileInOneLayerIsAHardLinkTarget",
+        List.of(
+            layer().dir("a").file("a", "f"),
+            layer().hardlink("c/b/b", "a"),
+            layer().dir("a", 0711)));
+    p.put(
+        "symlinkBelowADirectoryTheLayerThenReplaces",
+        List.of(
+            layer().symlink("c/b", "t").file("c", "f").dir("c", 0750), layer().file("c/b/b", "x")));
+    p.put(
+        "hardLinkChainThroughATargetReplacedBetween",
+        List.of(
+            layer()
+                .file("c/b", "")
+                .hardlink("c/a", "c/b")
+                .symlink("c/b", "t")
+                .hardlink("a", "c/a")
+                .file("c", "f")));
+    p.put(
+        "hardLinksToTwoEntriesAtOnePathInOneLayer",
+        List.of(
+            layer()
+                .symlink("a/c", "one")
+                .hardlink("b", "a/c")
+                .symlink("a/c", "two")
+                .hardlink("a/b", "a/c")
+                .dir("a/c")));
+    p.put(
+        "loneOpaqueMarkerForAMissingDirectory",
+        List.of(layer().file("x", "x"), layer().opaque("d").opaque("p/q")));
     // the doc's row for P/child over a lower symlink P: runtimes (umoci here) go through the link
-    p.put("usrmergeChildOverALowerSymlink", List.of(
-        layer().dir("usr").dir("usr/lib").file("usr/lib/a", "a").symlink("lib", "usr/lib"),
-        layer().file("lib/libx.so", "x").hardlink("lib/liby.so", "lib/libx.so")));
-    p.put("childrenThroughAbsoluteAndChainedLowerSymlinks", List.of(
-        layer().dir("opt/usr/lib").symlink("usr", "/opt/usr").symlink("lib", "usr/lib").symlink("up", "../.."),
-        layer().file("lib/x", "x").file("up/top", "t"), layer().file("lib/y", "y")));
+    p.put(
+        "usrmergeChildOverALowerSymlink",
+        List.of(
+            layer().dir("usr").dir("usr/lib").file("usr/lib/a", "a").symlink("lib", "usr/lib"),
+            layer().file("lib/libx.so", "x").hardlink("lib/liby.so", "lib/libx.so")));
+    p.put(
+        "childrenThroughAbsoluteAndChainedLowerSymlinks",
+        List.of(
+            layer()
+                .dir("opt/usr/lib")
+                .symlink("usr", "/opt/usr")
+                .symlink("lib", "usr/lib")
+                .symlink("up", "../.."),
+            layer().file("lib/x", "x").file("up/top", "t"),
+            layer().file("lib/y", "y")));
     // a hard-link target named through a lower symlink, and a hard link to a symlink to a file
-    p.put("hardLinkThroughALowerSymlink", List.of(
-        layer().dir("usr/lib").file("usr/lib/x", "x").symlink("lib", "usr/lib"), layer().hardlink("h", "lib/x")));
+    p.put(
+        "hardLinkThroughALowerSymlink",
+        List.of(
+            layer().dir("usr/lib").file("usr/lib/x", "x").symlink("lib", "usr/lib"),
+            layer().hardlink("h", "lib/x")));
     // a symlink of the layer removed by a later non-directory above it leads nowhere after that
-    p.put("ownLayerSymlinkRemovedWithItsParent", List.of(
-        layer().dir("t").symlink("c/a", "../t").file("c", "f").dir("c", 0700).file("c/a/b", "b")));
-    p.put("hardLinkToASymlinkToAFile", List.of(
-        layer().file("f", "data").symlink("s", "f").hardlink("h", "s")));
-    p.put("whiteoutAndOpaqueThroughALowerSymlink", List.of(
-        layer().dir("usr/lib").file("usr/lib/a", "a").file("usr/lib/b", "b").dir("usr/share/d").file("usr/share/d/c", "c")
-            .symlink("lib", "usr/lib").symlink("share", "usr/share"),
-        layer().whiteout("lib/a").opaque("share/d").file("share/d/n", "n")));
+    p.put(
+        "ownLayerSymlinkRemovedWithItsParent",
+        List.of(
+            layer()
+                .dir("t")
+                .symlink("c/a", "../t")
+                .file("c", "f")
+                .dir("c", 0700)
+                .file("c/a/b", "b")));
+    p.put(
+        "hardLinkToASymlinkToAFile",
+        List.of(layer().file("f", "data").symlink("s", "f").hardlink("h", "s")));
+    p.put(
+        "whiteoutAndOpaqueThroughALowerSymlink",
+        List.of(
+            layer()
+                .dir("usr/lib")
+                .file("usr/lib/a", "a")
+                .file("usr/lib/b", "b")
+                .dir("usr/share/d")
+                .file("usr/share/d/c", "c")
+                .symlink("lib", "usr/lib")
+                .symlink("share", "usr/share"),
+            layer().whiteout("lib/a").opaque("share/d").file("share/d/n", "n")));
     return p;
   }
 }

@@ -28,16 +28,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The real launcher ({@code scripts/oci2squashfs}) as a person runs it: in a terminal (tmux), the
  * progress is one line redrawn in place; in a pipe, plain lines with no control characters, and
- * {@code --json} parses. mksquashfs is the real one behind a wrapper that waits a few seconds before
- * reading, so that the conversion is slow enough to watch on any machine.
+ * {@code --json} parses. mksquashfs is the real one behind a wrapper that waits a few seconds
+ * before reading, so that the conversion is slow enough to watch on any machine.
  */
 class ProgressIT {
   static final String GZIP = "application/vnd.oci.image.layer.v1.tar+gzip";
   static final Path LAUNCHER = Path.of("scripts/oci2squashfs").toAbsolutePath();
   static final int STALL_SECONDS = 4;
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   Path image;
   long blobBytes;
@@ -59,10 +58,14 @@ class ProgressIT {
     blobBytes = base.length + top.length;
     image = ImageLayoutBuilder.oci().layer(base, GZIP).layer(top, GZIP).writeTo(tmp.resolve("img"));
     slowMksquashfs = tmp.resolve("slow-mksquashfs");
-    Files.writeString(slowMksquashfs, "#!/bin/sh\n"
-        + "[ \"$1\" = -version ] && exec mksquashfs -version\n"
-        + "sleep " + STALL_SECONDS + "\n"
-        + "exec mksquashfs \"$@\"\n");
+    Files.writeString(
+        slowMksquashfs,
+        "#!/bin/sh\n"
+            + "[ \"$1\" = -version ] && exec mksquashfs -version\n"
+            + "sleep "
+            + STALL_SECONDS
+            + "\n"
+            + "exec mksquashfs \"$@\"\n");
     Files.setPosixFilePermissions(slowMksquashfs, PosixFilePermissions.fromString("rwxr-xr-x"));
     tmuxSocket = "oci2squashfs-progress-" + ProcessHandle.current().pid();
   }
@@ -76,8 +79,16 @@ class ProgressIT {
   void inATerminalProgressIsOneLineRedrawnInPlace() throws Exception {
     Path out = tmp.resolve("tty.squashfs");
     Path raw = tmp.resolve("terminal-bytes");
-    String command = "sleep 0.5; " + LAUNCHER + " convert -i " + image + " -o " + out + " --mksquashfs " + slowMksquashfs
-        + "; echo EXIT=$?; sleep 600";
+    String command =
+        "sleep 0.5; "
+            + LAUNCHER
+            + " convert -i "
+            + image
+            + " -o "
+            + out
+            + " --mksquashfs "
+            + slowMksquashfs
+            + "; echo EXIT=$?; sleep 600";
     tmux("new-session", "-d", "-s", "t", "-x", "160", "-y", "40", "sh", "-c", command);
     tmux("pipe-pane", "-t", "t", "-o", "cat >> " + raw); // every byte the terminal receives
 
@@ -86,8 +97,12 @@ class ProgressIT {
     String screen = "";
     while (System.nanoTime() < deadline) {
       screen = tmux("capture-pane", "-p", "-t", "t");
-      if (during == null && !screen.contains("wrote ")
-          && screen.lines().anyMatch(l -> l.matches("layers [12]/2  .* read, .* written.*") && !l.contains(" in "))) {
+      if (during == null
+          && !screen.contains("wrote ")
+          && screen
+              .lines()
+              .anyMatch(
+                  l -> l.matches("layers [12]/2  .* read, .* written.*") && !l.contains(" in "))) {
         during = screen; // caught mid-conversion: the live line, with a layer under way
       }
       if (screen.contains("EXIT=")) {
@@ -96,13 +111,19 @@ class ProgressIT {
       Thread.sleep(100);
     }
     assertTrue(screen.contains("EXIT=0"), "the conversion ends and succeeds:\n" + screen);
-    assertTrue(during != null, "a progress line is on screen while the layers are read:\n" + screen);
+    assertTrue(
+        during != null, "a progress line is on screen while the layers are read:\n" + screen);
 
     List<String> lines = screen.lines().filter(l -> !l.isBlank()).toList();
-    assertEquals(1, lines.stream().filter(l -> l.startsWith("layers ")).count(),
+    assertEquals(
+        1,
+        lines.stream().filter(l -> l.startsWith("layers ")).count(),
         "one line for the layers phase, however often it was redrawn:\n" + screen);
-    assertTrue(lines.stream().anyMatch(l -> l.matches("layers 2/2  .* read, .* written in .*")), screen);
-    assertEquals(0, lines.stream().filter(l -> l.startsWith("loading image")).count(),
+    assertTrue(
+        lines.stream().anyMatch(l -> l.matches("layers 2/2  .* read, .* written in .*")), screen);
+    assertEquals(
+        0,
+        lines.stream().filter(l -> l.startsWith("loading image")).count(),
         "the loading line gave way to the image line:\n" + screen);
     assertTrue(lines.stream().anyMatch(l -> l.startsWith("image: ")), screen);
     assertTrue(lines.stream().anyMatch(l -> l.startsWith("mksquashfs finished in ")), screen);
@@ -110,25 +131,43 @@ class ProgressIT {
 
     String bytes = Files.readString(raw, StandardCharsets.ISO_8859_1);
     int redraws = count(bytes, "\rlayers ");
-    assertTrue(redraws >= STALL_SECONDS * 2,
-        "the layers line is redrawn a few times a second while mksquashfs stalls; " + redraws + " times");
+    assertTrue(
+        redraws >= STALL_SECONDS * 2,
+        "the layers line is redrawn a few times a second while mksquashfs stalls; "
+            + redraws
+            + " times");
     assertTrue(Files.size(out) > 0);
   }
 
   @Test
   void inAPipeThereAreOnlyPlainLinesAndJsonParses() throws Exception {
     Path out = tmp.resolve("pipe.squashfs");
-    Process p = new ProcessBuilder(LAUNCHER.toString(), "convert", "-i", image.toString(), "-o", out.toString(),
-        "--mksquashfs", slowMksquashfs.toString(), "--json").start();
-    CompletableFuture<String> stdout = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
+    Process p =
+        new ProcessBuilder(
+                LAUNCHER.toString(),
+                "convert",
+                "-i",
+                image.toString(),
+                "-o",
+                out.toString(),
+                "--mksquashfs",
+                slowMksquashfs.toString(),
+                "--json")
+            .start();
+    CompletableFuture<String> stdout =
+        CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
     String stderr = read(p.getErrorStream());
     assertTrue(p.waitFor(120, TimeUnit.SECONDS));
     assertEquals(0, p.exitValue(), stderr);
 
-    assertFalse(stderr.contains("\r") || stderr.contains("\033"), "no redrawing in a pipe: " + stderr);
+    assertFalse(
+        stderr.contains("\r") || stderr.contains("\033"), "no redrawing in a pipe: " + stderr);
     List<String> lines = stderr.lines().toList();
     assertTrue(lines.stream().anyMatch(l -> l.startsWith("image: ")), stderr);
-    assertEquals(1, lines.stream().filter(l -> l.startsWith("layers 2/2 ") && l.contains(" in ")).count(), stderr);
+    assertEquals(
+        1,
+        lines.stream().filter(l -> l.startsWith("layers 2/2 ") && l.contains(" in ")).count(),
+        stderr);
     assertTrue(lines.size() <= 8, "a few lines, not a running count: " + stderr);
 
     JsonNode d = Json.MAPPER.readTree(stdout.get());
@@ -140,15 +179,22 @@ class ProgressIT {
     assertTrue(d.get("inputUncompressedBytes").asLong() > 6 << 20, d.toString());
   }
 
-  /** verify in a terminal: a line per step with its counts and time; in a pipe nothing but the report. */
+  /**
+   * verify in a terminal: a line per step with its counts and time; in a pipe nothing but the
+   * report.
+   */
   @Test
   void verifyShowsItsStepsInATerminalOnly() throws Exception {
     Tools.require("umoci", "squashfuse_ll");
     Path out = tmp.resolve("v.squashfs");
-    Process convert = new ProcessBuilder(LAUNCHER.toString(), "convert", "-q", "-i", image.toString(), "-o",
-        out.toString()).redirectErrorStream(true).start();
+    Process convert =
+        new ProcessBuilder(
+                LAUNCHER.toString(), "convert", "-q", "-i", image.toString(), "-o", out.toString())
+            .redirectErrorStream(true)
+            .start();
     assertEquals(0, convert.waitFor(), read(convert.getInputStream()));
-    String command = LAUNCHER + " verify -s " + out + " --image " + image + "; echo EXIT=$?; sleep 600";
+    String command =
+        LAUNCHER + " verify -s " + out + " --image " + image + "; echo EXIT=$?; sleep 600";
     tmux("new-session", "-d", "-s", "v", "-x", "160", "-y", "40", "sh", "-c", command);
     String screen = "";
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -158,14 +204,23 @@ class ProgressIT {
     }
     assertTrue(screen.contains("EXIT=0"), "verify ends and finds the image equal:\n" + screen);
     List<String> lines = screen.lines().filter(l -> !l.isBlank()).toList();
-    assertTrue(lines.stream().anyMatch(l -> l.matches("verify: unpacking .* with umoci, 0:0\\d")), screen);
-    assertTrue(lines.stream().anyMatch(l -> l.matches("verify: reading the mounted image: 6 entries, 6\\.0 MiB hashed, .*")),
+    assertTrue(
+        lines.stream().anyMatch(l -> l.matches("verify: unpacking .* with umoci, 0:0\\d")), screen);
+    assertTrue(
+        lines.stream()
+            .anyMatch(
+                l ->
+                    l.matches(
+                        "verify: reading the mounted image: 6 entries, 6\\.0 MiB hashed, .*")),
         screen);
     assertTrue(lines.stream().anyMatch(l -> l.startsWith("equal (image 6 entries")), screen);
 
-    Process piped = new ProcessBuilder(LAUNCHER.toString(), "verify", "-s", out.toString(), "--image",
-        image.toString()).start();
-    CompletableFuture<String> stdout = CompletableFuture.supplyAsync(() -> read(piped.getInputStream()));
+    Process piped =
+        new ProcessBuilder(
+                LAUNCHER.toString(), "verify", "-s", out.toString(), "--image", image.toString())
+            .start();
+    CompletableFuture<String> stdout =
+        CompletableFuture.supplyAsync(() -> read(piped.getInputStream()));
     String stderr = read(piped.getErrorStream());
     assertTrue(piped.waitFor(120, TimeUnit.SECONDS));
     assertEquals(0, piped.exitValue(), stderr);

@@ -16,9 +16,9 @@ import java.util.function.Consumer;
 
 /**
  * A seeded generator of layer stacks: random files, directories, symlinks, hard links, FIFOs,
- * devices, whiteouts and opaque markers over a few hundred paths, with random modes, owners,
- * times and xattrs. It keeps a model of the tree as a runtime would have it after each layer so
- * that it only writes layers a runtime accepts and on which umoci agrees with the semantics doc.
+ * devices, whiteouts and opaque markers over a few hundred paths, with random modes, owners, times
+ * and xattrs. It keeps a model of the tree as a runtime would have it after each layer so that it
+ * only writes layers a runtime accepts and on which umoci agrees with the semantics doc.
  *
  * <p>What it never writes, and why:
  *
@@ -27,42 +27,59 @@ import java.util.function.Consumer;
  *       resolves it; the doc only asks us to warn) or below a non-directory without a directory
  *       entry for it (runtimes refuse the layer).
  *   <li>The same path twice in a layer (the doc lets us keep either with a warning), a hard link
- *       before its target in the tar, or to a directory, or to a path absent at that point
- *       (umoci fails on those).
- *   <li>A marker after entries of its layer below it in directories the layer does not list
- *       (umoci keeps the lower directory; see {@link OracleImages}). Markers go first, or last
- *       when that does not matter.
- *   <li>Setgid directories: Linux makes directories created inside them setgid and of their
- *       group, so umoci's implicit parents there are not 0755 0:0.
+ *       before its target in the tar, or to a directory, or to a path absent at that point (umoci
+ *       fails on those).
+ *   <li>A marker after entries of its layer below it in directories the layer does not list (umoci
+ *       keeps the lower directory; see {@link OracleImages}). Markers go first, or last when that
+ *       does not matter.
+ *   <li>Setgid directories: Linux makes directories created inside them setgid and of their group,
+ *       so umoci's implicit parents there are not 0755 0:0.
  *   <li>user.* xattrs on symlinks and special files (Linux refuses them); xattrs on the root.
  *   <li>A root entry anywhere but first in its layer (a documented, warned limitation of ours).
  * </ul>
  *
- * <p>With {@code avoidKnownBugs} (the default of {@link OracleIT}), it also avoids the cases of
- * the {@code BUG} tests in {@link OracleIT}, so that the random runs look for new ones: a
- * directory made again over a non-directory that replaced it with children; a hard link to a
- * lower path that a later entry of the same layer replaces (or replaces a directory above); a
- * hard link back to a path that links to it; and an implicit directory left empty (a last layer
- * gives such directories an entry). Without it ({@code -Doracle.knownBugs=true}) almost every
- * seed fails on one of those.
+ * <p>With {@code avoidKnownBugs} (the default of {@link OracleIT}), it also avoids the cases of the
+ * {@code BUG} tests in {@link OracleIT}, so that the random runs look for new ones: a directory
+ * made again over a non-directory that replaced it with children; a hard link to a lower path that
+ * a later entry of the same layer replaces (or replaces a directory above); a hard link back to a
+ * path that links to it; and an implicit directory left empty (a last layer gives such directories
+ * an entry). Without it ({@code -Doracle.knownBugs=true}) almost every seed fails on one of those.
  */
 final class RandomImage {
   private static final String[] NAMES = {"a", "b", "c", "d", "e", "ü n", "L".repeat(110)};
   private static final int[] NAME_WEIGHTS = {6, 6, 5, 4, 3, 1, 1};
-  private static final int[] FILE_MODES = {0644, 0644, 0755, 0600, 04755, 02711, 06777, 01644, 0000, 0444};
+  private static final int[] FILE_MODES = {
+    0644, 0644, 0755, 0600, 04755, 02711, 06777, 01644, 0000, 0444
+  };
   private static final int[] DIR_MODES = {0755, 0755, 0700, 0711, 0750, 01777, 0555, 0777};
-  private static final long[] IDS = {0, 0, 0, 1, 1000, 65534, 65536, 100_000, 3_000_000_000L, 4_294_967_294L};
-  private static final String[] TARGETS = {"a", "../b", "/etc/passwd", "a/b/c", "dangling", "/",
-      ".", "ü n/a", "x".repeat(150), "/" + "long/".repeat(40)};
+  private static final long[] IDS = {
+    0, 0, 0, 1, 1000, 65534, 65536, 100_000, 3_000_000_000L, 4_294_967_294L
+  };
+  private static final String[] TARGETS = {
+    "a",
+    "../b",
+    "/etc/passwd",
+    "a/b/c",
+    "dangling",
+    "/",
+    ".",
+    "ü n/a",
+    "x".repeat(150),
+    "/" + "long/".repeat(40)
+  };
 
   private final Random rnd;
   private final boolean avoidKnownBugs;
+
   /** The tree after the layers so far: path -> type letter (d f l p c b). */
   private final TreeMap<String, Character> state = new TreeMap<>();
+
   /** Directories of {@link #state} that a visible layer has an entry for. */
   private TreeSet<String> explicitDirs = new TreeSet<>();
+
   /** Hard links written so far: path -> target (kept loosely: only used to avoid a known bug). */
   private final Map<String, String> linkOf = new java.util.HashMap<>();
+
   /** Paths a non-directory replaced (no whiteout) while they were directories with children. */
   private final Set<String> dirsReplacedByNonDirs = new HashSet<>();
 
@@ -83,7 +100,9 @@ final class RandomImage {
       LayerBuilder fix = null;
       for (Map.Entry<String, Character> e : g.state.entrySet()) {
         String d = e.getKey();
-        if (e.getValue() == 'd' && !g.explicitDirs.contains(d) && !hasBelow(d, g.state.keySet(), Set.of())) {
+        if (e.getValue() == 'd'
+            && !g.explicitDirs.contains(d)
+            && !hasBelow(d, g.state.keySet(), Set.of())) {
           fix = fix == null ? layer() : fix;
           fix.dir(d);
         }
@@ -170,10 +189,18 @@ final class RandomImage {
     return l;
   }
 
-  private void add(List<Consumer<LayerBuilder>> l, TreeMap<String, Character> now, Set<String> touched,
-      Set<String> implicit, Set<String> linkedLower, TreeSet<String> explicit) {
+  private void add(
+      List<Consumer<LayerBuilder>> l,
+      TreeMap<String, Character> now,
+      Set<String> touched,
+      Set<String> implicit,
+      Set<String> linkedLower,
+      TreeSet<String> explicit) {
     int k = rnd.nextInt(100);
-    char kind = k < 35 ? 'f' : k < 55 ? 'd' : k < 68 ? 'l' : k < 90 ? 'h' : k < 94 ? 'p' : k < 97 ? 'c' : 'b';
+    char kind =
+        k < 35
+            ? 'f'
+            : k < 55 ? 'd' : k < 68 ? 'l' : k < 90 ? 'h' : k < 94 ? 'p' : k < 97 ? 'c' : 'b';
     String p = randomPath();
     if (touched.contains(p) || implicit.contains(p)) {
       return;
@@ -211,7 +238,11 @@ final class RandomImage {
     if (old != null && old == 'd' && kind != 'd' && hasBelow(p, touched, implicit)) {
       return; // this layer already put something below p
     }
-    if (avoidKnownBugs && kind == 'd' && dirsReplacedByNonDirs.contains(p) && old != null && old != 'd') {
+    if (avoidKnownBugs
+        && kind == 'd'
+        && dirsReplacedByNonDirs.contains(p)
+        && old != null
+        && old != 'd') {
       return; // BUG directoryReplacedByFileThenDirectoryAgain
     }
     String target = null;
@@ -219,7 +250,10 @@ final class RandomImage {
       List<String> candidates = new ArrayList<>();
       for (Map.Entry<String, Character> e : now.entrySet()) {
         String t = e.getKey();
-        if (e.getValue() != 'd' && !t.equals(p) && !t.startsWith(p + "/") && !explicitParents.contains(t)) {
+        if (e.getValue() != 'd'
+            && !t.equals(p)
+            && !t.startsWith(p + "/")
+            && !explicitParents.contains(t)) {
           candidates.add(t);
         }
       }
@@ -265,50 +299,56 @@ final class RandomImage {
         now.put(p, 'd');
         explicit.add(p);
         break;
-      case 'l': {
-        String to = pick(TARGETS);
-        long uid = pick(IDS);
-        long gid = pick(IDS);
-        long mtime = time();
-        byte[] x = rnd.nextInt(20) == 0 ? bytes(rnd.nextInt(8)) : null;
-        l.add(b -> {
-          b.symlink(p, to).owner(uid, gid).mtime(mtime);
-          if (x != null) {
-            b.xattr("trusted.sym", x);
-          }
-        });
-        now.put(p, 'l');
-        break;
-      }
-      case 'h': {
-        String spelled = rnd.nextInt(4) == 0 ? "/" + target : rnd.nextInt(3) == 0 ? "./" + target : target;
-        l.add(b -> b.hardlink(p, spelled));
-        if (!touched.contains(target)) {
-          linkedLower.add(target);
+      case 'l':
+        {
+          String to = pick(TARGETS);
+          long uid = pick(IDS);
+          long gid = pick(IDS);
+          long mtime = time();
+          byte[] x = rnd.nextInt(20) == 0 ? bytes(rnd.nextInt(8)) : null;
+          l.add(
+              b -> {
+                b.symlink(p, to).owner(uid, gid).mtime(mtime);
+                if (x != null) {
+                  b.xattr("trusted.sym", x);
+                }
+              });
+          now.put(p, 'l');
+          break;
         }
-        now.put(p, now.get(target));
-        break;
-      }
-      default: {
-        int mode = pick(FILE_MODES) & 0777;
-        long uid = pick(IDS);
-        long gid = pick(IDS);
-        long mtime = time();
-        int major = 1 + rnd.nextInt(300);
-        int minor = rnd.nextInt(5) == 0 ? rnd.nextInt(1 << 20) : rnd.nextInt(256);
-        l.add(b -> {
-          if (kind == 'p') {
-            b.fifo(p);
-          } else if (kind == 'c') {
-            b.charDevice(p, major, minor);
-          } else {
-            b.blockDevice(p, major, minor);
+      case 'h':
+        {
+          String spelled =
+              rnd.nextInt(4) == 0 ? "/" + target : rnd.nextInt(3) == 0 ? "./" + target : target;
+          l.add(b -> b.hardlink(p, spelled));
+          if (!touched.contains(target)) {
+            linkedLower.add(target);
           }
-          b.mode(mode).owner(uid, gid).mtime(mtime);
-        });
-        now.put(p, kind);
-        break;
-      }
+          now.put(p, now.get(target));
+          break;
+        }
+      default:
+        {
+          int mode = pick(FILE_MODES) & 0777;
+          long uid = pick(IDS);
+          long gid = pick(IDS);
+          long mtime = time();
+          int major = 1 + rnd.nextInt(300);
+          int minor = rnd.nextInt(5) == 0 ? rnd.nextInt(1 << 20) : rnd.nextInt(256);
+          l.add(
+              b -> {
+                if (kind == 'p') {
+                  b.fifo(p);
+                } else if (kind == 'c') {
+                  b.charDevice(p, major, minor);
+                } else {
+                  b.blockDevice(p, major, minor);
+                }
+                b.mode(mode).owner(uid, gid).mtime(mtime);
+              });
+          now.put(p, kind);
+          break;
+        }
     }
   }
 
@@ -328,8 +368,10 @@ final class RandomImage {
   }
 
   private Consumer<LayerBuilder> file(String p) {
-    int size = rnd.nextInt(10) < 4 ? rnd.nextInt(64) : rnd.nextInt(10) < 9 ? rnd.nextInt(5000)
-        : 100_000 + rnd.nextInt(200_000);
+    int size =
+        rnd.nextInt(10) < 4
+            ? rnd.nextInt(64)
+            : rnd.nextInt(10) < 9 ? rnd.nextInt(5000) : 100_000 + rnd.nextInt(200_000);
     byte[] line = ("line " + p + "\n").getBytes(StandardCharsets.UTF_8);
     byte[] content = bytes(size);
     if (rnd.nextBoolean()) { // compressible
@@ -360,11 +402,11 @@ final class RandomImage {
   // ---- markers
 
   /**
-   * A marker may stand after the layer's entries when no entry is above it and every directory
-   * the layer puts below it (the whited-out path itself included) has an entry of its own.
+   * A marker may stand after the layer's entries when no entry is above it and every directory the
+   * layer puts below it (the whited-out path itself included) has an entry of its own.
    */
-  private static boolean lateIsSafe(Marker m, Set<String> touched, Set<String> implicit,
-      Map<String, Character> now) {
+  private static boolean lateIsSafe(
+      Marker m, Set<String> touched, Set<String> implicit, Map<String, Character> now) {
     Character t = now.get(m.path);
     if (m.opaque && t != null && t != 'd') {
       return false; // umoci would resolve the directory through the new symlink

@@ -17,11 +17,20 @@ final class SmallTmpfs implements AutoCloseable {
     this.dir = dir;
   }
 
-  /** Mounts a tmpfs of {@code size} (mount's syntax, {@code 1m}) on {@code dir}, read-only if asked. */
+  /**
+   * Mounts a tmpfs of {@code size} (mount's syntax, {@code 1m}) on {@code dir}, read-only if asked.
+   */
   static SmallTmpfs mount(Path dir, String size, boolean readOnly) throws Exception {
     assumeTrue("root".equals(System.getProperty("user.name")), "mounting a tmpfs needs root");
     Files.createDirectories(dir);
-    run("mount", "-t", "tmpfs", "-o", "size=" + size + (readOnly ? ",ro" : ""), "tmpfs", dir.toString());
+    run(
+        "mount",
+        "-t",
+        "tmpfs",
+        "-o",
+        "size=" + size + (readOnly ? ",ro" : ""),
+        "tmpfs",
+        dir.toString());
     return new SmallTmpfs(dir);
   }
 

@@ -11,14 +11,16 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
-/** Sparse files from real GNU tar archives, in each sparse dialect, become regular files of their real content. */
+/**
+ * Sparse files from real GNU tar archives, in each sparse dialect, become regular files of their
+ * real content.
+ */
 class SparseIT {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @BeforeAll
   static void tools() {
@@ -37,11 +39,13 @@ class SparseIT {
         byte[] data = ("data at " + off).getBytes();
         f.seek(off);
         f.write(data, 0, (int) Math.min(data.length, expected.length - off));
-        System.arraycopy(data, 0, expected, (int) off, (int) Math.min(data.length, expected.length - off));
+        System.arraycopy(
+            data, 0, expected, (int) off, (int) Math.min(data.length, expected.length - off));
       }
     }
     String[] parts = format.split(":");
-    List<String> cmd = new java.util.ArrayList<>(List.of("tar", "--sparse", "--format=" + parts[0]));
+    List<String> cmd =
+        new java.util.ArrayList<>(List.of("tar", "--sparse", "--format=" + parts[0]));
     if (parts.length > 1) {
       cmd.add("--sparse-version=" + parts[1]);
     }
@@ -51,8 +55,10 @@ class SparseIT {
     p.waitFor(60, TimeUnit.SECONDS);
     assertEquals(0, p.exitValue(), "tar " + cmd);
 
-    Path image = ImageLayoutBuilder.oci().layer(Files.readAllBytes(layer), "application/vnd.oci.image.layer.v1.tar")
-        .writeTo(tmp.resolve("img"));
+    Path image =
+        ImageLayoutBuilder.oci()
+            .layer(Files.readAllBytes(layer), "application/vnd.oci.image.layer.v1.tar")
+            .writeTo(tmp.resolve("img"));
     Path out = tmp.resolve("out.squashfs");
     new Converter().convert(ConvertRequest.of(image, out));
     SquashfsContents.read(out).fileBytes("sparse.img", expected);

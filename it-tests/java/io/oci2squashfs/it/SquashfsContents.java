@@ -112,7 +112,9 @@ final class SquashfsContents {
         case 'R':
           long size = Long.parseLong(f.get(6));
           long offset = Long.parseLong(f.get(7));
-          i.content = java.util.Arrays.copyOfRange(pf, (int) (dataStart + offset), (int) (dataStart + offset + size));
+          i.content =
+              java.util.Arrays.copyOfRange(
+                  pf, (int) (dataStart + offset), (int) (dataStart + offset + size));
           break;
         case 'S':
           i.symlinkTarget = f.get(6);
@@ -171,7 +173,9 @@ final class SquashfsContents {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (c == '\\' && i + 3 < s.length() + 1 && s.substring(i + 1, Math.min(s.length(), i + 4)).matches("[0-7]{3}")) {
+      if (c == '\\'
+          && i + 3 < s.length() + 1
+          && s.substring(i + 1, Math.min(s.length(), i + 4)).matches("[0-7]{3}")) {
         b.write(Integer.parseInt(s.substring(i + 1, i + 4), 8));
         i += 3;
       } else {

@@ -16,11 +16,11 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Every path of a filesystem tree with the attributes the oracle test compares: type, mode,
- * owner, size, content hash, symlink target, device numbers, mtime, xattrs and hard-link group.
- * Read from a directory with find, sha256sum, stat and getfattr, so that names are raw bytes and
- * every xattr namespace is seen; a squashfs is extracted first.
- * Paths are raw bytes as ISO-8859-1 chars, relative, the root being "".
+ * Every path of a filesystem tree with the attributes the oracle test compares: type, mode, owner,
+ * size, content hash, symlink target, device numbers, mtime, xattrs and hard-link group. Read from
+ * a directory with find, sha256sum, stat and getfattr, so that names are raw bytes and every xattr
+ * namespace is seen; a squashfs is extracted first. Paths are raw bytes as ISO-8859-1 chars,
+ * relative, the root being "".
  */
 final class TreeSnapshot {
   /** One path's attributes. Fields that do not apply to its type stay null. */
@@ -40,8 +40,7 @@ final class TreeSnapshot {
 
   final Map<String, Node> byPath = new TreeMap<>();
 
-  private TreeSnapshot() {
-  }
+  private TreeSnapshot() {}
 
   // ---- from a directory on disk
 
@@ -49,7 +48,8 @@ final class TreeSnapshot {
   static TreeSnapshot ofDirectory(Path root) throws IOException, InterruptedException {
     String r = root.toAbsolutePath().normalize().toString();
     TreeSnapshot s = new TreeSnapshot();
-    List<String> f = splitNul(run("find", r, "-printf", "%P\\0%y\\0%m\\0%U\\0%G\\0%s\\0%D:%i\\0%T@\\0%l\\0"));
+    List<String> f =
+        splitNul(run("find", r, "-printf", "%P\\0%y\\0%m\\0%U\\0%G\\0%s\\0%D:%i\\0%T@\\0%l\\0"));
     for (int i = 0; i + 9 <= f.size(); i += 9) {
       Node n = new Node();
       n.type = f.get(i + 1).charAt(0);
@@ -68,19 +68,49 @@ final class TreeSnapshot {
       s.byPath.put(f.get(i), n);
     }
     String prefix = r + "/";
-    List<String> sums = splitNul(run("find", r, "-type", "f", "-exec", "sha256sum", "-z", "{}", "+"));
+    List<String> sums =
+        splitNul(run("find", r, "-type", "f", "-exec", "sha256sum", "-z", "{}", "+"));
     for (String line : sums) {
       // "<64 hex>  <name>", unescaped under -z
       s.byPath.get(relative(line.substring(66), prefix)).sha256 = line.substring(0, 64);
     }
-    List<String> devs = splitNul(run("find", r, "(", "-type", "c", "-o", "-type", "b", ")",
-        "-exec", "stat", "--printf", "%n\\0%t\\0%T\\0", "{}", "+"));
+    List<String> devs =
+        splitNul(
+            run(
+                "find",
+                r,
+                "(",
+                "-type",
+                "c",
+                "-o",
+                "-type",
+                "b",
+                ")",
+                "-exec",
+                "stat",
+                "--printf",
+                "%n\\0%t\\0%T\\0",
+                "{}",
+                "+"));
     for (int i = 0; i + 3 <= devs.size(); i += 3) {
       s.byPath.get(relative(devs.get(i), prefix)).device =
           Long.parseLong(devs.get(i + 1), 16) + ":" + Long.parseLong(devs.get(i + 2), 16);
     }
-    String xattrs = run("find", r, "-exec", "getfattr", "-h", "-d", "-m", "-", "-e", "hex",
-        "--absolute-names", "{}", "+");
+    String xattrs =
+        run(
+            "find",
+            r,
+            "-exec",
+            "getfattr",
+            "-h",
+            "-d",
+            "-m",
+            "-",
+            "-e",
+            "hex",
+            "--absolute-names",
+            "{}",
+            "+");
     Node current = null;
     for (String line : xattrs.split("\n")) {
       if (line.startsWith("# file: ")) {
@@ -92,7 +122,8 @@ final class TreeSnapshot {
         String name = eq < 0 ? line : line.substring(0, eq);
         String value = eq < 0 ? "" : line.substring(eq + 1);
         Objects.requireNonNull(current, "getfattr: an xattr before a file: " + line);
-        current.xattrs.put(unescapeOctal(name), value.startsWith("0x") ? value.substring(2) : value);
+        current.xattrs.put(
+            unescapeOctal(name), value.startsWith("0x") ? value.substring(2) : value);
       }
     }
     return s;
@@ -147,8 +178,12 @@ final class TreeSnapshot {
         throw new IOException(String.join(" ", cmd) + ": timed out");
       }
       if (p.exitValue() != 0) {
-        throw new IOException(String.join(" ", cmd) + ": exit " + p.exitValue() + ": "
-            + Files.readString(err, StandardCharsets.ISO_8859_1));
+        throw new IOException(
+            String.join(" ", cmd)
+                + ": exit "
+                + p.exitValue()
+                + ": "
+                + Files.readString(err, StandardCharsets.ISO_8859_1));
       }
       return out.toString(StandardCharsets.ISO_8859_1);
     } finally {
@@ -164,10 +199,11 @@ final class TreeSnapshot {
    * code. Not {@link SquashfsContents}: unsquashfs 4.6.1's {@code -pf} listing prints device
    * numbers split the old way (254:70000 as 1118462:112), symlink targets unescaped (which
    * SquashfsContents cuts at the first space), and on some images made from plain directories by
-   * mksquashfs itself aborts with heap corruption ("free(): invalid pointer"); extraction has
-   * none of these problems.
+   * mksquashfs itself aborts with heap corruption ("free(): invalid pointer"); extraction has none
+   * of these problems.
    */
-  static TreeSnapshot ofSquashfs(Path image, Path scratch) throws IOException, InterruptedException {
+  static TreeSnapshot ofSquashfs(Path image, Path scratch)
+      throws IOException, InterruptedException {
     run("unsquashfs", "-no-progress", "-quiet", "-d", scratch.toString(), image.toString());
     return ofDirectory(scratch);
   }
@@ -181,19 +217,20 @@ final class TreeSnapshot {
       return "";
     }
     TreeSet<String> names = new TreeSet<>();
-    byPath.forEach((p, n) -> {
-      if (inode.equals(n.inode)) {
-        names.add(p);
-      }
-    });
+    byPath.forEach(
+        (p, n) -> {
+          if (inode.equals(n.inode)) {
+            names.add(p);
+          }
+        });
     return names.size() > 1 ? names.toString() : "";
   }
 
   /**
-   * The differences between the oracle's tree and ours, one readable line each:
-   * {@code ~ path: field: oracle -> ours}, {@code + path} (only in ours), {@code - path} (only in
-   * the oracle). Directory mtimes are not compared (umoci gives implicit directories the time of
-   * the unpack), nor is the root's.
+   * The differences between the oracle's tree and ours, one readable line each: {@code ~ path:
+   * field: oracle -> ours}, {@code + path} (only in ours), {@code - path} (only in the oracle).
+   * Directory mtimes are not compared (umoci gives implicit directories the time of the unpack),
+   * nor is the root's.
    */
   static List<String> diff(TreeSnapshot oracle, TreeSnapshot ours) {
     List<String> out = new ArrayList<>();
@@ -233,22 +270,29 @@ final class TreeSnapshot {
     return out;
   }
 
-  private static void field(List<String> out, String path, String name, Object oracle, Object ours) {
+  private static void field(
+      List<String> out, String path, String name, Object oracle, Object ours) {
     if (!Objects.equals(oracle, ours)) {
       out.add("~ " + path + ": " + name + ": " + oracle + " -> " + ours);
     }
   }
 
-  /** A path for a message: raw bytes decoded as UTF-8 where they are valid, long names shortened. */
+  /**
+   * A path for a message: raw bytes decoded as UTF-8 where they are valid, long names shortened.
+   */
   static String show(String latin1) {
     if (latin1 == null) {
       return null;
     }
-    String s = latin1.isEmpty() ? "/" : new String(latin1.getBytes(StandardCharsets.ISO_8859_1),
-        StandardCharsets.UTF_8);
+    String s =
+        latin1.isEmpty()
+            ? "/"
+            : new String(latin1.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("[^/]{40,}").matcher(s);
-    return m.replaceAll(r -> java.util.regex.Matcher.quoteReplacement(
-        r.group().substring(0, 12) + "…(" + r.group().length() + " chars)"));
+    return m.replaceAll(
+        r ->
+            java.util.regex.Matcher.quoteReplacement(
+                r.group().substring(0, 12) + "…(" + r.group().length() + " chars)"));
   }
 
   /** Fails with the list of differences, if any, one a line. */
@@ -261,8 +305,12 @@ final class TreeSnapshot {
     if (shown.size() < d.size()) {
       shown.add("... and " + (d.size() - shown.size()) + " more");
     }
-    fail(what + ": " + d.size() + " difference(s) between umoci (oracle) and our squashfs"
-        + " (~ path: field: oracle -> ours, + only in ours, - only in oracle):\n"
-        + String.join("\n", shown));
+    fail(
+        what
+            + ": "
+            + d.size()
+            + " difference(s) between umoci (oracle) and our squashfs"
+            + " (~ path: field: oracle -> ours, + only in ours, - only in oracle):\n"
+            + String.join("\n", shown));
   }
 }

@@ -22,8 +22,8 @@ public final class FileTrees {
   /**
    * Deletes {@code root} and all below it, never following a symlink, making directories writable
    * first (an extracted image has read-only ones). Nothing there is not an error. A directory is
-   * renamed aside first; should another thread still manage to write into it (a run being
-   * stopped), the delete is retried for a while.
+   * renamed aside first; should another thread still manage to write into it (a run being stopped),
+   * the delete is retried for a while.
    */
   public static void delete(Path root) throws IOException {
     root = aside(root);
@@ -58,7 +58,9 @@ public final class FileTrees {
     }
   }
 
-  /** {@link #delete}, telling standard error when it fails: for shutdown hooks, which cannot throw. */
+  /**
+   * {@link #delete}, telling standard error when it fails: for shutdown hooks, which cannot throw.
+   */
   public static void deleteQuietly(Path root) {
     try {
       delete(root);
@@ -75,39 +77,42 @@ public final class FileTrees {
       Files.deleteIfExists(root);
       return;
     }
-    Files.walkFileTree(root, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
-        try {
-          Files.setAttribute(d, "unix:mode", 0700, LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException e) {
-          return FileVisitResult.SKIP_SUBTREE; // gone meanwhile
-        }
-        return FileVisitResult.CONTINUE;
-      }
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs)
+              throws IOException {
+            try {
+              Files.setAttribute(d, "unix:mode", 0700, LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException e) {
+              return FileVisitResult.SKIP_SUBTREE; // gone meanwhile
+            }
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
-        Files.deleteIfExists(f);
-        return FileVisitResult.CONTINUE;
-      }
+          @Override
+          public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
+            Files.deleteIfExists(f);
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
-        if (e instanceof NoSuchFileException) {
-          return FileVisitResult.CONTINUE; // gone meanwhile
-        }
-        throw e;
-      }
+          @Override
+          public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+            if (e instanceof NoSuchFileException) {
+              return FileVisitResult.CONTINUE; // gone meanwhile
+            }
+            throw e;
+          }
 
-      @Override
-      public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-        if (e != null && !(e instanceof NoSuchFileException)) {
-          throw e;
-        }
-        Files.deleteIfExists(d);
-        return FileVisitResult.CONTINUE;
-      }
-    });
+          @Override
+          public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+            if (e != null && !(e instanceof NoSuchFileException)) {
+              throw e;
+            }
+            Files.deleteIfExists(d);
+            return FileVisitResult.CONTINUE;
+          }
+        });
   }
 }

@@ -21,7 +21,10 @@ import java.util.concurrent.TimeUnit;
 public final class OnSignal {
   /** What an action undoes; the hook runs them in this order. */
   public enum Stage {
-    STOP_PROCESSES, DISCARD_OUTPUTS, UNMOUNT, DELETE_TEMPORARY
+    STOP_PROCESSES,
+    DISCARD_OUTPUTS,
+    UNMOUNT,
+    DELETE_TEMPORARY
   }
 
   /** How long the hook waits for a killed process to be gone. */
@@ -62,7 +65,9 @@ public final class OnSignal {
     }
   }
 
-  /** Runs {@code action} in {@code stage} if the JVM is stopped before the registration is closed. */
+  /**
+   * Runs {@code action} in {@code stage} if the JVM is stopped before the registration is closed.
+   */
   public static Registration register(Stage stage, Runnable action) {
     Registration r = new Registration(stage);
     boolean now;
@@ -125,7 +130,9 @@ public final class OnSignal {
       return false;
     }
     try {
-      String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(p.pid()), "stat"));
+      String stat =
+          java.nio.file.Files.readString(
+              java.nio.file.Path.of("/proc", Long.toString(p.pid()), "stat"));
       int close = stat.lastIndexOf(')'); // the command name, in parentheses, may hold anything
       char state = close > 0 && close + 2 < stat.length() ? stat.charAt(close + 2) : '?';
       return state != 'Z' && state != 'X';

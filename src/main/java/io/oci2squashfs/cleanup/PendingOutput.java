@@ -21,14 +21,15 @@ import java.util.concurrent.ThreadLocalRandom;
  * JVM first. Commit and discard exclude each other, and once the JVM is stopping nothing is
  * committed: a stopped run leaves the output path as it found it.
  *
- * <p>A file output replaces an existing file only when allowed; a directory output also replaces
- * an empty directory, and a non-empty one (when allowed) by moving it aside, renaming the new one
- * in, and deleting the old one.
+ * <p>A file output replaces an existing file only when allowed; a directory output also replaces an
+ * empty directory, and a non-empty one (when allowed) by moving it aside, renaming the new one in,
+ * and deleting the old one.
  */
 public final class PendingOutput implements Closeable {
   /** What the output is. */
   public enum Kind {
-    FILE, DIRECTORY
+    FILE,
+    DIRECTORY
   }
 
   private final Path output;
@@ -64,7 +65,9 @@ public final class PendingOutput implements Closeable {
   public static PendingOutput directory(Path output, boolean replace) throws IOException {
     PendingOutput p = new PendingOutput(output, Kind.DIRECTORY, replace);
     try {
-      Files.createDirectory(p.partial, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      Files.createDirectory(
+          p.partial,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     } catch (IOException | RuntimeException e) {
       p.close();
       throw e;
@@ -73,45 +76,58 @@ public final class PendingOutput implements Closeable {
   }
 
   /**
-   * Fails early, before any work, when an output of {@code kind} cannot be written at {@code output}:
-   * its directory is missing or not writable, or something is there that may not be replaced (a
-   * file, unless {@code replace}; a directory where a file goes; for a directory output, a
-   * non-empty directory unless {@code replace}, or a non-directory). {@link #commit()} checks
-   * again, for what appeared meanwhile.
+   * Fails early, before any work, when an output of {@code kind} cannot be written at {@code
+   * output}: its directory is missing or not writable, or something is there that may not be
+   * replaced (a file, unless {@code replace}; a directory where a file goes; for a directory
+   * output, a non-empty directory unless {@code replace}, or a non-directory). {@link #commit()}
+   * checks again, for what appeared meanwhile.
    *
    * @param what names the output in messages, e.g. "squashfs"
    */
-  public static void checkWritable(Path output, Kind kind, boolean replace, String what) throws IOException {
+  public static void checkWritable(Path output, Kind kind, boolean replace, String what)
+      throws IOException {
     Path abs = output.toAbsolutePath();
     Path dir = abs.getParent();
     if (dir == null || !Files.isDirectory(dir)) {
-      throw new NoSuchFileException(String.valueOf(dir), null, "the output's directory does not exist");
+      throw new NoSuchFileException(
+          String.valueOf(dir), null, "the output's directory does not exist");
     }
     if (!Files.isWritable(dir)) {
-      throw new AccessDeniedException(dir.toString(), null, "the output's directory is not writable");
+      throw new AccessDeniedException(
+          dir.toString(), null, "the output's directory is not writable");
     }
     if (!Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
     boolean isDirectory = Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS);
     if (kind == Kind.FILE && isDirectory) {
-      throw new FileAlreadyExistsException(abs.toString(), null, "is a directory; give a file name for the "
-          + what + " output");
+      throw new FileAlreadyExistsException(
+          abs.toString(), null, "is a directory; give a file name for the " + what + " output");
     }
     if (kind == Kind.DIRECTORY && !isDirectory) {
       throw new FileAlreadyExistsException(abs.toString(), null, "exists and is not a directory");
     }
     if (!replace && !(kind == Kind.DIRECTORY && isEmptyDirectory(abs))) {
-      throw new FileAlreadyExistsException(abs.toString(), null, kind == Kind.DIRECTORY
-          ? "it exists and is not an empty directory; use --force to replace it" : "it exists; use --force to replace it");
+      throw new FileAlreadyExistsException(
+          abs.toString(),
+          null,
+          kind == Kind.DIRECTORY
+              ? "it exists and is not an empty directory; use --force to replace it"
+              : "it exists; use --force to replace it");
     }
   }
 
   /** {@code .NAME.<random>.SUFFIX} beside {@code path}: hidden, and never another run's. */
   public static Path temporaryName(Path path, String suffix) {
     Path abs = path.toAbsolutePath();
-    return abs.resolveSibling("." + abs.getFileName() + "." + Long.toHexString(System.nanoTime())
-        + Integer.toHexString(ThreadLocalRandom.current().nextInt()) + "." + suffix);
+    return abs.resolveSibling(
+        "."
+            + abs.getFileName()
+            + "."
+            + Long.toHexString(System.nanoTime())
+            + Integer.toHexString(ThreadLocalRandom.current().nextInt())
+            + "."
+            + suffix);
   }
 
   /** Where the output is written until committed. */
@@ -143,9 +159,12 @@ public final class PendingOutput implements Closeable {
       if (Files.exists(output, LinkOption.NOFOLLOW_LINKS)) {
         boolean emptyDirectory = kind == Kind.DIRECTORY && isEmptyDirectory(output);
         if (!replace && !emptyDirectory) {
-          throw new FileAlreadyExistsException(output.toString(), null, kind == Kind.FILE
-              ? "it appeared while writing; use --force to replace it"
-              : "it exists and is not an empty directory; use --force to replace it");
+          throw new FileAlreadyExistsException(
+              output.toString(),
+              null,
+              kind == Kind.FILE
+                  ? "it appeared while writing; use --force to replace it"
+                  : "it exists and is not an empty directory; use --force to replace it");
         }
         if (kind == Kind.DIRECTORY && !emptyDirectory) {
           aside = temporaryName(output, "old");

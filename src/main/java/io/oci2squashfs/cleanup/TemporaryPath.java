@@ -17,7 +17,8 @@ public final class TemporaryPath implements Closeable {
 
   private TemporaryPath(Path path) {
     this.path = path;
-    this.onSignal = OnSignal.register(OnSignal.Stage.DELETE_TEMPORARY, () -> FileTrees.deleteQuietly(path));
+    this.onSignal =
+        OnSignal.register(OnSignal.Stage.DELETE_TEMPORARY, () -> FileTrees.deleteQuietly(path));
   }
 
   /** Takes charge of {@code path}, which may or may not exist yet. */
@@ -25,14 +26,19 @@ public final class TemporaryPath implements Closeable {
     return new TemporaryPath(path);
   }
 
-  /** A new private directory (mode 0700) in {@code parent}, or in {@code java.io.tmpdir} when null. */
+  /**
+   * A new private directory (mode 0700) in {@code parent}, or in {@code java.io.tmpdir} when null.
+   */
   public static TemporaryPath directory(Path parent, String prefix) throws IOException {
     if (OnSignal.stopping()) {
       throw new StoppedException();
     }
-    var privateDir = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
-    Path dir = parent == null ? Files.createTempDirectory(prefix, privateDir)
-        : Files.createTempDirectory(parent, prefix, privateDir);
+    var privateDir =
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+    Path dir =
+        parent == null
+            ? Files.createTempDirectory(prefix, privateDir)
+            : Files.createTempDirectory(parent, prefix, privateDir);
     return new TemporaryPath(dir);
   }
 

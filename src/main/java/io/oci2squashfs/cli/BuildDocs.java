@@ -11,8 +11,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * Writes the man pages and the bash/zsh completion script from the command line's model; the build
  * runs it (pom.xml, exec-maven-plugin) into {@code target/}.
  *
- * <p>Usage: {@code BuildDocs DIR VERSION}: writes {@code DIR/man/man1/oci2squashfs*.1} and
- * {@code DIR/oci2squashfs_completion}.
+ * <p>Usage: {@code BuildDocs DIR VERSION}: writes {@code DIR/man/man1/oci2squashfs*.1} and {@code
+ * DIR/oci2squashfs_completion}.
  */
 public final class BuildDocs {
   private BuildDocs() {}
@@ -32,7 +32,8 @@ public final class BuildDocs {
         write(man, spec, version);
       }
     }
-    Files.writeString(dir.resolve("oci2squashfs_completion"), AutoComplete.bash(root.getCommandName(), root));
+    Files.writeString(
+        dir.resolve("oci2squashfs_completion"), AutoComplete.bash(root.getCommandName(), root));
   }
 
   private static void write(Path dir, CommandSpec spec, String version) throws IOException {

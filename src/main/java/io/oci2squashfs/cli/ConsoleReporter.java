@@ -15,9 +15,9 @@ import java.util.function.LongSupplier;
 
 /**
  * Tells a person what a conversion is doing, on standard error. On a terminal each phase (loading,
- * reading layers, mksquashfs finishing) is one line redrawn in place a few times a second, and stays
- * when the phase ends; elsewhere (a pipe, a file, a CI log) it prints plain lines only: one per
- * phase, and a status line at most every {@link #PLAIN_STATUS_NANOS}. Quiet prints nothing.
+ * reading layers, mksquashfs finishing) is one line redrawn in place a few times a second, and
+ * stays when the phase ends; elsewhere (a pipe, a file, a CI log) it prints plain lines only: one
+ * per phase, and a status line at most every {@link #PLAIN_STATUS_NANOS}. Quiet prints nothing.
  * Warnings are shown, the first {@link #WARNINGS_SHOWN} unless verbose, and all of them are kept
  * for the summary.
  */
@@ -33,8 +33,10 @@ final class ConsoleReporter implements ConvertListener, AutoCloseable {
   }
 
   static final int WARNINGS_SHOWN = 20;
+
   /** Warnings kept for the JSON summary; a pathological image can have millions. */
   static final int WARNINGS_KEPT = 1000;
+
   private static final long REDRAW_MILLIS = 250;
   private static final long PLAIN_STATUS_NANOS = 30_000_000_000L;
 
@@ -55,7 +57,8 @@ final class ConsoleReporter implements ConvertListener, AutoCloseable {
 
   /**
    * @param clock nanoseconds from any fixed origin ({@code System::nanoTime})
-   * @param width the terminal's width: a redrawn line longer than that would wrap and could not be redrawn
+   * @param width the terminal's width: a redrawn line longer than that would wrap and could not be
+   *     redrawn
    */
   ConsoleReporter(PrintWriter err, Mode mode, boolean verbose, LongSupplier clock, int width) {
     this.err = err;
@@ -67,23 +70,27 @@ final class ConsoleReporter implements ConvertListener, AutoCloseable {
 
   /** A reporter for this process's standard error: redrawn lines when it is a terminal. */
   static ConsoleReporter forStderr(PrintWriter err, Mode mode, boolean verbose) {
-    return new ConsoleReporter(err, mode, verbose, System::nanoTime, mode == Mode.TERMINAL ? Terminal.width() : 80);
+    return new ConsoleReporter(
+        err, mode, verbose, System::nanoTime, mode == Mode.TERMINAL ? Terminal.width() : 80);
   }
 
   /**
    * Starts the loading phase and, on a terminal, the redrawing.
    *
-   * @param finisher what completes the output, as the last phase names it: {@code mksquashfs}, {@code tar}
+   * @param finisher what completes the output, as the last phase names it: {@code mksquashfs},
+   *     {@code tar}
    */
   synchronized void loading(String image, String finisher) {
     progress.loading(image, finisher, clock.getAsLong());
     if (mode == Mode.TERMINAL) {
       redraw();
-      ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "progress");
-        t.setDaemon(true);
-        return t;
-      });
+      ticker =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "progress");
+                t.setDaemon(true);
+                return t;
+              });
       ticker.scheduleAtFixedRate(this::tick, REDRAW_MILLIS, REDRAW_MILLIS, TimeUnit.MILLISECONDS);
     }
   }
@@ -99,9 +106,15 @@ final class ConsoleReporter implements ConvertListener, AutoCloseable {
   public synchronized void imageLoaded(Image image) {
     progress.imageLoaded(image);
     long total = progress.totalBytes();
-    permanent("image: " + shortSource(image.source(), image.manifestDigest()) + ", " + image.platform() + ", " + image.layers().size()
-        + (image.layers().size() == 1 ? " layer" : " layers")
-        + (total >= 0 ? " (" + bytes(total) + ")" : ""));
+    permanent(
+        "image: "
+            + shortSource(image.source(), image.manifestDigest())
+            + ", "
+            + image.platform()
+            + ", "
+            + image.layers().size()
+            + (image.layers().size() == 1 ? " layer" : " layers")
+            + (total >= 0 ? " (" + bytes(total) + ")" : ""));
   }
 
   @Override
@@ -124,8 +137,14 @@ final class ConsoleReporter implements ConvertListener, AutoCloseable {
       permanent("pass " + progress.pass() + ": reading the " + layerCount + " layers again");
     }
     layerStarted = now;
-    layerLabel = String.format(Locale.ROOT, "layer %d/%d %s%s", layer, layerCount, shortDigest(digest),
-        size >= 0 ? " (" + bytes(size) + ")" : "");
+    layerLabel =
+        String.format(
+            Locale.ROOT,
+            "layer %d/%d %s%s",
+            layer,
+            layerCount,
+            shortDigest(digest),
+            size >= 0 ? " (" + bytes(size) + ")" : "");
     if (newPass) {
       lastPlainStatus = now;
     }
@@ -136,7 +155,8 @@ final class ConsoleReporter implements ConvertListener, AutoCloseable {
   public synchronized void layerProgress(int layer, long bytesRead) {
     progress.layerProgress(layer, bytesRead);
     long now = clock.getAsLong();
-    if (mode == Mode.PLAIN && progress.phase() == ConvertProgress.Phase.READING
+    if (mode == Mode.PLAIN
+        && progress.phase() == ConvertProgress.Phase.READING
         && now - lastPlainStatus >= PLAIN_STATUS_NANOS) {
       lastPlainStatus = now;
       permanent(progress.line(now));
@@ -147,7 +167,8 @@ final class ConsoleReporter implements ConvertListener, AutoCloseable {
   public synchronized void layerFinished(int layer, int layerCount) {
     progress.layerFinished(layer);
     if (verbose) {
-      permanent(layerLabel + " read in " + ConvertProgress.seconds(clock.getAsLong() - layerStarted));
+      permanent(
+          layerLabel + " read in " + ConvertProgress.seconds(clock.getAsLong() - layerStarted));
     }
   }
 
@@ -182,7 +203,10 @@ final class ConsoleReporter implements ConvertListener, AutoCloseable {
     return Collections.unmodifiableList(new ArrayList<>(warnings));
   }
 
-  /** The conversion succeeded: ends the last phase and, unless {@code summary} is false, prints the summary. */
+  /**
+   * The conversion succeeded: ends the last phase and, unless {@code summary} is false, prints the
+   * summary.
+   */
   synchronized void finished(ConvertResult r, boolean summary) {
     boolean wasFinishing = progress.phase() == ConvertProgress.Phase.FINISHING;
     progress.done(clock.getAsLong());
@@ -201,7 +225,10 @@ final class ConsoleReporter implements ConvertListener, AutoCloseable {
     }
   }
 
-  /** Stops redrawing and ends an open line, so that whatever is printed next (an error) starts on its own. */
+  /**
+   * Stops redrawing and ends an open line, so that whatever is printed next (an error) starts on
+   * its own.
+   */
   @Override
   public synchronized void close() {
     closed = true; // a tick already waiting for the lock must not draw again
@@ -228,7 +255,10 @@ final class ConsoleReporter implements ConvertListener, AutoCloseable {
     lineOpen = true;
   }
 
-  /** Prints a line that stays: over the redrawn line on a terminal, which is then drawn again below it. */
+  /**
+   * Prints a line that stays: over the redrawn line on a terminal, which is then drawn again below
+   * it.
+   */
   private void permanent(String line) {
     if (mode == Mode.QUIET) {
       return;
@@ -244,7 +274,9 @@ final class ConsoleReporter implements ConvertListener, AutoCloseable {
     }
   }
 
-  /** Cuts a line to the terminal's width, less one column: a full line would wrap on some terminals. */
+  /**
+   * Cuts a line to the terminal's width, less one column: a full line would wrap on some terminals.
+   */
   private String fit(String line) {
     return fit(line, width);
   }
@@ -254,9 +286,13 @@ final class ConsoleReporter implements ConvertListener, AutoCloseable {
     return line.length() < width ? line : line.substring(0, Math.max(0, width - 4)) + "...";
   }
 
-  /** How the image was found, with its manifest's digest cut short: the line is for reading, --json has it whole. */
+  /**
+   * How the image was found, with its manifest's digest cut short: the line is for reading, --json
+   * has it whole.
+   */
   static String shortSource(String source, Object manifestDigest) {
-    return manifestDigest == null ? source
+    return manifestDigest == null
+        ? source
         : source.replace(manifestDigest.toString(), shortDigest(manifestDigest.toString()));
   }
 

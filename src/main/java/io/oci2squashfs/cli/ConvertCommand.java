@@ -21,9 +21,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Converts a container image into a squashfs image (or a tar, or a directory) whose contents are"
-          + " exactly what applying its layers oldest first gives (whiteouts, opaque directories and hard"
-          + " links included).",
+      "Converts a container image into a squashfs image (or a tar, or a directory) whose contents"
+          + " are exactly what applying its layers oldest first gives (whiteouts, opaque"
+          + " directories and hard links included).",
       "The image is an OCI image layout (index.json and blobs/) or a 'docker save' output, as a"
           + " directory or a tar archive (read in place)."
           + " Needs mksquashfs 4.6 or newer (scripts/setup installs it).",
@@ -35,10 +35,12 @@ import picocli.CommandLine.Option;
       "  oci2squashfs convert --image examples/demo-image --output demo.squashfs",
       "  oci2squashfs convert -i ./debian-oci -o rootfs.squashfs --compression xz --block-size 1M",
       "  oci2squashfs convert -i ./img -o img.squashfs --reproducible --force",
-      "  oci2squashfs convert -i ./img -o rootfs.tar            (the merged tar; '-o -' for stdout)",
+      "  oci2squashfs convert -i ./img -o rootfs.tar            (the merged tar; '-o -' for"
+          + " stdout)",
       "  oci2squashfs convert -i ./img -o rootfs/ --format dir  (extracted; owners kept as root)",
       "  oci2squashfs convert -i docker-archive:app.tar -o app.squashfs --json | jq .ratio",
-      "  oci2squashfs convert -i oci-archive:app.oci.tar:v2 -o app.squashfs --progress=plain 2>build.log",
+      "  oci2squashfs convert -i oci-archive:app.oci.tar:v2 -o app.squashfs --progress=plain"
+          + " 2>build.log",
       "",
       "Progress goes to standard error: on a terminal one line per phase (loading the image,"
           + " reading layers n/N with bytes read and written, rate and ETA, mksquashfs finishing),"
@@ -49,84 +51,128 @@ import picocli.CommandLine.Option;
           + " on failure nothing is left. Mount the result with: squashfuse demo.squashfs /mnt"
     })
 final class ConvertCommand implements Callable<Integer> {
-  @Option(names = {"-i", "--image"}, required = true, paramLabel = "IMAGE",
-      description = "An OCI image layout or a 'docker save', as a directory or a plain tar archive"
-          + " (read in place, not extracted; compressed archives must be decompressed first)."
-          + " Also oci:DIR[:TAG], oci-archive:FILE[:TAG] or docker-archive:FILE[:NAME:TAG].")
+  @Option(
+      names = {"-i", "--image"},
+      required = true,
+      paramLabel = "IMAGE",
+      description =
+          "An OCI image layout or a 'docker save', as a directory or a plain tar archive"
+              + " (read in place, not extracted; compressed archives must be decompressed first)."
+              + " Also oci:DIR[:TAG], oci-archive:FILE[:TAG] or docker-archive:FILE[:NAME:TAG].")
   Path image;
 
-  @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUTPUT",
-      description = "The squashfs file, tar file or directory to write; '-' writes a tar to standard output.")
+  @Option(
+      names = {"-o", "--output"},
+      required = true,
+      paramLabel = "OUTPUT",
+      description =
+          "The squashfs file, tar file or directory to write; '-' writes a tar to standard output.")
   String output;
 
-  @Option(names = "--format", paramLabel = "squashfs|tar|dir",
-      description = "What to write: a squashfs image, the merged tar (PAX, numeric owners), or the merged"
-          + " tree extracted into a directory that nothing in the image can make it write outside of."
-          + " Default: tar for '-' or a name ending in .tar, dir for an existing directory or a name"
-          + " ending in '/', else squashfs. --compression and --block-size apply to squashfs only.")
+  @Option(
+      names = "--format",
+      paramLabel = "squashfs|tar|dir",
+      description =
+          "What to write: a squashfs image, the merged tar (PAX, numeric owners), or the merged"
+              + " tree extracted into a directory that nothing in the image can make it write"
+              + " outside of. Default: tar for '-' or a name ending in .tar, dir for an existing"
+              + " directory or a name ending in '/', else squashfs. --compression and --block-size"
+              + " apply to squashfs only.")
   String format;
 
-  @CommandLine.Mixin
-  PlatformOption platform;
+  @CommandLine.Mixin PlatformOption platform;
 
-  @Option(names = {"-c", "--compression"}, paramLabel = "ALG[:LEVEL]", defaultValue = "zstd:3",
-      description = "Squashfs compression: gzip, zstd, xz, lz4, lzo, with an optional level"
-          + " (gzip/lzo 1-9, zstd 1-22). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = {"-c", "--compression"},
+      paramLabel = "ALG[:LEVEL]",
+      defaultValue = "zstd:3",
+      description =
+          "Squashfs compression: gzip, zstd, xz, lz4, lzo, with an optional level"
+              + " (gzip/lzo 1-9, zstd 1-22). Default: ${DEFAULT-VALUE}.")
   String compression;
 
-  @Option(names = {"-b", "--block-size"}, paramLabel = "SIZE",
-      description = "Squashfs data block size, a power of two from 4K to 1M (default: mksquashfs's, 128K).")
+  @Option(
+      names = {"-b", "--block-size"},
+      paramLabel = "SIZE",
+      description =
+          "Squashfs data block size, a power of two from 4K to 1M (default: mksquashfs's, 128K).")
   String blockSize;
 
-  @Option(names = "--reproducible",
-      description = "Bit-identical output for the same input: the filesystem's creation time is 0"
-          + " (or --mtime) instead of now.")
+  @Option(
+      names = "--reproducible",
+      description =
+          "Bit-identical output for the same input: the filesystem's creation time is 0"
+              + " (or --mtime) instead of now.")
   boolean reproducible;
 
-  @Option(names = "--mtime", paramLabel = "SECONDS",
-      description = "Give every file, and the filesystem, this time (seconds since 1970); implies --reproducible.")
+  @Option(
+      names = "--mtime",
+      paramLabel = "SECONDS",
+      description =
+          "Give every file, and the filesystem, this time (seconds since 1970); implies"
+              + " --reproducible.")
   Long mtime;
 
-  @Option(names = "--keep-source-date-epoch",
-      description = "Let SOURCE_DATE_EPOCH from the environment reach mksquashfs (it then sets all times).")
+  @Option(
+      names = "--keep-source-date-epoch",
+      description =
+          "Let SOURCE_DATE_EPOCH from the environment reach mksquashfs (it then sets all times).")
   boolean keepSourceDateEpoch;
 
-  @Option(names = "--mksquashfs", paramLabel = "PATH", defaultValue = "mksquashfs",
+  @Option(
+      names = "--mksquashfs",
+      paramLabel = "PATH",
+      defaultValue = "mksquashfs",
       description = "The mksquashfs to run (default: the one on PATH).")
   String mksquashfs;
 
-  @Option(names = {"-f", "--force"},
+  @Option(
+      names = {"-f", "--force"},
       description = "Replace the output if it exists (a directory: if it exists and is not empty).")
   boolean force;
 
-  @Option(names = "--json",
-      description = "When done, print the summary as one JSON document on standard output"
-          + " (image, platform, manifest, layers, entries written, whiteouts applied, hard links promoted,"
-          + " warnings, input and output bytes, ratio, seconds). Progress still goes to standard error.")
+  @Option(
+      names = "--json",
+      description =
+          "When done, print the summary as one JSON document on standard output (image, platform,"
+              + " manifest, layers, entries written, whiteouts applied, hard links promoted,"
+              + " warnings, input and output bytes, ratio, seconds). Progress still goes to"
+              + " standard error.")
   boolean json;
 
-  @Option(names = "--progress", paramLabel = "WHEN", defaultValue = "auto",
-      description = "How to show progress on standard error: tty (lines redrawn in place), plain (one line"
-          + " per phase, for logs), or auto: tty when standard error is a terminal, else plain."
-          + " Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--progress",
+      paramLabel = "WHEN",
+      defaultValue = "auto",
+      description =
+          "How to show progress on standard error: tty (lines redrawn in place), plain (one line"
+              + " per phase, for logs), or auto: tty when standard error is a terminal, else plain."
+              + " Default: ${DEFAULT-VALUE}.")
   ProgressOption progress;
 
   /** Values of {@code --progress}. */
-  enum ProgressOption { auto, tty, plain }
+  enum ProgressOption {
+    auto,
+    tty,
+    plain
+  }
 
-  @Option(names = {"-q", "--quiet"}, description = "Print only errors (and the --json document).")
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "Print only errors (and the --json document).")
   boolean quiet;
 
-  @Option(names = {"-v", "--verbose"},
-      description = "Also print each layer as it is read, the mksquashfs command and its own summary,"
-          + " and every warning (not only the first 20).")
+  @Option(
+      names = {"-v", "--verbose"},
+      description =
+          "Also print each layer as it is read, the mksquashfs command and its own summary,"
+              + " and every warning (not only the first 20).")
   boolean verbose;
 
   @CommandLine.Mixin(name = ErrorOptions.MIXIN)
   ErrorOptions errors;
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
@@ -134,14 +180,22 @@ final class ConvertCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     ConvertResult result;
     try (ConsoleReporter reporter = ConsoleReporter.forStderr(err, mode(), verbose)) {
-      reporter.loading(image.toString(), request.format() == OutputFormat.SQUASHFS ? "mksquashfs"
-          : request.format() == OutputFormat.TAR ? "tar" : "directory");
-      result = new Converter(reporter).convert(request); // Main reports a failure, once the reporter's line is closed
+      reporter.loading(
+          image.toString(),
+          request.format() == OutputFormat.SQUASHFS
+              ? "mksquashfs"
+              : request.format() == OutputFormat.TAR ? "tar" : "directory");
+      result =
+          new Converter(reporter)
+              .convert(request); // Main reports a failure, once the reporter's line is closed
       reporter.finished(result, !json);
       if (json) {
         PrintWriter out = spec.commandLine().getOut();
-        out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(
-            ConvertSummary.document(result, reporter.warningCount(), reporter.warnings())));
+        out.println(
+            Json.MAPPER
+                .writerWithDefaultPrettyPrinter()
+                .writeValueAsString(
+                    ConvertSummary.document(result, reporter.warningCount(), reporter.warnings())));
         out.flush();
       }
     }
@@ -158,7 +212,9 @@ final class ConvertCommand implements Callable<Integer> {
       case plain:
         return ConsoleReporter.Mode.PLAIN;
       default:
-        return Terminal.stderrIsTerminal() ? ConsoleReporter.Mode.TERMINAL : ConsoleReporter.Mode.PLAIN;
+        return Terminal.stderrIsTerminal()
+            ? ConsoleReporter.Mode.TERMINAL
+            : ConsoleReporter.Mode.PLAIN;
     }
   }
 
@@ -167,20 +223,26 @@ final class ConvertCommand implements Callable<Integer> {
     OutputFormat chosen;
     Path out = Path.of(output);
     try {
-      chosen = format == null ? OutputFormat.forOutput(output, Files.isDirectory(out)) : OutputFormat.parse(format);
+      chosen =
+          format == null
+              ? OutputFormat.forOutput(output, Files.isDirectory(out))
+              : OutputFormat.parse(format);
       if (out.equals(ConvertRequest.STDOUT) && chosen != OutputFormat.TAR) {
-        throw new IllegalArgumentException("'-o -' (standard output) takes a tar only, not --format " + chosen.optionName());
+        throw new IllegalArgumentException(
+            "'-o -' (standard output) takes a tar only, not --format " + chosen.optionName());
       }
       if (out.equals(ConvertRequest.STDOUT) && json) {
-        throw new IllegalArgumentException("--json prints to standard output, where '-o -' writes the tar;"
-            + " write the tar to a file, or leave out --json");
+        throw new IllegalArgumentException(
+            "--json prints to standard output, where '-o -' writes the tar;"
+                + " write the tar to a file, or leave out --json");
       }
-      options = MksquashfsOptions.DEFAULT
-          .withCompression(SquashfsCompression.parse(compression))
-          .withBlockSize(blockSize)
-          .withMkfsTime(mtime != null ? mtime : reproducible ? Long.valueOf(0) : null)
-          .withAllTime(mtime)
-          .withKeepSourceDateEpoch(keepSourceDateEpoch);
+      options =
+          MksquashfsOptions.DEFAULT
+              .withCompression(SquashfsCompression.parse(compression))
+              .withBlockSize(blockSize)
+              .withMkfsTime(mtime != null ? mtime : reproducible ? Long.valueOf(0) : null)
+              .withAllTime(mtime)
+              .withKeepSourceDateEpoch(keepSourceDateEpoch);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }

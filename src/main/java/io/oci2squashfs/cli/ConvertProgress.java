@@ -13,7 +13,12 @@ import java.util.function.LongSupplier;
  */
 final class ConvertProgress {
   /** What the conversion is doing; each phase is one line on a terminal. */
-  enum Phase { LOADING, READING, FINISHING, DONE }
+  enum Phase {
+    LOADING,
+    READING,
+    FINISHING,
+    DONE
+  }
 
   /** Rate and ETA are shown once a pass has run this long; earlier they jump about. */
   private static final long SETTLE_NANOS = 1_000_000_000L;
@@ -43,7 +48,10 @@ final class ConvertProgress {
     return pass;
   }
 
-  /** @param what what completes the output, as the last phase names it: {@code mksquashfs}, {@code tar} */
+  /**
+   * @param what what completes the output, as the last phase names it: {@code mksquashfs}, {@code
+   *     tar}
+   */
   void loading(String image, String what, long now) {
     finisher = what;
     imageName = image;
@@ -95,7 +103,10 @@ final class ConvertProgress {
     return newPass;
   }
 
-  /** Compressed bytes of {@code layer} read so far; reports about other layers (re-reads, probes) are ignored. */
+  /**
+   * Compressed bytes of {@code layer} read so far; reports about other layers (re-reads, probes)
+   * are ignored.
+   */
   void layerProgress(int layer, long bytesRead) {
     if (layer == currentLayer && phase == Phase.READING) {
       currentRead = Math.max(currentRead, bytesRead);
@@ -149,7 +160,8 @@ final class ConvertProgress {
     long read = bytesRead();
     b.append(ConsoleReporter.bytes(read));
     if (totalBytes > 0) {
-      b.append(" of ").append(ConsoleReporter.bytes(totalBytes))
+      b.append(" of ")
+          .append(ConsoleReporter.bytes(totalBytes))
           .append(String.format(Locale.ROOT, " (%d%%)", Math.min(100, read * 100 / totalBytes)));
     }
     b.append(" read");
@@ -173,10 +185,16 @@ final class ConvertProgress {
     long elapsed = Math.max(1, (finishingStarted > 0 ? finishingStarted : now) - passStarted);
     long read = bytesRead();
     long w = written.getAsLong();
-    return passPrefix() + String.format(Locale.ROOT, "layers %d/%d  %s read%s in %s (%s/s)",
-        layersStarted, layerCount, ConsoleReporter.bytes(read),
-        w >= 0 ? ", " + ConsoleReporter.bytes(w) + " written" : "",
-        seconds(elapsed), ConsoleReporter.bytes((long) (read * 1e9 / elapsed)));
+    return passPrefix()
+        + String.format(
+            Locale.ROOT,
+            "layers %d/%d  %s read%s in %s (%s/s)",
+            layersStarted,
+            layerCount,
+            ConsoleReporter.bytes(read),
+            w >= 0 ? ", " + ConsoleReporter.bytes(w) + " written" : "",
+            seconds(elapsed),
+            ConsoleReporter.bytes((long) (read * 1e9 / elapsed)));
   }
 
   /** The line that stays once mksquashfs is done. */
@@ -191,7 +209,8 @@ final class ConvertProgress {
   /** A duration as m:ss, or h:mm:ss from an hour on. */
   static String clock(long nanos) {
     long s = Math.max(0, nanos) / 1_000_000_000L;
-    return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+    return s >= 3600
+        ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
         : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
   }
 

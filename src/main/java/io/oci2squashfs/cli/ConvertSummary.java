@@ -13,8 +13,13 @@ final class ConvertSummary {
   /** The summary a person reads: what was written, from what, and how the sizes compare. */
   static String text(ConvertResult r, long warnings) {
     StringBuilder b = new StringBuilder();
-    b.append(String.format(Locale.ROOT, "wrote %s (%s) in %s%n", r.output(), ConsoleReporter.bytes(r.outputBytes()),
-        ConvertProgress.seconds(r.elapsed().toNanos())));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "wrote %s (%s) in %s%n",
+            r.output(),
+            ConsoleReporter.bytes(r.outputBytes()),
+            ConvertProgress.seconds(r.elapsed().toNanos())));
     b.append("  image:   ").append(ConsoleReporter.shortSource(r.source(), r.manifestDigest()));
     if (r.platform() != null) {
       b.append(", ").append(r.platform());
@@ -24,18 +29,29 @@ final class ConvertSummary {
       b.append(", manifest ").append(ConsoleReporter.shortDigest(r.manifestDigest().toString()));
     }
     b.append(System.lineSeparator());
-    b.append(String.format(Locale.ROOT, "  entries: %d written, %s applied, %s copied, %s%n",
-        r.merge().entriesWritten(), plural(r.merge().whiteoutsApplied(), "whiteout"),
-        plural(r.merge().hardLinksPromoted(), "hard link"), plural(warnings, "warning")));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "  entries: %d written, %s applied, %s copied, %s%n",
+            r.merge().entriesWritten(),
+            plural(r.merge().whiteoutsApplied(), "whiteout"),
+            plural(r.merge().hardLinksPromoted(), "hard link"),
+            plural(warnings, "warning")));
     if (r.compressedBytes() >= 0 && r.uncompressedBytes() >= 0) {
-      String output = switch (r.format()) {
-        case SQUASHFS -> "squashfs";
-        case TAR -> "tar";
-        case DIR -> "directory (file contents)";
-      };
-      b.append(String.format(Locale.ROOT, "  size:    layers %s compressed, %s uncompressed; %s %s",
-          ConsoleReporter.bytes(r.compressedBytes()), ConsoleReporter.bytes(r.uncompressedBytes()), output,
-          ConsoleReporter.bytes(r.outputBytes())));
+      String output =
+          switch (r.format()) {
+            case SQUASHFS -> "squashfs";
+            case TAR -> "tar";
+            case DIR -> "directory (file contents)";
+          };
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "  size:    layers %s compressed, %s uncompressed; %s %s",
+              ConsoleReporter.bytes(r.compressedBytes()),
+              ConsoleReporter.bytes(r.uncompressedBytes()),
+              output,
+              ConsoleReporter.bytes(r.outputBytes())));
       if (!Double.isNaN(r.ratio())) {
         b.append(String.format(Locale.ROOT, " (%.0f%% of uncompressed)", r.ratio() * 100));
       }
@@ -45,11 +61,12 @@ final class ConvertSummary {
   }
 
   /**
-   * The summary as one JSON object, for scripts. Sizes are in bytes; {@code ratio} is the squashfs's
-   * size over the layers' uncompressed size; {@code warningMessages} holds at most
+   * The summary as one JSON object, for scripts. Sizes are in bytes; {@code ratio} is the
+   * squashfs's size over the layers' uncompressed size; {@code warningMessages} holds at most
    * {@link ConsoleReporter#WARNINGS_KEPT} of the {@code warnings}.
    */
-  static Map<String, Object> document(ConvertResult r, long warnings, List<String> warningMessages) {
+  static Map<String, Object> document(
+      ConvertResult r, long warnings, List<String> warningMessages) {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("output", r.output().toString());
     d.put("format", r.format().optionName());

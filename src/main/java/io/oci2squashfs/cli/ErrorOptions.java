@@ -11,12 +11,17 @@ import picocli.CommandLine.Option;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "  " + ExitCodes.DONE + ":done (verify: the image equals the reference)",
-      "  " + ExitCodes.FAILED + ":failed: one line on standard error says why, naming the file,"
+      "  "
+          + ExitCodes.FAILED
+          + ":failed: one line on standard error says why, naming the file,"
           + " layer and entry at fault (--stacktrace for more)",
-      "  " + ExitCodes.USAGE + ":bad usage: an unknown or missing option, or a value it does not"
+      "  "
+          + ExitCodes.USAGE
+          + ":bad usage: an unknown or missing option, or a value it does not"
           + " take",
       "  " + ExitCodes.DIFFERENT + ":verify found differences",
-      ExitCodes.INTERRUPTED + ":stopped by Ctrl-C (SIGINT); no output, temporary file or mount is"
+      ExitCodes.INTERRUPTED
+          + ":stopped by Ctrl-C (SIGINT); no output, temporary file or mount is"
           + " left",
       ExitCodes.TERMINATED + ":stopped by SIGTERM; likewise nothing is left"
     })

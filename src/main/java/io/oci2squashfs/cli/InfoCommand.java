@@ -37,12 +37,14 @@ import picocli.CommandLine.Parameters;
       "  oci2squashfs info --json docker-archive:app.tar:app:1.2 | jq .layers",
     })
 final class InfoCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "IMAGE",
-      description = "A directory, a tar archive, or an oci:/oci-archive:/docker-archive: reference.")
+  @Parameters(
+      index = "0",
+      paramLabel = "IMAGE",
+      description =
+          "A directory, a tar archive, or an oci:/oci-archive:/docker-archive: reference.")
   String image;
 
-  @CommandLine.Mixin
-  PlatformOption platform;
+  @CommandLine.Mixin PlatformOption platform;
 
   @Option(names = "--json", description = "Print one JSON document instead of text.")
   boolean json;
@@ -50,8 +52,7 @@ final class InfoCommand implements Callable<Integer> {
   @CommandLine.Mixin(name = ErrorOptions.MIXIN)
   ErrorOptions errors;
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
@@ -115,15 +116,27 @@ final class InfoCommand implements Callable<Integer> {
 
   private static void printText(Image img, PrintWriter out) {
     out.println("image:    " + img.source());
-    out.println("platform: " + img.platform()
-        + (img.platforms().size() > 1 ? " (offered: " + img.platforms().stream().map(Platform::toString)
-            .collect(java.util.stream.Collectors.joining(", ")) + ")" : ""));
+    out.println(
+        "platform: "
+            + img.platform()
+            + (img.platforms().size() > 1
+                ? " (offered: "
+                    + img.platforms().stream()
+                        .map(Platform::toString)
+                        .collect(java.util.stream.Collectors.joining(", "))
+                    + ")"
+                : ""));
     out.println("manifest: " + str(img.manifestDigest()));
     out.println("config:   " + str(img.configDigest()));
     long total = img.layers().stream().mapToLong(l -> Math.max(0, l.size())).sum();
-    out.println("layers:   " + img.layers().size() + " (" + ConsoleReporter.bytes(total) + " compressed)");
+    out.println(
+        "layers:   " + img.layers().size() + " (" + ConsoleReporter.bytes(total) + " compressed)");
     for (Layer l : img.layers()) {
-      out.printf("  %2d %s %10s %s%n", l.index(), l.label(), l.size() >= 0 ? ConsoleReporter.bytes(l.size()) : "?",
+      out.printf(
+          "  %2d %s %10s %s%n",
+          l.index(),
+          l.label(),
+          l.size() >= 0 ? ConsoleReporter.bytes(l.size()) : "?",
           l.mediaType() == null ? "(no media type)" : l.mediaType());
       if (l.diffId() != null && l.digest() != null && !l.diffId().equals(l.digest())) {
         out.println("     diff id " + l.diffId());
@@ -150,8 +163,11 @@ final class InfoCommand implements Callable<Integer> {
     cc.labels().forEach((k, v) -> out.println("label:      " + k + "=" + v));
     out.println("history:    " + c.history().size() + " steps");
     for (HistoryEntry h : c.history()) {
-      out.println("  " + (h.created() == null ? "" : h.created() + " ") + (h.emptyLayer() ? "(no layer) " : "")
-          + (h.createdBy() == null ? "" : h.createdBy()));
+      out.println(
+          "  "
+              + (h.created() == null ? "" : h.created() + " ")
+              + (h.emptyLayer() ? "(no layer) " : "")
+              + (h.createdBy() == null ? "" : h.createdBy()));
     }
   }
 

@@ -14,10 +14,17 @@ import picocli.CommandLine.IVersionProvider;
     name = "oci2squashfs",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    subcommands = {InfoCommand.class, ConvertCommand.class, SquashCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {
+      InfoCommand.class,
+      ConvertCommand.class,
+      SquashCommand.class,
+      VerifyCommand.class,
+      CommandLine.HelpCommand.class
+    },
     description = {
       "Turns an OCI or Docker container image into a squashfs filesystem image, exactly as applying"
-          + " its layers would give, streamed through mksquashfs without unpacking anything to disk.",
+          + " its layers would give, streamed through mksquashfs without unpacking anything to"
+          + " disk.",
       ""
     },
     footer = {
@@ -36,8 +43,7 @@ public final class Main implements Callable<Integer> {
   @CommandLine.Mixin(name = ErrorOptions.MIXIN)
   ErrorOptions errors;
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   /** Without a command: the usage, as a usage error. */
   @Override
@@ -62,37 +68,46 @@ public final class Main implements Callable<Integer> {
     CommandLine cl = commandLine();
     cl.setOut(out);
     cl.setErr(err);
-    CommandLine.IParameterExceptionHandler usage = (e, a) -> {
-      PrintWriter w = e.getCommandLine().getErr();
-      w.println("oci2squashfs: " + e.getMessage());
-      w.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
-      return ExitCodes.USAGE;
-    };
+    CommandLine.IParameterExceptionHandler usage =
+        (e, a) -> {
+          PrintWriter w = e.getCommandLine().getErr();
+          w.println("oci2squashfs: " + e.getMessage());
+          w.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+          return ExitCodes.USAGE;
+        };
     cl.setParameterExceptionHandler(usage);
-    cl.setExecutionExceptionHandler((e, c, parsed) -> {
-      if (e instanceof CommandLine.ParameterException) {
-        return usage.handleParseException((CommandLine.ParameterException) e, args); // checked while running
-      }
-      PrintWriter w = c.getErr();
-      if (OnSignal.stopping()) { // the shutdown hook is cleaning up; what failed meanwhile is its doing
-        w.println("oci2squashfs: stopped by a signal; no output was left");
-        w.flush();
-        return ExitCodes.FAILED;
-      }
-      w.println("oci2squashfs: error: " + message(e));
-      if (e instanceof ToolException && ((ToolException) e).hint() != null) {
-        w.println("hint: " + ((ToolException) e).hint());
-      }
-      Object errors = c.getCommandSpec().mixins().containsKey(ErrorOptions.MIXIN)
-          ? c.getCommandSpec().mixins().get(ErrorOptions.MIXIN).userObject() : null;
-      if (errors instanceof ErrorOptions && ((ErrorOptions) errors).stacktrace) {
-        e.printStackTrace(w);
-      } else if (!(e instanceof java.io.IOException) && !(e instanceof IllegalArgumentException)) {
-        w.println("(this looks like a bug in oci2squashfs; run again with --stacktrace and report it)");
-      }
-      w.flush();
-      return ExitCodes.FAILED;
-    });
+    cl.setExecutionExceptionHandler(
+        (e, c, parsed) -> {
+          if (e instanceof CommandLine.ParameterException) {
+            return usage.handleParseException(
+                (CommandLine.ParameterException) e, args); // checked while running
+          }
+          PrintWriter w = c.getErr();
+          if (OnSignal
+              .stopping()) { // the shutdown hook is cleaning up; what failed meanwhile is its doing
+            w.println("oci2squashfs: stopped by a signal; no output was left");
+            w.flush();
+            return ExitCodes.FAILED;
+          }
+          w.println("oci2squashfs: error: " + message(e));
+          if (e instanceof ToolException && ((ToolException) e).hint() != null) {
+            w.println("hint: " + ((ToolException) e).hint());
+          }
+          Object errors =
+              c.getCommandSpec().mixins().containsKey(ErrorOptions.MIXIN)
+                  ? c.getCommandSpec().mixins().get(ErrorOptions.MIXIN).userObject()
+                  : null;
+          if (errors instanceof ErrorOptions && ((ErrorOptions) errors).stacktrace) {
+            e.printStackTrace(w);
+          } else if (!(e instanceof java.io.IOException)
+              && !(e instanceof IllegalArgumentException)) {
+            w.println(
+                "(this looks like a bug in oci2squashfs; run again with --stacktrace and report"
+                    + " it)");
+          }
+          w.flush();
+          return ExitCodes.FAILED;
+        });
     return cl.execute(args);
   }
 

@@ -10,21 +10,32 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
- * A command's man page in troff ({@code man 7 man}), from the same picocli model as its
- * {@code --help}, so the two cannot drift apart. picocli-codegen's generator writes AsciiDoc, which
- * would need asciidoctor (JRuby) in the build to become a man page; this page needs nothing.
+ * A command's man page in troff ({@code man 7 man}), from the same picocli model as its {@code
+ * --help}, so the two cannot drift apart. picocli-codegen's generator writes AsciiDoc, which would
+ * need asciidoctor (JRuby) in the build to become a man page; this page needs nothing.
  */
 final class ManPage {
   private ManPage() {}
 
-  /** The page of {@code spec}: the top-level command lists its subcommands, a subcommand its options. */
+  /**
+   * The page of {@code spec}: the top-level command lists its subcommands, a subcommand its
+   * options.
+   */
   static String of(CommandSpec spec, String version) {
     String name = spec.qualifiedName("-");
     StringBuilder b = new StringBuilder();
-    b.append(".\\\" Generated from the picocli model by io.oci2squashfs.cli.ManPage; do not edit.\n");
-    b.append(".TH ").append(quoted(name.toUpperCase(Locale.ROOT))).append(" 1 \"\" ")
-        .append(quoted(version)).append(" \"User Commands\"\n");
-    b.append(".SH NAME\n").append(escape(name)).append(" \\- ").append(escape(firstSentence(spec))).append('\n');
+    b.append(
+        ".\\\" Generated from the picocli model by io.oci2squashfs.cli.ManPage; do not edit.\n");
+    b.append(".TH ")
+        .append(quoted(name.toUpperCase(Locale.ROOT)))
+        .append(" 1 \"\" ")
+        .append(quoted(version))
+        .append(" \"User Commands\"\n");
+    b.append(".SH NAME\n")
+        .append(escape(name))
+        .append(" \\- ")
+        .append(escape(firstSentence(spec)))
+        .append('\n');
 
     b.append(".SH SYNOPSIS\n.nf\n");
     String synopsis = spec.commandLine().getHelp().synopsis(0).stripTrailing();
@@ -48,7 +59,11 @@ final class ManPage {
           continue; // an alias
         }
         seen.add(sub);
-        b.append(".TP\n.B ").append(escape(sub.name())).append('\n').append(escape(firstSentence(sub))).append('\n');
+        b.append(".TP\n.B ")
+            .append(escape(sub.name()))
+            .append('\n')
+            .append(escape(firstSentence(sub)))
+            .append('\n');
       }
     }
 
@@ -56,24 +71,35 @@ final class ManPage {
       b.append(".SH OPTIONS\n");
       for (PositionalParamSpec p : spec.positionalParameters()) {
         if (!p.hidden()) {
-          b.append(".TP\n.I ").append(escape(p.paramLabel())).append('\n')
-              .append(escape(unformat(String.join(" ", p.description())))).append('\n');
+          b.append(".TP\n.I ")
+              .append(escape(p.paramLabel()))
+              .append('\n')
+              .append(escape(unformat(String.join(" ", p.description()))))
+              .append('\n');
         }
       }
       for (OptionSpec o : spec.options()) {
         if (o.hidden()) {
           continue;
         }
-        b.append(".TP\n").append(optionNames(o)).append('\n')
-            .append(escape(unformat(String.join(" ", o.description())))).append('\n');
+        b.append(".TP\n")
+            .append(optionNames(o))
+            .append('\n')
+            .append(escape(unformat(String.join(" ", o.description()))))
+            .append('\n');
       }
     }
 
     Map<String, String> exitCodes = spec.usageMessage().exitCodeList();
     if (!exitCodes.isEmpty()) {
       b.append(".SH \"EXIT STATUS\"\n");
-      exitCodes.forEach((code, meaning) -> b.append(".TP\n.B ").append(escape(code.strip()))
-          .append('\n').append(escape(unformat(meaning))).append('\n'));
+      exitCodes.forEach(
+          (code, meaning) ->
+              b.append(".TP\n.B ")
+                  .append(escape(code.strip()))
+                  .append('\n')
+                  .append(escape(unformat(meaning)))
+                  .append('\n'));
     }
 
     String[] footer = spec.usageMessage().footer();
@@ -145,7 +171,10 @@ final class ManPage {
     return text.replace("%n", "\n").replace("%%", "%");
   }
 
-  /** A line kept as it is in a no-fill block: escaped, and protected where troff would read a request. */
+  /**
+   * A line kept as it is in a no-fill block: escaped, and protected where troff would read a
+   * request.
+   */
   private static String preformatted(String text) {
     StringBuilder b = new StringBuilder();
     for (String line : text.split("\n", -1)) {
@@ -154,7 +183,10 @@ final class ManPage {
     return b.toString();
   }
 
-  /** Text troff prints as it is: backslashes and hyphens escaped, and no line starting with a control character. */
+  /**
+   * Text troff prints as it is: backslashes and hyphens escaped, and no line starting with a
+   * control character.
+   */
   static String escape(String text) {
     String s = text.replace("\\", "\\e").replace("-", "\\-");
     StringBuilder b = new StringBuilder();

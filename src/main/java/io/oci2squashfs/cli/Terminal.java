@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
-/** What the process's standard error is attached to: a terminal (and how wide), or a pipe or file. */
+/**
+ * What the process's standard error is attached to: a terminal (and how wide), or a pipe or file.
+ */
 final class Terminal {
   private static final int DEFAULT_WIDTH = 80;
 
@@ -36,10 +38,11 @@ final class Terminal {
       return Integer.parseInt(columns);
     }
     try {
-      Process p = new ProcessBuilder("stty", "size")
-          .redirectInput(new File("/dev/tty"))
-          .redirectError(ProcessBuilder.Redirect.DISCARD)
-          .start();
+      Process p =
+          new ProcessBuilder("stty", "size")
+              .redirectInput(new File("/dev/tty"))
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
       if (p.waitFor(2, TimeUnit.SECONDS) && p.exitValue() == 0 && out.matches("[0-9]+ [0-9]+")) {
         int w = Integer.parseInt(out.substring(out.indexOf(' ') + 1));

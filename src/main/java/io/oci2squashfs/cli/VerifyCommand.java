@@ -5,11 +5,11 @@ import io.oci2squashfs.verify.Method;
 import io.oci2squashfs.verify.PathFilter;
 import io.oci2squashfs.verify.Reference;
 import io.oci2squashfs.verify.ReportFormatter;
+import io.oci2squashfs.verify.Verifier;
 import io.oci2squashfs.verify.VerifyListener;
 import io.oci2squashfs.verify.VerifyReport;
 import io.oci2squashfs.verify.VerifyRequest;
 import io.oci2squashfs.verify.VerifyTools;
-import io.oci2squashfs.verify.Verifier;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,12 +26,13 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Checks that a squashfs image holds exactly a reference tree: a directory, or a container image"
-          + " unpacked with umoci. Compares every path's type, permission bits, owner, size, content"
-          + " (SHA-256), symlink target, device numbers, xattrs of all namespaces and hard links;"
-          + " not times, unless --mtime.",
-      "The image is mounted read-only with squashfuse_ll in a temporary directory (always unmounted,"
-          + " also on Ctrl-C), or, where FUSE cannot be used, read with 'unsquashfs -pf'.",
+      "Checks that a squashfs image holds exactly a reference tree: a directory, or a container"
+          + " image unpacked with umoci. Compares every path's type, permission bits, owner, size,"
+          + " content (SHA-256), symlink target, device numbers, xattrs of all namespaces and hard"
+          + " links; not times, unless --mtime.",
+      "The image is mounted read-only with squashfuse_ll in a temporary directory (always"
+          + " unmounted, also on Ctrl-C), or, where FUSE cannot be used, read with 'unsquashfs"
+          + " -pf'.",
       ""
     },
     footer = {
@@ -49,7 +50,10 @@ import picocli.CommandLine.Option;
       "  oci2squashfs verify -s rootfs.squashfs -r ./rootfs --method unsquashfs --json"
     })
 final class VerifyCommand implements Callable<Integer> {
-  @Option(names = {"-s", "--squashfs"}, required = true, paramLabel = "IMAGE",
+  @Option(
+      names = {"-s", "--squashfs"},
+      required = true,
+      paramLabel = "IMAGE",
       description = "The squashfs image to check.")
   Path squashfs;
 
@@ -57,30 +61,44 @@ final class VerifyCommand implements Callable<Integer> {
   ReferenceOption reference;
 
   static final class ReferenceOption {
-    @Option(names = {"-r", "--reference"}, required = true, paramLabel = "DIR",
+    @Option(
+        names = {"-r", "--reference"},
+        required = true,
+        paramLabel = "DIR",
         description = "A directory tree the image should equal.")
     Path directory;
 
-    @Option(names = {"-i", "--image"}, required = true, paramLabel = "DIR[:TAG]",
-        description = "An OCI image layout whose TAG the image should equal (without one: the image"
-            + " 'convert' reads from it, tagged or not);"
-            + " unpacked with 'umoci unpack' into a temporary directory, removed afterwards."
-            + " Without a tag, --platform chooses from a multi-platform index, as for 'convert'.")
+    @Option(
+        names = {"-i", "--image"},
+        required = true,
+        paramLabel = "DIR[:TAG]",
+        description =
+            "An OCI image layout whose TAG the image should equal (without one: the image 'convert'"
+                + " reads from it, tagged or not); unpacked with 'umoci unpack' into a temporary"
+                + " directory, removed afterwards. Without a tag, --platform chooses from a"
+                + " multi-platform index, as for 'convert'.")
     String image;
   }
 
-  @Option(names = "--method", paramLabel = "METHOD", defaultValue = "auto",
-      description = "How to read the image: mount (squashfuse_ll), unsquashfs (no FUSE, no root),"
-          + " or auto: mount where /dev/fuse is usable, else unsquashfs. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--method",
+      paramLabel = "METHOD",
+      defaultValue = "auto",
+      description =
+          "How to read the image: mount (squashfuse_ll), unsquashfs (no FUSE, no root), or auto:"
+              + " mount where /dev/fuse is usable, else unsquashfs. Default: ${DEFAULT-VALUE}.")
   String method;
 
   @Option(names = "--ignore-ownership", description = "Do not compare uid and gid.")
   boolean ignoreOwnership;
 
-  @Option(names = "--ignore", paramLabel = "GLOB",
-      description = "Leave out paths matching GLOB, and everything below them; repeatable. Without a"
-          + " slash it matches a name at any depth ('*.pyc'), with one the path from the root"
-          + " ('/etc/hostname', 'var/cache/**').")
+  @Option(
+      names = "--ignore",
+      paramLabel = "GLOB",
+      description =
+          "Leave out paths matching GLOB, and everything below them; repeatable. Without a"
+              + " slash it matches a name at any depth ('*.pyc'), with one the path from the root"
+              + " ('/etc/hostname', 'var/cache/**').")
   List<String> ignore = new ArrayList<>();
 
   @Option(names = "--mtime", description = "Also compare modification times (not of directories).")
@@ -89,28 +107,38 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the report as one JSON document instead of text.")
   boolean json;
 
-  @Option(names = "--squashfuse", paramLabel = "PATH", defaultValue = "squashfuse_ll",
-      description = "The FUSE mounter to run (default: ${DEFAULT-VALUE}; it must report the image's inode numbers).")
+  @Option(
+      names = "--squashfuse",
+      paramLabel = "PATH",
+      defaultValue = "squashfuse_ll",
+      description =
+          "The FUSE mounter to run (default: ${DEFAULT-VALUE}; it must report the image's inode"
+              + " numbers).")
   String squashfuse;
 
-  @Option(names = "--unsquashfs", paramLabel = "PATH", defaultValue = "unsquashfs",
+  @Option(
+      names = "--unsquashfs",
+      paramLabel = "PATH",
+      defaultValue = "unsquashfs",
       description = "The unsquashfs to run (default: the one on PATH).")
   String unsquashfs;
 
-  @CommandLine.Mixin
-  PlatformOption platform;
+  @CommandLine.Mixin PlatformOption platform;
 
-  @Option(names = {"-q", "--quiet"}, description = "Print no differences and no notes; only the exit code tells.")
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "Print no differences and no notes; only the exit code tells.")
   boolean quiet;
 
-  @Option(names = {"-v", "--verbose"}, description = "Also print each step and the tool quirks corrected for.")
+  @Option(
+      names = {"-v", "--verbose"},
+      description = "Also print each step and the tool quirks corrected for.")
   boolean verbose;
 
   @CommandLine.Mixin(name = ErrorOptions.MIXIN)
   ErrorOptions errors;
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
@@ -120,23 +148,27 @@ final class VerifyCommand implements Callable<Integer> {
     VerifyReport report;
     if (!quiet && Terminal.stderrIsTerminal()) {
       // on a terminal, each step with its counts and time, redrawn in place
-      try (VerifyProgress progress = new VerifyProgress(err, Terminal.width(), System::nanoTime, true, verbose)) {
+      try (VerifyProgress progress =
+          new VerifyProgress(err, Terminal.width(), System::nanoTime, true, verbose)) {
         report = new Verifier(progress).verify(request); // Main reports failures
       }
     } else {
-      VerifyListener listener = quiet ? VerifyListener.NONE : new VerifyListener() {
-        @Override
-        public void note(String message) {
-          err.println("note: " + message);
-        }
+      VerifyListener listener =
+          quiet
+              ? VerifyListener.NONE
+              : new VerifyListener() {
+                @Override
+                public void note(String message) {
+                  err.println("note: " + message);
+                }
 
-        @Override
-        public void step(String what) {
-          if (verbose) {
-            err.println(what);
-          }
-        }
-      };
+                @Override
+                public void step(String what) {
+                  if (verbose) {
+                    err.println(what);
+                  }
+                }
+              };
       report = new Verifier(listener).verify(request);
     }
     if (!quiet) {
@@ -148,18 +180,22 @@ final class VerifyCommand implements Callable<Integer> {
 
   private VerifyRequest request() {
     try {
-      Reference ref = reference.directory != null ? Reference.directory(reference.directory)
-          : Reference.parseImage(reference.image);
+      Reference ref =
+          reference.directory != null
+              ? Reference.directory(reference.directory)
+              : Reference.parseImage(reference.image);
       if (platform.given != null) {
         if (!ref.isImage() || ref.tag() != null) {
-          throw new IllegalArgumentException("--platform chooses within --image DIR given without a tag");
+          throw new IllegalArgumentException(
+              "--platform chooses within --image DIR given without a tag");
         }
         ref = ref.withPlatform(platform.given);
       }
-      CompareOptions options = CompareOptions.DEFAULT
-          .withOwnership(!ignoreOwnership)
-          .withMtime(mtime)
-          .withIgnore(PathFilter.of(ignore));
+      CompareOptions options =
+          CompareOptions.DEFAULT
+              .withOwnership(!ignoreOwnership)
+              .withMtime(mtime)
+              .withIgnore(PathFilter.of(ignore));
       return VerifyRequest.of(squashfs, ref)
           .withMethod(Method.parse(method))
           .withOptions(options)

@@ -40,11 +40,13 @@ final class VerifyProgress implements VerifyListener, AutoCloseable {
     this.width = width;
     this.clock = clock;
     if (tick) {
-      ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "verify-progress");
-        t.setDaemon(true);
-        return t;
-      });
+      ticker =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "verify-progress");
+                t.setDaemon(true);
+                return t;
+              });
       ticker.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
     } else {
       ticker = null;
@@ -124,12 +126,18 @@ final class VerifyProgress implements VerifyListener, AutoCloseable {
 
   /** The line for a step: what it does, then what it has read (once it reads), then its time. */
   static String line(String step, long entries, long bytes, long elapsedNanos) {
-    String counts = entries == 0 ? ""
-        : String.format(Locale.ROOT, ": %,d entries, %s hashed", entries, ConsoleReporter.bytes(bytes));
+    String counts =
+        entries == 0
+            ? ""
+            : String.format(
+                Locale.ROOT, ": %,d entries, %s hashed", entries, ConsoleReporter.bytes(bytes));
     return "verify: " + step + counts + ", " + ConvertProgress.clock(elapsedNanos);
   }
 
-  /** Stops redrawing and leaves the last step's line standing, so what is printed next starts below it. */
+  /**
+   * Stops redrawing and leaves the last step's line standing, so what is printed next starts below
+   * it.
+   */
   @Override
   public synchronized void close() {
     if (closed) {

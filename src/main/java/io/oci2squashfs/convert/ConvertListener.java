@@ -46,15 +46,16 @@ public interface ConvertListener {
    *
    * @param layer the layer's index, 0 for the base
    * @param layerCount how many layers the image has
-   * @param digest the layer's blob digest (or, for a docker save without one, its diff id or file name)
+   * @param digest the layer's blob digest (or, for a docker save without one, its diff id or file
+   *     name)
    * @param size the blob's size in bytes as the manifest gives it, or -1 when unknown
    */
   default void layerStarted(int layer, int layerCount, String digest, long size) {}
 
   /**
-   * Reports how far a layer's blob has been read, every few MiB and when it is closed. A layer
-   * may also be read outside its turn (a hard link's target copied from an older layer), so
-   * {@code layer} need not be the one last started.
+   * Reports how far a layer's blob has been read, every few MiB and when it is closed. A layer may
+   * also be read outside its turn (a hard link's target copied from an older layer), so {@code
+   * layer} need not be the one last started.
    *
    * @param layer the layer's index, 0 for the base
    * @param bytesRead compressed bytes read from its blob so far
@@ -76,8 +77,8 @@ public interface ConvertListener {
   default void finishing() {}
 
   /**
-   * Something the conversion resolved by a rule but that a user should know: a path both a file
-   * and a parent in different layers, a time squashfs cannot hold, a second pass and why.
+   * Something the conversion resolved by a rule but that a user should know: a path both a file and
+   * a parent in different layers, a time squashfs cannot hold, a second pass and why.
    *
    * @param message one line, already naming the layer and entry
    */

@@ -18,9 +18,9 @@ import java.util.Objects;
  * }</pre>
  *
  * @param image an OCI image layout or a {@code docker save}, as a directory or a plain tar archive
- *     (read in place), or a skopeo-style reference ({@code oci:DIR[:TAG]},
- *     {@code oci-archive:FILE[:TAG]}, {@code docker-archive:FILE[:NAME:TAG]}); see
- *     {@link io.oci2squashfs.image.ImageLoader#load(Path, Platform)}
+ *     (read in place), or a skopeo-style reference ({@code oci:DIR[:TAG]}, {@code
+ *     oci-archive:FILE[:TAG]}, {@code docker-archive:FILE[:NAME:TAG]}); see {@link
+ *     io.oci2squashfs.image.ImageLoader#load(Path, Platform)}
  * @param output the squashfs or tar file, or the directory, to write; {@link #STDOUT} for a tar on
  *     standard output
  * @param platform which image to take from a multi-platform index
@@ -58,7 +58,13 @@ public record ConvertRequest(
    * @return the request
    */
   public static ConvertRequest of(Path image, Path output) {
-    return new ConvertRequest(image, output, Platform.host(), MksquashfsOptions.DEFAULT, "mksquashfs", false,
+    return new ConvertRequest(
+        image,
+        output,
+        Platform.host(),
+        MksquashfsOptions.DEFAULT,
+        "mksquashfs",
+        false,
         OutputFormat.forOutput(output.toString(), Files.isDirectory(output)));
   }
 
@@ -68,7 +74,8 @@ public record ConvertRequest(
   }
 
   /**
-   * @param p the platform to take from a multi-platform index, e.g. {@code Platform.parse("linux/arm64")}
+   * @param p the platform to take from a multi-platform index, e.g. {@code
+   *     Platform.parse("linux/arm64")}
    * @return a copy with that platform
    */
   public ConvertRequest withPlatform(Platform p) {

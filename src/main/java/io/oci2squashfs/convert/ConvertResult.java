@@ -13,7 +13,8 @@ import java.time.Duration;
  *     standard output
  * @param source how the image was found (layout kind, manifest)
  * @param layers number of layers merged
- * @param merge the merge's counts: entries written, whiteouts applied, hard links promoted, warnings
+ * @param merge the merge's counts: entries written, whiteouts applied, hard links promoted,
+ *     warnings
  * @param tarBytes bytes of merged tar streamed to mksquashfs or written (in the last pass); for a
  *     directory, bytes of file content
  * @param outputBytes size of the squashfs or tar file; for a directory, bytes of file content
@@ -23,7 +24,8 @@ import java.time.Duration;
  * @param platform the platform of the image converted, or null when the image does not say
  * @param manifestDigest the digest of the image's manifest, or null for a docker save that has none
  * @param compressedBytes the layers' blobs as stored: the sum of their sizes, or -1 when unknown
- * @param uncompressedBytes the layers' tars, decompressed: the sum of their sizes, or -1 when unknown
+ * @param uncompressedBytes the layers' tars, decompressed: the sum of their sizes, or -1 when
+ *     unknown
  */
 public record ConvertResult(
     Path output,
@@ -53,9 +55,30 @@ public record ConvertResult(
    * @param mksquashfsSummary what mksquashfs printed when done
    * @param format what was written
    */
-  public ConvertResult(Path output, String source, int layers, MergeResult merge, long tarBytes,
-      long outputBytes, Duration elapsed, String mksquashfsSummary, OutputFormat format) {
-    this(output, source, layers, merge, tarBytes, outputBytes, elapsed, mksquashfsSummary, format, null, null, -1, -1);
+  public ConvertResult(
+      Path output,
+      String source,
+      int layers,
+      MergeResult merge,
+      long tarBytes,
+      long outputBytes,
+      Duration elapsed,
+      String mksquashfsSummary,
+      OutputFormat format) {
+    this(
+        output,
+        source,
+        layers,
+        merge,
+        tarBytes,
+        outputBytes,
+        elapsed,
+        mksquashfsSummary,
+        format,
+        null,
+        null,
+        -1,
+        -1);
   }
 
   /**

@@ -5,7 +5,6 @@ import io.oci2squashfs.extract.DirectorySink;
 import io.oci2squashfs.image.Image;
 import io.oci2squashfs.image.ImageLoader;
 import io.oci2squashfs.layer.CheckedLayerSource;
-import io.oci2squashfs.overlay.LayerMerger;
 import io.oci2squashfs.overlay.MergeListener;
 import io.oci2squashfs.overlay.MergeOptions;
 import io.oci2squashfs.overlay.MergePasses;
@@ -29,14 +28,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.Set;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Converts a container image into a squashfs image, a tar or a directory: loads the image, merges
  * its layers newest first and streams the merged entries into mksquashfs, a PAX tar, or a safe
- * extraction ({@link OutputFormat}). No file's content is held whole in memory. On failure no output
- * is left behind.
+ * extraction ({@link OutputFormat}). No file's content is held whole in memory. On failure no
+ * output is left behind.
  *
  * <pre>{@code
  * ConvertResult r = new Converter().convert(
@@ -45,51 +44,60 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>A converter holds no state between conversions; one instance may run several, one after
- * another or at once (the listener then hears them interleaved). A squashfs needs mksquashfs 4.6
- * or newer, which reads a tar stream ({@code -tar}).
+ * another or at once (the listener then hears them interleaved). A squashfs needs mksquashfs 4.6 or
+ * newer, which reads a tar stream ({@code -tar}).
  */
 public final class Converter {
   private static final int MAX_REMEMBERED_WARNINGS = 100_000;
 
   private final ConvertListener listener;
 
-  /** @param listener hears progress and warnings; {@link ConvertListener#NONE} for none */
+  /**
+   * @param listener hears progress and warnings; {@link ConvertListener#NONE} for none
+   */
   public Converter(ConvertListener listener) {
     this.listener = Objects.requireNonNull(listener, "listener");
   }
 
-  /** A converter that reports nothing: warnings are only counted, in {@link ConvertResult#merge()}. */
+  /**
+   * A converter that reports nothing: warnings are only counted, in {@link ConvertResult#merge()}.
+   */
   public Converter() {
     this(ConvertListener.NONE);
   }
 
   /**
-   * Runs one conversion: loads the image, checks every layer blob against its digest and diff id
-   * as it streams, and writes {@code request.output()} under a temporary name beside it, renamed
-   * when complete (a tar on standard output is written as it goes).
+   * Runs one conversion: loads the image, checks every layer blob against its digest and diff id as
+   * it streams, and writes {@code request.output()} under a temporary name beside it, renamed when
+   * complete (a tar on standard output is written as it goes).
    *
    * @param request what to convert and how
    * @return the counts and sizes of what was written
-   * @throws IOException with a message naming the file, layer and entry at fault: an
-   *     {@code ImageFormatException} (the image's files), a {@code LayerException} (a layer's
-   *     content or digest), a {@code ToolException} (mksquashfs missing, too old or failing), for a
-   *     directory an {@code UnsafeEntryException}, or a plain {@code IOException} for the output (it
-   *     exists without {@code force}, its directory is missing or not writable). No output is left
-   *     then, nor any temporary file.
+   * @throws IOException with a message naming the file, layer and entry at fault: an {@code
+   *     ImageFormatException} (the image's files), a {@code LayerException} (a layer's content or
+   *     digest), a {@code ToolException} (mksquashfs missing, too old or failing), for a directory
+   *     an {@code UnsafeEntryException}, or a plain {@code IOException} for the output (it exists
+   *     without {@code force}, its directory is missing or not writable). No output is left then,
+   *     nor any temporary file.
    */
   public ConvertResult convert(ConvertRequest request) throws IOException {
     long started = System.nanoTime();
     OutputFormat format = request.format();
     boolean toStdout = request.toStdout();
     if (toStdout && format != OutputFormat.TAR) {
-      throw new IllegalArgumentException("only a tar can go to standard output, not " + format.optionName());
+      throw new IllegalArgumentException(
+          "only a tar can go to standard output, not " + format.optionName());
     }
     Path output = toStdout ? request.output() : request.output().toAbsolutePath();
     if (!toStdout) {
-      PendingOutput.checkWritable(output, format == OutputFormat.DIR ? PendingOutput.Kind.DIRECTORY
-          : PendingOutput.Kind.FILE, request.force(), format.optionName());
+      PendingOutput.checkWritable(
+          output,
+          format == OutputFormat.DIR ? PendingOutput.Kind.DIRECTORY : PendingOutput.Kind.FILE,
+          request.force(),
+          format.optionName());
     }
-    MksquashfsTool tool = format == OutputFormat.SQUASHFS ? MksquashfsTool.locate(request.mksquashfs()) : null;
+    MksquashfsTool tool =
+        format == OutputFormat.SQUASHFS ? MksquashfsTool.locate(request.mksquashfs()) : null;
     Image image = ImageLoader.load(request.image(), request.platform());
     listener.imageLoaded(image);
 
@@ -98,32 +106,36 @@ public final class Converter {
     RootProbe.Found probe = RootProbe.find(layers);
     Long allTime = request.squashfs().allTime();
     Mtime implicitTime = Mtime.ofSeconds(allTime != null ? allTime : 0);
-    TarHeader root = probe != null ? probe.root()
-        : TarHeader.of(EntryPath.ROOT, EntryType.DIRECTORY).withMtime(implicitTime);
+    TarHeader root =
+        probe != null
+            ? probe.root()
+            : TarHeader.of(EntryPath.ROOT, EntryType.DIRECTORY).withMtime(implicitTime);
 
-    MergeListener mergeListener = new MergeListener() {
-      // a second pass repeats the first one's warnings; say each once
-      private final Set<String> said = new HashSet<>();
+    MergeListener mergeListener =
+        new MergeListener() {
+          // a second pass repeats the first one's warnings; say each once
+          private final Set<String> said = new HashSet<>();
 
-      @Override
-      public void layerStarted(int layer, int count) {
-        listener.layerStarted(layer, count, layers.digestOf(layer), image.layers().get(layer).size());
-      }
+          @Override
+          public void layerStarted(int layer, int count) {
+            listener.layerStarted(
+                layer, count, layers.digestOf(layer), image.layers().get(layer).size());
+          }
 
-      @Override
-      public void layerFinished(int layer, int count) {
-        listener.layerFinished(layer, count);
-      }
+          @Override
+          public void layerFinished(int layer, int count) {
+            listener.layerFinished(layer, count);
+          }
 
-      @Override
-      public void warning(MergeWarning w) {
-        String where = w.layer() >= 0 ? layers.describe(w.layer()) : "image";
-        String message = where + ": " + w.entry().shortDisplay() + ": " + w.message();
-        if (said.size() > MAX_REMEMBERED_WARNINGS || said.add(message)) {
-          listener.warning(message);
-        }
-      }
-    };
+          @Override
+          public void warning(MergeWarning w) {
+            String where = w.layer() >= 0 ? layers.describe(w.layer()) : "image";
+            String message = where + ": " + w.entry().shortDisplay() + ": " + w.message();
+            if (said.size() > MAX_REMEMBERED_WARNINGS || said.add(message)) {
+              listener.warning(message);
+            }
+          }
+        };
     // Lower symlinks with newer entries below them are followed, as container runtimes do; that
     // takes another pass, so a stream that cannot be restarted (stdout) keeps a directory there
     // instead, with a warning.
@@ -133,19 +145,39 @@ public final class Converter {
       if (passes.current.restartable()) {
         options = options.withRedirects(SymlinkRedirects.none());
       }
-      MergePasses.Settled<OutputSink> settled = MergePasses.settle(layers, options, mergeListener, passes,
-          (pass, why) -> listener.warning(why.reason() + "; reading the image again " + why.purpose()));
+      MergePasses.Settled<OutputSink> settled =
+          MergePasses.settle(
+              layers,
+              options,
+              mergeListener,
+              passes,
+              (pass, why) ->
+                  listener.warning(why.reason() + "; reading the image again " + why.purpose()));
       MergeResult merged = settled.result();
       OutputSink sink = settled.output();
       listener.finishing();
       String summary = sink.commit();
       sink.warnings().forEach(listener::warning);
-      long outputBytes = format == OutputFormat.DIR || toStdout ? sink.bytesWritten() : Files.size(output);
-      return new ConvertResult(output, image.source(), image.layers().size(), merged,
-          sink.bytesWritten(), outputBytes, Duration.ofNanos(System.nanoTime() - started), summary, format,
-          image.platform(), image.manifestDigest(), counts.compressed(), counts.uncompressed());
+      long outputBytes =
+          format == OutputFormat.DIR || toStdout ? sink.bytesWritten() : Files.size(output);
+      return new ConvertResult(
+          output,
+          image.source(),
+          image.layers().size(),
+          merged,
+          sink.bytesWritten(),
+          outputBytes,
+          Duration.ofNanos(System.nanoTime() - started),
+          summary,
+          format,
+          image.platform(),
+          image.manifestDigest(),
+          counts.compressed(),
+          counts.uncompressed());
     } finally {
-      passes.current.close(); // after a commit this does nothing; else it stops mksquashfs and deletes its output
+      passes.current
+          .close(); // after a commit this does nothing; else it stops mksquashfs and deletes its
+      // output
     }
   }
 
@@ -158,7 +190,12 @@ public final class Converter {
     private TarHeader root;
     OutputSink current;
 
-    Passes(ConvertRequest request, MksquashfsTool tool, Path output, TarHeader root, CheckedLayerSource layers)
+    Passes(
+        ConvertRequest request,
+        MksquashfsTool tool,
+        Path output,
+        TarHeader root,
+        CheckedLayerSource layers)
         throws IOException {
       this.request = request;
       this.tool = tool;
@@ -192,8 +229,11 @@ public final class Converter {
     @Override
     public void discard(OutputSink sink, MergeResult.Repeat why) throws IOException {
       if (!sink.restartable()) {
-        throw new IOException("cannot write this image to standard output: " + why.reason() + ", so the"
-            + " image must be read twice and what was already written cannot be taken back; write to a file instead");
+        throw new IOException(
+            "cannot write this image to standard output: "
+                + why.reason()
+                + ", so the image must be read twice and what was already written cannot be taken"
+                + " back; write to a file instead");
       }
       sink.close();
     }
@@ -204,14 +244,17 @@ public final class Converter {
         return null;
       }
       root = merged.root();
-      return new MergeResult.Repeat(layers.describe(merged.rootFromLayer()) + ": its root entry is not the"
-          + " layer's first entry", "to give its attributes to the output's root");
+      return new MergeResult.Repeat(
+          layers.describe(merged.rootFromLayer())
+              + ": its root entry is not the"
+              + " layer's first entry",
+          "to give its attributes to the output's root");
     }
   }
 
   /** A fresh sink for one pass of the merge. */
-  private static OutputSink startSink(ConvertRequest request, MksquashfsTool tool, Path output, TarHeader root)
-      throws IOException {
+  private static OutputSink startSink(
+      ConvertRequest request, MksquashfsTool tool, Path output, TarHeader root) throws IOException {
     Long allTime = request.squashfs().allTime();
     switch (request.format()) {
       case TAR:
@@ -227,9 +270,12 @@ public final class Converter {
 
   /** What mksquashfs is told about the root: mode, owner, time and xattrs. */
   private static boolean sameRootAttributes(TarHeader a, TarHeader b) {
-    return a.mode() == b.mode() && a.uid() == b.uid() && a.gid() == b.gid()
+    return a.mode() == b.mode()
+        && a.uid() == b.uid()
+        && a.gid() == b.gid()
         && a.mtime().seconds() == b.mtime().seconds()
         && a.xattrs().keySet().equals(b.xattrs().keySet())
-        && a.xattrs().keySet().stream().allMatch(k -> Arrays.equals(a.xattrs().get(k), b.xattrs().get(k)));
+        && a.xattrs().keySet().stream()
+            .allMatch(k -> Arrays.equals(a.xattrs().get(k), b.xattrs().get(k)));
   }
 }

@@ -12,7 +12,9 @@ final class LayerByteCounts implements CheckedLayerSource.Progress {
   private final long[] uncompressed;
   private final CheckedLayerSource.Progress next;
 
-  /** @param next hears every report as it comes */
+  /**
+   * @param next hears every report as it comes
+   */
   LayerByteCounts(int layerCount, CheckedLayerSource.Progress next) {
     this.compressed = new long[layerCount];
     this.uncompressed = new long[layerCount];

@@ -2,7 +2,10 @@ package io.oci2squashfs.convert;
 
 import java.util.Locale;
 
-/** What a conversion writes: a squashfs image, the merged tar, or the merged tree extracted into a directory. */
+/**
+ * What a conversion writes: a squashfs image, the merged tar, or the merged tree extracted into a
+ * directory.
+ */
 public enum OutputFormat {
   SQUASHFS,
   TAR,
@@ -24,19 +27,21 @@ public enum OutputFormat {
         return f;
       }
     }
-    throw new IllegalArgumentException("unknown output format '" + name + "'; use squashfs, tar or dir");
+    throw new IllegalArgumentException(
+        "unknown output format '" + name + "'; use squashfs, tar or dir");
   }
 
   /**
    * The format an output name implies: {@code -} (standard output) and names ending in {@code .tar}
-   * are a tar; a name ending in {@code /}, or naming an existing directory, is a directory; anything
-   * else is a squashfs image.
+   * are a tar; a name ending in {@code /}, or naming an existing directory, is a directory;
+   * anything else is a squashfs image.
    *
    * @param output the output as the user wrote it (a trailing slash is significant)
    * @param existingDirectory whether it names a directory that exists
    */
   public static OutputFormat forOutput(String output, boolean existingDirectory) {
-    if (output.equals(ConvertRequest.STDOUT.toString()) || output.toLowerCase(Locale.ROOT).endsWith(".tar")) {
+    if (output.equals(ConvertRequest.STDOUT.toString())
+        || output.toLowerCase(Locale.ROOT).endsWith(".tar")) {
       return TAR;
     }
     if (output.endsWith("/") || existingDirectory) {

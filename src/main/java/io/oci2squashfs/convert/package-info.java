@@ -18,7 +18,7 @@
  * message names the file, layer and entry; no output is left then. To check a result against the
  * image, see {@link io.oci2squashfs.verify.Verifier}.
  *
- * <p>Glues {@code image}, {@code layer}, {@code tar}, {@code overlay}, {@code sink} and
- * {@code extract}; prints nothing.
+ * <p>Glues {@code image}, {@code layer}, {@code tar}, {@code overlay}, {@code sink} and {@code
+ * extract}; prints nothing.
  */
 package io.oci2squashfs.convert;

@@ -38,9 +38,11 @@ public final class Commands {
     try {
       p = new ProcessBuilder(command).start();
     } catch (IOException e) {
-      throw new ToolException(tool, -1, "cannot run " + command.get(0) + ": " + e.getMessage(), null, e);
+      throw new ToolException(
+          tool, -1, "cannot run " + command.get(0) + ": " + e.getMessage(), null, e);
     }
-    // stopped with the JVM: a signal must not leave it running (one the shutdown hook runs is not stopped)
+    // stopped with the JVM: a signal must not leave it running (one the shutdown hook runs is not
+    // stopped)
     try (OnSignal.Registration r = OnSignal.stopOnSignal(p)) {
       return waitFor(p, command, tool, timeoutSeconds);
     }
@@ -54,17 +56,22 @@ public final class Commands {
       OutputTail err = new OutputTail(p.getErrorStream(), KEEP, tool + "-stderr");
       if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        throw new ToolException(tool, -1, String.join(" ", command) + " did not finish within "
-            + timeoutSeconds + " s", null);
+        throw new ToolException(
+            tool,
+            -1,
+            String.join(" ", command) + " did not finish within " + timeoutSeconds + " s",
+            null);
       }
       return new Result(List.copyOf(command), p.exitValue(), out.text(), err.text());
     } catch (IOException e) {
       p.destroyForcibly();
-      throw new ToolException(tool, -1, "cannot run " + command.get(0) + ": " + e.getMessage(), null, e);
+      throw new ToolException(
+          tool, -1, "cannot run " + command.get(0) + ": " + e.getMessage(), null, e);
     } catch (InterruptedException e) {
       p.destroyForcibly();
       Thread.currentThread().interrupt();
-      throw new ToolException(tool, -1, "interrupted while running " + String.join(" ", command), null, e);
+      throw new ToolException(
+          tool, -1, "interrupted while running " + String.join(" ", command), null, e);
     }
   }
 
@@ -77,8 +84,16 @@ public final class Commands {
     Path p = Executables.find(nameOrPath);
     if (p == null) {
       String tool = Path.of(nameOrPath).getFileName().toString();
-      throw new ToolException(tool, -1, tool + " not found (looked for '" + nameOrPath + "'"
-          + (nameOrPath.contains("/") ? "" : " on PATH") + ")", hint);
+      throw new ToolException(
+          tool,
+          -1,
+          tool
+              + " not found (looked for '"
+              + nameOrPath
+              + "'"
+              + (nameOrPath.contains("/") ? "" : " on PATH")
+              + ")",
+          hint);
     }
     return p;
   }

@@ -39,22 +39,22 @@ import java.util.Set;
 
 /**
  * Extracts the merged filesystem into a directory, safely: it is built beside the target under a
- * temporary name, renamed into place on {@link #commit()}, and deleted by {@link #close()} without a
- * commit (and on a signal): a {@link PendingOutput}.
+ * temporary name, renamed into place on {@link #commit()}, and deleted by {@link #close()} without
+ * a commit (and on a signal): a {@link PendingOutput}.
  *
- * <p>Nothing the image holds can make it write outside that directory. Every directory on the way to
- * an entry must be one this extraction created itself (so never a symlink from the image, whatever
- * it points to); the entry itself is created exclusively (never opened through an existing symlink);
- * paths have no {@code ..} ({@link EntryPath}); a hard link's target must be a non-directory already
- * extracted, reached through directories made here; symlinks are created, never followed. An entry
- * that breaks these rules fails the extraction with an {@link UnsafeEntryException}: a merged stream
- * never holds one.
+ * <p>Nothing the image holds can make it write outside that directory. Every directory on the way
+ * to an entry must be one this extraction created itself (so never a symlink from the image,
+ * whatever it points to); the entry itself is created exclusively (never opened through an existing
+ * symlink); paths have no {@code ..} ({@link EntryPath}); a hard link's target must be a
+ * non-directory already extracted, reached through directories made here; symlinks are created,
+ * never followed. An entry that breaks these rules fails the extraction with an {@link
+ * UnsafeEntryException}: a merged stream never holds one.
  *
  * <p>Kept: content, modes (setuid/setgid/sticky too), mtimes (directories' set last, deepest first,
- * after their children), owners when running as root, xattrs ({@code user.*} through Java, the other
- * namespaces through {@code setfattr} as root), hard links, symlinks, devices and FIFOs (through
- * {@code mknod}/{@code mkfifo}; devices need root). What could not be kept is counted and reported
- * by {@link #warnings()}, never silently dropped.
+ * after their children), owners when running as root, xattrs ({@code user.*} through Java, the
+ * other namespaces through {@code setfattr} as root), hard links, symlinks, devices and FIFOs
+ * (through {@code mknod}/{@code mkfifo}; devices need root). What could not be kept is counted and
+ * reported by {@link #warnings()}, never silently dropped.
  */
 public final class DirectorySink implements OutputSink {
   private static final int COPY_BUFFER = 128 * 1024;
@@ -68,12 +68,16 @@ public final class DirectorySink implements OutputSink {
   private final boolean privileged;
   private final long ownUid;
   private final long ownGid;
+
   /** Every directory made here, explicit or implied; only these may be walked through. */
   private final Set<EntryPath> madeDirs = new HashSet<>();
+
   /** Explicit directory entries, whose mode and mtime are set at the end. */
   private final Map<EntryPath, TarHeader> dirEntries = new HashMap<>();
+
   /** Xattrs outside {@code user.*}, set as root with one {@code setfattr --restore} at the end. */
   private final List<PendingXattr> pendingXattrs = new ArrayList<>();
+
   private final Map<String, Unkept> unkept = new LinkedHashMap<>();
   private final Map<String, Path> tools = new HashMap<>();
   private final byte[] buffer = new byte[COPY_BUFFER];
@@ -92,8 +96,10 @@ public final class DirectorySink implements OutputSink {
     this.partial = output.partial();
     this.allTime = allTime == null ? null : Mtime.ofSeconds(allTime);
     this.root = timed(root);
-    this.ownUid = ((Number) Files.getAttribute(partial, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue();
-    this.ownGid = ((Number) Files.getAttribute(partial, "unix:gid", LinkOption.NOFOLLOW_LINKS)).longValue();
+    this.ownUid =
+        ((Number) Files.getAttribute(partial, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue();
+    this.ownGid =
+        ((Number) Files.getAttribute(partial, "unix:gid", LinkOption.NOFOLLOW_LINKS)).longValue();
     this.privileged = ownUid == 0;
   }
 
@@ -102,9 +108,11 @@ public final class DirectorySink implements OutputSink {
    *
    * @param root the root directory's attributes, given to the target itself
    * @param allTime when set, every entry's mtime, the root's too
-   * @param replace whether a {@code target} that exists and is not an empty directory may be replaced
+   * @param replace whether a {@code target} that exists and is not an empty directory may be
+   *     replaced
    */
-  public static DirectorySink start(Path target, TarHeader root, Long allTime, boolean replace) throws IOException {
+  public static DirectorySink start(Path target, TarHeader root, Long allTime, boolean replace)
+      throws IOException {
     // private (0700) while it is being filled: nobody else sees a half-made tree
     PendingOutput output = PendingOutput.directory(target.toAbsolutePath().normalize(), replace);
     try {
@@ -136,7 +144,9 @@ public final class DirectorySink implements OutputSink {
     }
     Path file = names.resolve(partial, p);
     if (file == null) {
-      unkept("entries whose names are not valid " + names.charset() + " (run under a UTF-8 locale)", p.display());
+      unkept(
+          "entries whose names are not valid " + names.charset() + " (run under a UTF-8 locale)",
+          p.display());
       drain(h, content);
       return;
     }
@@ -151,7 +161,9 @@ public final class DirectorySink implements OutputSink {
     }
   }
 
-  /** Makes every missing directory above {@code p}; refuses to pass through anything not made here. */
+  /**
+   * Makes every missing directory above {@code p}; refuses to pass through anything not made here.
+   */
   private void makeParents(EntryPath p) throws IOException {
     Deque<EntryPath> missing = new ArrayDeque<>();
     for (EntryPath d = p.parent(); !d.isRoot() && !madeDirs.contains(d); d = d.parent()) {
@@ -168,8 +180,12 @@ public final class DirectorySink implements OutputSink {
 
   private static void refuseExisting(EntryPath entry, Path file, String what) throws IOException {
     if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-      String kind = Files.isSymbolicLink(file) ? "a symlink" : Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)
-          ? "a directory that was not written as one" : "not a directory";
+      String kind =
+          Files.isSymbolicLink(file)
+              ? "a symlink"
+              : Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)
+                  ? "a directory that was not written as one"
+                  : "not a directory";
       throw new UnsafeEntryException(entry, what + " is " + kind);
     }
   }
@@ -190,8 +206,12 @@ public final class DirectorySink implements OutputSink {
 
   private void file(EntryPath p, Path file, TarHeader h, InputStream content) throws IOException {
     // CREATE_NEW is O_EXCL: it never opens through a symlink, and fails on anything already there
-    try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-        LinkOption.NOFOLLOW_LINKS)) {
+    try (OutputStream out =
+        Files.newOutputStream(
+            file,
+            StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE,
+            LinkOption.NOFOLLOW_LINKS)) {
       long left = h.size();
       while (left > 0) {
         int n = content.read(buffer, 0, (int) Math.min(buffer.length, left));
@@ -211,8 +231,11 @@ public final class DirectorySink implements OutputSink {
   private void symlink(EntryPath p, Path link, TarHeader h) throws IOException {
     String target = names.decode(h.symlinkTarget());
     if (target == null || target.isEmpty()) {
-      unkept(target == null ? "symlinks whose targets are not valid " + names.charset()
-          : "symlinks with an empty target (Linux has none)", p.display());
+      unkept(
+          target == null
+              ? "symlinks whose targets are not valid " + names.charset()
+              : "symlinks with an empty target (Linux has none)",
+          p.display());
       return;
     }
     boolean plain;
@@ -243,8 +266,12 @@ public final class DirectorySink implements OutputSink {
     EntryPath t = h.hardLinkTarget();
     for (EntryPath d = t.parent(); d != null && !d.isRoot(); d = d.parent()) {
       if (!madeDirs.contains(d)) {
-        throw new UnsafeEntryException(p, "its link target " + t.display() + " is not below directories"
-            + " extracted before it");
+        throw new UnsafeEntryException(
+            p,
+            "its link target "
+                + t.display()
+                + " is not below directories"
+                + " extracted before it");
       }
     }
     Path target = names.resolve(partial, t);
@@ -256,7 +283,8 @@ public final class DirectorySink implements OutputSink {
     try {
       a = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     } catch (NoSuchFileException e) {
-      throw new UnsafeEntryException(p, "its link target " + t.display() + " was not extracted before it");
+      throw new UnsafeEntryException(
+          p, "its link target " + t.display() + " was not extracted before it");
     }
     if (a.isDirectory()) {
       throw new UnsafeEntryException(p, "its link target " + t.display() + " is a directory");
@@ -274,24 +302,45 @@ public final class DirectorySink implements OutputSink {
     if (h.type() == EntryType.FIFO) {
       made = run("mkfifo", p, "FIFOs", List.of("-m", "0600", "--", file.toString()));
     } else {
-      made = run("mknod", p, privileged ? "devices" : "devices (need root)", List.of("-m", "0600", "--",
-          file.toString(), h.type() == EntryType.CHAR_DEVICE ? "c" : "b",
-          Integer.toString(h.devMajor()), Integer.toString(h.devMinor())));
+      made =
+          run(
+              "mknod",
+              p,
+              privileged ? "devices" : "devices (need root)",
+              List.of(
+                  "-m",
+                  "0600",
+                  "--",
+                  file.toString(),
+                  h.type() == EntryType.CHAR_DEVICE ? "c" : "b",
+                  Integer.toString(h.devMajor()),
+                  Integer.toString(h.devMinor())));
     }
     if (made) {
-      // Opening a FIFO blocks and opening a device may act on it: nothing here opens them, and Java's
+      // Opening a FIFO blocks and opening a device may act on it: nothing here opens them, and
+      // Java's
       // own mode and time setters would (with NOFOLLOW they open the file to fchmod/futimens it)
       owner(p, file, h);
       for (String name : h.xattrs().keySet()) {
         if (name.startsWith("user.")) {
-          unkept("user.* xattrs of devices and FIFOs (Linux allows none)", p.display() + " " + name);
+          unkept(
+              "user.* xattrs of devices and FIFOs (Linux allows none)", p.display() + " " + name);
         }
       }
       xattrs(p, file, h.withXattrs(nonUser(h.xattrs())), false);
       mode(file, h.mode());
       Mtime t = h.mtime();
-      run("touch", p, "times of devices and FIFOs", List.of("-h", "-m", "-d",
-          String.format(Locale.ROOT, "@%d.%09d", t.seconds(), t.nanos()), "--", file.toString()));
+      run(
+          "touch",
+          p,
+          "times of devices and FIFOs",
+          List.of(
+              "-h",
+              "-m",
+              "-d",
+              String.format(Locale.ROOT, "@%d.%09d", t.seconds(), t.nanos()),
+              "--",
+              file.toString()));
     }
   }
 
@@ -318,7 +367,9 @@ public final class DirectorySink implements OutputSink {
     return r.ok();
   }
 
-  /** Owner, xattrs, mode, time: in this order, since a chown clears setuid bits and capabilities. */
+  /**
+   * Owner, xattrs, mode, time: in this order, since a chown clears setuid bits and capabilities.
+   */
   private void metadata(EntryPath p, Path file, TarHeader h) throws IOException {
     owner(p, file, h);
     xattrs(p, file, h, false);
@@ -331,7 +382,9 @@ public final class DirectorySink implements OutputSink {
       Files.setAttribute(file, "unix:uid", (int) h.uid(), LinkOption.NOFOLLOW_LINKS);
       Files.setAttribute(file, "unix:gid", (int) h.gid(), LinkOption.NOFOLLOW_LINKS);
     } else if (h.uid() != ownUid || h.gid() != ownGid) {
-      unkept("owners (not running as root; the files are yours)", p.display() + " " + h.uid() + ":" + h.gid());
+      unkept(
+          "owners (not running as root; the files are yours)",
+          p.display() + " " + h.uid() + ":" + h.gid());
     }
   }
 
@@ -346,10 +399,13 @@ public final class DirectorySink implements OutputSink {
           continue;
         }
         try {
-          Files.getFileAttributeView(file, UserDefinedFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+          Files.getFileAttributeView(
+                  file, UserDefinedFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
               .write(name.substring("user.".length()), ByteBuffer.wrap(x.getValue()));
         } catch (IOException | UnsupportedOperationException e) {
-          unkept("user.* xattrs (the filesystem refused them)", p.display() + " " + name + ": " + e.getMessage());
+          unkept(
+              "user.* xattrs (the filesystem refused them)",
+              p.display() + " " + name + ": " + e.getMessage());
         }
       } else if (privileged) {
         pendingXattrs.add(new PendingXattr(file, name, x.getValue(), p));
@@ -361,7 +417,8 @@ public final class DirectorySink implements OutputSink {
 
   /**
    * chmod by path: never called for a symlink, and every other entry's last component is one this
-   * extraction created. (With NOFOLLOW_LINKS the JVM would open the file instead, which blocks on a FIFO.)
+   * extraction created. (With NOFOLLOW_LINKS the JVM would open the file instead, which blocks on a
+   * FIFO.)
    */
   private static void mode(Path file, int mode) throws IOException {
     Files.setAttribute(file, "unix:mode", mode);
@@ -399,14 +456,22 @@ public final class DirectorySink implements OutputSink {
   @Override
   public List<String> warnings() {
     List<String> lines = new ArrayList<>();
-    unkept.forEach((what, u) -> lines.add(String.format(Locale.ROOT, "not kept in the directory: %s, %d %s (first: %s)",
-        what, u.count, u.count == 1 ? "entry" : "entries", u.example)));
+    unkept.forEach(
+        (what, u) ->
+            lines.add(
+                String.format(
+                    Locale.ROOT,
+                    "not kept in the directory: %s, %d %s (first: %s)",
+                    what,
+                    u.count,
+                    u.count == 1 ? "entry" : "entries",
+                    u.example)));
     return lines;
   }
 
   /**
-   * Sets what had to wait (non-user xattrs, directories' modes and times, the root's attributes) and
-   * renames the directory into place.
+   * Sets what had to wait (non-user xattrs, directories' modes and times, the root's attributes)
+   * and renames the directory into place.
    *
    * @return an empty string
    */
@@ -444,7 +509,9 @@ public final class DirectorySink implements OutputSink {
     Path setfattr = tools.computeIfAbsent("setfattr", Executables::find);
     if (setfattr == null) {
       for (PendingXattr x : pendingXattrs) {
-        unkept("xattrs outside user.* (setfattr not found; install the attr package)", x.entry().display() + " " + x.name());
+        unkept(
+            "xattrs outside user.* (setfattr not found; install the attr package)",
+            x.entry().display() + " " + x.name());
       }
       return;
     }
@@ -456,19 +523,27 @@ public final class DirectorySink implements OutputSink {
         dump.append("\n# file: ").append(escape(x.file().toString())).append('\n');
         previous = x.file();
       }
-      dump.append(escape(x.name())).append("=0x").append(java.util.HexFormat.of().formatHex(x.value())).append('\n');
+      dump.append(escape(x.name()))
+          .append("=0x")
+          .append(java.util.HexFormat.of().formatHex(x.value()))
+          .append('\n');
     }
     try (TemporaryPath restore = TemporaryPath.file("oci2squashfs-xattrs", ".txt")) {
       Files.writeString(restore.path(), dump, StandardCharsets.US_ASCII);
-      Commands.Result r = Commands.run(List.of(setfattr.toString(), "-h", "--restore=" + restore.path()),
-          TOOL_TIMEOUT_SECONDS);
+      Commands.Result r =
+          Commands.run(
+              List.of(setfattr.toString(), "-h", "--restore=" + restore.path()),
+              TOOL_TIMEOUT_SECONDS);
       if (!r.ok()) {
         unkept("xattrs setfattr could not set", r.said());
       }
     }
   }
 
-  /** Every byte outside printable ASCII, and the backslash, as {@code \ooo}, which setfattr reads back. */
+  /**
+   * Every byte outside printable ASCII, and the backslash, as {@code \ooo}, which setfattr reads
+   * back.
+   */
   static String escape(String text) {
     StringBuilder sb = new StringBuilder();
     for (byte b : text.getBytes(LocalNames.ofJvm().charset())) {

@@ -41,8 +41,11 @@ final class LocalNames {
   /** The raw bytes as text that encodes back to exactly them, or null when there is none. */
   String decode(String raw) {
     byte[] bytes = raw.getBytes(StandardCharsets.ISO_8859_1);
-    CharsetDecoder d = charset.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    CharsetDecoder d =
+        charset
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     try {
       CharBuffer chars = d.decode(ByteBuffer.wrap(bytes));
       String text = chars.toString();

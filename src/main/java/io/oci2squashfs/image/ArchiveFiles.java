@@ -23,21 +23,27 @@ import org.apache.commons.compress.archivers.tar.TarFile;
 
 /**
  * The files of an image inside a plain tar archive ({@code docker save}, {@code oci-archive}), read
- * in place. {@link #index} reads the archive's headers once with commons-compress's
- * {@link TarFile} and closes it; each {@link #open} then opens the archive anew, positioned at the
- * member's data, and closing that stream closes the file. So nothing stays open between reads.
+ * in place. {@link #index} reads the archive's headers once with commons-compress's {@link TarFile}
+ * and closes it; each {@link #open} then opens the archive anew, positioned at the member's data,
+ * and closing that stream closes the file. So nothing stays open between reads.
  *
- * <p>Member names are normalised ({@code ./a//b} is {@code a/b}; a leading {@code /} is dropped,
- * as tar does on extraction); members whose names hold {@code ..} cannot be named and are left
- * out. When a name appears more than once, the last member wins, as extraction would give.
- * Symlinks and hard links are followed inside the archive, never out of it: an absolute symlink
- * target or one that climbs above the top is an error.
+ * <p>Member names are normalised ({@code ./a//b} is {@code a/b}; a leading {@code /} is dropped, as
+ * tar does on extraction); members whose names hold {@code ..} cannot be named and are left out.
+ * When a name appears more than once, the last member wins, as extraction would give. Symlinks and
+ * hard links are followed inside the archive, never out of it: an absolute symlink target or one
+ * that climbs above the top is an error.
  */
 final class ArchiveFiles implements ImageFiles {
   /** As many as Linux follows in one lookup. */
   static final int MAX_LINKS = 40;
 
-  private enum Kind { FILE, SYMLINK, HARDLINK, DIRECTORY, OTHER }
+  private enum Kind {
+    FILE,
+    SYMLINK,
+    HARDLINK,
+    DIRECTORY,
+    OTHER
+  }
 
   private record Member(Kind kind, long offset, long size, String target, boolean sparse) {}
 
@@ -61,15 +67,24 @@ final class ArchiveFiles implements ImageFiles {
     Path archive = file.toAbsolutePath().normalize();
     String compression = compressionOf(archive);
     if (compression != null) {
-      throw new ImageFormatException(file + " is " + compression + "-compressed; compressed"
-          + " archives must be decompressed first, as only a plain tar is read in place");
+      throw new ImageFormatException(
+          file
+              + " is "
+              + compression
+              + "-compressed; compressed"
+              + " archives must be decompressed first, as only a plain tar is read in place");
     }
     Map<String, Member> members = new HashMap<>();
     List<TarArchiveEntry> entries;
     try (FileChannel channel = FileChannel.open(archive, StandardOpenOption.READ)) {
       // TarFile closes the channel too; the outer try closes it when TarFile's constructor throws.
-      try (TarFile tar = new TarFile(channel, TarConstants.DEFAULT_BLKSIZE,
-          TarConstants.DEFAULT_RCDSIZE, StandardCharsets.UTF_8.name(), false)) {
+      try (TarFile tar =
+          new TarFile(
+              channel,
+              TarConstants.DEFAULT_BLKSIZE,
+              TarConstants.DEFAULT_RCDSIZE,
+              StandardCharsets.UTF_8.name(),
+              false)) {
         entries = tar.getEntries();
       } catch (IOException | IllegalArgumentException e) {
         throw new ImageFormatException(
@@ -118,8 +133,12 @@ final class ArchiveFiles implements ImageFiles {
         }
         if (part.equals("..")) {
           if (done.isEmpty()) {
-            throw new ImageFormatException(where + ": path \"" + relative
-                + "\" leads outside the archive" + (via == null ? "" : " through " + via));
+            throw new ImageFormatException(
+                where
+                    + ": path \""
+                    + relative
+                    + "\" leads outside the archive"
+                    + (via == null ? "" : " through " + via));
           }
           done.remove(done.size() - 1);
           continue;
@@ -133,8 +152,8 @@ final class ArchiveFiles implements ImageFiles {
             throw tooManyLinks(relative, where);
           }
           if (m.target().startsWith("/")) {
-            throw new ImageFormatException(where + ": path \"" + relative
-                + "\" leads outside the archive through " + via);
+            throw new ImageFormatException(
+                where + ": path \"" + relative + "\" leads outside the archive through " + via);
           }
           done.remove(done.size() - 1);
           prepend(todo, m.target());
@@ -180,8 +199,10 @@ final class ArchiveFiles implements ImageFiles {
     FileChannel channel = FileChannel.open(archive, StandardOpenOption.READ);
     try {
       if (channel.size() < m.offset() + m.size()) {
-        throw new EOFException(name + ": the archive is shorter than when it was indexed;"
-            + " it changed while being read");
+        throw new EOFException(
+            name
+                + ": the archive is shorter than when it was indexed;"
+                + " it changed while being read");
       }
       channel.position(m.offset());
       return new MemberStream(Channels.newInputStream(channel), m.size(), name);
@@ -222,8 +243,13 @@ final class ArchiveFiles implements ImageFiles {
   }
 
   private static ImageFormatException tooManyLinks(String relative, String where) {
-    return new ImageFormatException(where + ": path \"" + relative + "\": more than " + MAX_LINKS
-        + " links to follow (a loop?)");
+    return new ImageFormatException(
+        where
+            + ": path \""
+            + relative
+            + "\": more than "
+            + MAX_LINKS
+            + " links to follow (a loop?)");
   }
 
   /** The normal form of a member's name, or null when it holds {@code ..} or is the top itself. */
@@ -257,8 +283,12 @@ final class ArchiveFiles implements ImageFiles {
     } else {
       kind = Kind.OTHER;
     }
-    return new Member(kind, e.getDataOffset(), kind == Kind.FILE ? e.getRealSize() : 0,
-        e.getLinkName(), e.isSparse());
+    return new Member(
+        kind,
+        e.getDataOffset(),
+        kind == Kind.FILE ? e.getRealSize() : 0,
+        e.getLinkName(),
+        e.isSparse());
   }
 
   // The compression a file's first bytes show, or null.
@@ -322,8 +352,11 @@ final class ArchiveFiles implements ImageFiles {
       }
       int n = in.read(b, off, (int) Math.min(len, remaining));
       if (n < 0) {
-        throw new EOFException(name + ": the archive ends " + remaining
-            + " bytes before this member does; it is truncated or changed while being read");
+        throw new EOFException(
+            name
+                + ": the archive ends "
+                + remaining
+                + " bytes before this member does; it is truncated or changed while being read");
       }
       remaining -= n;
       return n;

@@ -6,8 +6,8 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * The one place an image config's wire JSON ({@link ImageConfigJson}) becomes the model: an
- * {@link ImageConfig}, and the diff ids the loaders give the layers.
+ * The one place an image config's wire JSON ({@link ImageConfigJson}) becomes the model: an {@link
+ * ImageConfig}, and the diff ids the loaders give the layers.
  */
 final class ConfigTranslator {
   private ConfigTranslator() {}
@@ -15,9 +15,11 @@ final class ConfigTranslator {
   /** The config as the model holds it. */
   static ImageConfig imageConfig(ImageConfigJson config) {
     ImageConfigJson.ContainerConfigJson c = config.config();
-    ContainerConfig container = c == null ? null
-        : new ContainerConfig(c.entrypoint(), c.cmd(), c.env(), c.workingDir(), c.user(),
-            c.labels());
+    ContainerConfig container =
+        c == null
+            ? null
+            : new ContainerConfig(
+                c.entrypoint(), c.cmd(), c.env(), c.workingDir(), c.user(), c.labels());
     List<HistoryEntry> history = new ArrayList<>();
     for (ImageConfigJson.HistoryJson h : config.history()) {
       history.add(new HistoryEntry(h.created(), h.createdBy(), h.comment(), h.emptyLayer()));
@@ -38,8 +40,7 @@ final class ConfigTranslator {
     }
     if (raw.size() != layerCount) {
       throw new ImageFormatException(
-          where + ": rootfs.diff_ids has " + raw.size() + " entries for " + layerCount
-              + " layers");
+          where + ": rootfs.diff_ids has " + raw.size() + " entries for " + layerCount + " layers");
     }
     List<Digest> diffIds = new ArrayList<>(layerCount);
     for (int i = 0; i < raw.size(); i++) {
@@ -55,8 +56,10 @@ final class ConfigTranslator {
 
   /** The config's platform, or null when it lacks os or architecture. */
   private static Platform platform(ImageConfigJson config) {
-    if (config.os() == null || config.os().isBlank()
-        || config.architecture() == null || config.architecture().isBlank()) {
+    if (config.os() == null
+        || config.os().isBlank()
+        || config.architecture() == null
+        || config.architecture().isBlank()) {
       return null;
     }
     return new Platform(config.os(), config.architecture(), config.variant());

@@ -18,8 +18,13 @@ public record Digest(String algorithm, String hex) {
     }
     if (hex == null || hex.length() != expected || !HEX.matcher(hex).matches()) {
       throw new IllegalArgumentException(
-          "invalid " + algorithm + " digest " + quote(algorithm + ":" + hex) + " (expected "
-              + expected + " lower-case hex digits)");
+          "invalid "
+              + algorithm
+              + " digest "
+              + quote(algorithm + ":" + hex)
+              + " (expected "
+              + expected
+              + " lower-case hex digits)");
     }
   }
 
@@ -46,8 +51,13 @@ public record Digest(String algorithm, String hex) {
     int expected = hexLength(algorithm);
     if (hex.length() != expected || !HEX.matcher(hex).matches()) {
       throw new IllegalArgumentException(
-          "invalid digest " + quote(text) + " (expected " + algorithm + ": followed by "
-              + expected + " lower-case hex digits)");
+          "invalid digest "
+              + quote(text)
+              + " (expected "
+              + algorithm
+              + ": followed by "
+              + expected
+              + " lower-case hex digits)");
     }
     return new Digest(algorithm, hex);
   }

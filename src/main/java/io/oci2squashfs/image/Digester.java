@@ -9,9 +9,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * Counts and hashes bytes: the one way the project digests a blob or a tar, as it is read
- * ({@link #reading}), written ({@link #writing}) or handed over ({@link #update}). One thread
- * feeds it; {@link #count()} may be read from another (progress).
+ * Counts and hashes bytes: the one way the project digests a blob or a tar, as it is read ({@link
+ * #reading}), written ({@link #writing}) or handed over ({@link #update}). One thread feeds it;
+ * {@link #count()} may be read from another (progress).
  */
 public final class Digester {
   private final String algorithm;
@@ -21,8 +21,10 @@ public final class Digester {
   private Digester(String algorithm) {
     this.algorithm = algorithm;
     try {
-      this.hasher = algorithm == null ? null
-          : MessageDigest.getInstance(algorithm.equals("sha256") ? "SHA-256" : "SHA-512");
+      this.hasher =
+          algorithm == null
+              ? null
+              : MessageDigest.getInstance(algorithm.equals("sha256") ? "SHA-256" : "SHA-512");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("the JDK always has SHA-256 and SHA-512", e);
     }

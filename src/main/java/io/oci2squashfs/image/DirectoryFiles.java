@@ -6,11 +6,15 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
-/** An image directory's files. Names may not lead outside it, neither by {@code ..} nor by symlink. */
+/**
+ * An image directory's files. Names may not lead outside it, neither by {@code ..} nor by symlink.
+ */
 final class DirectoryFiles implements ImageFiles {
   private final Path dir;
 
-  /** @param dir the image directory, absolute and normalised */
+  /**
+   * @param dir the image directory, absolute and normalised
+   */
   DirectoryFiles(Path dir) {
     this.dir = dir;
   }
@@ -45,8 +49,11 @@ final class DirectoryFiles implements ImageFiles {
           where + ": path \"" + relative + "\" leads outside the image directory");
     }
     if (Files.exists(resolved) && !resolved.toRealPath().startsWith(dir.toRealPath())) {
-      throw new ImageFormatException(where + ": path \"" + relative
-          + "\" leads outside the image directory through a symlink");
+      throw new ImageFormatException(
+          where
+              + ": path \""
+              + relative
+              + "\" leads outside the image directory through a symlink");
     }
     return dir.relativize(resolved).toString();
   }

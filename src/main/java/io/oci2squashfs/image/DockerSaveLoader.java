@@ -36,13 +36,16 @@ final class DockerSaveLoader {
       }
     }
     if (entries.isEmpty()) {
-      throw new ImageFormatException(refName == null
-          ? "manifest.json: no images"
-          : "manifest.json: no image tagged \"" + refName + "\"; it holds " + describe(all));
+      throw new ImageFormatException(
+          refName == null
+              ? "manifest.json: no images"
+              : "manifest.json: no image tagged \"" + refName + "\"; it holds " + describe(all));
     }
     if (entries.size() > 1) {
       throw new ImageFormatException(
-          "manifest.json: holds " + entries.size() + " images and none was chosen by name: "
+          "manifest.json: holds "
+              + entries.size()
+              + " images and none was chosen by name: "
               + describe(entries.toArray(new DockerManifestEntryJson[0])));
     }
     return load(files, entries.get(0));
@@ -73,8 +76,15 @@ final class DockerSaveLoader {
         entry.repoTags().isEmpty() ? "" : " (" + String.join(", ", entry.repoTags()) + ")";
     String kind = files.isArchive() ? "docker save archive " : "docker save directory ";
     ImageConfig imageConfig = ConfigTranslator.imageConfig(config);
-    return new Image(kind + files.location() + tags, imageConfig.platform(), null,
-        digestInName(entry.config()), layers, imageConfig, List.of(), new RawJson(bytes));
+    return new Image(
+        kind + files.location() + tags,
+        imageConfig.platform(),
+        null,
+        digestInName(entry.config()),
+        layers,
+        imageConfig,
+        List.of(),
+        new RawJson(bytes));
   }
 
   private static Layer layer(
@@ -105,8 +115,8 @@ final class DockerSaveLoader {
       source = entry.layerSources().get(digest.toString());
     }
     String mediaType = source == null ? null : source.mediaType();
-    return new Layer(index, digest, diffId, mediaType, files.size(name), relative,
-        files.opener(name));
+    return new Layer(
+        index, digest, diffId, mediaType, files.size(name), relative, files.opener(name));
   }
 
   // RepoTags as docker writes them ("demo:latest") or as skopeo does
@@ -137,9 +147,10 @@ final class DockerSaveLoader {
   private static String describe(DockerManifestEntryJson[] entries) {
     List<String> names = new ArrayList<>();
     for (DockerManifestEntryJson e : entries) {
-      names.add(e.repoTags().isEmpty()
-          ? "(untagged, config " + e.config() + ")"
-          : String.join(" ", e.repoTags()));
+      names.add(
+          e.repoTags().isEmpty()
+              ? "(untagged, config " + e.config() + ")"
+              : String.join(" ", e.repoTags()));
     }
     return String.join(", ", names);
   }

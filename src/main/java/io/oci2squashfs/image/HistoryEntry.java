@@ -1,8 +1,8 @@
 package io.oci2squashfs.image;
 
 /**
- * One step of an image's history, as its config records it; every field but
- * {@code emptyLayer} may be null.
+ * One step of an image's history, as its config records it; every field but {@code emptyLayer} may
+ * be null.
  *
  * @param created when the step ran, as the config spells it (RFC 3339)
  * @param createdBy the command the step ran, such as a Dockerfile instruction

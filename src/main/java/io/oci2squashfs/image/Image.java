@@ -13,7 +13,8 @@ import java.util.List;
  * @param configDigest the config's digest, or null when its path does not tell it
  * @param layers base layer first; the layer at position i has {@link Layer#index()} i
  * @param config what the config says, or null when the image has none to read
- * @param platforms the platforms the source offered to choose from (an index's entries); empty when it offered one manifest without a platform
+ * @param platforms the platforms the source offered to choose from (an index's entries); empty when
+ *     it offered one manifest without a platform
  * @param configJson the config exactly as read, every field kept (for writing a changed copy), or
  *     null when not known
  */
@@ -37,14 +38,25 @@ public record Image(
     }
   }
 
-  public Image(String source, Platform platform, Digest manifestDigest, Digest configDigest,
-      List<Layer> layers, ImageConfig config, List<Platform> platforms) {
+  public Image(
+      String source,
+      Platform platform,
+      Digest manifestDigest,
+      Digest configDigest,
+      List<Layer> layers,
+      ImageConfig config,
+      List<Platform> platforms) {
     this(source, platform, manifestDigest, configDigest, layers, config, platforms, null);
   }
 
   /** An image whose source offers no choice of platform (a lone manifest, a docker save). */
-  public Image(String source, Platform platform, Digest manifestDigest, Digest configDigest,
-      List<Layer> layers, ImageConfig config) {
+  public Image(
+      String source,
+      Platform platform,
+      Digest manifestDigest,
+      Digest configDigest,
+      List<Layer> layers,
+      ImageConfig config) {
     this(source, platform, manifestDigest, configDigest, layers, config, List.of());
   }
 }

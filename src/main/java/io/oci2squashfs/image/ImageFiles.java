@@ -5,9 +5,9 @@ import java.io.InputStream;
 import java.nio.file.Path;
 
 /**
- * The files of an image on disk, a directory ({@link DirectoryFiles}) or a tar archive
- * ({@link ArchiveFiles}), named by {@code /}-separated paths relative to its top, such as
- * {@code index.json} or {@code blobs/sha256/<hex>}.
+ * The files of an image on disk, a directory ({@link DirectoryFiles}) or a tar archive ({@link
+ * ArchiveFiles}), named by {@code /}-separated paths relative to its top, such as {@code
+ * index.json} or {@code blobs/sha256/<hex>}.
  *
  * <p>Every name is first checked by {@link #resolve}; the other methods take only what it returns.
  * An {@code ImageFiles} holds no open file: each stream from {@link #open} is the caller's to

@@ -31,35 +31,35 @@ public final class ImageLoader {
    * Loads an image from a directory or a tar archive.
    *
    * <p>{@code path} is a directory, or a plain (uncompressed) tar archive holding the same files:
-   * what {@code docker save} writes, or an OCI layout as {@code skopeo copy ... oci-archive:} writes
-   * it. Symlinks and hard links inside an archive are followed, but never out of it; the archive
-   * is not held open (each {@link Layer#open()} opens it anew).
+   * what {@code docker save} writes, or an OCI layout as {@code skopeo copy ... oci-archive:}
+   * writes it. Symlinks and hard links inside an archive are followed, but never out of it; the
+   * archive is not held open (each {@link Layer#open()} opens it anew).
    *
-   * <p>With an {@code index.json} the image is read as an OCI image layout (also when a
-   * {@code manifest.json} is there too, as Docker 25 and later write both); else with a
-   * {@code manifest.json} as a {@code docker save}.
+   * <p>With an {@code index.json} the image is read as an OCI image layout (also when a {@code
+   * manifest.json} is there too, as Docker 25 and later write both); else with a {@code
+   * manifest.json} as a {@code docker save}.
    *
-   * <p>When {@code path} does not exist but reads as a skopeo-style reference ({@code oci:DIR[:TAG]},
-   * {@code oci-archive:FILE[:TAG]}, {@code docker-archive:FILE[:NAME:TAG]}), that is loaded; see
-   * {@link #load(String, Platform)}.
+   * <p>When {@code path} does not exist but reads as a skopeo-style reference ({@code
+   * oci:DIR[:TAG]}, {@code oci-archive:FILE[:TAG]}, {@code docker-archive:FILE[:NAME:TAG]}), that
+   * is loaded; see {@link #load(String, Platform)}.
    *
-   * <p>When the image holds several images (tags), {@code refName} chooses one: an OCI
-   * {@code org.opencontainers.image.ref.name} or {@code io.containerd.image.name} annotation, or a
-   * docker {@code RepoTags} entry ({@code demo:latest} also matches
-   * {@code docker.io/library/demo:latest}). Without it, several images are an error that lists them.
+   * <p>When the image holds several images (tags), {@code refName} chooses one: an OCI {@code
+   * org.opencontainers.image.ref.name} or {@code io.containerd.image.name} annotation, or a docker
+   * {@code RepoTags} entry ({@code demo:latest} also matches {@code
+   * docker.io/library/demo:latest}). Without it, several images are an error that lists them.
    *
    * <p>Where an image index names platforms, the manifest for {@code wanted} is chosen (the exact
-   * variant preferred) and none matching is an error listing those available. Attestation
-   * manifests are skipped. An image that names no platform (a single manifest, a docker save) is
-   * returned whatever its platform; compare {@link Image#platform()} to warn.
+   * variant preferred) and none matching is an error listing those available. Attestation manifests
+   * are skipped. An image that names no platform (a single manifest, a docker save) is returned
+   * whatever its platform; compare {@link Image#platform()} to warn.
    *
    * @param path the image directory or archive
    * @param wanted the platform to choose, e.g. {@link Platform#host()}
    * @param refName the image to choose among several, or null
    * @return the image: platform, manifest, config and layers, base first
    * @throws ImageFormatException when {@code path} is not an image, or a file is missing or
-   *     malformed, naming the file (and, in an archive, the archive first:
-   *     {@code image.tar: manifest.json: ...})
+   *     malformed, naming the file (and, in an archive, the archive first: {@code image.tar:
+   *     manifest.json: ...})
    * @throws IOException when reading fails
    */
   public static Image load(Path path, Platform wanted, String refName) throws IOException {
@@ -79,7 +79,8 @@ public final class ImageLoader {
       throw new ImageFormatException(path + ": no such file or directory");
     }
     throw new ImageFormatException(
-        path + " is neither a directory nor a regular file (an archive is read in place and must"
+        path
+            + " is neither a directory nor a regular file (an archive is read in place and must"
             + " be seekable)");
   }
 
@@ -105,9 +106,7 @@ public final class ImageLoader {
   public static Image load(String reference, Platform wanted) throws IOException {
     Objects.requireNonNull(wanted, "wanted");
     ImageReference parsed = parseReference(reference);
-    return parsed == null
-        ? load(Path.of(reference), wanted, null)
-        : load(parsed, wanted, null);
+    return parsed == null ? load(Path.of(reference), wanted, null) : load(parsed, wanted, null);
   }
 
   private static ImageReference parseReference(String text) throws ImageFormatException {
@@ -122,9 +121,18 @@ public final class ImageLoader {
       throws IOException {
     String name = reference.refName();
     if (refName != null && name != null && !refName.equals(name)) {
-      throw new ImageFormatException("the reference " + reference.transport().prefix + ":"
-          + reference.path() + ":" + name + " names \"" + name + "\", but \"" + refName
-          + "\" was asked for");
+      throw new ImageFormatException(
+          "the reference "
+              + reference.transport().prefix
+              + ":"
+              + reference.path()
+              + ":"
+              + name
+              + " names \""
+              + name
+              + "\", but \""
+              + refName
+              + "\" was asked for");
     }
     if (name == null) {
       name = refName;
@@ -133,14 +141,22 @@ public final class ImageLoader {
     Path absolute = path.toAbsolutePath().normalize();
     if (reference.transport().archive) {
       if (!Files.isRegularFile(absolute)) {
-        throw new ImageFormatException(path + (Files.exists(absolute) ? " is not a file" : ": no"
-            + " such file") + "; " + reference.transport().prefix + ": takes a tar archive");
+        throw new ImageFormatException(
+            path
+                + (Files.exists(absolute) ? " is not a file" : ": no" + " such file")
+                + "; "
+                + reference.transport().prefix
+                + ": takes a tar archive");
       }
       return loadArchive(path, reference.transport().oci, wanted, name);
     }
     if (!Files.isDirectory(absolute)) {
-      throw new ImageFormatException(path + (Files.exists(absolute) ? " is not a directory" : ": no"
-          + " such directory") + "; " + reference.transport().prefix + ": takes a directory");
+      throw new ImageFormatException(
+          path
+              + (Files.exists(absolute) ? " is not a directory" : ": no" + " such directory")
+              + "; "
+              + reference.transport().prefix
+              + ": takes a directory");
     }
     return load(new DirectoryFiles(absolute), reference.transport().oci, wanted, name, path);
   }
@@ -182,7 +198,7 @@ public final class ImageLoader {
     if (oci != null) {
       throw new ImageFormatException(subject + "not " + save + " (no manifest.json)");
     }
-    throw new ImageFormatException(subject + "not " + layout + " (no index.json) nor " + save
-        + " (no manifest.json)");
+    throw new ImageFormatException(
+        subject + "not " + layout + " (no index.json) nor " + save + " (no manifest.json)");
   }
 }

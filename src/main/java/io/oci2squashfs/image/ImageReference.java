@@ -3,9 +3,9 @@ package io.oci2squashfs.image;
 import java.nio.file.Path;
 
 /**
- * An image named as skopeo names local images: {@code oci:DIR[:TAG]},
- * {@code oci-archive:FILE[:TAG]} or {@code docker-archive:FILE[:NAME[:TAG]]}. The path ends at its
- * first colon, as in skopeo.
+ * An image named as skopeo names local images: {@code oci:DIR[:TAG]}, {@code
+ * oci-archive:FILE[:TAG]} or {@code docker-archive:FILE[:NAME[:TAG]]}. The path ends at its first
+ * colon, as in skopeo.
  *
  * @param refName the image to choose among several (the part after the path), or null
  */

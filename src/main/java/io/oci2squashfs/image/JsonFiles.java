@@ -14,8 +14,8 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Reads the JSON files of an image, with errors that name the file. {@code where} is the context a message starts with, such as
- * {@code index.json: manifest sha256:...}.
+ * Reads the JSON files of an image, with errors that name the file. {@code where} is the context a
+ * message starts with, such as {@code index.json: manifest sha256:...}.
  */
 final class JsonFiles {
   /** Manifests, indexes and configs are small; this only stops a wrong blob from filling memory. */
@@ -30,8 +30,8 @@ final class JsonFiles {
   /**
    * Reads a JSON file whole.
    *
-   * @param name the file's path relative to the top of the image, checked by
-   *     {@link ImageFiles#resolve}; also for messages
+   * @param name the file's path relative to the top of the image, checked by {@link
+   *     ImageFiles#resolve}; also for messages
    * @param expectedSize the size a descriptor gives, or -1
    */
   static byte[] read(ImageFiles files, String name, String where, long expectedSize)
@@ -54,14 +54,19 @@ final class JsonFiles {
     }
   }
 
-  /** Fails unless {@code bytes} hash to {@code expected}: a corrupt or substituted blob is named. */
+  /**
+   * Fails unless {@code bytes} hash to {@code expected}: a corrupt or substituted blob is named.
+   */
   static void checkDigest(byte[] bytes, Digest expected, String where) throws ImageFormatException {
     Digester hasher = Digester.toCheck(expected);
     hasher.update(bytes, 0, bytes.length);
     Digest actual = hasher.digest();
     if (!actual.equals(expected)) {
-      throw new ImageFormatException(where + ": the blob's content does not match its digest (it hashes to "
-          + actual + "); it is corrupt or not this blob");
+      throw new ImageFormatException(
+          where
+              + ": the blob's content does not match its digest (it hashes to "
+              + actual
+              + "); it is corrupt or not this blob");
     }
   }
 
@@ -87,9 +92,15 @@ final class JsonFiles {
         // The whole document has the wrong shape; say so in JSON's words, not Java's.
         JsonNode tree = treeOrNull(bytes);
         if (tree != null) {
-          throw new ImageFormatException(where + ": " + about(name, where) + "holds a JSON "
-              + kind(tree)
-              + ", not " + (type.isArray() ? "an array" : "an object"), e);
+          throw new ImageFormatException(
+              where
+                  + ": "
+                  + about(name, where)
+                  + "holds a JSON "
+                  + kind(tree)
+                  + ", not "
+                  + (type.isArray() ? "an array" : "an object"),
+              e);
         }
       }
       throw malformed(e, name, where);
@@ -142,7 +153,8 @@ final class JsonFiles {
     JsonProcessingException syntax = syntaxError(e);
     JsonProcessingException reported = syntax != null ? syntax : e;
     StringBuilder sb = new StringBuilder(where).append(": ");
-    if (syntax == null && e instanceof JsonMappingException
+    if (syntax == null
+        && e instanceof JsonMappingException
         && !((JsonMappingException) e).getPath().isEmpty()) {
       sb.append("unexpected value at ").append(pathOf((JsonMappingException) e));
       if (!about(name, where).isEmpty()) {

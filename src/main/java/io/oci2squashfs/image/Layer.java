@@ -7,8 +7,8 @@ import java.io.InputStream;
  * One layer of an image, not yet opened.
  *
  * @param index position from the base layer, which is 0
- * @param digest the digest of the blob as stored, or null when the image does not say (a
- *     {@code docker save} directory with {@code <id>/layer.tar} paths)
+ * @param digest the digest of the blob as stored, or null when the image does not say (a {@code
+ *     docker save} directory with {@code <id>/layer.tar} paths)
  * @param diffId the digest of the uncompressed tar from the config's {@code rootfs.diff_ids}, or
  *     null when the config has none for this position
  * @param mediaType the media type the image gives, or null when it gives none (then the bytes
@@ -18,7 +18,12 @@ import java.io.InputStream;
  * @param opener opens the blob
  */
 public record Layer(
-    int index, Digest digest, Digest diffId, String mediaType, long size, String location,
+    int index,
+    Digest digest,
+    Digest diffId,
+    String mediaType,
+    long size,
+    String location,
     Opener opener) {
 
   /** Opens a blob's bytes as stored. */

@@ -66,13 +66,23 @@ final class OciLayoutLoader {
     List<Candidate> candidates = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
     for (Entry e : images) {
-      collect(e.descriptor(), e.digest(), platformOf(e.descriptor(), "index.json"), "index.json", 0,
-          candidates, skipped);
+      collect(
+          e.descriptor(),
+          e.digest(),
+          platformOf(e.descriptor(), "index.json"),
+          "index.json",
+          0,
+          candidates,
+          skipped);
     }
     Candidate chosen = choosePlatform(candidates, skipped, wanted);
     String ref = images.get(0).descriptor().annotation(REF_NAME);
-    List<Platform> offered = candidates.stream().map(Candidate::platform)
-        .filter(java.util.Objects::nonNull).distinct().toList();
+    List<Platform> offered =
+        candidates.stream()
+            .map(Candidate::platform)
+            .filter(java.util.Objects::nonNull)
+            .distinct()
+            .toList();
     return loadManifest(chosen, ref, offered);
   }
 
@@ -133,7 +143,9 @@ final class OciLayoutLoader {
     }
     if (images > 1) {
       throw new ImageFormatException(
-          "index.json: holds " + images + " images and none was chosen by name: "
+          "index.json: holds "
+              + images
+              + " images and none was chosen by name: "
               + describe(entries));
     }
     return platformSet.isEmpty() ? List.copyOf(separate.values()) : platformSet;
@@ -163,8 +175,14 @@ final class OciLayoutLoader {
 
   // Follows d down to the manifests it leads to.
   private void collect(
-      DescriptorJson d, Digest digest, Platform platform, String where, int depth,
-      List<Candidate> out, List<String> skipped) throws IOException {
+      DescriptorJson d,
+      Digest digest,
+      Platform platform,
+      String where,
+      int depth,
+      List<Candidate> out,
+      List<String> skipped)
+      throws IOException {
     ManifestKind kind = ManifestKind.ofMediaType(d.mediaType());
     JsonNode blob = null;
     if (kind == null) {
@@ -176,8 +194,8 @@ final class OciLayoutLoader {
         out.add(new Candidate(d, digest, platform, where));
         return;
       case OTHER:
-        skipped.add(digest + " (" + (d.mediaType() == null ? "unknown content" : d.mediaType())
-            + ")");
+        skipped.add(
+            digest + " (" + (d.mediaType() == null ? "unknown content" : d.mediaType()) + ")");
         return;
       case INDEX:
       default:
@@ -202,8 +220,8 @@ final class OciLayoutLoader {
         continue;
       }
       Digest childDigest = digestOf(child, childWhere);
-      collect(child, childDigest, platformOf(child, childWhere), indexWhere, depth + 1, out,
-          skipped);
+      collect(
+          child, childDigest, platformOf(child, childWhere), indexWhere, depth + 1, out, skipped);
     }
   }
 
@@ -222,8 +240,11 @@ final class OciLayoutLoader {
         return candidates.get(0);
       }
       throw new ImageFormatException(
-          "index.json: " + candidates.size() + " manifests and no platform to choose by: "
-              + candidates.stream().map(c -> c.digest().toString())
+          "index.json: "
+              + candidates.size()
+              + " manifests and no platform to choose by: "
+              + candidates.stream()
+                  .map(c -> c.digest().toString())
                   .collect(Collectors.joining(", ")));
     }
     Candidate match = null;
@@ -237,14 +258,19 @@ final class OciLayoutLoader {
     }
     if (match == null) {
       throw new ImageFormatException(
-          "index.json: no manifest for platform " + wanted + "; available: "
-              + withPlatform.stream().map(c -> c.platform().toString()).distinct()
+          "index.json: no manifest for platform "
+              + wanted
+              + "; available: "
+              + withPlatform.stream()
+                  .map(c -> c.platform().toString())
+                  .distinct()
                   .collect(Collectors.joining(", ")));
     }
     return match;
   }
 
-  private Image loadManifest(Candidate chosen, String ref, List<Platform> offered) throws IOException {
+  private Image loadManifest(Candidate chosen, String ref, List<Platform> offered)
+      throws IOException {
     String where = chosen.where() + ": manifest " + chosen.digest();
     JsonNode node =
         readBlob(chosen.digest(), chosen.descriptor().size(), chosen.where(), "manifest");
@@ -260,8 +286,7 @@ final class OciLayoutLoader {
     JsonNode configNode = JsonFiles.parseTree(configBytes, configDigest.blobPath(), configWhere);
     ImageConfigJson config =
         JsonFiles.convert(configNode, ImageConfigJson.class, configDigest.blobPath(), configWhere);
-    List<Digest> diffIds =
-        ConfigTranslator.diffIds(config, manifest.layers().size(), configWhere);
+    List<Digest> diffIds = ConfigTranslator.diffIds(config, manifest.layers().size(), configWhere);
 
     List<Layer> layers = new ArrayList<>();
     for (int i = 0; i < manifest.layers().size(); i++) {
@@ -274,10 +299,21 @@ final class OciLayoutLoader {
     ImageConfig imageConfig = ConfigTranslator.imageConfig(config);
     Platform platform = imageConfig.platform();
     String kind = files.isArchive() ? "OCI archive " : "OCI image layout ";
-    String source = kind + files.location() + (ref == null ? "" : " (" + ref + ")")
-        + ", manifest " + chosen.digest();
-    return new Image(source, platform != null ? platform : chosen.platform(), chosen.digest(),
-        configDigest, layers, imageConfig, offered, new RawJson(configBytes));
+    String source =
+        kind
+            + files.location()
+            + (ref == null ? "" : " (" + ref + ")")
+            + ", manifest "
+            + chosen.digest();
+    return new Image(
+        source,
+        platform != null ? platform : chosen.platform(),
+        chosen.digest(),
+        configDigest,
+        layers,
+        imageConfig,
+        offered,
+        new RawJson(configBytes));
   }
 
   private Layer layer(int index, int count, DescriptorJson d, Digest diffId, String where)
@@ -287,9 +323,10 @@ final class OciLayoutLoader {
     String name = digest.blobPath();
     String resolved = files.resolve(name, layerWhere);
     if (!files.isFile(resolved)) {
-      String hint = d.urls().isEmpty()
-          ? ""
-          : "; it is a non-distributable layer, fetched from " + String.join(" or ", d.urls());
+      String hint =
+          d.urls().isEmpty()
+              ? ""
+              : "; it is a non-distributable layer, fetched from " + String.join(" or ", d.urls());
       throw new ImageFormatException(layerWhere + ": blob missing (" + name + ")" + hint);
     }
     long size = files.size(resolved);
@@ -322,8 +359,7 @@ final class OciLayoutLoader {
     }
   }
 
-  private static Platform platformOf(DescriptorJson d, String where)
-      throws ImageFormatException {
+  private static Platform platformOf(DescriptorJson d, String where) throws ImageFormatException {
     PlatformJson p = d.platform();
     if (p == null) {
       return null;
@@ -354,6 +390,6 @@ final class OciLayoutLoader {
    * A manifest reached through the indexes, with the platform the last index gave it (or null);
    * {@code where} is the chain of indexes that led to it.
    */
-  private record Candidate(DescriptorJson descriptor, Digest digest, Platform platform,
-      String where) {}
+  private record Candidate(
+      DescriptorJson descriptor, Digest digest, Platform platform, String where) {}
 }

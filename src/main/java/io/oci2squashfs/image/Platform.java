@@ -4,8 +4,8 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * An image platform: {@code linux/amd64}, {@code linux/arm64/v8}. {@code variant} is null when
- * not given.
+ * An image platform: {@code linux/amd64}, {@code linux/arm64/v8}. {@code variant} is null when not
+ * given.
  */
 public record Platform(String os, String architecture, String variant) {
   public Platform {
@@ -71,10 +71,10 @@ public record Platform(String os, String architecture, String variant) {
   }
 
   /**
-   * True when {@code candidate} (from an image index) can serve a request for this platform: os
-   * and architecture are equal, and this platform has no variant or the same one. An absent
-   * variant counts as the architecture's default ({@code arm64} is {@code v8}, {@code arm} is
-   * {@code v7}), as containerd does.
+   * True when {@code candidate} (from an image index) can serve a request for this platform: os and
+   * architecture are equal, and this platform has no variant or the same one. An absent variant
+   * counts as the architecture's default ({@code arm64} is {@code v8}, {@code arm} is {@code v7}),
+   * as containerd does.
    */
   public boolean matches(Platform candidate) {
     return os.equals(candidate.os)

@@ -30,8 +30,14 @@ public final class ConfigRewriter {
    * @param layerCount how many layers the image had
    * @param squashedCount how many layers the new one replaces
    */
-  public static ObjectNode rewrite(RawJson original, int kept, int layerCount,
-      List<Digest> keptDiffIds, Digest newDiffId, String message, Consumer<String> warnings) {
+  public static ObjectNode rewrite(
+      RawJson original,
+      int kept,
+      int layerCount,
+      List<Digest> keptDiffIds,
+      Digest newDiffId,
+      String message,
+      Consumer<String> warnings) {
     ObjectNode config = parse(original);
     ObjectNode rootfs = JsonNodeFactory.instance.objectNode();
     rootfs.put("type", "layers");
@@ -57,8 +63,12 @@ public final class ConfigRewriter {
     ArrayNode rewritten = JsonNodeFactory.instance.arrayNode();
     String created = null;
     if (withLayer != layerCount || firstSquashed < 0) {
-      warnings.accept("the config's history has " + withLayer + " entries with a layer for " + layerCount
-          + " layers; it is replaced by one entry per layer");
+      warnings.accept(
+          "the config's history has "
+              + withLayer
+              + " entries with a layer for "
+              + layerCount
+              + " layers; it is replaced by one entry per layer");
       for (int i = 0; i < kept; i++) {
         rewritten.addObject().put("created_by", "(layer " + i + ": history not recorded)");
       }

@@ -23,6 +23,7 @@ public enum ImageFormat {
         return f;
       }
     }
-    throw new IllegalArgumentException("unknown image format '" + text + "'; use oci, oci-archive or docker-archive");
+    throw new IllegalArgumentException(
+        "unknown image format '" + text + "'; use oci, oci-archive or docker-archive");
   }
 }

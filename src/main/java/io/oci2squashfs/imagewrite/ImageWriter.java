@@ -26,7 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -70,7 +69,8 @@ public final class ImageWriter {
     Digester hash = Digester.sha256();
     byte[] head = new byte[Compression.SNIFF_LENGTH];
     int headLen = 0;
-    try (InputStream in = layer.open(); OutputStream out = hash.writing(Files.newOutputStream(tmp))) {
+    try (InputStream in = layer.open();
+        OutputStream out = hash.writing(Files.newOutputStream(tmp))) {
       byte[] buf = new byte[256 * 1024];
       for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
         if (headLen < head.length) {
@@ -121,7 +121,8 @@ public final class ImageWriter {
       return;
     }
     Digest diffId;
-    try (InputStream tar = LayerOpener.open(Files.newInputStream(copy), layer.mediaType(), w -> {})) {
+    try (InputStream tar =
+        LayerOpener.open(Files.newInputStream(copy), layer.mediaType(), w -> {})) {
       diffId = Digester.sha256().readAll(tar, new byte[256 * 1024]).digest();
     }
     if (!diffId.equals(layer.diffId())) {
@@ -170,7 +171,9 @@ public final class ImageWriter {
       if (tag != null) {
         ObjectNode repositories = JsonNodeFactory.instance.objectNode();
         String top = layerPaths.get(layerPaths.size() - 1);
-        repositories.putObject(repo(tag)).put(tagName(tag), top.substring(top.lastIndexOf('/') + 1));
+        repositories
+            .putObject(repo(tag))
+            .put(tagName(tag), top.substring(top.lastIndexOf('/') + 1));
         Files.write(staging.resolve("repositories"), Json.MAPPER.writeValueAsBytes(repositories));
       }
       return configDigest;
@@ -219,16 +222,19 @@ public final class ImageWriter {
     }
     if (format == ImageFormat.OCI) {
       if (!staging.equals(output.partial())) {
-        throw new IllegalArgumentException("an OCI layout is staged in its output's partial directory");
+        throw new IllegalArgumentException(
+            "an OCI layout is staged in its output's partial directory");
       }
       readableByAll(staging);
       output.commit();
       return;
     }
-    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(output.partial()), 256 * 1024)) {
+    try (OutputStream out =
+        new BufferedOutputStream(Files.newOutputStream(output.partial()), 256 * 1024)) {
       PaxTarWriter tar = new PaxTarWriter(out);
       List<String> names = new ArrayList<>();
-      for (String top : new String[] {"oci-layout", "index.json", "manifest.json", "repositories"}) {
+      for (String top :
+          new String[] {"oci-layout", "index.json", "manifest.json", "repositories"}) {
         if (Files.isRegularFile(staging.resolve(top))) {
           names.add(top);
         }
@@ -255,11 +261,14 @@ public final class ImageWriter {
    */
   public static void checkReplaceable(ImageFormat format, Path output) throws IOException {
     boolean isDirectory = Files.isDirectory(output, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-    if (format == ImageFormat.OCI && isDirectory && !Files.isRegularFile(output.resolve("oci-layout"))) {
+    if (format == ImageFormat.OCI
+        && isDirectory
+        && !Files.isRegularFile(output.resolve("oci-layout"))) {
       throw new IOException(output + ": exists and is not an OCI image layout; not replacing it");
     }
     if (format == ImageFormat.OCI && !isDirectory) {
-      throw new IOException(output + ": exists and is not a directory; not replacing it with an OCI image layout");
+      throw new IOException(
+          output + ": exists and is not a directory; not replacing it with an OCI image layout");
     }
     if (format != ImageFormat.OCI && isDirectory) {
       throw new IOException(output + ": is a directory; not replacing it with an archive");
@@ -330,7 +339,8 @@ public final class ImageWriter {
       case NONE:
         return MediaTypes.OCI_LAYER;
       default:
-        throw new LayerException("a " + c.displayName() + " layer has no OCI media type; it cannot be copied as it is");
+        throw new LayerException(
+            "a " + c.displayName() + " layer has no OCI media type; it cannot be copied as it is");
     }
   }
 

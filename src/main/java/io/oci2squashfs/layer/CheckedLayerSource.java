@@ -32,7 +32,10 @@ public final class CheckedLayerSource implements LayerSource {
   private final Consumer<String> warnings;
   private final Progress progress;
 
-  /** Receives the bytes read per layer (the merge's index) so far: of the blob as stored, and of its tar. */
+  /**
+   * Receives the bytes read per layer (the merge's index) so far: of the blob as stored, and of its
+   * tar.
+   */
   public interface Progress {
     /** Hears nothing. */
     Progress NONE = (layer, total) -> {};
@@ -43,7 +46,8 @@ public final class CheckedLayerSource implements LayerSource {
   }
 
   /** Layers {@code first} (inclusive) to {@code end} (exclusive) of {@code all}. */
-  public CheckedLayerSource(List<Layer> all, int first, int end, Consumer<String> warnings, Progress progress) {
+  public CheckedLayerSource(
+      List<Layer> all, int first, int end, Consumer<String> warnings, Progress progress) {
     if (first < 0 || end > all.size() || first > end) {
       throw new IllegalArgumentException("layers " + first + ".." + end + " of " + all.size());
     }
@@ -85,10 +89,10 @@ public final class CheckedLayerSource implements LayerSource {
 
   /**
    * Opens layer {@code index}. The blob is read and hashed, decompressed, and the tar hashed, each
-   * in a thread of its own, ahead of the merge (see {@link ReadAheadInputStream}). When its tar is read to the
-   * end, the rest of the blob is read too and the blob's digest and size and the uncompressed tar's
-   * digest (the config's diff_id) are checked: a mismatch is a {@link LayerException}. A layer read
-   * only in part is not checked.
+   * in a thread of its own, ahead of the merge (see {@link ReadAheadInputStream}). When its tar is
+   * read to the end, the rest of the blob is read too and the blob's digest and size and the
+   * uncompressed tar's digest (the config's diff_id) are checked: a mismatch is a {@link
+   * LayerException}. A layer read only in part is not checked.
    */
   @Override
   public LayerEntries open(int index) throws IOException {
@@ -103,17 +107,26 @@ public final class CheckedLayerSource implements LayerSource {
     try {
       blobAhead = new ReadAheadInputStream(blob.reading(layer.open()), "layer-" + index + "-blob");
       // opened here, not in a reading thread, so that a bad header fails open() itself
-      tarStream = LayerOpener.open(blobAhead, layer.mediaType(), layer.size(), w -> warnings.accept(describe(index) + ": " + w));
+      tarStream =
+          LayerOpener.open(
+              blobAhead,
+              layer.mediaType(),
+              layer.size(),
+              w -> warnings.accept(describe(index) + ": " + w));
     } catch (IOException e) {
       throw LayerException.wrap(e, imageIndex, all.size(), digest);
     }
     // at the tar's end the rest of the blob (bytes after the compressed stream, if any) is read
     // too, so that the blob is hashed whole before the decompressing stage closes it
-    InputStream decompressed = new ReadAheadInputStream(
-        new AtEnd(tarStream, () -> blobAhead.transferTo(OutputStream.nullOutputStream())),
-        "layer-" + index + "-decompress");
+    InputStream decompressed =
+        new ReadAheadInputStream(
+            new AtEnd(tarStream, () -> blobAhead.transferTo(OutputStream.nullOutputStream())),
+            "layer-" + index + "-decompress");
     Digester tar = Digester.toCheck(layer.diffId());
-    InputStream checked = new AtEnd(tar.reading(decompressed), () -> checkDigests(layer, blob, tar)); // a mismatch is a LayerException
+    InputStream checked =
+        new AtEnd(
+            tar.reading(decompressed),
+            () -> checkDigests(layer, blob, tar)); // a mismatch is a LayerException
     ReadAheadInputStream ahead = new ReadAheadInputStream(checked, "layer-" + index + "-reader");
     TarReader reader = new TarReader(ahead);
     return new LayerEntries() {
@@ -129,7 +142,8 @@ public final class CheckedLayerSource implements LayerSource {
           report();
           if (current == null && !checked) {
             checked = true;
-            ahead.transferTo(OutputStream.nullOutputStream()); // to the end, where the digests are checked
+            ahead.transferTo(
+                OutputStream.nullOutputStream()); // to the end, where the digests are checked
           }
           return current;
         } catch (IOException e) {
@@ -182,7 +196,9 @@ public final class CheckedLayerSource implements LayerSource {
 
       private LayerException context(IOException e, TarHeader entry) {
         LayerException le = LayerException.wrap(e, imageIndex, all.size(), digest);
-        return entry == null || le.entryName() != null ? le : le.withEntry(entry.path().shortDisplay());
+        return entry == null || le.entryName() != null
+            ? le
+            : le.withEntry(entry.path().shortDisplay());
       }
     };
   }

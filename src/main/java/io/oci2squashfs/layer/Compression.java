@@ -67,8 +67,8 @@ public enum Compression {
   }
 
   /**
-   * Wraps {@code raw} in this compression's decoder. Closing the returned stream closes
-   * {@code raw}. Decoders that read a header (gzip, xz, lzma) read it here and throw if it is bad.
+   * Wraps {@code raw} in this compression's decoder. Closing the returned stream closes {@code
+   * raw}. Decoders that read a header (gzip, xz, lzma) read it here and throw if it is bad.
    */
   public abstract InputStream decompress(InputStream raw) throws IOException;
 
@@ -78,9 +78,9 @@ public enum Compression {
   }
 
   /**
-   * Recognises a compression by the first {@code len} bytes of a blob ({@link #SNIFF_LENGTH}
-   * is enough). Returns {@link #NONE} when no compression matches, which includes, but does not
-   * prove, a plain tar; see {@link #looksLikeTar}.
+   * Recognises a compression by the first {@code len} bytes of a blob ({@link #SNIFF_LENGTH} is
+   * enough). Returns {@link #NONE} when no compression matches, which includes, but does not prove,
+   * a plain tar; see {@link #looksLikeTar}.
    */
   public static Compression sniff(byte[] head, int len) {
     if (looksLikeTar(head, len)) {
@@ -111,7 +111,10 @@ public enum Compression {
     if (len < m + 5) {
       return false;
     }
-    return head[m] == 'u' && head[m + 1] == 's' && head[m + 2] == 't' && head[m + 3] == 'a'
+    return head[m] == 'u'
+        && head[m + 1] == 's'
+        && head[m + 2] == 't'
+        && head[m + 3] == 'a'
         && head[m + 4] == 'r';
   }
 
@@ -121,7 +124,10 @@ public enum Compression {
    * the decompressor passes over it.
    */
   private static boolean isZstdSkippableFrame(byte[] head, int len) {
-    return len >= 4 && (head[0] & 0xf0) == 0x50 && (head[1] & 0xff) == 0x2a && (head[2] & 0xff) == 0x4d
+    return len >= 4
+        && (head[0] & 0xf0) == 0x50
+        && (head[1] & 0xff) == 0x2a
+        && (head[2] & 0xff) == 0x4d
         && (head[3] & 0xff) == 0x18;
   }
 

@@ -12,9 +12,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Decompresses gzip in an {@code igzip} child process (Intel ISA-L, Debian package {@code isal}),
  * which inflates about three times faster than the zlib behind {@link java.util.zip.Inflater}. On
- * two cores shared with mksquashfs every CPU-second counts: for the benchmark's 1 GB of gzip
- * layers this saves several. Used for big blobs only, where starting a process costs nothing next
- * to the work; without igzip the JDK's decompressor is used and nothing else changes.
+ * two cores shared with mksquashfs every CPU-second counts: for the benchmark's 1 GB of gzip layers
+ * this saves several. Used for big blobs only, where starting a process costs nothing next to the
+ * work; without igzip the JDK's decompressor is used and nothing else changes.
  *
  * <p>{@code OCI2SQUASHFS_IGZIP} (or the system property {@code oci2squashfs.igzip}) names the
  * program to use instead of {@code igzip} on {@code PATH}, or {@code none} to never use one.
@@ -91,7 +91,8 @@ public final class ExternalGunzip {
           in.write(buf, 0, n);
         }
       } catch (IOException e) {
-        // igzip stopped reading: it ended (bytes after the gzip data are not its business) or failed,
+        // igzip stopped reading: it ended (bytes after the gzip data are not its business) or
+        // failed,
         // which its exit status tells
       }
     }
@@ -136,8 +137,12 @@ public final class ExternalGunzip {
         String said = errors.text().replace(" (null)", "").replace('\n', ' ');
         // igzip says the same for a blob cut short and for one damaged in the middle; worded as the
         // JDK's decompressor's failures are (LayerException)
-        throw new IOException("the blob ends early, it is truncated or corrupt (" + (said.isEmpty() ? "igzip" : said)
-            + "; exit status " + status + ")");
+        throw new IOException(
+            "the blob ends early, it is truncated or corrupt ("
+                + (said.isEmpty() ? "igzip" : said)
+                + "; exit status "
+                + status
+                + ")");
       }
     }
 

@@ -6,16 +6,15 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * A layer that cannot be read, with the context that locates it: the layer's index and count,
- * its digest and the tar entry, when known. The message reads
- * {@code layer 3/7 sha256:ab12cd34ef56: entry usr/bin/x: <detail>}, where {@code 3} is the
- * 0-based index from the base layer and {@code 7} the number of layers; the digest is shortened
- * to 12 hex digits there and kept whole in {@link #digest()}.
+ * A layer that cannot be read, with the context that locates it: the layer's index and count, its
+ * digest and the tar entry, when known. The message reads {@code layer 3/7 sha256:ab12cd34ef56:
+ * entry usr/bin/x: <detail>}, where {@code 3} is the 0-based index from the base layer and {@code
+ * 7} the number of layers; the digest is shortened to 12 hex digits there and kept whole in {@link
+ * #digest()}.
  *
- * <p>Context is added once per boundary: code that only knows the detail throws
- * {@code new LayerException(detail)}; the code that knows which layer it was reading adds that
- * with {@link #withLayer} or {@link #wrap}, and the tar reader adds the entry with
- * {@link #withEntry}.
+ * <p>Context is added once per boundary: code that only knows the detail throws {@code new
+ * LayerException(detail)}; the code that knows which layer it was reading adds that with {@link
+ * #withLayer} or {@link #wrap}, and the tar reader adds the entry with {@link #withEntry}.
  */
 public final class LayerException extends IOException {
   private static final long serialVersionUID = 1L;
@@ -38,20 +37,33 @@ public final class LayerException extends IOException {
 
   /** The blob has another size than its descriptor says. */
   public static LayerException sizeMismatch(long actual, long declared) {
-    return new LayerException("the blob is " + actual + " bytes but the manifest says " + declared
-        + "; it is truncated, padded or not this layer");
+    return new LayerException(
+        "the blob is "
+            + actual
+            + " bytes but the manifest says "
+            + declared
+            + "; it is truncated, padded or not this layer");
   }
 
   /** The blob's bytes hash to {@code actual}, not to its digest. */
   public static LayerException digestMismatch(Object actual) {
-    return new LayerException("the blob's content does not match its digest: it hashes to " + actual
-        + "; it is corrupt or not this layer");
+    return new LayerException(
+        "the blob's content does not match its digest: it hashes to "
+            + actual
+            + "; it is corrupt or not this layer");
   }
 
-  /** The uncompressed tar hashes to {@code actual}, not to the config's diff_id {@code declared}. */
+  /**
+   * The uncompressed tar hashes to {@code actual}, not to the config's diff_id {@code declared}.
+   */
   public static LayerException diffIdMismatch(Object actual, Object declared) {
-    return new LayerException("the uncompressed layer hashes to " + actual + ", but the image config's"
-        + " diff_id for it is " + declared + "; the blob is corrupt or not this layer");
+    return new LayerException(
+        "the uncompressed layer hashes to "
+            + actual
+            + ", but the image config's"
+            + " diff_id for it is "
+            + declared
+            + "; the blob is corrupt or not this layer");
   }
 
   /**
@@ -59,14 +71,18 @@ public final class LayerException extends IOException {
    *
    * @param layerIndex 0-based from the base layer, or -1 when unknown
    * @param layerCount the number of layers in the image, or -1 when unknown
-   * @param digest the layer's digest ({@code sha256:...}), or another name for it such as its
-   *     diff id or path when the digest is unknown; null when unknown
+   * @param digest the layer's digest ({@code sha256:...}), or another name for it such as its diff
+   *     id or path when the digest is unknown; null when unknown
    * @param entryName the tar entry being read, as display text; null when none
    * @param detail what went wrong
    * @param cause the underlying exception, or null
    */
   public LayerException(
-      int layerIndex, int layerCount, String digest, String entryName, String detail,
+      int layerIndex,
+      int layerCount,
+      String digest,
+      String entryName,
+      String detail,
       Throwable cause) {
     super(format(layerIndex, layerCount, digest, entryName, detail), cause);
     this.layerIndex = layerIndex;
@@ -141,7 +157,9 @@ public final class LayerException extends IOException {
     if (lower.startsWith("the blob ends early")) {
       return text; // said already, by ExternalGunzip
     }
-    if (e instanceof java.io.EOFException || lower.contains("truncated") || lower.contains("unexpected end of")) {
+    if (e instanceof java.io.EOFException
+        || lower.contains("truncated")
+        || lower.contains("unexpected end of")) {
       return "the blob ends early, it is truncated or corrupt (" + text + ")";
     }
     if (e instanceof java.util.zip.ZipException) {

@@ -15,16 +15,15 @@ public final class LayerOpener {
   private LayerOpener() {}
 
   /**
-   * Wraps a raw layer blob in the decompressor it needs. The media type says which; the first
-   * bytes are checked too, and when they disagree the bytes win and {@code warnings} hears e.g.
-   * {@code media type says gzip but the bytes are zstd; reading as zstd}. With no media type the
-   * bytes alone decide, and bytes that match no compression are read as a plain tar.
+   * Wraps a raw layer blob in the decompressor it needs. The media type says which; the first bytes
+   * are checked too, and when they disagree the bytes win and {@code warnings} hears e.g. {@code
+   * media type says gzip but the bytes are zstd; reading as zstd}. With no media type the bytes
+   * alone decide, and bytes that match no compression are read as a plain tar.
    *
    * <p>The caller owns the returned stream; closing it closes {@code raw}. If this method throws,
    * it has closed {@code raw}.
    *
-   * <p>The exceptions carry no layer context; the caller adds it with
-   * {@link LayerException#wrap}.
+   * <p>The exceptions carry no layer context; the caller adds it with {@link LayerException#wrap}.
    *
    * @param raw the blob as stored, read from its start
    * @param mediaType the descriptor's media type, or null when the image names none
@@ -43,11 +42,11 @@ public final class LayerOpener {
 
   /**
    * As {@link #open(InputStream, String, Consumer)}, for a blob of {@code size} bytes (-1 when
-   * unknown): a gzip blob of at least {@link ExternalGunzip#MIN_BLOB_SIZE} is decompressed by
-   * igzip when there is one ({@link ExternalGunzip}).
+   * unknown): a gzip blob of at least {@link ExternalGunzip#MIN_BLOB_SIZE} is decompressed by igzip
+   * when there is one ({@link ExternalGunzip}).
    */
-  public static InputStream open(InputStream raw, String mediaType, long size, Consumer<String> warnings)
-      throws IOException {
+  public static InputStream open(
+      InputStream raw, String mediaType, long size, Consumer<String> warnings) throws IOException {
     try {
       return openOrThrow(raw, mediaType, size, warnings);
     } catch (IOException | RuntimeException e) {
@@ -73,8 +72,10 @@ public final class LayerOpener {
     }
     // A whole gzip header (10 bytes) is here, so only the data can still be bad: errors come at
     // the end of the stream, after what could be decompressed, as with the JDK's decompressor.
-    Path igzip = chosen == Compression.GZIP && size >= ExternalGunzip.MIN_BLOB_SIZE && len >= 10
-        ? ExternalGunzip.command() : null;
+    Path igzip =
+        chosen == Compression.GZIP && size >= ExternalGunzip.MIN_BLOB_SIZE && len >= 10
+            ? ExternalGunzip.command()
+            : null;
     if (igzip != null) {
       return ExternalGunzip.start(igzip, buffered);
     }
@@ -82,15 +83,25 @@ public final class LayerOpener {
       return chosen.decompress(buffered);
     } catch (IOException e) {
       String m = String.valueOf(e.getMessage());
-      boolean early = e instanceof java.io.EOFException || m.toLowerCase(java.util.Locale.ROOT).contains("end of");
-      throw new LayerException("cannot start " + chosen.displayName() + " decompression: "
-          + (early ? "the blob ends early, it is truncated or corrupt (" + m + ")" : m), e);
+      boolean early =
+          e instanceof java.io.EOFException
+              || m.toLowerCase(java.util.Locale.ROOT).contains("end of");
+      throw new LayerException(
+          "cannot start "
+              + chosen.displayName()
+              + " decompression: "
+              + (early ? "the blob ends early, it is truncated or corrupt (" + m + ")" : m),
+          e);
     }
   }
 
   private static Compression choose(
-      Optional<Compression> declared, Compression sniffed, byte[] head, int len,
-      Consumer<String> warnings) throws LayerException {
+      Optional<Compression> declared,
+      Compression sniffed,
+      byte[] head,
+      int len,
+      Consumer<String> warnings)
+      throws LayerException {
     if (declared.isEmpty() || declared.get() == sniffed) {
       return sniffed;
     }
@@ -105,14 +116,22 @@ public final class LayerOpener {
     }
     // The media type names a compression; the bytes are none known and not a ustar tar.
     throw new LayerException(
-        "media type says " + said.displayName() + " but the bytes are not "
-            + said.displayName() + " nor anything else known (they start "
-            + hex(head, Math.min(len, 8)) + ")");
+        "media type says "
+            + said.displayName()
+            + " but the bytes are not "
+            + said.displayName()
+            + " nor anything else known (they start "
+            + hex(head, Math.min(len, 8))
+            + ")");
   }
 
   private static String mismatch(Compression said, String bytesAre) {
-    return "media type says " + said.displayName() + " but the bytes are " + bytesAre
-        + "; reading as " + bytesAre;
+    return "media type says "
+        + said.displayName()
+        + " but the bytes are "
+        + bytesAre
+        + "; reading as "
+        + bytesAre;
   }
 
   // Reads up to head.length bytes and rewinds; returns how many there were.

@@ -40,8 +40,8 @@ public final class MediaTypes {
   /**
    * The compression a layer media type declares. Parameters ({@code ;...}) and case are ignored.
    *
-   * @param mediaType the descriptor's media type; {@code null} or blank when the image gave none
-   *     (a {@code docker save} directory), in which case only the bytes can tell
+   * @param mediaType the descriptor's media type; {@code null} or blank when the image gave none (a
+   *     {@code docker save} directory), in which case only the bytes can tell
    * @return the declared compression, or empty when {@code mediaType} is null or blank
    * @throws LayerException "unsupported layer media type X" for any other media type
    */
@@ -66,8 +66,8 @@ public final class MediaTypes {
   }
 
   /**
-   * True for the media types of layers that registries may not hold (OCI nondistributable,
-   * Docker foreign); such blobs may be missing from a layout and fetched from their URLs instead.
+   * True for the media types of layers that registries may not hold (OCI nondistributable, Docker
+   * foreign); such blobs may be missing from a layout and fetched from their URLs instead.
    */
   public static boolean isNonDistributable(String mediaType) {
     if (mediaType == null) {

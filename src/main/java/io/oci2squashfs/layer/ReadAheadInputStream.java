@@ -21,14 +21,16 @@ import java.util.concurrent.TimeUnit;
 public final class ReadAheadInputStream extends InputStream {
   /** Size of each buffer: large, so that the hand-over costs nothing next to the bytes. */
   public static final int CHUNK_SIZE = 1 << 20;
+
   /** Buffers in flight: enough for the reader to run ahead while the consumer writes. */
   public static final int CHUNKS = 4;
+
   /**
-   * Most bytes asked of the source at once: a decompressor that fails part way through a read
-   * loses what that read had produced, so reads are kept small enough for the failure to be
-   * delivered close to where it happened. 64 KiB, not 128: on this project's benchmark machine a
-   * read of 128 KiB or more from the page cache costs over three times the system time of one of
-   * 112 KiB, and the real image's gzip layers took 0.2 CPU-s less (ten runs).
+   * Most bytes asked of the source at once: a decompressor that fails part way through a read loses
+   * what that read had produced, so reads are kept small enough for the failure to be delivered
+   * close to where it happened. 64 KiB, not 128: on this project's benchmark machine a read of 128
+   * KiB or more from the page cache costs over three times the system time of one of 112 KiB, and
+   * the real image's gzip layers took 0.2 CPU-s less (ten runs).
    */
   private static final int READ_SIZE = 64 * 1024;
 
@@ -43,12 +45,17 @@ public final class ReadAheadInputStream extends InputStream {
   private boolean atEnd;
   private IOException failure;
 
-  /** One buffer, how much of it holds data and, last in the stream, the source's failure after that data. */
+  /**
+   * One buffer, how much of it holds data and, last in the stream, the source's failure after that
+   * data.
+   */
   private static final class Chunk {
     final byte[] data;
     int length;
+
     /** Whether the source ended after these bytes. */
     boolean atEnd;
+
     IOException error;
 
     Chunk(byte[] data) {
@@ -99,7 +106,8 @@ public final class ReadAheadInputStream extends InputStream {
         }
       }
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt(); // nobody interrupts this thread; end quietly if someone does
+      Thread.currentThread()
+          .interrupt(); // nobody interrupts this thread; end quietly if someone does
     } catch (IOException e) {
       // closing the source failed after everything was read: nothing left to report it to
     }
@@ -204,7 +212,6 @@ public final class ReadAheadInputStream extends InputStream {
     current = c;
     pos = 0;
     return ensureData(); // an empty chunk holds only a failure
-
   }
 
   /** Stops the reading thread, which closes the source, and waits for it. */

@@ -34,12 +34,16 @@ final class CurrentLayer {
 
   /** The layer's index, 0 for the base. */
   final int index;
+
   /** Symlinks this layer's tar made so far, which its later names go through. */
   final OwnLayerSymlinks symlinks = new OwnLayerSymlinks();
+
   /** Positions of entries that replace a directory whose earlier entries were skipped. */
   final Set<Long> undoneBy = new HashSet<>();
+
   /** Skipped regular files whose content links need, by position. */
   final Map<Long, Replay> replays = new TreeMap<>();
+
   /** Skipped entries already copied to a surviving link: the entry to the copy's path. */
   final Map<Entry, EntryPath> promoted = new HashMap<>();
 
@@ -47,14 +51,17 @@ final class CurrentLayer {
   private final List<EntryPath> opaques = new ArrayList<>();
   private final List<Node> replaced = new ArrayList<>();
   private final Map<EntryPath, Skipped> skipped = new HashMap<>();
+
   /**
    * Skipped non-empty regular files, raw path to position: only the position, since a link to one
    * needs the layer read again for the content anyway. A layer of whiteouts over many files skips
    * them all, and a header kept for each would cost about 150 bytes more.
    */
   private final Map<String, Long> skippedFiles = new HashMap<>();
+
   /** Earlier skipped entries at a path that this layer skipped again later, oldest first (rare). */
   private final Map<EntryPath, List<Skipped>> skippedEarlier = new HashMap<>();
+
   /** Skipped directory entries (raw paths). */
   private final Set<String> skippedDirs = new HashSet<>();
 
@@ -67,12 +74,16 @@ final class CurrentLayer {
     whiteouts.add(path);
   }
 
-  /** The opaque marker of {@code dir}: it hides the directory's older children once this layer ends. */
+  /**
+   * The opaque marker of {@code dir}: it hides the directory's older children once this layer ends.
+   */
   void opaque(EntryPath dir) {
     opaques.add(dir);
   }
 
-  /** A non-directory of this layer replaced what older layers had at and below {@code node}'s path. */
+  /**
+   * A non-directory of this layer replaced what older layers had at and below {@code node}'s path.
+   */
   void replaced(Node node) {
     replaced.add(node);
   }
@@ -83,7 +94,8 @@ final class CurrentLayer {
       skippedDirs.add(h.path().raw()); // so that a later entry at the path is seen to repeat it
       return;
     }
-    // what the path had skipped earlier in the layer (rarely anything) is kept for links before this
+    // what the path had skipped earlier in the layer (rarely anything) is kept for links before
+    // this
     Skipped earlier;
     Long earlierFile;
     if (h.type() == EntryType.FILE && h.size() > 0) {
@@ -103,7 +115,9 @@ final class CurrentLayer {
 
   /** Whether this layer skipped an entry at {@code path}, of any kind. */
   boolean skippedAny(EntryPath path) {
-    return skipped.containsKey(path) || skippedFiles.containsKey(path.raw()) || skippedDirs.contains(path.raw());
+    return skipped.containsKey(path)
+        || skippedFiles.containsKey(path.raw())
+        || skippedDirs.contains(path.raw());
   }
 
   /** The last entry of this layer at {@code path} that was not written, or null. */
@@ -116,11 +130,16 @@ final class CurrentLayer {
     return file == null ? null : new Skipped(file, null);
   }
 
-  /** The last entry of this layer at {@code path} before position {@code before} that was not written, or null. */
+  /**
+   * The last entry of this layer at {@code path} before position {@code before} that was not
+   * written, or null.
+   */
   Skipped skippedBefore(EntryPath path, long before) {
     List<Skipped> earlier = skippedEarlier.get(path);
     Skipped found = null;
-    for (int i = 0; earlier != null && i < earlier.size() && earlier.get(i).ordinal() < before; i++) {
+    for (int i = 0;
+        earlier != null && i < earlier.size() && earlier.get(i).ordinal() < before;
+        i++) {
       found = earlier.get(i);
     }
     return found;

@@ -5,11 +5,11 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * What one layer says twice: paths that appear more than once within it, with the position of
- * their last entry, and directories that its own earlier entries made and a later non-directory
- * entry replaces. Tar semantics make the later entry win, but a newest-first stream has written
- * the earlier ones before it sees the later; a merge that finds such paths therefore reports them,
- * and the next merge given this index skips what the later entries undo.
+ * What one layer says twice: paths that appear more than once within it, with the position of their
+ * last entry, and directories that its own earlier entries made and a later non-directory entry
+ * replaces. Tar semantics make the later entry win, but a newest-first stream has written the
+ * earlier ones before it sees the later; a merge that finds such paths therefore reports them, and
+ * the next merge given this index skips what the later entries undo.
  */
 public final class DuplicateIndex {
   private final Map<Integer, Map<EntryPath, Long>> lastByLayer = new HashMap<>();
@@ -28,15 +28,17 @@ public final class DuplicateIndex {
     replacedByLayer.computeIfAbsent(layer, k -> new HashMap<>()).merge(path, ordinal, Math::max);
   }
 
-  /** The ordinal of the last entry for {@code path} in {@code layer}, or null when it appears once. */
+  /**
+   * The ordinal of the last entry for {@code path} in {@code layer}, or null when it appears once.
+   */
   Long lastOrdinal(int layer, EntryPath path) {
     Map<EntryPath, Long> m = lastByLayer.get(layer);
     return m == null ? null : m.get(path);
   }
 
   /**
-   * The position of the first entry after {@code ordinal} in {@code layer} that replaces a directory
-   * above {@code path}, so removing what that entry had made; null when none does.
+   * The position of the first entry after {@code ordinal} in {@code layer} that replaces a
+   * directory above {@code path}, so removing what that entry had made; null when none does.
    */
   Long replacedAfter(int layer, EntryPath path, long ordinal) {
     Map<EntryPath, Long> m = replacedByLayer.get(layer);
@@ -58,7 +60,8 @@ public final class DuplicateIndex {
     DuplicateIndex sum = new DuplicateIndex();
     for (DuplicateIndex d : new DuplicateIndex[] {this, other}) {
       d.lastByLayer.forEach((layer, m) -> m.forEach((path, o) -> sum.add(layer, path, o)));
-      d.replacedByLayer.forEach((layer, m) -> m.forEach((path, o) -> sum.addReplacedDirectory(layer, path, o)));
+      d.replacedByLayer.forEach(
+          (layer, m) -> m.forEach((path, o) -> sum.addReplacedDirectory(layer, path, o)));
     }
     return sum;
   }

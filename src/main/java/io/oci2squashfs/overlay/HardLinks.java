@@ -63,9 +63,12 @@ final class HardLinks {
 
   private final PathTrie trie;
   private final Merge merge;
+
   /** Hard links waiting for their target, by target; sorted, to find those below a path. */
   private final NavigableMap<EntryPath, List<PendingLink>> pendingByTarget = new TreeMap<>();
+
   private final Map<EntryPath, List<TarHeader>> waitingForWrite = new HashMap<>();
+
   /** Links whose target came only later in their own layer: used when no older target exists. */
   private final Map<EntryPath, EntryPath> sameLayerFallback = new HashMap<>();
 
@@ -74,7 +77,9 @@ final class HardLinks {
     this.merge = merge;
   }
 
-  /** The entry at {@code path} was written: writes the links that waited for it, and those for them. */
+  /**
+   * The entry at {@code path} was written: writes the links that waited for it, and those for them.
+   */
   void written(EntryPath path) throws IOException {
     if (waitingForWrite.isEmpty()) {
       return;
@@ -98,11 +103,14 @@ final class HardLinks {
     merge.warn(merge.layer(), path, message);
   }
 
-  /** Whether a hard link of a layer newer than {@code layer} waits for a target below {@code dir}. */
+  /**
+   * Whether a hard link of a layer newer than {@code layer} waits for a target below {@code dir}.
+   */
   boolean awaitedBelow(EntryPath dir, int layer) {
-    for (Map.Entry<EntryPath, List<PendingLink>> e
-        : pendingByTarget.subMap(dir, false, EntryPath.of(dir.raw() + "0"), false).entrySet()) {
-      if (e.getKey().startsWith(dir) && e.getValue().stream().anyMatch(l -> l.asOfLayer() > layer)) {
+    for (Map.Entry<EntryPath, List<PendingLink>> e :
+        pendingByTarget.subMap(dir, false, EntryPath.of(dir.raw() + "0"), false).entrySet()) {
+      if (e.getKey().startsWith(dir)
+          && e.getValue().stream().anyMatch(l -> l.asOfLayer() > layer)) {
         return true;
       }
     }
@@ -110,7 +118,8 @@ final class HardLinks {
   }
 
   /**
-   * Resolves hard link {@code link} to {@code target} as the filesystem is when the current layer is applied.
+   * Resolves hard link {@code link} to {@code target} as the filesystem is when the current layer
+   * is applied.
    *
    * <p>A chain of this layer's hidden links is followed hop by hop, however long. It always ends:
    * each hop goes to an entry earlier in the tar than the one before, so tar order allows no cycle.
@@ -130,7 +139,10 @@ final class HardLinks {
     }
     while (true) {
       Node t = trie.find(target);
-      if (t != null && t.stateLayer == layer && t.state() != State.NONE && t.stateOrdinal() < before) {
+      if (t != null
+          && t.stateLayer == layer
+          && t.state() != State.NONE
+          && t.stateOrdinal() < before) {
         // the target is this layer's own entry, earlier in its tar, and it survives
         if (t.state() != State.NON_DIR) {
           warn(link.path(), "hard link to directory " + target.display() + "; dropped");
@@ -141,15 +153,23 @@ final class HardLinks {
       }
       CurrentLayer.Skipped s = current.skippedAt(target);
       if (s != null && s.ordinal() >= before) {
-        s = current.skippedBefore(target, before); // that entry came after the one this chain starts from
+        s =
+            current.skippedBefore(
+                target, before); // that entry came after the one this chain starts from
       }
-      Long removed = s == null || known == null ? null : known.replacedAfter(layer, target, s.ordinal());
+      Long removed =
+          s == null || known == null ? null : known.replacedAfter(layer, target, s.ordinal());
       if (removed != null && removed < before) {
-        warn(link.path(), "hard-link target " + target.display() + " was removed earlier in this layer"
-            + " (a later entry replaced a directory above it); dropped");
+        warn(
+            link.path(),
+            "hard-link target "
+                + target.display()
+                + " was removed earlier in this layer"
+                + " (a later entry replaced a directory above it); dropped");
         return;
       }
-      EntryPath copy = s == null ? null : current.promoted.get(new CurrentLayer.Entry(target, s.ordinal()));
+      EntryPath copy =
+          s == null ? null : current.promoted.get(new CurrentLayer.Entry(target, s.ordinal()));
       if (copy != null) {
         // the target's content already went to another link: share that inode
         linkOrWait(link, copy, trie.find(copy));
@@ -160,7 +180,11 @@ final class HardLinks {
         TarHeader th = s.header();
         if (th == null) { // a non-empty regular file
           EntryPath file = target;
-          current.replays.computeIfAbsent(s.ordinal(), k -> new CurrentLayer.Replay(file, new ArrayList<>(1))).links().add(link);
+          current
+              .replays
+              .computeIfAbsent(s.ordinal(), k -> new CurrentLayer.Replay(file, new ArrayList<>(1)))
+              .links()
+              .add(link);
         } else if (th.type() == EntryType.HARDLINK) {
           target = th.hardLinkTarget(); // the next hop, as it was before that entry
           before = s.ordinal();
@@ -172,19 +196,32 @@ final class HardLinks {
       }
       for (EntryPath a = target.parent(); a != null && !a.isRoot(); a = a.parent()) {
         Node n = trie.find(a);
-        if (n != null && n.state() == State.NON_DIR && n.stateLayer == layer && n.stateOrdinal() < before) {
-          warn(link.path(), "hard-link target " + target.display() + " was removed earlier in this layer"
-              + " (" + a.display() + " became a non-directory); dropped");
+        if (n != null
+            && n.state() == State.NON_DIR
+            && n.stateLayer == layer
+            && n.stateOrdinal() < before) {
+          warn(
+              link.path(),
+              "hard-link target "
+                  + target.display()
+                  + " was removed earlier in this layer"
+                  + " ("
+                  + a.display()
+                  + " became a non-directory); dropped");
           return;
         }
       }
-      pendingByTarget.computeIfAbsent(target, k -> new ArrayList<>(1))
+      pendingByTarget
+          .computeIfAbsent(target, k -> new ArrayList<>(1))
           .add(new PendingLink(link, layer, before));
       return;
     }
   }
 
-  /** Writes {@code link} now if {@code target} (whose node is {@code t}) is written, else once it is. */
+  /**
+   * Writes {@code link} now if {@code target} (whose node is {@code t}) is written, else once it
+   * is.
+   */
   private void linkOrWait(TarHeader link, EntryPath target, Node t) throws IOException {
     if (t.written()) {
       writeHardLink(link, target);
@@ -219,12 +256,23 @@ final class HardLinks {
       }
       int gone = trie.goneBetween(e.path(), layer, p.asOfLayer(), p.asOfOrdinal());
       if (gone != NO_LAYER) {
-        warn(link.path(), "hard-link target " + e.path().display() + " was removed by layer " + gone
-            + " before this link's layer " + p.asOfLayer() + "; dropped");
+        warn(
+            link.path(),
+            "hard-link target "
+                + e.path().display()
+                + " was removed by layer "
+                + gone
+                + " before this link's layer "
+                + p.asOfLayer()
+                + "; dropped");
       } else if (e.type().isDirectory()) {
         warn(link.path(), "hard link to directory " + e.path().display() + "; dropped");
       } else if (emitted) {
-        link(link, e.path(), true, ordinal + 1); // now in this layer and surviving: link or wait for it
+        link(
+            link,
+            e.path(),
+            true,
+            ordinal + 1); // now in this layer and surviving: link or wait for it
       } else if (e.type() == EntryType.HARDLINK) {
         link(link, e.hardLinkTarget(), false, ordinal);
       } else {
@@ -243,12 +291,16 @@ final class HardLinks {
    * Writes the first link as a copy of {@code target} (its content and metadata), the current
    * layer's entry at {@code targetOrdinal}, and the others as links to that copy.
    */
-  private void promote(List<TarHeader> links, TarHeader target, long targetOrdinal, InputStream content)
+  private void promote(
+      List<TarHeader> links, TarHeader target, long targetOrdinal, InputStream content)
       throws IOException {
     CurrentLayer current = merge.current();
     TarHeader first = links.get(0);
     Node node = trie.find(first.path());
-    InputStream data = content != null || target.type() != EntryType.FILE ? content : InputStream.nullInputStream();
+    InputStream data =
+        content != null || target.type() != EntryType.FILE
+            ? content
+            : InputStream.nullInputStream();
     merge.write(node, target.withPath(first.path()), data);
     merge.promoted();
     current.promoted.put(new CurrentLayer.Entry(target.path(), targetOrdinal), first.path());
@@ -261,7 +313,10 @@ final class HardLinks {
     merge.write(trie.find(link.path()), link.asHardLinkTo(target), null);
   }
 
-  /** Reads the current layer again for the content of skipped entries that surviving hard links need. */
+  /**
+   * Reads the current layer again for the content of skipped entries that surviving hard links
+   * need.
+   */
   void replay() throws IOException {
     int layer = merge.layer();
     CurrentLayer current = merge.current();
@@ -271,7 +326,8 @@ final class HardLinks {
     try (LayerEntries again = merge.reopen()) {
       long ordinal = 0;
       int left = current.replays.size();
-      OwnLayerSymlinks symlinks = new OwnLayerSymlinks(); // names resolve as they did the first time
+      OwnLayerSymlinks symlinks =
+          new OwnLayerSymlinks(); // names resolve as they did the first time
       for (TarHeader raw = again.next(); raw != null && left > 0; raw = again.next()) {
         TarHeader h = merge.resolved(raw, symlinks);
         symlinks.saw(h);
@@ -280,8 +336,15 @@ final class HardLinks {
           continue;
         }
         if (!h.path().equals(r.target()) || h.type() != EntryType.FILE || h.size() == 0) {
-          throw new IOException("layer " + layer + " read differently the second time: entry #"
-              + ordinal + " was the file " + r.target().display() + ", now " + h.path().display());
+          throw new IOException(
+              "layer "
+                  + layer
+                  + " read differently the second time: entry #"
+                  + ordinal
+                  + " was the file "
+                  + r.target().display()
+                  + ", now "
+                  + h.path().display());
         }
         promote(r.links(), h, ordinal, again.content());
         left--;
@@ -300,10 +363,11 @@ final class HardLinks {
   void finish(boolean layerMode) throws IOException {
     List<PendingLink> unresolved = new ArrayList<>();
     List<EntryPath> unresolvedTargets = new ArrayList<>(); // at the end of a chain of links
-    pendingByTarget.forEach((target, links) -> {
-      unresolved.addAll(links);
-      links.forEach(l -> unresolvedTargets.add(target));
-    });
+    pendingByTarget.forEach(
+        (target, links) -> {
+          unresolved.addAll(links);
+          links.forEach(l -> unresolvedTargets.add(target));
+        });
     pendingByTarget.clear();
     for (int i = 0; i < unresolved.size(); i++) {
       PendingLink p = unresolved.get(i);
@@ -314,32 +378,47 @@ final class HardLinks {
         // a link listed before its target in one layer, with no older target: link it anyway
         linkOrWait(p.link(), fallback, trie.find(fallback));
       } else {
-        merge.warn(p.asOfLayer(), p.link().path(), "hard-link target "
-            + p.link().hardLinkTarget().display() + " does not exist in this or any older layer; dropped");
+        merge.warn(
+            p.asOfLayer(),
+            p.link().path(),
+            "hard-link target "
+                + p.link().hardLinkTarget().display()
+                + " does not exist in this or any older layer; dropped");
       }
     }
     for (Map.Entry<EntryPath, List<TarHeader>> e : waitingForWrite.entrySet()) {
       for (TarHeader link : e.getValue()) {
         Node n = trie.find(link.path()); // the link's own layer decided its path
         int layer = n == null || n.stateLayer == PathTrie.NO_LAYER ? -1 : n.stateLayer;
-        merge.warn(layer, link.path(), "hard-link target " + e.getKey().display()
-            + " was itself a link that could not be resolved; dropped");
+        merge.warn(
+            layer,
+            link.path(),
+            "hard-link target "
+                + e.getKey().display()
+                + " was itself a link that could not be resolved; dropped");
       }
     }
     waitingForWrite.clear();
   }
 
   /**
-   * Layer mode: a hard link whose target no merged layer had at or below the link's layer names
-   * the lower layers' path; see {@link LayerMode}.
+   * Layer mode: a hard link whose target no merged layer had at or below the link's layer names the
+   * lower layers' path; see {@link LayerMode}.
    */
-  private void linkToLower(PendingLink p, EntryPath target, boolean laterInOwnLayer) throws IOException {
+  private void linkToLower(PendingLink p, EntryPath target, boolean laterInOwnLayer)
+      throws IOException {
     int layer = merge.layer();
     TarHeader link = p.link();
     int gone = trie.goneBetween(target, layer, p.asOfLayer(), p.asOfOrdinal());
     if (gone != NO_LAYER) {
-      merge.warn(p.asOfLayer(), link.path(), "hard-link target " + target.display() + " was removed by layer "
-          + gone + " before this link's layer; dropped");
+      merge.warn(
+          p.asOfLayer(),
+          link.path(),
+          "hard-link target "
+              + target.display()
+              + " was removed by layer "
+              + gone
+              + " before this link's layer; dropped");
     } else if (laterInOwnLayer || trie.touched(target)) {
       throw new UnsquashableLinkException(p.asOfLayer(), link.path(), target);
     } else {

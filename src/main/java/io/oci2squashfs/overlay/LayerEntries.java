@@ -7,7 +7,10 @@ import java.io.InputStream;
 
 /** One layer's entries, in the order its tar holds them. */
 public interface LayerEntries extends Closeable {
-  /** The next entry, or null at the end of the layer. Unread content of the previous entry is skipped. */
+  /**
+   * The next entry, or null at the end of the layer. Unread content of the previous entry is
+   * skipped.
+   */
   TarHeader next() throws IOException;
 
   /** The current entry's content, {@code size()} bytes; the merger never closes it. */

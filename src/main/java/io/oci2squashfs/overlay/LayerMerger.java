@@ -20,12 +20,12 @@ import java.util.Objects;
 
 /**
  * Merges an image's layers into one filesystem, visiting them newest first, with the result that
- * applying them oldest first (OCI "Applying Changesets") would give; see
- * {@code docs/semantics.md} for every case, rule by rule.
+ * applying them oldest first (OCI "Applying Changesets") would give; see {@code docs/semantics.md}
+ * for every case, rule by rule.
  *
- * <p>An entry is written the first time it is seen unless a newer layer already decided its path
- * or hid it. Whiteouts of a layer take effect only after the whole layer is read, so they hide
- * older layers but never the layer's own entries. A hard link is written once its target has been
+ * <p>An entry is written the first time it is seen unless a newer layer already decided its path or
+ * hid it. Whiteouts of a layer take effect only after the whole layer is read, so they hide older
+ * layers but never the layer's own entries. A hard link is written once its target has been
  * written; when the target did not survive to the final image, the link becomes a copy of the
  * target as it was when the link's layer was applied, read either from the older layer as it
  * streams past or, for a target earlier in the link's own layer, by reading that layer again.
@@ -57,27 +57,40 @@ public final class LayerMerger {
   private final class Run implements HardLinks.Merge {
     private final LayerSource layers;
     private MergeOutput out;
+
     /** Duplicates known from an earlier pass, or null when this pass must discover them. */
     private final DuplicateIndex known;
+
     private final DuplicateIndex found = new DuplicateIndex();
+
     /** Lower symlinks to follow, known from earlier merges; null when not following them. */
     private final SymlinkRedirects redirects;
+
     /** Lower symlinks this merge found newer entries below, to follow in the next one. */
     private SymlinkRedirects foundRedirects = SymlinkRedirects.none();
+
     /** Lower symlinks known to be suspects, and what this merge sees of them. */
     private final SymlinkSuspects knownSuspects;
+
     private final SymlinkSuspects.Watch watch;
-    /** Lower symlinks this merge found hidden or replaced with something below them, for the next one to watch. */
+
+    /**
+     * Lower symlinks this merge found hidden or replaced with something below them, for the next
+     * one to watch.
+     */
     private SymlinkSuspects foundSuspects = SymlinkSuspects.none();
+
     private final PathTrie trie = new PathTrie();
     private final HardLinks hardLinks;
 
     /** The layer being read, and what the merge keeps about it; made afresh for each layer. */
     private int layer;
+
     private CurrentLayer current;
 
     /** Position (1-based) of the entry being processed in the current layer. */
     private long ordinal;
+
     private TarHeader root;
     private int rootLayer = -1;
     private long written;
@@ -140,8 +153,10 @@ public final class LayerMerger {
         try (LayerEntries entries = layers.open(layer)) {
           long ordinal = 0;
           for (TarHeader h = entries.next(); h != null; h = entries.next()) {
-            if (ordinal == Integer.MAX_VALUE) { // the trie keeps positions in an int; a terabyte of headers
-              throw new IOException("layer " + layer + " has more than " + Integer.MAX_VALUE + " entries");
+            if (ordinal
+                == Integer.MAX_VALUE) { // the trie keeps positions in an int; a terabyte of headers
+              throw new IOException(
+                  "layer " + layer + " has more than " + Integer.MAX_VALUE + " entries");
             }
             process(h, ++ordinal, entries);
           }
@@ -151,13 +166,25 @@ public final class LayerMerger {
         listener.layerFinished(layer, count);
       }
       finish();
-      TarHeader rootHeader = root != null ? root
-          : TarHeader.of(EntryPath.ROOT, EntryType.DIRECTORY).withMtime(options.implicitDirMtime());
-      return new MergeResult(rootHeader, rootLayer, written, whiteouts, promoted, warnings, found, foundRedirects,
+      TarHeader rootHeader =
+          root != null
+              ? root
+              : TarHeader.of(EntryPath.ROOT, EntryType.DIRECTORY)
+                  .withMtime(options.implicitDirMtime());
+      return new MergeResult(
+          rootHeader,
+          rootLayer,
+          written,
+          whiteouts,
+          promoted,
+          warnings,
+          found,
+          foundRedirects,
           foundSuspects);
     }
 
-    private void process(TarHeader entry, long entryOrdinal, LayerEntries entries) throws IOException {
+    private void process(TarHeader entry, long entryOrdinal, LayerEntries entries)
+        throws IOException {
       ordinal = entryOrdinal;
       TarHeader h = resolved(entry, current.symlinks);
       EntryPath path = h.path();
@@ -167,8 +194,14 @@ public final class LayerMerger {
       if (via != null) {
         // umoci and the runtimes follow it; GNU tar does for a plain relative link, but refuses
         // (leaves the link for last) when its target is absolute or holds '..'
-        warn(entry.path(), "goes through " + EntryPath.of(via).display() + ", a symlink this layer made"
-            + " earlier; put at " + h.path().display() + " (and so the names after it), as extracting in order does");
+        warn(
+            entry.path(),
+            "goes through "
+                + EntryPath.of(via).display()
+                + ", a symlink this layer made"
+                + " earlier; put at "
+                + h.path().display()
+                + " (and so the names after it), as extracting in order does");
       }
       current.symlinks.saw(h);
       if (!watch.isEmpty()) {
@@ -200,7 +233,8 @@ public final class LayerMerger {
         // later pass can find more, once skipped entries no longer hide others)
         found.add(layer, path, ordinal);
         if (h.type().isDirectory()) {
-          foundRedirects = foundRedirects.without(layer, path); // a symlink it replaces leads nowhere
+          foundRedirects =
+              foundRedirects.without(layer, path); // a symlink it replaces leads nowhere
         } else {
           replacesOwnDirectory(path); // and what this layer put below it
         }
@@ -211,8 +245,11 @@ public final class LayerMerger {
       Node at = seen.node();
       if (seen.hidden()) {
         if (seen.belowOwnNonDir()) {
-          warn(path, "lies below " + seen.hider().path().display()
-              + ", which this layer already made a non-directory; dropped");
+          warn(
+              path,
+              "lies below "
+                  + seen.hider().path().display()
+                  + ", which this layer already made a non-directory; dropped");
         }
         if (!seen.hiderIsPath()) {
           seen.hider().hidEntryBelow();
@@ -222,8 +259,11 @@ public final class LayerMerger {
         skip(h, ordinal);
       } else if (at == null || at.state() == State.NONE) {
         if (at != null && (at.hasChildren() || at.opaqueLayer() != NO_LAYER)) {
-          followLater(h, "whiteouts or opaque markers of newer layers"); // only markers lie below it
-        } else if (redirects != null && h.type() == EntryType.SYMLINK && hardLinks.awaitedBelow(h.path(), layer)) {
+          followLater(
+              h, "whiteouts or opaque markers of newer layers"); // only markers lie below it
+        } else if (redirects != null
+            && h.type() == EntryType.SYMLINK
+            && hardLinks.awaitedBelow(h.path(), layer)) {
           followLater(h, "hard-link targets of newer layers");
         }
         emit(h, entries);
@@ -238,7 +278,8 @@ public final class LayerMerger {
           current.replaced(at); // and it removed what older layers had there
           skip(h, ordinal);
         } else {
-          if (!followLater(h, "entries in layer " + at.stateLayer + " that has no entry for the path itself")) {
+          if (!followLater(
+              h, "entries in layer " + at.stateLayer + " that has no entry for the path itself")) {
             replacedByImplicitDir(h, at);
           }
           current.replaced(at);
@@ -270,12 +311,15 @@ public final class LayerMerger {
      * before that: a suspect, which the next merge watches ({@link SymlinkSuspects}).
      */
     private void suspectIfGoneThrough(TarHeader h) {
-      if (redirects == null || h.type() != EntryType.SYMLINK || knownSuspects.contains(layer, h.path())
+      if (redirects == null
+          || h.type() != EntryType.SYMLINK
+          || knownSuspects.contains(layer, h.path())
           || undoneLater(h.path())) {
         return;
       }
       EntryPath target = SymlinkRedirects.resolve(h.path(), h.symlinkTarget());
-      if (target != null && (trie.anythingBelow(h.path()) || hardLinks.awaitedBelow(h.path(), layer))) {
+      if (target != null
+          && (trie.anythingBelow(h.path()) || hardLinks.awaitedBelow(h.path(), layer))) {
         foundSuspects = foundSuspects.with(layer, h.path(), target);
         out = MUTED;
       }
@@ -299,20 +343,29 @@ public final class LayerMerger {
      */
     private void followIfGoneThrough(TarHeader h) {
       int until = watch.followedUntil(layer, h.path());
-      if (until < 0 || redirects == null || redirects.contains(layer, h.path()) || undoneLater(h.path())) {
+      if (until < 0
+          || redirects == null
+          || redirects.contains(layer, h.path())
+          || undoneLater(h.path())) {
         return;
       }
       EntryPath target = SymlinkRedirects.resolve(h.path(), h.symlinkTarget());
       foundRedirects = foundRedirects.with(layer, h.path(), target, until);
-      warn(h.path(), "entries of newer layers went through this symlink to " + displayRaw(h.symlinkTarget())
-          + " before layer " + until + " removed or replaced it; they are put in " + target.display()
-          + ", as applying the layers in order does");
+      warn(
+          h.path(),
+          "entries of newer layers went through this symlink to "
+              + displayRaw(h.symlinkTarget())
+              + " before layer "
+              + until
+              + " removed or replaced it; they are put in "
+              + target.display()
+              + ", as applying the layers in order does");
       out = MUTED;
     }
 
     /**
-     * With the repeats of a previous pass known: whether {@code h} is undone by a later entry of its
-     * layer (at its path, or a non-directory at a directory above it), and so skipped.
+     * With the repeats of a previous pass known: whether {@code h} is undone by a later entry of
+     * its layer (at its path, or a non-directory at a directory above it), and so skipped.
      */
     private boolean undoneLaterInThisLayer(TarHeader h) {
       EntryPath path = h.path();
@@ -323,8 +376,10 @@ public final class LayerMerger {
         return true;
       }
       if (current.undoneBy.contains(ordinal)) {
-        warn(path, "replaces the directory that earlier entries of this layer made below it;"
-            + " as tar would, the later entry wins and those entries are dropped");
+        warn(
+            path,
+            "replaces the directory that earlier entries of this layer made below it;"
+                + " as tar would, the later entry wins and those entries are dropped");
       }
       Long last = known.lastOrdinal(layer, path);
       if (last != null && ordinal < last) {
@@ -337,7 +392,10 @@ public final class LayerMerger {
             current.replaced(seen.node() != null ? seen.node() : trie.findOrCreate(path));
           }
           Node n = trie.find(path);
-          if (n != null && n.state() != State.NON_DIR && n.state() != State.NONE && madeByThisLayer(n)) {
+          if (n != null
+              && n.state() != State.NON_DIR
+              && n.state() != State.NONE
+              && madeByThisLayer(n)) {
             replacesOwnDirectory(path);
           }
         }
@@ -377,7 +435,9 @@ public final class LayerMerger {
         return true;
       }
       Node n = trie.find(path);
-      return n != null && n.stateLayer == layer && (n.state() == State.NON_DIR || n.state() == State.EXPLICIT_DIR);
+      return n != null
+          && n.stateLayer == layer
+          && (n.state() == State.NON_DIR || n.state() == State.EXPLICIT_DIR);
     }
 
     private void takeRoot(TarHeader h) {
@@ -391,9 +451,9 @@ public final class LayerMerger {
     }
 
     /**
-     * When following lower symlinks: if {@code h} is a symlink that newer layers' entries or markers
-     * lie {@code below} (none of them has an entry for the path itself), records where they belong
-     * and stops this merge's output, which the next merge redoes with them there.
+     * When following lower symlinks: if {@code h} is a symlink that newer layers' entries or
+     * markers lie {@code below} (none of them has an entry for the path itself), records where they
+     * belong and stops this merge's output, which the next merge redoes with them there.
      */
     private boolean followLater(TarHeader h, String below) {
       if (redirects == null || h.type() != EntryType.SYMLINK) {
@@ -404,13 +464,23 @@ public final class LayerMerger {
         return false; // a link into itself: kept as a directory, with the warning
       }
       foundRedirects = foundRedirects.with(layer, h.path(), target);
-      warn(h.path(), "this symlink to " + displayRaw(h.symlinkTarget()) + " is a parent of " + below
-          + "; they are put in " + target.display() + ", through the link, as container runtimes do");
+      warn(
+          h.path(),
+          "this symlink to "
+              + displayRaw(h.symlinkTarget())
+              + " is a parent of "
+              + below
+              + "; they are put in "
+              + target.display()
+              + ", through the link, as container runtimes do");
       out = MUTED;
       return true;
     }
 
-    /** Whether the directory {@code dir} is made, or has something below it made, by the current layer's entries. */
+    /**
+     * Whether the directory {@code dir} is made, or has something below it made, by the current
+     * layer's entries.
+     */
     private boolean madeByThisLayer(Node dir) {
       return dir.stateLayer == layer || setByThisLayerBelow(dir);
     }
@@ -436,15 +506,24 @@ public final class LayerMerger {
     }
 
     private void replacedByImplicitDir(TarHeader h, Node dir) {
-      String what = h.type() == EntryType.SYMLINK
-          ? "symlink to " + displayRaw(h.symlinkTarget())
-          : h.type().toString().toLowerCase(Locale.ROOT);
-      String rule = h.type() == EntryType.SYMLINK
-          ? "; container runtimes would follow the link and put those entries in its target,"
-              + " this output keeps a directory here (converting to a file, not a stream, follows the link)"
-          : "; it is replaced by a directory (runtimes refuse such a layer)";
-      warn(h.path(), "this " + what + " is a parent of entries in layer " + dir.stateLayer
-          + " that has no entry for the path itself" + rule);
+      String what =
+          h.type() == EntryType.SYMLINK
+              ? "symlink to " + displayRaw(h.symlinkTarget())
+              : h.type().toString().toLowerCase(Locale.ROOT);
+      String rule =
+          h.type() == EntryType.SYMLINK
+              ? "; container runtimes would follow the link and put those entries in its target,"
+                  + " this output keeps a directory here (converting to a file, not a stream,"
+                  + " follows the link)"
+              : "; it is replaced by a directory (runtimes refuse such a layer)";
+      warn(
+          h.path(),
+          "this "
+              + what
+              + " is a parent of entries in layer "
+              + dir.stateLayer
+              + " that has no entry for the path itself"
+              + rule);
     }
 
     private String displayRaw(String raw) {
@@ -514,42 +593,54 @@ public final class LayerMerger {
     private void finish() throws IOException {
       hardLinks.finish(options.asLayer() != null);
       if (options.asLayer() != null) {
-        new LowerMarkers(trie, options.asLayer(), new LowerMarkers.Writer() {
-          @Override
-          public void impliedDirectory(Node n) throws IOException {
-            write(n, TarHeader.of(n.path(), EntryType.DIRECTORY).withMtime(options.implicitDirMtime()), null);
-          }
+        new LowerMarkers(
+                trie,
+                options.asLayer(),
+                new LowerMarkers.Writer() {
+                  @Override
+                  public void impliedDirectory(Node n) throws IOException {
+                    write(
+                        n,
+                        TarHeader.of(n.path(), EntryType.DIRECTORY)
+                            .withMtime(options.implicitDirMtime()),
+                        null);
+                  }
 
-          @Override
-          public void marker(EntryPath path) throws IOException {
-            out.write(TarHeader.of(path, EntryType.FILE), InputStream.nullInputStream());
-            written++;
-          }
-        }).write();
+                  @Override
+                  public void marker(EntryPath path) throws IOException {
+                    out.write(TarHeader.of(path, EntryType.FILE), InputStream.nullInputStream());
+                    written++;
+                  }
+                })
+            .write();
       } else {
         writeImplicitDirs(trie.root());
       }
     }
 
-    /** Gives every directory that no visible layer has an entry for an explicit one, in a stable order. */
+    /**
+     * Gives every directory that no visible layer has an entry for an explicit one, in a stable
+     * order.
+     */
     private void writeImplicitDirs(Node start) throws IOException {
       Deque<Node> stack = new ArrayDeque<>();
       stack.push(start);
       while (!stack.isEmpty()) {
         Node n = stack.pop();
         if (n.state() == State.IMPLICIT_DIR) {
-          TarHeader dir = TarHeader.of(n.path(), EntryType.DIRECTORY)
-              .withMtime(options.implicitDirMtime());
+          TarHeader dir =
+              TarHeader.of(n.path(), EntryType.DIRECTORY).withMtime(options.implicitDirMtime());
           write(n, dir, null);
         }
         // only directories need a visit (and sorting): leaves of the trie are files, except an
         // opaque directory whose older children were all hidden
         List<Node> children = new ArrayList<>();
-        n.forEachChild(c -> {
-          if (c.hasChildren() || c.state() == State.IMPLICIT_DIR) {
-            children.add(c);
-          }
-        });
+        n.forEachChild(
+            c -> {
+              if (c.hasChildren() || c.state() == State.IMPLICIT_DIR) {
+                children.add(c);
+              }
+            });
         children.sort(((Comparator<Node>) Node::compareNames).reversed());
         children.forEach(stack::push);
       }

@@ -19,9 +19,9 @@ import java.util.function.Predicate;
  *       <ul>
  *         <li>p a written non-directory: nothing more, the entry replaces L's p;
  *         <li>p absent (or a hard link that was dropped): a whiteout {@code .wh.p};
- *         <li>p a directory: an opaque marker {@code p/.wh..wh..opq}, and when T has no entry for
- *             p itself, an explicit p with the attributes of an implied directory (L's p is gone,
- *             so its attributes must not show through).
+ *         <li>p a directory: an opaque marker {@code p/.wh..wh..opq}, and when T has no entry for p
+ *             itself, an explicit p with the attributes of an implied directory (L's p is gone, so
+ *             its attributes must not show through).
  *       </ul>
  *       A directory with an opaque marker of T (and no removal of its own) gets an opaque marker.
  *       Below a marker nothing of L remains, so deeper markers are left out, and every directory
@@ -35,16 +35,16 @@ import java.util.function.Predicate;
  *       a later layer of T removes or replaces the target (or it comes later in the link's own
  *       layer), the link would need L's content, which S cannot name: the merge fails with an
  *       {@link UnsquashableLinkException}.
- *   <li><b>The root entry</b> is left to the caller ({@link MergeResult#rootFromLayer()} says whether
- *       T had one).
+ *   <li><b>The root entry</b> is left to the caller ({@link MergeResult#rootFromLayer()} says
+ *       whether T had one).
  * </ul>
  *
- * <p>Markers and the directories written for them come after every other entry; a writer that
- * wants them first (some extractors apply markers in tar order) collects them, they are few.
+ * <p>Markers and the directories written for them come after every other entry; a writer that wants
+ * them first (some extractors apply markers in tar order) collects them, they are few.
  *
  * @param lowerHasDirectory whether the lower layers, applied, hold a directory at a path (or a
- *     symlink, which the squashed layers' entries went through: no directory must replace it); asked
- *     only for the rare implied directory with nothing left below it
+ *     symlink, which the squashed layers' entries went through: no directory must replace it);
+ *     asked only for the rare implied directory with nothing left below it
  */
 public record LayerMode(Predicate<EntryPath> lowerHasDirectory) {
   public LayerMode {

@@ -48,7 +48,8 @@ final class LowerMarkers {
   /** {@code n}'s lower content is not yet hidden by anything written. */
   private void walk(Node n) throws IOException {
     for (Node c : sortedChildren(n)) {
-      boolean removed = c.hideLayer() != NO_LAYER || c.replaceLayer() != NO_LAYER || c.state() == State.NON_DIR;
+      boolean removed =
+          c.hideLayer() != NO_LAYER || c.replaceLayer() != NO_LAYER || c.state() == State.NON_DIR;
       if (removed && c.state() == State.NON_DIR) {
         if (!c.written()) {
           marker(whiteoutOf(c.path())); // a dropped hard link still replaced what was there
@@ -62,7 +63,9 @@ final class LowerMarkers {
         marker(c.path().child(Whiteouts.OPAQUE));
         writeImpliedBelow(c);
       } else {
-        if (c.state() == State.IMPLICIT_DIR && !writtenBelow(c) && !mode.lowerHasDirectory().test(c.path())) {
+        if (c.state() == State.IMPLICIT_DIR
+            && !writtenBelow(c)
+            && !mode.lowerHasDirectory().test(c.path())) {
           impliedDir(c);
         }
         if (c.opaqueLayer() != NO_LAYER) {
@@ -75,7 +78,9 @@ final class LowerMarkers {
     }
   }
 
-  /** Below a marker nothing of the lower layers is left: every implied directory needs its entry. */
+  /**
+   * Below a marker nothing of the lower layers is left: every implied directory needs its entry.
+   */
   private void writeImpliedBelow(Node n) throws IOException {
     for (Node c : sortedChildren(n)) {
       if (c.state() == State.IMPLICIT_DIR) {

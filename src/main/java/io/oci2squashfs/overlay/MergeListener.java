@@ -8,6 +8,8 @@ public interface MergeListener {
 
   default void layerFinished(int layer, int layerCount) {}
 
-  /** Something in the input that the merge resolved by a rule, but that a user should know about. */
+  /**
+   * Something in the input that the merge resolved by a rule, but that a user should know about.
+   */
   default void warning(MergeWarning warning) {}
 }

@@ -6,9 +6,9 @@ import java.util.function.BiConsumer;
 /**
  * Merges the same layers again until a pass learns nothing new: the one place that runs the merge's
  * passes. A newest-first pass may learn too late what it needed earlier (lower symlinks to follow
- * or to watch, paths repeated within a layer; {@link MergeResult#anotherPass()}), and a caller
- * may have its own reason (the root's attributes, which mksquashfs takes up front). Each pass gets
- * a fresh output; the previous one is discarded first. Symlinks that lead through each other in a
+ * or to watch, paths repeated within a layer; {@link MergeResult#anotherPass()}), and a caller may
+ * have its own reason (the root's attributes, which mksquashfs takes up front). Each pass gets a
+ * fresh output; the previous one is discarded first. Symlinks that lead through each other in a
  * loop never settle: after {@link MergeOptions#MAX_PASSES} passes the merge fails.
  */
 public final class MergePasses {
@@ -35,7 +35,10 @@ public final class MergePasses {
     }
   }
 
-  /** The settled pass: its result, its output (not yet committed or closed) and how many passes it took. */
+  /**
+   * The settled pass: its result, its output (not yet committed or closed) and how many passes it
+   * took.
+   */
   public record Settled<O extends MergeOutput>(MergeResult result, O output, int passes) {}
 
   /**
@@ -44,8 +47,12 @@ public final class MergePasses {
    *
    * @param onRepeat told why each further pass runs (for a warning), before it starts
    */
-  public static <O extends MergeOutput> Settled<O> settle(LayerSource layers, MergeOptions first,
-      MergeListener listener, Outputs<O> outputs, BiConsumer<Integer, MergeResult.Repeat> onRepeat)
+  public static <O extends MergeOutput> Settled<O> settle(
+      LayerSource layers,
+      MergeOptions first,
+      MergeListener listener,
+      Outputs<O> outputs,
+      BiConsumer<Integer, MergeResult.Repeat> onRepeat)
       throws IOException {
     MergeOptions options = first;
     O out = outputs.open();
@@ -59,8 +66,12 @@ public final class MergePasses {
         return new Settled<>(result, out, pass);
       }
       if (pass == MergeOptions.MAX_PASSES) {
-        throw new IOException("the merge still had more to learn after " + MergeOptions.MAX_PASSES
-            + " passes (" + why.reason() + "); symlinks that lead through each other in a loop?");
+        throw new IOException(
+            "the merge still had more to learn after "
+                + MergeOptions.MAX_PASSES
+                + " passes ("
+                + why.reason()
+                + "); symlinks that lead through each other in a loop?");
       }
       outputs.discard(out, why);
       onRepeat.accept(pass + 1, why);

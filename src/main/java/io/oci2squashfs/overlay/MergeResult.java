@@ -11,9 +11,9 @@ import io.oci2squashfs.tar.TarHeader;
  * @param whiteoutsApplied whiteout and opaque markers read
  * @param hardLinksPromoted hard links written as a copy of a target that did not survive
  * @param warnings warnings raised
- * @param duplicates paths this merge found repeated within a layer, when it was not told of them
- *     in advance; when not empty the output is incomplete and must be discarded, and the merge
- *     run again with {@link MergeOptions#withDuplicates}
+ * @param duplicates paths this merge found repeated within a layer, when it was not told of them in
+ *     advance; when not empty the output is incomplete and must be discarded, and the merge run
+ *     again with {@link MergeOptions#withDuplicates}
  * @param redirects lower symlinks this merge found newer entries below, when told to follow them
  *     ({@link MergeOptions#redirects()}); when not empty the output is incomplete and must be
  *     discarded, and the merge run again with these added to the known ones
@@ -51,16 +51,23 @@ public record MergeResult(
   /** Why the output must be discarded and the merge run again, or null when it need not. */
   public Repeat anotherPass() {
     if (!redirects.isEmpty()) {
-      return new Repeat(redirects.size() + " symlinks of lower layers have newer entries below them",
+      return new Repeat(
+          redirects.size() + " symlinks of lower layers have newer entries below them",
           "to put those entries through the links, as container runtimes do");
     }
     if (!suspects.isEmpty()) {
-      return new Repeat(suspects.size() + " symlinks of lower layers were removed or replaced by newer layers"
-          + " with entries below their paths", "to find which of those entries went through the links first");
+      return new Repeat(
+          suspects.size()
+              + " symlinks of lower layers were removed or replaced by newer layers"
+              + " with entries below their paths",
+          "to find which of those entries went through the links first");
     }
     if (!duplicates.isEmpty()) {
-      return new Repeat(duplicates.size() + " paths appear more than once within one layer (or replace a"
-          + " directory that layer's earlier entries made)", "so that the later entry wins, as tar would");
+      return new Repeat(
+          duplicates.size()
+              + " paths appear more than once within one layer (or replace a"
+              + " directory that layer's earlier entries made)",
+          "so that the later entry wins, as tar would");
     }
     return null;
   }

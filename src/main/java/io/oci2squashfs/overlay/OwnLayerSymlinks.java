@@ -26,6 +26,7 @@ final class OwnLayerSymlinks {
 
   /** Links a warning has named since the layer began. */
   private final Set<String> announced = new HashSet<>();
+
   /** The first link the names resolved since the last {@link #takeNewlyFollowed} went through. */
   private String lastFollowed;
 
@@ -37,8 +38,8 @@ final class OwnLayerSymlinks {
 
   /**
    * The first link the names resolved since the last call went through, if none of this layer's
-   * earlier calls returned it, else null: so a warning names each link once. {@code announce}
-   * false forgets the link without counting it as named (for names that are not warned about).
+   * earlier calls returned it, else null: so a warning names each link once. {@code announce} false
+   * forgets the link without counting it as named (for names that are not warned about).
    */
   String takeNewlyFollowed(boolean announce) {
     String link = lastFollowed;
@@ -55,7 +56,10 @@ final class OwnLayerSymlinks {
     if (!h.type().isDirectory()) {
       links.subMap(raw + "/", raw + "0").clear(); // a non-directory removes what was below its path
     }
-    EntryPath target = h.type() == EntryType.SYMLINK ? SymlinkRedirects.resolve(h.path(), h.symlinkTarget()) : null;
+    EntryPath target =
+        h.type() == EntryType.SYMLINK
+            ? SymlinkRedirects.resolve(h.path(), h.symlinkTarget())
+            : null;
     if (target != null) {
       links.put(raw, target);
     } else {
@@ -63,7 +67,10 @@ final class OwnLayerSymlinks {
     }
   }
 
-  /** {@code h} with its name, and a hard link's target, resolved through these links; {@code h} itself if neither goes through one. */
+  /**
+   * {@code h} with its name, and a hard link's target, resolved through these links; {@code h}
+   * itself if neither goes through one.
+   */
   TarHeader apply(TarHeader h) {
     return links.isEmpty() ? h : SymlinkRedirects.withNames(h, this::apply);
   }

@@ -29,27 +29,36 @@ final class PathTrie {
 
   /**
    * One path component. Fields are package-private: the merger is the only user. Kept small, since
-   * an image has one per path (48 bytes): the name lives in the trie's {@link Names} (no array per name), the
-   * rare whiteout and opaque layers in a side object, and children are an open-addressing table of
-   * nodes rather than a map of entries.
+   * an image has one per path (48 bytes): the name lives in the trie's {@link Names} (no array per
+   * name), the rare whiteout and opaque layers in a side object, and children are an
+   * open-addressing table of nodes rather than a map of entries.
    */
   static final class Node {
     private static final State[] STATES = State.values();
     private static final int STATE_BITS = 0x7;
     private static final int WRITTEN = 0x8;
 
-    /** The component's raw bytes in {@link #names}: EntryPath's chars, one per byte (ISO-8859-1). */
+    /**
+     * The component's raw bytes in {@link #names}: EntryPath's chars, one per byte (ISO-8859-1).
+     */
     private final long name;
+
     private final Names names;
     final Node parent;
     private Object children; // null, a single Node, or a Children table
+
     /** The layer whose entry set {@link #state()}. */
     int stateLayer = NO_LAYER;
+
     /** That entry's position in its layer (1-based), so links can tell what came before them. */
     private int stateOrdinal;
+
     /** Layers that hide this path or what is below it; null while none does, as for most paths. */
     private Hiding hiding;
-    /** The state's ordinal, and {@link #WRITTEN}: one byte where an enum and a boolean took five. */
+
+    /**
+     * The state's ordinal, and {@link #WRITTEN}: one byte where an enum and a boolean took five.
+     */
     private byte flags;
 
     private Node(long name, Names names, Node parent) {
@@ -78,7 +87,9 @@ final class PathTrie {
       return stateOrdinal;
     }
 
-    /** True once this path's entry is in the output (a reserved hard link is not, until resolved). */
+    /**
+     * True once this path's entry is in the output (a reserved hard link is not, until resolved).
+     */
     boolean written() {
       return (flags & WRITTEN) != 0;
     }
@@ -92,7 +103,10 @@ final class PathTrie {
       return new Node(0L, null, null);
     }
 
-    /** Lowest (oldest) layer whose whiteout hides this path and all below it from still lower layers. */
+    /**
+     * Lowest (oldest) layer whose whiteout hides this path and all below it from still lower
+     * layers.
+     */
     int hideLayer() {
       return hiding == null ? NO_LAYER : hiding.hide;
     }
@@ -245,8 +259,8 @@ final class PathTrie {
       byte[] cb = lb == 0 ? null : b.names.chunk(b.name);
       int oa = Names.offset(a.name);
       int ob = Names.offset(b.name);
-      return Arrays.compareUnsigned(ca == null ? new byte[0] : ca, oa, oa + la,
-          cb == null ? new byte[0] : cb, ob, ob + lb);
+      return Arrays.compareUnsigned(
+          ca == null ? new byte[0] : ca, oa, oa + la, cb == null ? new byte[0] : cb, ob, ob + lb);
     }
   }
 
@@ -301,7 +315,9 @@ final class PathTrie {
     }
   }
 
-  /** A directory's children: nodes in an open-addressing table (linear probing, at most 3/4 full). */
+  /**
+   * A directory's children: nodes in an open-addressing table (linear probing, at most 3/4 full).
+   */
   private static final class Children {
     private Node[] slots = new Node[4];
     private int size;
@@ -397,20 +413,25 @@ final class PathTrie {
     return n;
   }
 
-  /** Where the component starting at {@code start} of a raw path ends: the next slash or the end. */
+  /**
+   * Where the component starting at {@code start} of a raw path ends: the next slash or the end.
+   */
   static int componentEnd(String raw, int start) {
     int slash = raw.indexOf('/', start);
     return slash < 0 ? raw.length() : slash;
   }
+
   /**
    * What newer layers decided about a path, as {@link #lookup} finds it: the node there (null when
    * there is none), or, when a newer layer hid the path, the node that hid it.
    *
-   * @param hiderStays the hider itself survives (an opaque marker hides only a directory's children)
+   * @param hiderStays the hider itself survives (an opaque marker hides only a directory's
+   *     children)
    * @param hiderIsPath the hider is the path's own node, not one above it
    * @param belowOwnNonDir the hider is a non-directory the current layer itself made
    */
-  record Lookup(Node node, Node hider, boolean hiderStays, boolean hiderIsPath, boolean belowOwnNonDir) {
+  record Lookup(
+      Node node, Node hider, boolean hiderStays, boolean hiderIsPath, boolean belowOwnNonDir) {
     boolean hidden() {
       return hider != null;
     }
@@ -425,8 +446,8 @@ final class PathTrie {
   }
 
   /**
-   * The path as the entries of layer {@code layer} see it: its node, or what hid it from layers that
-   * old (a whiteout, an opaque marker above it, a non-directory at or above it).
+   * The path as the entries of layer {@code layer} see it: its node, or what hid it from layers
+   * that old (a whiteout, an opaque marker above it, a non-directory at or above it).
    */
   Lookup lookup(EntryPath path, int layer) {
     Node n = root;
@@ -484,13 +505,17 @@ final class PathTrie {
       if (!last && n.opaqueLayer() <= asOf) {
         return n.opaqueLayer();
       }
-      // one from the link's own layer came after the link in tar order (linkTo checked those before it)
+      // one from the link's own layer came after the link in tar order (linkTo checked those before
+      // it)
       if (!last && n.state() == State.NON_DIR && n.stateLayer < asOf) {
         return n.stateLayer;
       }
-      if (last && n.state() == State.IMPLICIT_DIR && n.stateLayer > current
+      if (last
+          && n.state() == State.IMPLICIT_DIR
+          && n.stateLayer > current
           && (n.stateLayer < asOf || n.stateLayer == asOf && n.stateOrdinal() < asOfOrdinal)) {
-        return n.stateLayer; // a newer layer put entries below it (before the link): it became a directory
+        return n.stateLayer; // a newer layer put entries below it (before the link): it became a
+        // directory
       }
     }
     return NO_LAYER;
@@ -509,8 +534,11 @@ final class PathTrie {
         return false;
       }
       boolean last = i == parts.size() - 1;
-      if (n.hideLayer() != NO_LAYER || n.replaceLayer() != NO_LAYER
-          || (last ? n.state() != State.NONE : n.opaqueLayer() != NO_LAYER || n.state() == State.NON_DIR)) {
+      if (n.hideLayer() != NO_LAYER
+          || n.replaceLayer() != NO_LAYER
+          || (last
+              ? n.state() != State.NONE
+              : n.opaqueLayer() != NO_LAYER || n.state() == State.NON_DIR)) {
         return true;
       }
     }
@@ -518,8 +546,9 @@ final class PathTrie {
   }
 
   /**
-   * Whether newer layers put anything below {@code path} or hid an older entry below it (or below
-   * a directory above it): a lower symlink there may have been gone through ({@link SymlinkSuspects}).
+   * Whether newer layers put anything below {@code path} or hid an older entry below it (or below a
+   * directory above it): a lower symlink there may have been gone through ({@link
+   * SymlinkSuspects}).
    */
   boolean anythingBelow(EntryPath path) {
     Node n = root;
@@ -538,7 +567,6 @@ final class PathTrie {
       }
     }
   }
-
 
   /** Visits every node, parents before children. */
   void forEachPreOrder(Consumer<Node> action) {

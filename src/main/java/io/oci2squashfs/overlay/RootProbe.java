@@ -5,10 +5,10 @@ import java.io.IOException;
 
 /**
  * Finds the root directory's attributes before the merge, for a sink that needs them up front
- * (mksquashfs takes them on its command line and ignores a root entry in the stream). Looks only
- * at each layer's first entry, newest layer first: where layers have a root entry at all, tar
- * writers put it first. The merge's own {@link MergeResult#root()} is the authority; a caller
- * compares the two.
+ * (mksquashfs takes them on its command line and ignores a root entry in the stream). Looks only at
+ * each layer's first entry, newest layer first: where layers have a root entry at all, tar writers
+ * put it first. The merge's own {@link MergeResult#root()} is the authority; a caller compares the
+ * two.
  */
 public final class RootProbe {
   /** A root entry and the layer it came from. */

@@ -1,8 +1,8 @@
 package io.oci2squashfs.overlay;
 
 import io.oci2squashfs.tar.EntryPath;
-import io.oci2squashfs.tar.InvalidEntryPathException;
 import io.oci2squashfs.tar.EntryType;
+import io.oci2squashfs.tar.InvalidEntryPathException;
 import io.oci2squashfs.tar.TarHeader;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -12,10 +12,10 @@ import java.util.function.UnaryOperator;
 
 /**
  * Symlinks of lower layers that newer layers' entries go through: the doc's row for {@code P/child}
- * over a lower symlink {@code P} when the newer layer has no entry for {@code P} itself (the usrmerge
- * {@code lib -> usr/lib} case). Container runtimes resolve an entry's parent directories through
- * the symlinks already in the filesystem, so {@code lib/x.so} lands in {@code usr/lib/x.so} and
- * {@code lib} stays a symlink.
+ * over a lower symlink {@code P} when the newer layer has no entry for {@code P} itself (the
+ * usrmerge {@code lib -> usr/lib} case). Container runtimes resolve an entry's parent directories
+ * through the symlinks already in the filesystem, so {@code lib/x.so} lands in {@code usr/lib/x.so}
+ * and {@code lib} stays a symlink.
  *
  * <p>A newest-first merge meets the symlink only after it has written the newer entries, so a merge
  * that finds such a symlink reports it ({@link MergeResult#redirects()}) and is run again with all
@@ -97,13 +97,16 @@ public final class SymlinkRedirects {
 
   /** Whether a symlink of {@code linkLayer} at or below {@code path} is one of these. */
   boolean anyAtOrBelow(int linkLayer, EntryPath path) {
-    return redirects.stream().anyMatch(r -> r.linkLayer() == linkLayer && r.link().startsWith(path));
+    return redirects.stream()
+        .anyMatch(r -> r.linkLayer() == linkLayer && r.link().startsWith(path));
   }
 
   private SymlinkRedirects without(Predicate<Redirect> dropped) {
     List<Redirect> rest = new ArrayList<>(redirects);
     rest.removeIf(dropped);
-    return rest.size() == redirects.size() ? this : new SymlinkRedirects(Collections.unmodifiableList(rest));
+    return rest.size() == redirects.size()
+        ? this
+        : new SymlinkRedirects(Collections.unmodifiableList(rest));
   }
 
   /**
@@ -144,7 +147,10 @@ public final class SymlinkRedirects {
     return redirects.isEmpty() ? h : withNames(h, p -> apply(layer, p));
   }
 
-  /** {@code h} with its path and a hard link's target mapped by {@code f}; {@code h} itself if neither changes. */
+  /**
+   * {@code h} with its path and a hard link's target mapped by {@code f}; {@code h} itself if
+   * neither changes.
+   */
   static TarHeader withNames(TarHeader h, UnaryOperator<EntryPath> f) {
     EntryPath path = f.apply(h.path());
     TarHeader out = path.equals(h.path()) ? h : h.withPath(path);
@@ -162,7 +168,8 @@ public final class SymlinkRedirects {
     for (int hop = 0; hop < MAX_HOPS; hop++) {
       Redirect best = null;
       for (Redirect r : redirects) {
-        if (r.appliesTo(layer) && strictlyBelow(path, r.link())
+        if (r.appliesTo(layer)
+            && strictlyBelow(path, r.link())
             && (best == null || r.link().raw().length() < best.link().raw().length())) {
           best = r;
         }
@@ -171,7 +178,10 @@ public final class SymlinkRedirects {
         return path;
       }
       String rest = path.raw().substring(best.link().raw().length() + 1);
-      path = best.target().isRoot() ? EntryPath.of(rest) : EntryPath.of(best.target().raw() + "/" + rest);
+      path =
+          best.target().isRoot()
+              ? EntryPath.of(rest)
+              : EntryPath.of(best.target().raw() + "/" + rest);
     }
     return path;
   }

@@ -14,15 +14,16 @@ import java.util.List;
  * replaces it). Applied in order, {@code x} lands in {@code usr/lib/x} and stays there.
  *
  * <p>A newest-first merge meets the link last, when what hid or replaced it has already decided the
- * newer entries' fate; it cannot tell from that alone which layers went through the link. So a merge
- * that meets such a link with anything below its path reports it as a suspect, and the next merge,
- * told of it, watches every entry of the newer layers for {@linkplain Watch#record what concerns the
- * link}: the first layer that removed it, and the first that went below it. When the latter is
- * older, the link is followed up to the former ({@link SymlinkRedirects.Redirect#untilLayer()}).
+ * newer entries' fate; it cannot tell from that alone which layers went through the link. So a
+ * merge that meets such a link with anything below its path reports it as a suspect, and the next
+ * merge, told of it, watches every entry of the newer layers for {@linkplain Watch#record what
+ * concerns the link}: the first layer that removed it, and the first that went below it. When the
+ * latter is older, the link is followed up to the former ({@link
+ * SymlinkRedirects.Redirect#untilLayer()}).
  *
- * <p>A layer goes through a lower link when the link is there as the layer starts and the layer
- * has no entry of its own at the link's path, and its whiteouts and opaque markers do not remove
- * it: as the reference model ({@code OldestFirstModel}) and the semantics doc say.
+ * <p>A layer goes through a lower link when the link is there as the layer starts and the layer has
+ * no entry of its own at the link's path, and its whiteouts and opaque markers do not remove it: as
+ * the reference model ({@code OldestFirstModel}) and the semantics doc say.
  */
 public final class SymlinkSuspects {
   private static final SymlinkSuspects NONE = new SymlinkSuspects(List.of());
@@ -81,8 +82,10 @@ public final class SymlinkSuspects {
   /** What one merge saw of the newer layers concerning each suspect. */
   static final class Watch {
     private final List<Suspect> suspects;
+
     /** Per suspect: the oldest newer layer that removed or replaced the link. */
     private final int[] removedBy;
+
     /** Per suspect: the oldest newer layer with a name below the link. */
     private final int[] below;
 
@@ -133,9 +136,11 @@ public final class SymlinkSuspects {
             if (path.equals(link)) {
               removed(i, layer); // a layer with its own entry there does not go through the link
             } else if (!h.type().isDirectory() && SymlinkRedirects.strictlyBelow(link, path)) {
-              removed(i, layer + 1); // its own names went through before the entry replaced all below
-            } else if (belowLink || (h.type() == EntryType.HARDLINK
-                && SymlinkRedirects.strictlyBelow(h.hardLinkTarget(), link))) {
+              removed(
+                  i, layer + 1); // its own names went through before the entry replaced all below
+            } else if (belowLink
+                || (h.type() == EntryType.HARDLINK
+                    && SymlinkRedirects.strictlyBelow(h.hardLinkTarget(), link))) {
               went(i, layer);
             }
           }

@@ -14,8 +14,15 @@ public final class UnsquashableLinkException extends IOException {
   private final EntryPath target;
 
   UnsquashableLinkException(int layer, EntryPath link, EntryPath target) {
-    super("layer " + layer + ": " + link.display() + " is a hard link to " + target.display()
-        + " of the lower layers, which a later merged layer replaces or removes; one layer cannot say that");
+    super(
+        "layer "
+            + layer
+            + ": "
+            + link.display()
+            + " is a hard link to "
+            + target.display()
+            + " of the lower layers, which a later merged layer replaces or removes; one layer"
+            + " cannot say that");
     this.layer = layer;
     this.link = link;
     this.target = target;

@@ -2,7 +2,10 @@ package io.oci2squashfs.overlay;
 
 import io.oci2squashfs.tar.EntryPath;
 
-/** Classifies entry names by the overlay whiteout convention ({@code .wh.NAME}, {@code .wh..wh..opq}). */
+/**
+ * Classifies entry names by the overlay whiteout convention ({@code .wh.NAME}, {@code
+ * .wh..wh..opq}).
+ */
 final class Whiteouts {
   static final String PREFIX = ".wh.";
   static final String OPAQUE = ".wh..wh..opq";
@@ -16,7 +19,10 @@ final class Whiteouts {
     WHITEOUT,
     /** {@code D/.wh..wh..opq}: hides every lower child of {@code D}. */
     OPAQUE,
-    /** AUFS bookkeeping ({@code .wh..wh.plnk}, a bare {@code .wh.}, anything below a {@code .wh.} name): dropped, hides nothing. */
+    /**
+     * AUFS bookkeeping ({@code .wh..wh.plnk}, a bare {@code .wh.}, anything below a {@code .wh.}
+     * name): dropped, hides nothing.
+     */
     AUFS_META
   }
 
@@ -40,7 +46,10 @@ final class Whiteouts {
       return Kind.OPAQUE;
     }
     String hidden = name.substring(PREFIX.length());
-    if (name.startsWith(AUFS_META_PREFIX) || hidden.isEmpty() || hidden.equals(".") || hidden.equals("..")) {
+    if (name.startsWith(AUFS_META_PREFIX)
+        || hidden.isEmpty()
+        || hidden.equals(".")
+        || hidden.equals("..")) {
       return Kind.AUFS_META; // nothing a whiteout could name: dropped, hides nothing
     }
     return Kind.WHITEOUT;

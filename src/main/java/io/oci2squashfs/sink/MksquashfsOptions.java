@@ -9,10 +9,12 @@ import java.util.regex.Pattern;
  * How mksquashfs builds the image.
  *
  * @param compression compressor and level
- * @param blockSize data block size as mksquashfs takes it ({@code 128K}, {@code 1M}, {@code 65536}), or null for its default
+ * @param blockSize data block size as mksquashfs takes it ({@code 128K}, {@code 1M}, {@code
+ *     65536}), or null for its default
  * @param mkfsTime filesystem creation time in seconds, or null for "now" (not reproducible)
  * @param allTime when set, every inode's mtime is this (seconds), whatever the layers say
- * @param keepSourceDateEpoch pass {@code SOURCE_DATE_EPOCH} through to mksquashfs (it then overrides times)
+ * @param keepSourceDateEpoch pass {@code SOURCE_DATE_EPOCH} through to mksquashfs (it then
+ *     overrides times)
  */
 public record MksquashfsOptions(
     SquashfsCompression compression,
@@ -30,12 +32,17 @@ public record MksquashfsOptions(
     Objects.requireNonNull(compression, "compression");
     if (blockSize != null) {
       if (!BLOCK_SIZE.matcher(blockSize).matches()) {
-        throw new IllegalArgumentException("block size '" + blockSize + "' is not a size like 128K or 1M");
+        throw new IllegalArgumentException(
+            "block size '" + blockSize + "' is not a size like 128K or 1M");
       }
-      long bytes = Long.parseLong(blockSize.replaceAll("[KkMm]$", ""))
-          * (blockSize.matches(".*[Kk]") ? 1024 : blockSize.matches(".*[Mm]") ? 1024 * 1024 : 1);
+      long bytes =
+          Long.parseLong(blockSize.replaceAll("[KkMm]$", ""))
+              * (blockSize.matches(".*[Kk]")
+                  ? 1024
+                  : blockSize.matches(".*[Mm]") ? 1024 * 1024 : 1);
       if (bytes < 4096 || bytes > 1024 * 1024 || Long.bitCount(bytes) != 1) {
-        throw new IllegalArgumentException("block size must be a power of two from 4K to 1M, not " + blockSize);
+        throw new IllegalArgumentException(
+            "block size must be a power of two from 4K to 1M, not " + blockSize);
       }
     }
     checkTime("mkfs time", mkfsTime);
@@ -44,7 +51,8 @@ public record MksquashfsOptions(
 
   private static void checkTime(String what, Long t) {
     if (t != null && (t < 0 || t > MAX_TIME)) {
-      throw new IllegalArgumentException(what + " must be 0 to " + MAX_TIME + " seconds (squashfs keeps 32 bits), not " + t);
+      throw new IllegalArgumentException(
+          what + " must be 0 to " + MAX_TIME + " seconds (squashfs keeps 32 bits), not " + t);
     }
   }
 

@@ -62,17 +62,32 @@ public final class MksquashfsSink implements OutputSink {
    * @param root the root directory's attributes (mksquashfs ignores a root entry in the stream)
    * @param replace whether {@code output} may be replaced if it exists when the image is done
    */
-  public static MksquashfsSink start(MksquashfsTool tool, MksquashfsOptions options, Path output,
-      TarHeader root, boolean replace) throws IOException {
+  public static MksquashfsSink start(
+      MksquashfsTool tool, MksquashfsOptions options, Path output, TarHeader root, boolean replace)
+      throws IOException {
     // mksquashfs creates the partial file (umask mode)
     PendingOutput pending = PendingOutput.file(output, replace);
-    List<String> cmd = new ArrayList<>(List.of(tool.executable().toString(), "-", pending.partial().toString(), "-tar"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(tool.executable().toString(), "-", pending.partial().toString(), "-tar"));
     cmd.addAll(options.arguments());
-    cmd.addAll(List.of("-root-mode", String.format("%04o", root.mode()),
-        "-root-uid", Long.toString(root.uid()), "-root-gid", Long.toString(root.gid()),
-        "-root-time", Long.toString(options.allTime() != null ? options.allTime() : clamp(root.mtime().seconds()))));
-    // the -root-* options carry no xattrs; a pseudo definition on "/" does, hex-encoded byte for byte
-    root.xattrs().forEach((name, value) -> cmd.addAll(List.of("-p", "/ x " + name + "=0x" + HexFormat.of().formatHex(value))));
+    cmd.addAll(
+        List.of(
+            "-root-mode",
+            String.format("%04o", root.mode()),
+            "-root-uid",
+            Long.toString(root.uid()),
+            "-root-gid",
+            Long.toString(root.gid()),
+            "-root-time",
+            Long.toString(
+                options.allTime() != null ? options.allTime() : clamp(root.mtime().seconds()))));
+    // the -root-* options carry no xattrs; a pseudo definition on "/" does, hex-encoded byte for
+    // byte
+    root.xattrs()
+        .forEach(
+            (name, value) ->
+                cmd.addAll(List.of("-p", "/ x " + name + "=0x" + HexFormat.of().formatHex(value))));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     if (!options.keepSourceDateEpoch()) {
       pb.environment().remove("SOURCE_DATE_EPOCH"); // it would override the layers' times
@@ -81,8 +96,12 @@ public final class MksquashfsSink implements OutputSink {
       return new MksquashfsSink(pending, pb.start(), cmd);
     } catch (IOException e) {
       pending.close();
-      throw new ToolException(MksquashfsTool.NAME, -1, "cannot start " + tool.executable() + ": "
-          + e.getMessage(), MksquashfsTool.INSTALL_HINT, e);
+      throw new ToolException(
+          MksquashfsTool.NAME,
+          -1,
+          "cannot start " + tool.executable() + ": " + e.getMessage(),
+          MksquashfsTool.INSTALL_HINT,
+          e);
     }
   }
 
@@ -99,8 +118,10 @@ public final class MksquashfsSink implements OutputSink {
       timesClamped++;
     }
     // squashfs keeps whole seconds in 32 bits; a plain octal time also spares a PAX header
-    TarHeader h = clamped == secs && header.mtime().nanos() == 0
-        ? header : header.withMtime(Mtime.ofSeconds(clamped));
+    TarHeader h =
+        clamped == secs && header.mtime().nanos() == 0
+            ? header
+            : header.withMtime(Mtime.ofSeconds(clamped));
     try {
       tar.write(h, content);
     } catch (IOException e) {
@@ -119,8 +140,12 @@ public final class MksquashfsSink implements OutputSink {
 
   @Override
   public List<String> warnings() {
-    return timesClamped == 0 ? List.of() : List.of(timesClamped + " entries had mtimes outside 1970..2106,"
-        + " which squashfs cannot hold; they were clamped");
+    return timesClamped == 0
+        ? List.of()
+        : List.of(
+            timesClamped
+                + " entries had mtimes outside 1970..2106,"
+                + " which squashfs cannot hold; they were clamped");
   }
 
   /** Bytes of tar handed to mksquashfs so far. */
@@ -133,7 +158,8 @@ public final class MksquashfsSink implements OutputSink {
    * Ends the stream, waits for mksquashfs and moves the image into place.
    *
    * @return what mksquashfs printed on stdout (its summary)
-   * @throws ToolException when mksquashfs fails; the partial image is then deleted by {@link #close()}
+   * @throws ToolException when mksquashfs fails; the partial image is then deleted by {@link
+   *     #close()}
    * @throws StoppedException when a signal stopped the run meanwhile
    */
   @Override
@@ -149,8 +175,8 @@ public final class MksquashfsSink implements OutputSink {
       throw new StoppedException();
     }
     if (exit != 0) {
-      throw new ToolException(MksquashfsTool.NAME, exit, "mksquashfs failed (exit " + exit + "): "
-          + words(), null);
+      throw new ToolException(
+          MksquashfsTool.NAME, exit, "mksquashfs failed (exit " + exit + "): " + words(), null);
     }
     stopOnSignal.close();
     output.commit();
@@ -173,8 +199,12 @@ public final class MksquashfsSink implements OutputSink {
     try {
       // a broken pipe shows only once mksquashfs has closed its end, which it does by exiting
       if (process.waitFor(500, TimeUnit.MILLISECONDS)) {
-        return new ToolException(MksquashfsTool.NAME, process.exitValue(), "mksquashfs stopped reading (exit "
-            + process.exitValue() + "): " + words(), null, writeError);
+        return new ToolException(
+            MksquashfsTool.NAME,
+            process.exitValue(),
+            "mksquashfs stopped reading (exit " + process.exitValue() + "): " + words(),
+            null,
+            writeError);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

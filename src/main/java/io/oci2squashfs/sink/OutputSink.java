@@ -6,10 +6,10 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * Where one merge's entries go, with commit-or-abort: {@link #commit()} makes the output appear under
- * its final name; {@link #close()} without a commit throws away everything written, so a failed or
- * interrupted conversion leaves nothing behind. A sink is used for one pass; a conversion that must
- * read the image again closes it and starts a new one.
+ * Where one merge's entries go, with commit-or-abort: {@link #commit()} makes the output appear
+ * under its final name; {@link #close()} without a commit throws away everything written, so a
+ * failed or interrupted conversion leaves nothing behind. A sink is used for one pass; a conversion
+ * that must read the image again closes it and starts a new one.
  */
 public interface OutputSink extends MergeOutput, Closeable {
   /**
@@ -28,14 +28,16 @@ public interface OutputSink extends MergeOutput, Closeable {
   }
 
   /**
-   * Whether a discarded pass can be followed by another: false for a stream whose bytes have already
-   * gone where they cannot be taken back (standard output).
+   * Whether a discarded pass can be followed by another: false for a stream whose bytes have
+   * already gone where they cannot be taken back (standard output).
    */
   default boolean restartable() {
     return true;
   }
 
-  /** Without a successful {@link #commit()}: stops any child process and deletes the partial output. */
+  /**
+   * Without a successful {@link #commit()}: stops any child process and deletes the partial output.
+   */
   @Override
   void close() throws IOException;
 }

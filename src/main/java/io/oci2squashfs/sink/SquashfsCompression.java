@@ -5,22 +5,26 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A squashfs compressor and optional level, as given on the command line: {@code zstd},
- * {@code zstd:19}, {@code gzip:9}, {@code xz}, {@code lz4}, {@code lzo:8}.
+ * A squashfs compressor and optional level, as given on the command line: {@code zstd}, {@code
+ * zstd:19}, {@code gzip:9}, {@code xz}, {@code lz4}, {@code lzo:8}.
  *
  * @param algorithm mksquashfs's name for the compressor
  * @param level the level, or null for mksquashfs's default
  */
 public record SquashfsCompression(String algorithm, Integer level) {
-  private static final List<String> ALGORITHMS = List.of("gzip", "zstd", "xz", "lz4", "lzo", "lzma");
+  private static final List<String> ALGORITHMS =
+      List.of("gzip", "zstd", "xz", "lz4", "lzo", "lzma");
 
   /** zstd at level 3: compresses about as well as gzip -6 at a fraction of the time. */
   public static final SquashfsCompression DEFAULT = new SquashfsCompression("zstd", 3);
 
   public SquashfsCompression {
     if (!ALGORITHMS.contains(algorithm)) {
-      throw new IllegalArgumentException("unknown compression '" + algorithm + "'; choose one of "
-          + String.join(", ", ALGORITHMS));
+      throw new IllegalArgumentException(
+          "unknown compression '"
+              + algorithm
+              + "'; choose one of "
+              + String.join(", ", ALGORITHMS));
     }
     if (level != null) {
       int[] range = levelRange(algorithm);
@@ -28,8 +32,8 @@ public record SquashfsCompression(String algorithm, Integer level) {
         throw new IllegalArgumentException(algorithm + " takes no level");
       }
       if (level < range[0] || level > range[1]) {
-        throw new IllegalArgumentException(algorithm + " level must be " + range[0] + " to " + range[1]
-            + ", not " + level);
+        throw new IllegalArgumentException(
+            algorithm + " level must be " + range[0] + " to " + range[1] + ", not " + level);
       }
     }
   }

@@ -16,8 +16,8 @@ import java.time.Duration;
 /**
  * Writes the merged filesystem as one PAX tar with numeric owners, its root first as {@code ./}:
  * either to a file, written beside it under a temporary name and renamed on {@link #commit()}
- * ({@link PendingOutput}), or
- * to a stream such as standard output, which cannot be taken back and so cannot be restarted.
+ * ({@link PendingOutput}), or to a stream such as standard output, which cannot be taken back and
+ * so cannot be restarted.
  */
 public final class TarSink implements OutputSink {
   private static final int BUFFER = 1 << 20;
@@ -45,12 +45,17 @@ public final class TarSink implements OutputSink {
    * @param allTime when set, every entry's mtime, the root's too
    * @param replace whether {@code output} may be replaced if it exists when the tar is done
    */
-  public static TarSink toFile(Path output, TarHeader root, Long allTime, boolean replace) throws IOException {
+  public static TarSink toFile(Path output, TarHeader root, Long allTime, boolean replace)
+      throws IOException {
     PendingOutput pending = PendingOutput.file(output, replace);
     TarSink sink;
     try {
-      sink = new TarSink(pending, Files.newOutputStream(pending.partial(), StandardOpenOption.CREATE_NEW,
-          StandardOpenOption.WRITE), allTime);
+      sink =
+          new TarSink(
+              pending,
+              Files.newOutputStream(
+                  pending.partial(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+              allTime);
     } catch (IOException | RuntimeException e) {
       pending.close();
       throw e;
@@ -68,7 +73,8 @@ public final class TarSink implements OutputSink {
    * Starts a tar on {@code stream}, which the sink closes. Closing without a commit leaves the
    * stream without the tar's end blocks, so that a reader sees it is truncated.
    */
-  public static TarSink toStream(OutputStream stream, TarHeader root, Long allTime) throws IOException {
+  public static TarSink toStream(OutputStream stream, TarHeader root, Long allTime)
+      throws IOException {
     TarSink sink = new TarSink(null, stream, allTime);
     sink.tar.writeRoot(sink.timed(root));
     return sink;

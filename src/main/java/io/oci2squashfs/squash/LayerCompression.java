@@ -12,7 +12,8 @@ public enum LayerCompression {
   GZIP(MediaTypes.OCI_LAYER_GZIP) {
     @Override
     OutputStream compress(OutputStream out) throws IOException {
-      return new GZIPOutputStream(out, 64 * 1024); // header with mtime 0: the same tar gives the same blob
+      return new GZIPOutputStream(
+          out, 64 * 1024); // header with mtime 0: the same tar gives the same blob
     }
   },
   ZSTD(MediaTypes.OCI_LAYER_ZSTD) {
@@ -34,7 +35,9 @@ public enum LayerCompression {
     this.mediaType = mediaType;
   }
 
-  /** Wraps {@code out}; closing the result finishes the compressed stream and closes {@code out}. */
+  /**
+   * Wraps {@code out}; closing the result finishes the compressed stream and closes {@code out}.
+   */
   abstract OutputStream compress(OutputStream out) throws IOException;
 
   /** {@code gzip}, {@code zstd} or {@code none}. */
@@ -42,7 +45,8 @@ public enum LayerCompression {
     try {
       return valueOf(text.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("unknown layer compression '" + text + "'; use gzip, zstd or none", e);
+      throw new IllegalArgumentException(
+          "unknown layer compression '" + text + "'; use gzip, zstd or none", e);
     }
   }
 }

@@ -32,7 +32,8 @@ public record LayerSelection(Integer count, String from) {
     int layers = image.layers().size();
     if (count != null) {
       if (count > layers) {
-        throw new IllegalArgumentException("--layers " + count + ": the image has only " + layers + " layers");
+        throw new IllegalArgumentException(
+            "--layers " + count + ": the image has only " + layers + " layers");
       }
       return layers - count;
     }
@@ -54,10 +55,12 @@ public record LayerSelection(Integer count, String from) {
       }
     }
     if (matches.isEmpty()) {
-      throw new IllegalArgumentException("--from " + from + ": no layer has that digest or diff id");
+      throw new IllegalArgumentException(
+          "--from " + from + ": no layer has that digest or diff id");
     }
     if (matches.size() > 1 && matches.stream().distinct().count() > 1) {
-      throw new IllegalArgumentException("--from " + from + ": names layers " + matches + "; give more of the digest");
+      throw new IllegalArgumentException(
+          "--from " + from + ": names layers " + matches + "; give more of the digest");
     }
     return matches.get(0);
   }
@@ -75,7 +78,8 @@ public record LayerSelection(Integer count, String from) {
     }
     List<HistoryEntry> history = image.config() == null ? List.of() : image.config().history();
     if (k < 0 || k >= history.size()) {
-      throw new IllegalArgumentException("--from #" + k + ": the history has " + history.size() + " entries");
+      throw new IllegalArgumentException(
+          "--from #" + k + ": the history has " + history.size() + " entries");
     }
     int layer = 0;
     for (int i = 0; i < k; i++) {
@@ -84,7 +88,8 @@ public record LayerSelection(Integer count, String from) {
       }
     }
     if (layer >= image.layers().size()) {
-      throw new IllegalArgumentException("--from #" + k + ": no layer at or after that history entry");
+      throw new IllegalArgumentException(
+          "--from #" + k + ": no layer at or after that history entry");
     }
     return layer; // an empty entry names the next layer up
   }

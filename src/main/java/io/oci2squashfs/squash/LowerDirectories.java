@@ -11,8 +11,8 @@ import io.oci2squashfs.overlay.SymlinkRedirects;
 import io.oci2squashfs.tar.EntryPath;
 import io.oci2squashfs.tar.EntryType;
 import io.oci2squashfs.tar.TarHeader;
-import java.io.InputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.HashSet;
 import java.util.List;
@@ -20,9 +20,8 @@ import java.util.Set;
 
 /**
  * The directories (and symlinks, which entries below them go through) of the layers below the
- * squashed ones, found by merging them (headers only) the
- * first time someone asks: the layer-mode merge asks only in a rare case, so most squashes never
- * read the lower layers' content.
+ * squashed ones, found by merging them (headers only) the first time someone asks: the layer-mode
+ * merge asks only in a rare case, so most squashes never read the lower layers' content.
  */
 final class LowerDirectories {
   private final List<Layer> layers;
@@ -50,19 +49,23 @@ final class LowerDirectories {
   }
 
   private Set<EntryPath> scan(MergeOptions first) throws IOException {
-    CheckedLayerSource lower = new CheckedLayerSource(layers, 0, count, w -> {}, CheckedLayerSource.Progress.NONE);
-    MergePasses.Outputs<Found> passes = new MergePasses.Outputs<>() {
-      @Override
-      public Found open() {
-        return new Found();
-      }
+    CheckedLayerSource lower =
+        new CheckedLayerSource(layers, 0, count, w -> {}, CheckedLayerSource.Progress.NONE);
+    MergePasses.Outputs<Found> passes =
+        new MergePasses.Outputs<>() {
+          @Override
+          public Found open() {
+            return new Found();
+          }
 
-      @Override
-      public void discard(Found found, MergeResult.Repeat why) {
-        // nothing was written anywhere
-      }
-    };
-    return MergePasses.settle(lower, first, MergeListener.NONE, passes, (pass, why) -> {}).output().paths;
+          @Override
+          public void discard(Found found, MergeResult.Repeat why) {
+            // nothing was written anywhere
+          }
+        };
+    return MergePasses.settle(lower, first, MergeListener.NONE, passes, (pass, why) -> {})
+        .output()
+        .paths;
   }
 
   /** The directories and symlinks one pass wrote. */

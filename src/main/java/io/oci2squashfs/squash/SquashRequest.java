@@ -8,7 +8,8 @@ import java.util.Objects;
 /**
  * What to squash and where to.
  *
- * @param image the image: a directory, an archive or an {@code oci:}/{@code oci-archive:}/{@code docker-archive:} reference
+ * @param image the image: a directory, an archive or an {@code oci:}/{@code oci-archive:}/{@code
+ *     docker-archive:} reference
  * @param output the image to write (a directory for {@link ImageFormat#OCI}, else a file)
  * @param selection which top layers become one
  * @param format the output's format
@@ -18,8 +19,16 @@ import java.util.Objects;
  * @param platform the platform to choose from a multi-platform image
  * @param force replace an existing output
  */
-public record SquashRequest(String image, Path output, LayerSelection selection, ImageFormat format, String tag,
-    String message, LayerCompression compression, Platform platform, boolean force) {
+public record SquashRequest(
+    String image,
+    Path output,
+    LayerSelection selection,
+    ImageFormat format,
+    String tag,
+    String message,
+    LayerCompression compression,
+    Platform platform,
+    boolean force) {
   public SquashRequest {
     Objects.requireNonNull(image, "image");
     Objects.requireNonNull(output, "output");
@@ -32,17 +41,28 @@ public record SquashRequest(String image, Path output, LayerSelection selection,
     }
   }
 
-  public static SquashRequest of(String image, Path output, LayerSelection selection, ImageFormat format) {
-    return new SquashRequest(image, output, selection, format, null, null, LayerCompression.GZIP,
-        Platform.host(), false);
+  public static SquashRequest of(
+      String image, Path output, LayerSelection selection, ImageFormat format) {
+    return new SquashRequest(
+        image,
+        output,
+        selection,
+        format,
+        null,
+        null,
+        LayerCompression.GZIP,
+        Platform.host(),
+        false);
   }
 
   public SquashRequest withTag(String t) {
-    return new SquashRequest(image, output, selection, format, t, message, compression, platform, force);
+    return new SquashRequest(
+        image, output, selection, format, t, message, compression, platform, force);
   }
 
   public SquashRequest withMessage(String m) {
-    return new SquashRequest(image, output, selection, format, tag, m, compression, platform, force);
+    return new SquashRequest(
+        image, output, selection, format, tag, m, compression, platform, force);
   }
 
   public SquashRequest withCompression(LayerCompression c) {
@@ -54,6 +74,7 @@ public record SquashRequest(String image, Path output, LayerSelection selection,
   }
 
   public SquashRequest withForce(boolean f) {
-    return new SquashRequest(image, output, selection, format, tag, message, compression, platform, f);
+    return new SquashRequest(
+        image, output, selection, format, tag, message, compression, platform, f);
   }
 }

@@ -20,6 +20,17 @@ import java.time.Duration;
  * @param entries entries in the new layer (markers included)
  * @param markers whiteouts and opaque markers in the new layer
  */
-public record SquashResult(Path output, int layersBefore, int layersSquashed, long squashedBytes, long newLayerBytes,
-    long imageBytesBefore, long imageBytesAfter, Digest newLayerDigest, Digest newLayerDiffId, Digest imageDigest,
-    long entries, long markers, Duration elapsed) {}
+public record SquashResult(
+    Path output,
+    int layersBefore,
+    int layersSquashed,
+    long squashedBytes,
+    long newLayerBytes,
+    long imageBytesBefore,
+    long imageBytesAfter,
+    Digest newLayerDigest,
+    Digest newLayerDiffId,
+    Digest imageDigest,
+    long entries,
+    long markers,
+    Duration elapsed) {}

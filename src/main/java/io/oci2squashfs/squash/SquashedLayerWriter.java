@@ -22,15 +22,17 @@ import java.util.TreeMap;
 /**
  * Receives a layer-mode merge and writes it as one layer blob. The layer's tar holds, in order: the
  * root entry (when the merged layers had one), every directory with its whiteouts and opaque marker
- * right after its own entry and before its subdirectories (parents first), then every other entry in
- * merge order (a hard link after its target). So an extractor that applies markers in tar order,
+ * right after its own entry and before its subdirectories (parents first), then every other entry
+ * in merge order (a hard link after its target). So an extractor that applies markers in tar order,
  * without remembering what this layer wrote, still removes only lower content. Directories and
  * markers are held in memory (headers only); other entries go to a temporary tar at once, and their
  * content is never held whole.
  */
 final class SquashedLayerWriter implements MergeOutput, AutoCloseable {
   /** Directories and markers, in the order they are written. */
-  private final Map<List<String>, TarHeader> dirsAndMarkers = new TreeMap<>(SquashedLayerWriter::compareKeys);
+  private final Map<List<String>, TarHeader> dirsAndMarkers =
+      new TreeMap<>(SquashedLayerWriter::compareKeys);
+
   private long markers;
   private final Path restFile;
   private final OutputStream restStream;
@@ -50,7 +52,8 @@ final class SquashedLayerWriter implements MergeOutput, AutoCloseable {
     if (header.type() == EntryType.DIRECTORY) {
       dirsAndMarkers.put(key(header.path(), false), header);
     } else if (header.path().name().startsWith(".wh.")) {
-      dirsAndMarkers.put(key(header.path(), true), header); // the merge hands on no other .wh. names
+      dirsAndMarkers.put(
+          key(header.path(), true), header); // the merge hands on no other .wh. names
       markers++;
     } else {
       rest.write(header, content);
@@ -122,5 +125,4 @@ final class SquashedLayerWriter implements MergeOutput, AutoCloseable {
     restStream.close();
     Files.deleteIfExists(restFile);
   }
-
 }

@@ -20,9 +20,9 @@ import io.oci2squashfs.overlay.LayerMode;
 import io.oci2squashfs.overlay.MergeListener;
 import io.oci2squashfs.overlay.MergeOptions;
 import io.oci2squashfs.overlay.MergePasses;
-import io.oci2squashfs.overlay.SymlinkRedirects;
 import io.oci2squashfs.overlay.MergeResult;
 import io.oci2squashfs.overlay.MergeWarning;
+import io.oci2squashfs.overlay.SymlinkRedirects;
 import io.oci2squashfs.overlay.UnsquashableLinkException;
 import io.oci2squashfs.tar.TarHeader;
 import java.io.IOException;
@@ -60,11 +60,16 @@ public final class Squasher {
     Path output = request.output().toAbsolutePath().normalize();
     Path dir = output.getParent();
     boolean layout = request.format() == ImageFormat.OCI;
-    if (Files.exists(output) && !request.force()) { // even an empty directory: squash never merges into one
-      throw new FileAlreadyExistsException(output.toString(), null, "it exists; use --force to replace it");
+    if (Files.exists(output)
+        && !request.force()) { // even an empty directory: squash never merges into one
+      throw new FileAlreadyExistsException(
+          output.toString(), null, "it exists; use --force to replace it");
     }
-    PendingOutput.checkWritable(output, layout ? PendingOutput.Kind.DIRECTORY : PendingOutput.Kind.FILE,
-        request.force(), request.format().cliName);
+    PendingOutput.checkWritable(
+        output,
+        layout ? PendingOutput.Kind.DIRECTORY : PendingOutput.Kind.FILE,
+        request.force(),
+        request.format().cliName);
     if (Files.exists(output)) {
       ImageWriter.checkReplaceable(request.format(), output);
     }
@@ -81,20 +86,26 @@ public final class Squasher {
 
     // An OCI layout is written in place of its partial directory; an archive from a temporary one.
     // Either way a failure or a signal leaves nothing beside the output.
-    try (PendingOutput out = layout ? PendingOutput.directory(output, request.force())
-            : PendingOutput.file(output, request.force());
-        TemporaryPath work = layout ? null : TemporaryPath.directory(dir, "." + output.getFileName() + ".squash-")) {
+    try (PendingOutput out =
+            layout
+                ? PendingOutput.directory(output, request.force())
+                : PendingOutput.file(output, request.force());
+        TemporaryPath work =
+            layout ? null : TemporaryPath.directory(dir, "." + output.getFileName() + ".squash-")) {
       Path staging = layout ? out.partial() : work.path();
       ImageWriter writer = new ImageWriter(staging, listener::warning);
-      CheckedLayerSource top = new CheckedLayerSource(layers, first, count, listener::warning,
-          CheckedLayerSource.Progress.NONE);
+      CheckedLayerSource top =
+          new CheckedLayerSource(
+              layers, first, count, listener::warning, CheckedLayerSource.Progress.NONE);
       listener.step("merging layers " + first + ".." + (count - 1) + " of " + count);
       NewLayer layer;
       long entries;
       long markers;
       try (Merged merged = merge(top, new LowerDirectories(layers, first), staging)) {
         TarHeader root = merged.result.rootFromLayer() >= 0 ? merged.result.root() : null;
-        layer = merged.out.finish(root, request.compression(), writer.blobDir().resolve("squashed.tmp"));
+        layer =
+            merged.out.finish(
+                root, request.compression(), writer.blobDir().resolve("squashed.tmp"));
         entries = merged.out.entries();
         markers = merged.out.markers();
       }
@@ -115,12 +126,31 @@ public final class Squasher {
         keptDiffIds.add(l.diffId() != null ? l.diffId() : diffIdOf(l, count));
       }
       writer.addNewLayer(layer);
-      ObjectNode config = ConfigRewriter.rewrite(image.configJson(), first, count, keptDiffIds, layer.diffId(),
-          request.message(), listener::warning);
+      ObjectNode config =
+          ConfigRewriter.rewrite(
+              image.configJson(),
+              first,
+              count,
+              keptDiffIds,
+              layer.diffId(),
+              request.message(),
+              listener::warning);
       Digest id = writer.finish(config, request.format(), request.tag());
       writer.publish(request.format(), out);
-      return new SquashResult(output, count, count - first, squashedBytes, layer.size(), before, after,
-          layer.digest(), layer.diffId(), id, entries, markers, Duration.ofNanos(System.nanoTime() - started));
+      return new SquashResult(
+          output,
+          count,
+          count - first,
+          squashedBytes,
+          layer.size(),
+          before,
+          after,
+          layer.digest(),
+          layer.diffId(),
+          id,
+          entries,
+          markers,
+          Duration.ofNanos(System.nanoTime() - started));
     }
   }
 
@@ -132,32 +162,48 @@ public final class Squasher {
     }
   }
 
-  private Merged merge(CheckedLayerSource top, LowerDirectories lower, Path workDir) throws IOException {
+  private Merged merge(CheckedLayerSource top, LowerDirectories lower, Path workDir)
+      throws IOException {
     // lower symlinks of the squashed layers with newer squashed entries below them are followed, as
     // runtimes would when applying those layers; symlinks below them are left to the runtime
-    MergeOptions options = MergeOptions.DEFAULT.withLayerMode(new LayerMode(lower::has))
-        .withRedirects(SymlinkRedirects.none());
+    MergeOptions options =
+        MergeOptions.DEFAULT
+            .withLayerMode(new LayerMode(lower::has))
+            .withRedirects(SymlinkRedirects.none());
     Set<String> said = new HashSet<>();
-    MergeListener warnings = new MergeListener() {
-      @Override
-      public void warning(MergeWarning w) {
-        String where = w.layer() >= 0 ? top.describe(w.layer()) : "squashed layers";
-        String message = where + ": " + w.entry().display() + ": " + w.message();
-        if (said.add(message)) { // a second pass repeats the first one's warnings
-          listener.warning(message);
-        }
-      }
-    };
+    MergeListener warnings =
+        new MergeListener() {
+          @Override
+          public void warning(MergeWarning w) {
+            String where = w.layer() >= 0 ? top.describe(w.layer()) : "squashed layers";
+            String message = where + ": " + w.entry().display() + ": " + w.message();
+            if (said.add(message)) { // a second pass repeats the first one's warnings
+              listener.warning(message);
+            }
+          }
+        };
     LayerWriters writers = new LayerWriters(workDir);
     try {
-      MergePasses.Settled<SquashedLayerWriter> settled = MergePasses.settle(top, options, warnings, writers,
-          (pass, why) -> listener.warning(why.reason() + "; reading the layers again " + why.purpose()));
+      MergePasses.Settled<SquashedLayerWriter> settled =
+          MergePasses.settle(
+              top,
+              options,
+              warnings,
+              writers,
+              (pass, why) ->
+                  listener.warning(why.reason() + "; reading the layers again " + why.purpose()));
       return new Merged(settled.result(), settled.output());
     } catch (UnsquashableLinkException e) {
       writers.closeCurrent();
-      throw new IOException(top.describe(e.layer()) + ": " + e.link().display() + ": a hard link to "
-          + e.target().display() + " of a lower layer, which a later squashed layer replaces or removes;"
-          + " one layer cannot express that: squash more or fewer layers", e);
+      throw new IOException(
+          top.describe(e.layer())
+              + ": "
+              + e.link().display()
+              + ": a hard link to "
+              + e.target().display()
+              + " of a lower layer, which a later squashed layer replaces or removes;"
+              + " one layer cannot express that: squash more or fewer layers",
+          e);
     } catch (UncheckedIOException e) {
       writers.closeCurrent();
       throw e.getCause();

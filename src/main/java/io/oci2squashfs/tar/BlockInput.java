@@ -20,6 +20,7 @@ final class BlockInput {
 
   /** Bytes of the current data section not yet consumed from the stream, padding excluded. */
   private long remaining;
+
   private int padding;
 
   /** Reads {@code in}, which the caller owns and closes, and need not buffer. */
@@ -75,8 +76,7 @@ final class BlockInput {
   }
 
   /**
-   * Reads one block; false at a clean end of input, TarFormatException if it ends inside the
-   * block.
+   * Reads one block; false at a clean end of input, TarFormatException if it ends inside the block.
    */
   boolean readBlock(byte[] dst, long number) throws IOException {
     int got = 0;
@@ -96,8 +96,7 @@ final class BlockInput {
   }
 
   /**
-   * Reads up to {@code len} (at least 1) bytes of the current data section; -1 if the input
-   * ends.
+   * Reads up to {@code len} (at least 1) bytes of the current data section; -1 if the input ends.
    */
   int readData(byte[] b, int off, int len) throws IOException {
     if (pos == lim) {
@@ -135,8 +134,8 @@ final class BlockInput {
   }
 
   /**
-   * Writes up to {@code max} (at least 1) bytes of the current data section to {@code out}
-   * straight from the buffer; -1 if the input ends.
+   * Writes up to {@code max} (at least 1) bytes of the current data section to {@code out} straight
+   * from the buffer; -1 if the input ends.
    */
   int writeData(OutputStream out, long max) throws IOException {
     if (pos == lim && !fill()) {
@@ -182,9 +181,9 @@ final class BlockInput {
   }
 
   /**
-   * Discards {@code n} bytes by reading them; false if the input ends first.
-   * {@code InputStream.skip} is not used: on a file it may seek past the end without complaint,
-   * hiding a truncated archive.
+   * Discards {@code n} bytes by reading them; false if the input ends first. {@code
+   * InputStream.skip} is not used: on a file it may seek past the end without complaint, hiding a
+   * truncated archive.
    */
   boolean skip(long n) throws IOException {
     while (n > 0) {

@@ -12,8 +12,12 @@ import java.util.List;
  */
 public final class EntryPath implements Comparable<EntryPath> {
   public static final EntryPath ROOT = new EntryPath("");
-  /** Linux's PATH_MAX: no longer path can be opened, and mksquashfs slows to a crawl on deep ones. */
+
+  /**
+   * Linux's PATH_MAX: no longer path can be opened, and mksquashfs slows to a crawl on deep ones.
+   */
   public static final int MAX_PATH_BYTES = 4096;
+
   /** Linux's NAME_MAX, which squashfs shares. */
   public static final int MAX_NAME_BYTES = 255;
 
@@ -62,16 +66,26 @@ public final class EntryPath implements Comparable<EntryPath> {
 
   private static String checkLength(String normal, String raw) {
     if (normal.length() > MAX_PATH_BYTES) {
-      throw new InvalidEntryPathException("name is " + normal.length() + " bytes long, more than "
-          + MAX_PATH_BYTES + " (PATH_MAX): " + shortDisplayOf(raw));
+      throw new InvalidEntryPathException(
+          "name is "
+              + normal.length()
+              + " bytes long, more than "
+              + MAX_PATH_BYTES
+              + " (PATH_MAX): "
+              + shortDisplayOf(raw));
     }
     if (normal.length() > MAX_NAME_BYTES) {
       int start = 0;
       for (int i = 0; i <= normal.length(); i++) {
         if (i == normal.length() || normal.charAt(i) == '/') {
           if (i - start > MAX_NAME_BYTES) {
-            throw new InvalidEntryPathException("a component of the name is " + (i - start)
-                + " bytes long, more than " + MAX_NAME_BYTES + " (NAME_MAX): " + shortDisplayOf(raw));
+            throw new InvalidEntryPathException(
+                "a component of the name is "
+                    + (i - start)
+                    + " bytes long, more than "
+                    + MAX_NAME_BYTES
+                    + " (NAME_MAX): "
+                    + shortDisplayOf(raw));
           }
           start = i + 1;
         }
@@ -144,7 +158,10 @@ public final class EntryPath implements Comparable<EntryPath> {
 
   /** Appends one component, which must be a plain name (no slash, not {@code .} or {@code ..}). */
   public EntryPath child(String component) {
-    if (component.isEmpty() || component.indexOf('/') >= 0 || component.equals(".") || component.equals("..")) {
+    if (component.isEmpty()
+        || component.indexOf('/') >= 0
+        || component.equals(".")
+        || component.equals("..")) {
       throw new InvalidEntryPathException("not a plain name: " + displayOf(component));
     }
     return new EntryPath(isRoot() ? component : value + "/" + component);
@@ -189,8 +206,12 @@ public final class EntryPath implements Comparable<EntryPath> {
    */
   static String shortDisplayOf(String raw) {
     if (raw.length() > 200) {
-      return shortDisplayOf(raw.substring(0, 100)) + "..." + shortDisplayOf(raw.substring(raw.length() - 60))
-          + " (" + raw.length() + " bytes)";
+      return shortDisplayOf(raw.substring(0, 100))
+          + "..."
+          + shortDisplayOf(raw.substring(raw.length() - 60))
+          + " ("
+          + raw.length()
+          + " bytes)";
     }
     String text = displayOf(raw);
     StringBuilder sb = null;
@@ -208,7 +229,10 @@ public final class EntryPath implements Comparable<EntryPath> {
     return sb == null ? text : sb.toString();
   }
 
-  /** The path for a message: {@link #display()} kept to one readable line (see {@link #shortDisplayOf}). */
+  /**
+   * The path for a message: {@link #display()} kept to one readable line (see {@link
+   * #shortDisplayOf}).
+   */
   public String shortDisplay() {
     return isRoot() ? "/" : shortDisplayOf(value);
   }

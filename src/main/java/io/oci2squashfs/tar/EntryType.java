@@ -1,6 +1,9 @@
 package io.oci2squashfs.tar;
 
-/** The kinds of entry a merged filesystem holds; sparse and contiguous files are plain {@link #FILE}s. */
+/**
+ * The kinds of entry a merged filesystem holds; sparse and contiguous files are plain {@link
+ * #FILE}s.
+ */
 public enum EntryType {
   FILE('0'),
   HARDLINK('1'),

@@ -1,6 +1,9 @@
 package io.oci2squashfs.tar;
 
-/** A modification time: whole seconds since the epoch (may be negative) plus nanoseconds 0..999,999,999. */
+/**
+ * A modification time: whole seconds since the epoch (may be negative) plus nanoseconds
+ * 0..999,999,999.
+ */
 public record Mtime(long seconds, int nanos) {
   public static final Mtime EPOCH = new Mtime(0, 0);
 
@@ -15,8 +18,8 @@ public record Mtime(long seconds, int nanos) {
   }
 
   /**
-   * Parses a PAX {@code mtime} value such as {@code 1600000000}, {@code 1600000000.5} or
-   * {@code -1.25}; digits past nanoseconds are dropped.
+   * Parses a PAX {@code mtime} value such as {@code 1600000000}, {@code 1600000000.5} or {@code
+   * -1.25}; digits past nanoseconds are dropped.
    *
    * @throws NumberFormatException if it is not such a number
    */
@@ -50,7 +53,9 @@ public record Mtime(long seconds, int nanos) {
     return nanos == 0 ? new Mtime(-secs, 0) : new Mtime(-secs - 1, 1_000_000_000 - nanos);
   }
 
-  /** The PAX form, always with a decimal point (mksquashfs 4.6.1 rejects a PAX mtime without one). */
+  /**
+   * The PAX form, always with a decimal point (mksquashfs 4.6.1 rejects a PAX mtime without one).
+   */
   public String toPaxString() {
     if (seconds < 0 && nanos != 0) {
       long whole = -(seconds + 1);

@@ -17,8 +17,10 @@ import java.util.TreeMap;
 final class PaxRecords {
   /** Prefix of the key of an xattr whose value is the raw bytes. */
   static final String SCHILY_XATTR = "SCHILY.xattr.";
+
   /** Prefix of the key of an xattr with a %-escaped name and a base64 value. */
   static final String LIBARCHIVE_XATTR = "LIBARCHIVE.xattr.";
+
   /** GNU sparse 0.1's map; GNU sparse 0.0's offset/numbytes records are joined into it. */
   static final String SPARSE_MAP = "GNU.sparse.map";
 
@@ -49,8 +51,14 @@ final class PaxRecords {
         throw fail(number, null, "malformed PAX record: bad length at byte " + p);
       }
       if (n > data.length - p) {
-        throw fail(number, null, "malformed PAX record: length " + n + " runs past the header's "
-            + data.length + " bytes");
+        throw fail(
+            number,
+            null,
+            "malformed PAX record: length "
+                + n
+                + " runs past the header's "
+                + data.length
+                + " bytes");
       }
       int end = p + (int) n;
       if (end <= sp + 1 || data[end - 1] != '\n') {
@@ -94,8 +102,9 @@ final class PaxRecords {
   }
 
   /** Appends one GNU sparse 0.0 number; offsets and lengths must alternate, offset first. */
-  private static StringBuilder appendSparse00(StringBuilder sparseMap, int sparseCount, String key,
-      byte[] value, long number) throws TarFormatException {
+  private static StringBuilder appendSparse00(
+      StringBuilder sparseMap, int sparseCount, String key, byte[] value, long number)
+      throws TarFormatException {
     boolean wantOffset = sparseCount % 2 == 0;
     if (wantOffset != key.equals("GNU.sparse.offset") || indexOf(value, (byte) ',') >= 0) {
       throw fail(number, null, "GNU sparse 0.0 offset/numbytes records out of order");
@@ -146,11 +155,13 @@ final class PaxRecords {
    * Adds the {@code LIBARCHIVE.xattr.} records to {@code xattrs} (created if null and needed) and
    * returns it. libarchive writes both forms for one attribute; the SCHILY one is raw and wins.
    */
-  static Map<String, byte[]> addLibarchiveXattrs(Map<String, byte[]> pax,
-      Map<String, byte[]> xattrs, long number, String name) throws TarFormatException {
+  static Map<String, byte[]> addLibarchiveXattrs(
+      Map<String, byte[]> pax, Map<String, byte[]> xattrs, long number, String name)
+      throws TarFormatException {
     for (Map.Entry<String, byte[]> e : pax.entrySet()) {
       String key = e.getKey();
-      if (key.startsWith(LIBARCHIVE_XATTR) && key.length() > LIBARCHIVE_XATTR.length()
+      if (key.startsWith(LIBARCHIVE_XATTR)
+          && key.length() > LIBARCHIVE_XATTR.length()
           && e.getValue().length > 0) {
         String xname = percentDecode(key.substring(LIBARCHIVE_XATTR.length()), number, name);
         if (xattrs == null) {

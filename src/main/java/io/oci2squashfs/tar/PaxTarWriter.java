@@ -37,8 +37,8 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * Writes {@link TarHeader}s as a USTAR tar with PAX extended headers where a field does not fit,
- * in the shape mksquashfs 4.6.1 {@code -tar} reads correctly.
+ * Writes {@link TarHeader}s as a USTAR tar with PAX extended headers where a field does not fit, in
+ * the shape mksquashfs 4.6.1 {@code -tar} reads correctly.
  *
  * <p>What mksquashfs needs, and so what this always does: USTAR magic; an empty prefix field; a
  * directory's name ends in {@code /} (and a non-directory's never does); empty {@code uname} and
@@ -70,10 +70,10 @@ public final class PaxTarWriter {
 
   /**
    * Writes a PAX tar to {@code out}, and after an entry flushes what it holds when the last flush
-   * is {@code maxHold} or more ago: a reader at the other end of a pipe (mksquashfs) gets the
-   * few entries of a layer that is mostly whiteouts at the next entry after that time, not once
-   * the buffer is full. (Without a timer, the last entry before a long gap still waits for the
-   * next one.) Zero holds bytes until the buffer is full.
+   * is {@code maxHold} or more ago: a reader at the other end of a pipe (mksquashfs) gets the few
+   * entries of a layer that is mostly whiteouts at the next entry after that time, not once the
+   * buffer is full. (Without a timer, the last entry before a long gap still waits for the next
+   * one.) Zero holds bytes until the buffer is full.
    */
   public PaxTarWriter(OutputStream out, Duration maxHold) {
     this.out = out;
@@ -111,8 +111,9 @@ public final class PaxTarWriter {
   }
 
   /**
-   * Writes the root directory as a {@code ./} entry, the way {@code tar -C DIR -c .} does, for a tar
-   * meant to be extracted (not for mksquashfs, which would take it for a child named {@code .}).
+   * Writes the root directory as a {@code ./} entry, the way {@code tar -C DIR -c .} does, for a
+   * tar meant to be extracted (not for mksquashfs, which would take it for a child named {@code
+   * .}).
    *
    * @param root the root's attributes; its path and type are ignored
    */
@@ -120,8 +121,20 @@ public final class PaxTarWriter {
     if (finished) {
       throw new IllegalStateException("finish() was called");
     }
-    TarHeader dir = new TarHeader(EntryPath.ROOT, EntryType.DIRECTORY, root.mode(), root.uid(), root.gid(),
-        0, root.mtime(), null, null, 0, 0, root.xattrs());
+    TarHeader dir =
+        new TarHeader(
+            EntryPath.ROOT,
+            EntryType.DIRECTORY,
+            root.mode(),
+            root.uid(),
+            root.gid(),
+            0,
+            root.mtime(),
+            null,
+            null,
+            0,
+            0,
+            root.xattrs());
     writeNamed(dir, null, ascii("./"));
     flushIfHeldTooLong();
   }
@@ -143,7 +156,8 @@ public final class PaxTarWriter {
     if (type == EntryType.SYMLINK) {
       link = header.symlinkTarget().getBytes(StandardCharsets.ISO_8859_1);
       if (header.symlinkTarget().indexOf('\0') >= 0) {
-        throw new IllegalArgumentException("symlink target of " + path.display() + " holds a NUL byte");
+        throw new IllegalArgumentException(
+            "symlink target of " + path.display() + " holds a NUL byte");
       }
     } else if (type == EntryType.HARDLINK) {
       if (header.hardLinkTarget().isRoot()) {
@@ -164,10 +178,14 @@ public final class PaxTarWriter {
       pad(pax.size());
     }
 
-    fillHeader(truncate(name, NAME_LENGTH, type == EntryType.DIRECTORY),
+    fillHeader(
+        truncate(name, NAME_LENGTH, type == EntryType.DIRECTORY),
         link == null ? null : truncate(link, LINKNAME_LENGTH, false),
-        type.typeFlag(), header.mode(), header.uid() > MAX_OCTAL_7 ? 0 : header.uid(),
-        header.gid() > MAX_OCTAL_7 ? 0 : header.gid(), size > MAX_OCTAL_11 ? 0 : size,
+        type.typeFlag(),
+        header.mode(),
+        header.uid() > MAX_OCTAL_7 ? 0 : header.uid(),
+        header.gid() > MAX_OCTAL_7 ? 0 : header.gid(),
+        size > MAX_OCTAL_11 ? 0 : size,
         Math.max(0, Math.min(mtime.seconds(), MAX_OCTAL_11)),
         type.isDevice() && header.devMajor() <= MAX_OCTAL_7 ? header.devMajor() : 0,
         type.isDevice() && header.devMinor() <= MAX_OCTAL_7 ? header.devMinor() : 0);
@@ -175,7 +193,8 @@ public final class PaxTarWriter {
 
     if (size > 0) {
       if (content == null) {
-        throw new IllegalArgumentException("no content for " + path.display() + " of " + size + " bytes");
+        throw new IllegalArgumentException(
+            "no content for " + path.display() + " of " + size + " bytes");
       }
       copy(content, size, path);
       pad(size);
@@ -183,8 +202,8 @@ public final class PaxTarWriter {
   }
 
   /**
-   * Collects in {@link #pax} the records for what the header fields cannot hold: long names,
-   * large numbers, a mtime that is not whole non-negative seconds, and every xattr.
+   * Collects in {@link #pax} the records for what the header fields cannot hold: long names, large
+   * numbers, a mtime that is not whole non-negative seconds, and every xattr.
    */
   private void collectPaxRecords(TarHeader header, byte[] name, byte[] link, long size) {
     EntryPath path = header.path();
@@ -206,8 +225,8 @@ public final class PaxTarWriter {
       paxRecord("gid", ascii(Long.toString(header.gid())));
     }
     Mtime mtime = header.mtime();
-    boolean octalMtime = mtime.nanos() == 0 && mtime.seconds() >= 0
-        && mtime.seconds() <= MAX_OCTAL_11;
+    boolean octalMtime =
+        mtime.nanos() == 0 && mtime.seconds() >= 0 && mtime.seconds() <= MAX_OCTAL_11;
     if (!octalMtime) {
       paxRecord("mtime", ascii(mtime.toPaxString()));
     }
@@ -225,8 +244,12 @@ public final class PaxTarWriter {
     for (Map.Entry<String, byte[]> x : header.xattrs().entrySet()) {
       String xname = x.getKey();
       if (xname.isEmpty() || xname.indexOf('=') >= 0 || xname.indexOf('\0') >= 0) {
-        throw new IllegalArgumentException("xattr name '" + EntryPath.displayOf(xname) + "' of "
-            + path.display() + " cannot be a PAX key");
+        throw new IllegalArgumentException(
+            "xattr name '"
+                + EntryPath.displayOf(xname)
+                + "' of "
+                + path.display()
+                + " cannot be a PAX key");
       }
       paxRecord("SCHILY.xattr." + xname, x.getValue());
     }
@@ -266,8 +289,14 @@ public final class PaxTarWriter {
       // Read straight into the output buffer: no intermediate copy of the file's bytes.
       int n = content.read(buf, count, (int) Math.min(buf.length - count, left));
       if (n < 0) {
-        throw new IOException("content of " + path.display() + " ended after " + (size - left)
-            + " of " + size + " bytes");
+        throw new IOException(
+            "content of "
+                + path.display()
+                + " ended after "
+                + (size - left)
+                + " of "
+                + size
+                + " bytes");
       }
       count += n;
       left -= n;
@@ -275,8 +304,17 @@ public final class PaxTarWriter {
     }
   }
 
-  private void fillHeader(byte[] name, byte[] link, char typeFlag, int mode, long uid, long gid,
-      long size, long mtime, int devMajor, int devMinor) {
+  private void fillHeader(
+      byte[] name,
+      byte[] link,
+      char typeFlag,
+      int mode,
+      long uid,
+      long gid,
+      long size,
+      long mtime,
+      int devMajor,
+      int devMinor) {
     byte[] h = headerBlock;
     Arrays.fill(h, (byte) 0);
     System.arraycopy(name, 0, h, NAME_OFFSET, name.length);

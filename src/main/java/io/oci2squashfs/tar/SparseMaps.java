@@ -18,14 +18,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Sparse file maps: old GNU (type {@code S}, in the header and extension blocks) and PAX 0.0,
- * 0.1 and 1.0. A map is data fragments as offset,length pairs in a {@code long[]}.
+ * Sparse file maps: old GNU (type {@code S}, in the header and extension blocks) and PAX 0.0, 0.1
+ * and 1.0. A map is data fragments as offset,length pairs in a {@code long[]}.
  */
 final class SparseMaps {
   /** What {@link #paxFormat} answers for an entry that is not a PAX sparse file. */
   static final int NOT_SPARSE = -1;
+
   /** GNU sparse 0.0 or 0.1: the map is in PAX records. */
   static final int PAX_0 = 0;
+
   /** GNU sparse 1.0: the map is at the start of the data. */
   static final int PAX_1 = 1;
 
@@ -49,10 +51,15 @@ final class SparseMaps {
         if (block[off] == 0) {
           break;
         }
-        map.add(TarFields.parseNumeric(block, off, GNU_SPARSE_NUMBER_LENGTH,
-            "sparse offset", number));
-        map.add(TarFields.parseNumeric(block, off + GNU_SPARSE_NUMBER_LENGTH,
-            GNU_SPARSE_NUMBER_LENGTH, "sparse length", number));
+        map.add(
+            TarFields.parseNumeric(block, off, GNU_SPARSE_NUMBER_LENGTH, "sparse offset", number));
+        map.add(
+            TarFields.parseNumeric(
+                block,
+                off + GNU_SPARSE_NUMBER_LENGTH,
+                GNU_SPARSE_NUMBER_LENGTH,
+                "sparse length",
+                number));
       }
       if (block[extendedAt] == 0) {
         break;
@@ -102,17 +109,19 @@ final class SparseMaps {
   }
 
   /**
-   * Reads a PAX sparse map: for {@link #PAX_0} from the records, for {@link #PAX_1} from the
-   * start of the current data section in {@code input}.
+   * Reads a PAX sparse map: for {@link #PAX_0} from the records, for {@link #PAX_1} from the start
+   * of the current data section in {@code input}.
    */
-  static long[] readPax(Map<String, byte[]> pax, int format, BlockInput input, long number,
-      String name) throws IOException {
+  static long[] readPax(
+      Map<String, byte[]> pax, int format, BlockInput input, long number, String name)
+      throws IOException {
     List<Long> map = new ArrayList<>();
     if (format == PAX_1) {
       read1x0(map, input, number, name);
     } else {
-      long n = parseDecimal(PaxRecords.string(pax, "GNU.sparse.numblocks"),
-          "GNU.sparse.numblocks", number, name);
+      long n =
+          parseDecimal(
+              PaxRecords.string(pax, "GNU.sparse.numblocks"), "GNU.sparse.numblocks", number, name);
       String mapText = PaxRecords.string(pax, SPARSE_MAP);
       String[] parts = mapText.isEmpty() ? new String[0] : mapText.split(",", -1);
       if (parts.length != 2 * n) {
@@ -167,8 +176,8 @@ final class SparseMaps {
   }
 
   /**
-   * Checks that the fragments are in order, within {@code realSize}, and add up to the
-   * {@code dataSize} bytes the entry's data section holds.
+   * Checks that the fragments are in order, within {@code realSize}, and add up to the {@code
+   * dataSize} bytes the entry's data section holds.
    */
   static void validate(long[] sparse, long realSize, long dataSize, long number, String name)
       throws TarFormatException {
@@ -177,17 +186,30 @@ final class SparseMaps {
     for (int i = 0; i < sparse.length; i += 2) {
       long off = sparse[i];
       long len = sparse[i + 1];
-      if (off < 0 || len < 0 || off > Long.MAX_VALUE - len || off + len > realSize
+      if (off < 0
+          || len < 0
+          || off > Long.MAX_VALUE - len
+          || off + len > realSize
           || off < previousEnd) {
-        throw fail(number, name, "invalid sparse map entry offset " + off + " length " + len
-            + " (real size " + realSize + ")");
+        throw fail(
+            number,
+            name,
+            "invalid sparse map entry offset "
+                + off
+                + " length "
+                + len
+                + " (real size "
+                + realSize
+                + ")");
       }
       previousEnd = off + len;
       data += len;
     }
     if (data != dataSize) {
-      throw fail(number, name, "sparse map describes " + data
-          + " bytes of data but the entry holds " + dataSize);
+      throw fail(
+          number,
+          name,
+          "sparse map describes " + data + " bytes of data but the entry holds " + dataSize);
     }
   }
 

@@ -11,8 +11,7 @@ final class TarFields {
   private TarFields() {}
 
   /**
-   * Octal (padded with spaces or NULs) or, with the high bit set, GNU base-256 two's
-   * complement.
+   * Octal (padded with spaces or NULs) or, with the high bit set, GNU base-256 two's complement.
    */
   static long parseNumeric(byte[] b, int off, int len, String field, long number)
       throws TarFormatException {
@@ -37,8 +36,10 @@ final class TarFields {
     try {
       return parseOctal(b, off, len);
     } catch (NumberFormatException e) {
-      throw fail(number, null, "bad " + field + " field '"
-          + latin1(b, off, len).replace('\0', ' ').trim() + "'");
+      throw fail(
+          number,
+          null,
+          "bad " + field + " field '" + latin1(b, off, len).replace('\0', ' ').trim() + "'");
     }
   }
 

@@ -2,7 +2,9 @@ package io.oci2squashfs.tar;
 
 import java.io.IOException;
 
-/** A tar stream that cannot be read: bad header, malformed PAX record, truncation, forbidden name. */
+/**
+ * A tar stream that cannot be read: bad header, malformed PAX record, truncation, forbidden name.
+ */
 public final class TarFormatException extends IOException {
   private static final long serialVersionUID = 1L;
 

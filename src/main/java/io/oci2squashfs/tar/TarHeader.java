@@ -16,7 +16,8 @@ import java.util.TreeMap;
  * @param gid numeric group
  * @param size content length in bytes; 0 for anything but {@link EntryType#FILE}
  * @param mtime modification time
- * @param symlinkTarget raw target of a {@link EntryType#SYMLINK} (data, never normalised), else null
+ * @param symlinkTarget raw target of a {@link EntryType#SYMLINK} (data, never normalised), else
+ *     null
  * @param hardLinkTarget normalised target of a {@link EntryType#HARDLINK}, else null
  * @param devMajor device major number (devices only)
  * @param devMinor device minor number (devices only)
@@ -41,7 +42,8 @@ public record TarHeader(
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(mtime, "mtime");
     if ((mode & ~07777) != 0) {
-      throw new IllegalArgumentException("mode has bits beyond 07777: " + Integer.toOctalString(mode));
+      throw new IllegalArgumentException(
+          "mode has bits beyond 07777: " + Integer.toOctalString(mode));
     }
     if (uid < 0 || gid < 0) {
       throw new IllegalArgumentException("negative uid or gid: " + uid + ":" + gid);
@@ -55,59 +57,132 @@ public record TarHeader(
     if ((type == EntryType.HARDLINK) != (hardLinkTarget != null)) {
       throw new IllegalArgumentException("hard-link target goes with hard links only");
     }
-    xattrs = xattrs == null || xattrs.isEmpty()
-        ? Collections.emptyMap()
-        : Collections.unmodifiableMap(new TreeMap<>(xattrs));
+    xattrs =
+        xattrs == null || xattrs.isEmpty()
+            ? Collections.emptyMap()
+            : Collections.unmodifiableMap(new TreeMap<>(xattrs));
   }
 
-  /** A header with everything but the path and type defaulted: mode 0644 (0755 for directories), owner 0:0. */
+  /**
+   * A header with everything but the path and type defaulted: mode 0644 (0755 for directories),
+   * owner 0:0.
+   */
   public static TarHeader of(EntryPath path, EntryType type) {
-    return new TarHeader(path, type, type == EntryType.DIRECTORY ? 0755 : 0644, 0, 0, 0,
-        Mtime.EPOCH, type == EntryType.SYMLINK ? "" : null,
-        type == EntryType.HARDLINK ? EntryPath.ROOT : null, 0, 0, null);
+    return new TarHeader(
+        path,
+        type,
+        type == EntryType.DIRECTORY ? 0755 : 0644,
+        0,
+        0,
+        0,
+        Mtime.EPOCH,
+        type == EntryType.SYMLINK ? "" : null,
+        type == EntryType.HARDLINK ? EntryPath.ROOT : null,
+        0,
+        0,
+        null);
   }
 
   public TarHeader withPath(EntryPath newPath) {
-    return new TarHeader(newPath, type, mode, uid, gid, size, mtime, symlinkTarget, hardLinkTarget,
-        devMajor, devMinor, xattrs);
+    return new TarHeader(
+        newPath,
+        type,
+        mode,
+        uid,
+        gid,
+        size,
+        mtime,
+        symlinkTarget,
+        hardLinkTarget,
+        devMajor,
+        devMinor,
+        xattrs);
   }
 
   public TarHeader withMode(int newMode) {
-    return new TarHeader(path, type, newMode, uid, gid, size, mtime, symlinkTarget, hardLinkTarget,
-        devMajor, devMinor, xattrs);
+    return new TarHeader(
+        path,
+        type,
+        newMode,
+        uid,
+        gid,
+        size,
+        mtime,
+        symlinkTarget,
+        hardLinkTarget,
+        devMajor,
+        devMinor,
+        xattrs);
   }
 
   public TarHeader withOwner(long newUid, long newGid) {
-    return new TarHeader(path, type, mode, newUid, newGid, size, mtime, symlinkTarget, hardLinkTarget,
-        devMajor, devMinor, xattrs);
+    return new TarHeader(
+        path,
+        type,
+        mode,
+        newUid,
+        newGid,
+        size,
+        mtime,
+        symlinkTarget,
+        hardLinkTarget,
+        devMajor,
+        devMinor,
+        xattrs);
   }
 
   public TarHeader withMtime(Mtime newMtime) {
-    return new TarHeader(path, type, mode, uid, gid, size, newMtime, symlinkTarget, hardLinkTarget,
-        devMajor, devMinor, xattrs);
+    return new TarHeader(
+        path,
+        type,
+        mode,
+        uid,
+        gid,
+        size,
+        newMtime,
+        symlinkTarget,
+        hardLinkTarget,
+        devMajor,
+        devMinor,
+        xattrs);
   }
 
   public TarHeader withXattrs(Map<String, byte[]> newXattrs) {
-    return new TarHeader(path, type, mode, uid, gid, size, mtime, symlinkTarget, hardLinkTarget,
-        devMajor, devMinor, newXattrs);
+    return new TarHeader(
+        path,
+        type,
+        mode,
+        uid,
+        gid,
+        size,
+        mtime,
+        symlinkTarget,
+        hardLinkTarget,
+        devMajor,
+        devMinor,
+        newXattrs);
   }
 
   /** A regular file of the given size. */
   public TarHeader asFile(long newSize) {
-    return new TarHeader(path, EntryType.FILE, mode, uid, gid, newSize, mtime, null, null, 0, 0, xattrs);
+    return new TarHeader(
+        path, EntryType.FILE, mode, uid, gid, newSize, mtime, null, null, 0, 0, xattrs);
   }
 
   /** A hard link at this header's path pointing at {@code target}, with this header's metadata. */
   public TarHeader asHardLinkTo(EntryPath target) {
-    return new TarHeader(path, EntryType.HARDLINK, mode, uid, gid, 0, mtime, null, target, 0, 0, xattrs);
+    return new TarHeader(
+        path, EntryType.HARDLINK, mode, uid, gid, 0, mtime, null, target, 0, 0, xattrs);
   }
 
   public TarHeader withSymlinkTarget(String target) {
-    return new TarHeader(path, EntryType.SYMLINK, mode, uid, gid, 0, mtime, target, null, 0, 0, xattrs);
+    return new TarHeader(
+        path, EntryType.SYMLINK, mode, uid, gid, 0, mtime, target, null, 0, 0, xattrs);
   }
 
   public TarHeader withDevice(EntryType deviceType, int major, int minor) {
-    return new TarHeader(path, deviceType, mode, uid, gid, 0, mtime, null, null, major, minor, xattrs);
+    return new TarHeader(
+        path, deviceType, mode, uid, gid, 0, mtime, null, null, major, minor, xattrs);
   }
 
   @Override
@@ -116,10 +191,18 @@ public record TarHeader(
       return false;
     }
     TarHeader h = (TarHeader) o;
-    if (!(path.equals(h.path) && type == h.type && mode == h.mode && uid == h.uid && gid == h.gid
-        && size == h.size && mtime.equals(h.mtime) && Objects.equals(symlinkTarget, h.symlinkTarget)
-        && Objects.equals(hardLinkTarget, h.hardLinkTarget) && devMajor == h.devMajor
-        && devMinor == h.devMinor && xattrs.keySet().equals(h.xattrs.keySet()))) {
+    if (!(path.equals(h.path)
+        && type == h.type
+        && mode == h.mode
+        && uid == h.uid
+        && gid == h.gid
+        && size == h.size
+        && mtime.equals(h.mtime)
+        && Objects.equals(symlinkTarget, h.symlinkTarget)
+        && Objects.equals(hardLinkTarget, h.hardLinkTarget)
+        && devMajor == h.devMajor
+        && devMinor == h.devMinor
+        && xattrs.keySet().equals(h.xattrs.keySet()))) {
       return false;
     }
     for (Map.Entry<String, byte[]> e : xattrs.entrySet()) {
@@ -138,8 +221,15 @@ public record TarHeader(
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder();
-    sb.append(type).append(' ').append(path.display()).append(' ')
-        .append(String.format("%04o", mode)).append(' ').append(uid).append(':').append(gid);
+    sb.append(type)
+        .append(' ')
+        .append(path.display())
+        .append(' ')
+        .append(String.format("%04o", mode))
+        .append(' ')
+        .append(uid)
+        .append(':')
+        .append(gid);
     if (type == EntryType.FILE) {
       sb.append(" size=").append(size);
     }

@@ -1,5 +1,6 @@
 package io.oci2squashfs.tar;
 
+import static io.oci2squashfs.tar.PaxRecords.SCHILY_XATTR;
 import static io.oci2squashfs.tar.TarConstants.BLOCK_SIZE;
 import static io.oci2squashfs.tar.TarConstants.DEVMAJOR_LENGTH;
 import static io.oci2squashfs.tar.TarConstants.DEVMAJOR_OFFSET;
@@ -32,7 +33,6 @@ import static io.oci2squashfs.tar.TarConstants.UID_LENGTH;
 import static io.oci2squashfs.tar.TarConstants.UID_OFFSET;
 import static io.oci2squashfs.tar.TarConstants.VERSION_GNU;
 import static io.oci2squashfs.tar.TarConstants.VERSION_OFFSET;
-import static io.oci2squashfs.tar.PaxRecords.SCHILY_XATTR;
 import static io.oci2squashfs.tar.TarFields.cString;
 import static io.oci2squashfs.tar.TarFields.describeTypeFlag;
 import static io.oci2squashfs.tar.TarFields.fail;
@@ -51,28 +51,36 @@ import java.util.TreeMap;
 /**
  * Reads every tar dialect container layers use (V7, USTAR, GNU, PAX, STAR) into {@link TarHeader}s.
  *
- * <p>Where dialects disagree this follows Go's {@code archive/tar}, which docker and containerd use,
- * except that PAX global ({@code g}) headers are applied as defaults to the entries that follow
- * them (Go hands them to the caller, which ignores them) and a GNU header's atime/ctime area is
- * never read as a USTAR prefix (Go falls back to that for archives written by Go before 1.8).
+ * <p>Where dialects disagree this follows Go's {@code archive/tar}, which docker and containerd
+ * use, except that PAX global ({@code g}) headers are applied as defaults to the entries that
+ * follow them (Go hands them to the caller, which ignores them) and a GNU header's atime/ctime area
+ * is never read as a USTAR prefix (Go falls back to that for archives written by Go before 1.8).
  * Values are kept as raw bytes throughout: names as ISO-8859-1 strings, xattr values as byte
  * arrays, so nothing is decoded as UTF-8 on the way.
  *
  * <p>The project has its own reader, not Commons Compress's {@code TarArchiveInputStream} (a
- * dependency anyway, for bzip2), because PAX values must be binary-safe: Commons Compress
- * decodes every PAX value as UTF-8, which changes a name that is not UTF-8 and an xattr value
- * such as {@code security.capability}. The code is split as Commons Compress splits its reader:
- * {@link TarConstants} names the header fields, {@code TarFields} decodes them, {@code PaxRecords}
- * and {@code SparseMaps} read PAX records and sparse maps, {@code BlockInput} reads the blocks;
- * this class keeps the entries and the streaming of their content.
+ * dependency anyway, for bzip2), because PAX values must be binary-safe: Commons Compress decodes
+ * every PAX value as UTF-8, which changes a name that is not UTF-8 and an xattr value such as
+ * {@code security.capability}. The code is split as Commons Compress splits its reader: {@link
+ * TarConstants} names the header fields, {@code TarFields} decodes them, {@code PaxRecords} and
+ * {@code SparseMaps} read PAX records and sparse maps, {@code BlockInput} reads the blocks; this
+ * class keeps the entries and the streaming of their content.
  *
  * <p>Not thread-safe. The reader buffers internally; the caller need not pass a buffered stream.
  */
 public final class TarReader {
-  /** Largest PAX or GNU long-name header accepted; real ones are tiny, a bigger one is an attack or junk. */
+  /**
+   * Largest PAX or GNU long-name header accepted; real ones are tiny, a bigger one is an attack or
+   * junk.
+   */
   static final int MAX_META_SIZE = 8 * 1024 * 1024;
 
-  private enum Format { V7, USTAR, GNU, STAR }
+  private enum Format {
+    V7,
+    USTAR,
+    GNU,
+    STAR
+  }
 
   private final BlockInput input;
   private boolean archiveEnded;
@@ -85,27 +93,34 @@ public final class TarReader {
   private long entryNumber;
   private String rawName;
   private TarHeader current;
+
   /** Bumped on every {@link #next()}, so that a stale {@link #content()} view reads nothing. */
   private long generation;
 
   private long logicalSize;
   private long logicalPos;
+
   /** Sparse data fragments as offset,length pairs, or null for a contiguous file. */
   private long[] sparse;
+
   private int sparseIndex;
   private byte[] zeros;
 
   // The entry being read: set from its header block, then from PAX records and GNU long names.
   private String name;
   private String link;
+
   /** Size of the entry's data section in the archive; a sparse file's content is larger. */
   private long dataSize;
+
   private int mode;
   private long uid;
   private long gid;
   private long mtimeSeconds;
+
   /** The PAX mtime, or null until the header's whole seconds stand in for it. */
   private Mtime mtime;
+
   private int devMajor;
   private int devMinor;
   private Map<String, byte[]> xattrs;
@@ -119,8 +134,8 @@ public final class TarReader {
    * Moves to the next entry, skipping whatever content of the previous entry was not read.
    *
    * <p>The archive ends at two zero blocks, or (like Go) where the stream ends cleanly at a header
-   * boundary. A stream ending inside a header or an entry's data, or right after a PAX or GNU
-   * meta header, is a {@link TarFormatException} saying "truncated".
+   * boundary. A stream ending inside a header or an entry's data, or right after a PAX or GNU meta
+   * header, is a {@link TarFormatException} saying "truncated".
    *
    * @return the next entry, or null at the end of the archive (and on every later call)
    * @throws TarFormatException if the stream is not a readable tar or an entry name is forbidden
@@ -174,8 +189,14 @@ public final class TarReader {
           longLink = null;
           continue;
         default:
-          return readEntry(number, format, typeFlag, size, PaxRecords.withGlobal(globalPax, pax),
-              longName, longLink);
+          return readEntry(
+              number,
+              format,
+              typeFlag,
+              size,
+              PaxRecords.withGlobal(globalPax, pax),
+              longName,
+              longLink);
       }
     }
   }
@@ -195,15 +216,23 @@ public final class TarReader {
 
   private TarHeader endOfArchive(long number, boolean pendingMeta) throws TarFormatException {
     if (pendingMeta) {
-      throw fail(number, null, "truncated: a PAX or GNU long-name header is not followed by an entry");
+      throw fail(
+          number, null, "truncated: a PAX or GNU long-name header is not followed by an entry");
     }
     archiveEnded = true;
     return null;
   }
 
   /** Reads the entry whose header block is in {@link #hdr}, after any meta headers. */
-  private TarHeader readEntry(long number, Format format, byte typeFlag, long headerSize,
-      Map<String, byte[]> pax, String longName, String longLink) throws IOException {
+  private TarHeader readEntry(
+      long number,
+      Format format,
+      byte typeFlag,
+      long headerSize,
+      Map<String, byte[]> pax,
+      String longName,
+      String longLink)
+      throws IOException {
     readHeaderFields(number, format, headerSize);
     if (pax != null) {
       applyPax(pax, number);
@@ -240,17 +269,23 @@ public final class TarReader {
     devMinor = 0;
     if (format == Format.USTAR || format == Format.STAR) {
       // Only POSIX ustar has a prefix; GNU keeps atime/ctime in those bytes.
-      String prefix = cString(hdr, PREFIX_OFFSET,
-          format == Format.STAR ? STAR_PREFIX_LENGTH : PREFIX_LENGTH);
+      String prefix =
+          cString(hdr, PREFIX_OFFSET, format == Format.STAR ? STAR_PREFIX_LENGTH : PREFIX_LENGTH);
       if (!prefix.isEmpty()) {
         name = prefix + "/" + name;
       }
     }
     if (format != Format.V7) {
-      devMajor = toInt(parseNumeric(DEVMAJOR_OFFSET, DEVMAJOR_LENGTH, "devmajor", number),
-          "devmajor", number);
-      devMinor = toInt(parseNumeric(DEVMINOR_OFFSET, DEVMINOR_LENGTH, "devminor", number),
-          "devminor", number);
+      devMajor =
+          toInt(
+              parseNumeric(DEVMAJOR_OFFSET, DEVMAJOR_LENGTH, "devmajor", number),
+              "devmajor",
+              number);
+      devMinor =
+          toInt(
+              parseNumeric(DEVMINOR_OFFSET, DEVMINOR_LENGTH, "devminor", number),
+              "devminor",
+              number);
     }
     mode = (int) (parseNumeric(MODE_OFFSET, MODE_LENGTH, "mode", number) & 07777);
     uid = parseNumeric(UID_OFFSET, UID_LENGTH, "uid", number);
@@ -355,11 +390,11 @@ public final class TarReader {
   }
 
   /**
-   * Starts a file's data section and reads its sparse map, if it has one; returns the size of
-   * its content, for a sparse file the real size.
+   * Starts a file's data section and reads its sparse map, if it has one; returns the size of its
+   * content, for a sparse file the real size.
    */
-  private long startContent(long number, Format format, boolean oldSparse,
-      Map<String, byte[]> pax) throws IOException {
+  private long startContent(long number, Format format, boolean oldSparse, Map<String, byte[]> pax)
+      throws IOException {
     input.startData(dataSize);
     long contentSize = dataSize;
     int paxSparse = oldSparse || pax == null ? SparseMaps.NOT_SPARSE : SparseMaps.paxFormat(pax);
@@ -409,8 +444,20 @@ public final class TarReader {
       devMinor = 0;
     }
     entryNumber = number;
-    current = new TarHeader(path, type, mode, uid, gid, contentSize, mtime,
-        type == EntryType.SYMLINK ? link : null, hardLinkTarget, devMajor, devMinor, xattrs);
+    current =
+        new TarHeader(
+            path,
+            type,
+            mode,
+            uid,
+            gid,
+            contentSize,
+            mtime,
+            type == EntryType.SYMLINK ? link : null,
+            hardLinkTarget,
+            devMajor,
+            devMinor,
+            xattrs);
     return current;
   }
 
@@ -429,7 +476,9 @@ public final class TarReader {
     return new Content(generation);
   }
 
-  /** 1-based number of the current entry, counting only real entries (not PAX or GNU meta headers). */
+  /**
+   * 1-based number of the current entry, counting only real entries (not PAX or GNU meta headers).
+   */
   public long entryNumber() {
     return entryNumber;
   }
@@ -538,7 +587,8 @@ public final class TarReader {
    * the hole the position is in, or -1 when it is inside a data fragment.
    */
   private long sparseDataOrHoleEnd() {
-    while (sparseIndex < sparse.length && logicalPos >= sparse[sparseIndex] + sparse[sparseIndex + 1]) {
+    while (sparseIndex < sparse.length
+        && logicalPos >= sparse[sparseIndex] + sparse[sparseIndex + 1]) {
       sparseIndex += 2;
     }
     if (sparseIndex >= sparse.length) {
@@ -574,8 +624,10 @@ public final class TarReader {
   /** Reads the whole data section of a meta header (PAX, GNU long name), which must be small. */
   private byte[] readMeta(long size, long number, String what) throws IOException {
     if (size > MAX_META_SIZE) {
-      throw fail(number, null, what + " of " + size + " bytes is larger than the "
-          + MAX_META_SIZE + " bytes allowed");
+      throw fail(
+          number,
+          null,
+          what + " of " + size + " bytes is larger than the " + MAX_META_SIZE + " bytes allowed");
     }
     byte[] data = new byte[(int) size];
     if (!input.readPadded(data)) {

@@ -7,8 +7,8 @@ import java.util.Objects;
  * numbers, xattrs and hard links, which it always compares.
  *
  * @param ownership compare uid and gid
- * @param mtime compare modification times of everything but directories (unpackers give
- *     implicit directories the time of unpacking, so directories are never compared)
+ * @param mtime compare modification times of everything but directories (unpackers give implicit
+ *     directories the time of unpacking, so directories are never compared)
  * @param ignore paths left out on both sides
  */
 public record CompareOptions(boolean ownership, boolean mtime, PathFilter ignore) {

@@ -4,13 +4,14 @@ import java.util.Objects;
 
 /**
  * One way the image differs from the reference. For {@link Change#CHANGED}, {@code field} says
- * what, and {@code reference} and {@code image} give the two values as text (xattr values as
- * {@code 0x} hex, content as {@code sha256:} digests, {@code (none)} for a missing xattr);
- * the other changes have no field and null values.
+ * what, and {@code reference} and {@code image} give the two values as text (xattr values as {@code
+ * 0x} hex, content as {@code sha256:} digests, {@code (none)} for a missing xattr); the other
+ * changes have no field and null values.
  *
  * @param xattr the attribute's name when {@code field} is {@link Field#XATTR}, else null
  */
-public record Difference(Change change, String path, Field field, String xattr, String reference, String image) {
+public record Difference(
+    Change change, String path, Field field, String xattr, String reference, String image) {
   /** How a path differs. */
   public enum Change {
     /** The path is only in the image ({@code +}). */
@@ -63,7 +64,8 @@ public record Difference(Change change, String path, Field field, String xattr, 
       throw new IllegalArgumentException("a field goes with CHANGED, and only with it");
     }
     if ((field == Field.XATTR) != (xattr != null)) {
-      throw new IllegalArgumentException("an xattr name goes with the XATTR field, and only with it");
+      throw new IllegalArgumentException(
+          "an xattr name goes with the XATTR field, and only with it");
     }
   }
 

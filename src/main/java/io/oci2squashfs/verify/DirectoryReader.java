@@ -11,7 +11,6 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -22,12 +21,15 @@ import java.util.SortedMap;
  * GetfattrReader}, hard links known by device and inode number.
  */
 public final class DirectoryReader {
-  private static final String ATTRIBUTES = "unix:mode,uid,gid,size,ino,dev,rdev,nlink,lastModifiedTime";
+  private static final String ATTRIBUTES =
+      "unix:mode,uid,gid,size,ino,dev,rdev,nlink,lastModifiedTime";
 
   private final String getfattr;
   private final boolean unreadableXattrIsEmpty;
 
-  /** @param getfattr the getfattr to run: a path, or a name looked up on PATH */
+  /**
+   * @param getfattr the getfattr to run: a path, or a name looked up on PATH
+   */
   public DirectoryReader(String getfattr) {
     this(getfattr, false);
   }
@@ -41,7 +43,9 @@ public final class DirectoryReader {
     this.unreadableXattrIsEmpty = unreadableXattrIsEmpty;
   }
 
-  /** Reads the tree below {@code root}, which must be a directory (a symlink to one is followed). */
+  /**
+   * Reads the tree below {@code root}, which must be a directory (a symlink to one is followed).
+   */
   public TreeSnapshot read(Path root) throws IOException {
     return read(root, VerifyListener.NONE);
   }
@@ -52,39 +56,45 @@ public final class DirectoryReader {
     if (!Files.isDirectory(top, LinkOption.NOFOLLOW_LINKS)) {
       throw new IOException(root + ": not a directory");
     }
-    Map<String, SortedMap<String, String>> xattrs = GetfattrReader.read(getfattr, top, unreadableXattrIsEmpty);
+    Map<String, SortedMap<String, String>> xattrs =
+        GetfattrReader.read(getfattr, top, unreadableXattrIsEmpty);
     List<TreeEntry> entries = new ArrayList<>();
     byte[] buffer = new byte[1 << 16];
-    Files.walkFileTree(top, new SimpleFileVisitor<>() {
-      private long bytes;
+    Files.walkFileTree(
+        top,
+        new SimpleFileVisitor<>() {
+          private long bytes;
 
-      @Override
-      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-        entries.add(entry(top, dir, xattrs, buffer));
-        listener.progress(entries.size(), bytes);
-        return FileVisitResult.CONTINUE;
-      }
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+              throws IOException {
+            entries.add(entry(top, dir, xattrs, buffer));
+            listener.progress(entries.size(), bytes);
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        TreeEntry e = entry(top, file, xattrs, buffer);
-        entries.add(e);
-        if (e.kind() == FileKind.FILE) {
-          bytes += e.size();
-        }
-        listener.progress(entries.size(), bytes);
-        return FileVisitResult.CONTINUE;
-      }
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            TreeEntry e = entry(top, file, xattrs, buffer);
+            entries.add(e);
+            if (e.kind() == FileKind.FILE) {
+              bytes += e.size();
+            }
+            listener.progress(entries.size(), bytes);
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-        throw e;
-      }
-    });
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+            throw e;
+          }
+        });
     return TreeSnapshot.of(entries);
   }
 
-  private static TreeEntry entry(Path top, Path p, Map<String, SortedMap<String, String>> xattrs, byte[] buffer)
+  private static TreeEntry entry(
+      Path top, Path p, Map<String, SortedMap<String, String>> xattrs, byte[] buffer)
       throws IOException {
     String path = p.equals(top) ? "/" : "/" + top.relativize(p);
     Map<String, Object> a = Files.readAttributes(p, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
@@ -95,10 +105,23 @@ public final class DirectoryReader {
     String target = kind == FileKind.SYMLINK ? Files.readSymbolicLink(p).toString() : null;
     long rdev = kind.isDevice() ? (Long) a.get("rdev") : 0;
     int nlink = (Integer) a.get("nlink");
-    String linkKey = kind != FileKind.DIRECTORY && nlink > 1 ? a.get("dev") + ":" + a.get("ino") : null;
+    String linkKey =
+        kind != FileKind.DIRECTORY && nlink > 1 ? a.get("dev") + ":" + a.get("ino") : null;
     long mtime = ((FileTime) a.get("lastModifiedTime")).toInstant().getEpochSecond();
-    return new TreeEntry(path, kind, mode & 07777, unsigned((Integer) a.get("uid")), unsigned((Integer) a.get("gid")),
-        size, sha256, target, major(rdev), minor(rdev), xattrs.get(path), mtime, linkKey);
+    return new TreeEntry(
+        path,
+        kind,
+        mode & 07777,
+        unsigned((Integer) a.get("uid")),
+        unsigned((Integer) a.get("gid")),
+        size,
+        sha256,
+        target,
+        major(rdev),
+        minor(rdev),
+        xattrs.get(path),
+        mtime,
+        linkKey);
   }
 
   private static long unsigned(int id) {

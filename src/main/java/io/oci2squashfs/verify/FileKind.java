@@ -27,14 +27,23 @@ public enum FileKind {
   /** The kind for the {@code S_IFMT} bits of a {@code st_mode}. */
   static FileKind ofMode(int stMode) {
     switch (stMode & 0170000) {
-      case 0040000: return DIRECTORY;
-      case 0100000: return FILE;
-      case 0120000: return SYMLINK;
-      case 0020000: return CHAR_DEVICE;
-      case 0060000: return BLOCK_DEVICE;
-      case 0010000: return FIFO;
-      case 0140000: return SOCKET;
-      default: throw new IllegalArgumentException("unknown file type in mode " + Integer.toOctalString(stMode));
+      case 0040000:
+        return DIRECTORY;
+      case 0100000:
+        return FILE;
+      case 0120000:
+        return SYMLINK;
+      case 0020000:
+        return CHAR_DEVICE;
+      case 0060000:
+        return BLOCK_DEVICE;
+      case 0010000:
+        return FIFO;
+      case 0140000:
+        return SOCKET;
+      default:
+        throw new IllegalArgumentException(
+            "unknown file type in mode " + Integer.toOctalString(stMode));
     }
   }
 }

@@ -18,12 +18,13 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * Every xattr of every path of a tree, in all namespaces ({@code user}, {@code trusted},
- * {@code security}, ...), read with one {@code getfattr -R -P -h -d -m - -e hex} run: Java's own
- * view sees {@code user.*} only.
+ * Every xattr of every path of a tree, in all namespaces ({@code user}, {@code trusted}, {@code
+ * security}, ...), read with one {@code getfattr -R -P -h -d -m - -e hex} run: Java's own view sees
+ * {@code user.*} only.
  */
 final class GetfattrReader {
-  static final String HINT = "install the 'attr' package (apt-get install attr), or run scripts/setup";
+  static final String HINT =
+      "install the 'attr' package (apt-get install attr), or run scripts/setup";
 
   private GetfattrReader() {}
 
@@ -35,11 +36,22 @@ final class GetfattrReader {
    * @param unreadableIsEmpty take an attribute that is listed but cannot be read ("No such
    *     attribute") to have an empty value: what squashfuse 0.1 does with empty values
    */
-  static Map<String, SortedMap<String, String>> read(String getfattr, Path root, boolean unreadableIsEmpty)
-      throws IOException {
+  static Map<String, SortedMap<String, String>> read(
+      String getfattr, Path root, boolean unreadableIsEmpty) throws IOException {
     Path exe = Commands.require(getfattr, HINT);
-    List<String> cmd = List.of(exe.toString(), "-R", "-P", "-h", "-d", "-m", "-", "-e", "hex",
-        "--absolute-names", root.toString());
+    List<String> cmd =
+        List.of(
+            exe.toString(),
+            "-R",
+            "-P",
+            "-h",
+            "-d",
+            "-m",
+            "-",
+            "-e",
+            "hex",
+            "--absolute-names",
+            root.toString());
     try (TemporaryPath errFile = TemporaryPath.file("oci2squashfs-getfattr-", ".err")) {
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(errFile.path().toFile());
       pb.environment().put("LC_ALL", "C"); // its error messages are parsed
@@ -50,8 +62,8 @@ final class GetfattrReader {
     }
   }
 
-  private static Map<String, SortedMap<String, String>> read(Process p, Path root, Path errFile,
-      boolean unreadableIsEmpty) throws IOException {
+  private static Map<String, SortedMap<String, String>> read(
+      Process p, Path root, Path errFile, boolean unreadableIsEmpty) throws IOException {
     p.getOutputStream().close();
     Map<String, SortedMap<String, String>> out;
     try (InputStream in = new BufferedInputStream(p.getInputStream(), 1 << 16)) {
@@ -66,12 +78,21 @@ final class GetfattrReader {
     } catch (InterruptedException e) {
       p.destroyForcibly();
       Thread.currentThread().interrupt();
-      throw new ToolException("getfattr", -1, "interrupted while reading xattrs of " + root, null, e);
+      throw new ToolException(
+          "getfattr", -1, "interrupted while reading xattrs of " + root, null, e);
     }
     String err = Files.readString(errFile, StandardCharsets.ISO_8859_1);
     if (code != 0) {
-      throw new ToolException("getfattr", code, "getfattr could not read the xattrs of " + root
-          + " (exit " + code + "): " + firstLines(err.strip()), null);
+      throw new ToolException(
+          "getfattr",
+          code,
+          "getfattr could not read the xattrs of "
+              + root
+              + " (exit "
+              + code
+              + "): "
+              + firstLines(err.strip()),
+          null);
     }
     if (unreadableIsEmpty) {
       addUnreadableAsEmpty(err, root.toString(), out);
@@ -80,8 +101,8 @@ final class GetfattrReader {
   }
 
   /** Lines {@code PATH: NAME: No such attribute} become empty values. */
-  static void addUnreadableAsEmpty(String stderr, String root, Map<String, SortedMap<String, String>> out)
-      throws IOException {
+  static void addUnreadableAsEmpty(
+      String stderr, String root, Map<String, SortedMap<String, String>> out) throws IOException {
     String suffix = ": No such attribute";
     for (String line : stderr.split("\n")) {
       if (!line.endsWith(suffix)) {
@@ -99,10 +120,12 @@ final class GetfattrReader {
   }
 
   /** Parses getfattr's dump; {@code root} is the path given to it, as getfattr prints it. */
-  static Map<String, SortedMap<String, String>> parse(InputStream in, String root) throws IOException {
+  static Map<String, SortedMap<String, String>> parse(InputStream in, String root)
+      throws IOException {
     Map<String, SortedMap<String, String>> out = new HashMap<>();
     SortedMap<String, String> current = null;
-    String rootName = root.endsWith("/") && root.length() > 1 ? root.substring(0, root.length() - 1) : root;
+    String rootName =
+        root.endsWith("/") && root.length() > 1 ? root.substring(0, root.length() - 1) : root;
     for (String line; (line = Names.readLine(in)) != null; ) {
       if (line.startsWith("# file: ")) {
         String name = Names.decode(Names.unescapeOctal(line.substring("# file: ".length())));
@@ -120,7 +143,8 @@ final class GetfattrReader {
         if (value.startsWith("0x")) {
           value = value.substring(2);
         } else if (!value.isEmpty()) {
-          throw new IOException("getfattr printed a value that is not hex for " + attr + ": " + value);
+          throw new IOException(
+              "getfattr printed a value that is not hex for " + attr + ": " + value);
         }
         current.put(attr, value.toLowerCase(Locale.ROOT));
       }
@@ -130,7 +154,10 @@ final class GetfattrReader {
   }
 
   private static String treePath(String name, String rootPath) throws IOException {
-    String root = rootPath.endsWith("/") && rootPath.length() > 1 ? rootPath.substring(0, rootPath.length() - 1) : rootPath;
+    String root =
+        rootPath.endsWith("/") && rootPath.length() > 1
+            ? rootPath.substring(0, rootPath.length() - 1)
+            : rootPath;
     if (name.equals(root)) {
       return "/";
     }

@@ -7,10 +7,10 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 
 /**
- * File names as the JVM sees them. A walked directory gives names decoded with the JVM's file
- * name charset ({@code sun.jnu.encoding}, UTF-8 under a UTF-8 locale); names that tools print as
- * raw bytes are decoded the same way, so that both sides of a comparison agree byte for byte
- * wherever the decoding is lossless.
+ * File names as the JVM sees them. A walked directory gives names decoded with the JVM's file name
+ * charset ({@code sun.jnu.encoding}, UTF-8 under a UTF-8 locale); names that tools print as raw
+ * bytes are decoded the same way, so that both sides of a comparison agree byte for byte wherever
+ * the decoding is lossless.
  */
 final class Names {
   static final Charset FILE_NAMES = fileNameCharset();
@@ -31,7 +31,10 @@ final class Names {
     return new String(latin1.getBytes(StandardCharsets.ISO_8859_1), FILE_NAMES);
   }
 
-  /** Undoes {@code \ooo} octal escapes; a backslash not followed by three octal digits stays. Latin-1 in, Latin-1 out. */
+  /**
+   * Undoes {@code \ooo} octal escapes; a backslash not followed by three octal digits stays.
+   * Latin-1 in, Latin-1 out.
+   */
   static String unescapeOctal(String s) {
     if (s.indexOf('\\') < 0) {
       return s;

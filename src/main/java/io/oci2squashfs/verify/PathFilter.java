@@ -23,7 +23,9 @@ public final class PathFilter {
     this.globs = List.copyOf(globs);
   }
 
-  /** @throws IllegalArgumentException for a malformed glob, naming it */
+  /**
+   * @throws IllegalArgumentException for a malformed glob, naming it
+   */
   public static PathFilter of(List<String> globs) {
     PathFilter f = new PathFilter(globs);
     for (String g : globs) {
@@ -38,7 +40,8 @@ public final class PathFilter {
           f.byPath.add(Pattern.compile(regex(glob.startsWith("/") ? glob : "/" + glob)));
         }
       } catch (PatternSyntaxException e) {
-        throw new IllegalArgumentException("ignore pattern '" + g + "' is not a valid glob: " + e.getDescription());
+        throw new IllegalArgumentException(
+            "ignore pattern '" + g + "' is not a valid glob: " + e.getDescription());
       }
     }
     return f;
@@ -106,8 +109,11 @@ public final class PathFilter {
             throw new PatternSyntaxException("unclosed '['", glob, i);
           }
           String cls = glob.substring(i + 1, close);
-          String body = (cls.startsWith("!") ? cls.substring(1) : cls)
-              .replace("\\", "\\\\").replace("[", "\\[").replace("&", "\\&");
+          String body =
+              (cls.startsWith("!") ? cls.substring(1) : cls)
+                  .replace("\\", "\\\\")
+                  .replace("[", "\\[")
+                  .replace("&", "\\&");
           r.append(cls.startsWith("!") ? "[^" : "[").append(body).append(']');
           i = close;
           break;

@@ -1,10 +1,10 @@
 package io.oci2squashfs.verify;
 
-import io.oci2squashfs.image.Digester;
 import io.oci2squashfs.cleanup.OnSignal;
 import io.oci2squashfs.exec.Commands;
 import io.oci2squashfs.exec.OutputTail;
 import io.oci2squashfs.exec.ToolException;
+import io.oci2squashfs.image.Digester;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -21,16 +21,16 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Reads a squashfs image into a {@link TreeSnapshot} through {@code unsquashfs -pf -}: no mount,
- * no FUSE, no root. The pseudo file is streamed: its text part (one definition per line) is
- * parsed first, then the file data that follows the {@code # START OF DATA} marker is hashed as it
- * passes, at the offsets the {@code R} lines give; nothing is written to disk.
+ * Reads a squashfs image into a {@link TreeSnapshot} through {@code unsquashfs -pf -}: no mount, no
+ * FUSE, no root. The pseudo file is streamed: its text part (one definition per line) is parsed
+ * first, then the file data that follows the {@code # START OF DATA} marker is hashed as it passes,
+ * at the offsets the {@code R} lines give; nothing is written to disk.
  *
  * <p>Quirks of unsquashfs 4.6's output that this handles: paths escape spaces, backslashes, quotes
  * and newlines with a backslash (a name with a newline continues on the next line); ids print as
  * signed 32-bit numbers; a symlink target is the raw rest of its line (a newline inside one shows
- * as a line that is no definition, taken to continue the target); an xattr value is the raw rest
- * of its line, printed as text when every byte is printable and as {@code 0t} with {@code \ooo}
+ * as a line that is no definition, taken to continue the target); an xattr value is the raw rest of
+ * its line, printed as text when every byte is printable and as {@code 0t} with {@code \ooo}
  * escapes otherwise. A printable value that itself begins with {@code 0t} and holds an escape is
  * ambiguous in that format; it is read as encoded.
  */
@@ -40,7 +40,9 @@ public final class PseudoFileReader {
 
   private final String unsquashfs;
 
-  /** @param unsquashfs the unsquashfs to run: a path, or a name looked up on PATH */
+  /**
+   * @param unsquashfs the unsquashfs to run: a path, or a name looked up on PATH
+   */
   public PseudoFileReader(String unsquashfs) {
     this.unsquashfs = unsquashfs;
   }
@@ -80,11 +82,16 @@ public final class PseudoFileReader {
     }
     if (code != 0) {
       // the tool's own words first: a parse error or truncated stream is a symptom of its failure
-      throw new ToolException("unsquashfs", code, "unsquashfs could not read " + image + " (exit " + code + "): "
-          + err.text(), null, failure);
+      throw new ToolException(
+          "unsquashfs",
+          code,
+          "unsquashfs could not read " + image + " (exit " + code + "): " + err.text(),
+          null,
+          failure);
     }
     if (failure != null) {
-      throw new IOException("reading unsquashfs -pf output of " + image + ": " + failure.getMessage(), failure);
+      throw new IOException(
+          "reading unsquashfs -pf output of " + image + ": " + failure.getMessage(), failure);
     }
     return snapshot;
   }
@@ -143,8 +150,13 @@ public final class PseudoFileReader {
           lastSymlink = linkedTo;
           continue;
         }
-        throw new IOException("unsquashfs -pf output line " + lineNo + " is not a definition I know: "
-            + ReportFormatter.visible(new String(line.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8)));
+        throw new IOException(
+            "unsquashfs -pf output line "
+                + lineNo
+                + " is not a definition I know: "
+                + ReportFormatter.visible(
+                    new String(
+                        line.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8)));
       }
       if (defs.lastAdded != null && defs.lastAdded.kind == FileKind.SYMLINK && isNewSymlink(line)) {
         lastSymlink = defs.lastAdded;
@@ -157,9 +169,21 @@ public final class PseudoFileReader {
     List<TreeEntry> entries = new ArrayList<>(byPath.size());
     for (Map.Entry<String, Node> e : byPath.entrySet()) {
       Node n = e.getValue();
-      entries.add(new TreeEntry(e.getKey(), n.kind, n.permissions, n.uid, n.gid, n.kind == FileKind.FILE ? n.size : 0,
-          n.sha256, n.target == null ? null : Names.decode(n.target.toString()), n.major, n.minor, n.xattrs, n.mtime,
-          n.linkKey));
+      entries.add(
+          new TreeEntry(
+              e.getKey(),
+              n.kind,
+              n.permissions,
+              n.uid,
+              n.gid,
+              n.kind == FileKind.FILE ? n.size : 0,
+              n.sha256,
+              n.target == null ? null : Names.decode(n.target.toString()),
+              n.major,
+              n.minor,
+              n.xattrs,
+              n.mtime,
+              n.linkKey));
     }
     return TreeSnapshot.of(entries);
   }
@@ -180,6 +204,7 @@ public final class PseudoFileReader {
   /** The definitions read so far, by path in the order given. */
   private static final class Definitions {
     final Map<String, Node> byPath = new LinkedHashMap<>();
+
     /** The node the last accepted line defined or linked, else null. */
     Node lastAdded;
 
@@ -190,7 +215,8 @@ public final class PseudoFileReader {
   }
 
   /** Parses one definition into {@code byPath}; false when the line is not one. */
-  private static boolean definition(String line, Map<String, Node> byPath, Definitions defs) throws IOException {
+  private static boolean definition(String line, Map<String, Node> byPath, Definitions defs)
+      throws IOException {
     int end = endOfPath(line);
     if (end + 2 >= line.length() || line.charAt(end + 2) != ' ' && line.length() != end + 2) {
       return false;
@@ -204,7 +230,9 @@ public final class PseudoFileReader {
       if (n == null || eq <= 0) {
         return false;
       }
-      n.xattrs.put(Names.decode(rest.substring(0, eq)), HexFormat.of().formatHex(xattrValue(rest.substring(eq + 1))));
+      n.xattrs.put(
+          Names.decode(rest.substring(0, eq)),
+          HexFormat.of().formatHex(xattrValue(rest.substring(eq + 1))));
       return true;
     }
     if (type == 'L') {
@@ -309,7 +337,9 @@ public final class PseudoFileReader {
     return "/" + Names.decode(raw.startsWith("/") ? raw.substring(1) : raw);
   }
 
-  /** An xattr value as printed: raw text, or {@code 0t} with octal escapes when not all printable. */
+  /**
+   * An xattr value as printed: raw text, or {@code 0t} with octal escapes when not all printable.
+   */
   static byte[] xattrValue(String printed) {
     if (printed.startsWith("0t") && printed.indexOf('\\') >= 0) {
       String decoded = Names.unescapeOctal(printed.substring(2));
@@ -320,9 +350,14 @@ public final class PseudoFileReader {
     return printed.getBytes(StandardCharsets.ISO_8859_1);
   }
 
-  /** Hashes each file's bytes from the data part, in offset order; files of one offset and size share a hash. */
-  private static void hashData(InputStream in, java.util.Collection<Node> nodes) throws IOException {
-    java.util.Set<Node> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+  /**
+   * Hashes each file's bytes from the data part, in offset order; files of one offset and size
+   * share a hash.
+   */
+  private static void hashData(InputStream in, java.util.Collection<Node> nodes)
+      throws IOException {
+    java.util.Set<Node> seen =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     List<Node> files = new ArrayList<>();
     for (Node n : nodes) {
       if (n.kind == FileKind.FILE && seen.add(n)) {
@@ -345,14 +380,20 @@ public final class PseudoFileReader {
         continue;
       }
       if (n.offset < pos) {
-        throw new IOException("unsquashfs -pf output: file data at offset " + n.offset + " overlaps earlier data");
+        throw new IOException(
+            "unsquashfs -pf output: file data at offset " + n.offset + " overlaps earlier data");
       }
       skip(in, n.offset - pos);
       Digester md = Digester.sha256();
       for (long left = n.size; left > 0; ) {
         int r = in.read(buffer, 0, (int) Math.min(buffer.length, left));
         if (r < 0) {
-          throw new EOFException("unsquashfs -pf output ends inside file data (offset " + n.offset + ", size " + n.size + ")");
+          throw new EOFException(
+              "unsquashfs -pf output ends inside file data (offset "
+                  + n.offset
+                  + ", size "
+                  + n.size
+                  + ")");
         }
         md.update(buffer, 0, r);
         left -= r;
@@ -364,7 +405,8 @@ public final class PseudoFileReader {
     in.transferTo(java.io.OutputStream.nullOutputStream());
   }
 
-  static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+  static final String EMPTY_SHA256 =
+      "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
   private static void skip(InputStream in, long n) throws IOException {
     for (long left = n; left > 0; ) {

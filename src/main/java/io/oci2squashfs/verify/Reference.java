@@ -3,11 +3,10 @@ package io.oci2squashfs.verify;
 import io.oci2squashfs.image.Platform;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Objects;
 
 /**
- * What the image is checked against: a directory tree, or a container image that is unpacked
- * with {@code umoci unpack} into a temporary directory, removed afterwards.
+ * What the image is checked against: a directory tree, or a container image that is unpacked with
+ * {@code umoci unpack} into a temporary directory, removed afterwards.
  *
  * @param directory the reference tree, or null for an image
  * @param image an OCI image layout, or null for a directory
@@ -41,10 +40,14 @@ public record Reference(Path directory, Path image, String tag, Platform platfor
     return new Reference(null, layout, null, null);
   }
 
-  /** This untagged image reference, taking {@code p} from a multi-platform image (as {@code convert --platform}). */
+  /**
+   * This untagged image reference, taking {@code p} from a multi-platform image (as {@code convert
+   * --platform}).
+   */
   public Reference withPlatform(Platform p) {
     if (!isImage() || tag != null) {
-      throw new IllegalArgumentException("a platform chooses only within an image given without a tag");
+      throw new IllegalArgumentException(
+          "a platform chooses only within an image given without a tag");
     }
     return new Reference(null, image, null, p);
   }

@@ -8,22 +8,29 @@ import java.io.UncheckedIOException;
 import java.util.HexFormat;
 import java.util.Locale;
 
-/** Renders a {@link VerifyReport} for people (one line per difference, then counts) or scripts (JSON). */
+/**
+ * Renders a {@link VerifyReport} for people (one line per difference, then counts) or scripts
+ * (JSON).
+ */
 public final class ReportFormatter {
   private ReportFormatter() {}
 
   /**
-   * The text form: {@code + path} only in the image, {@code - path} only in the reference,
-   * {@code ~ path: field: reference -> image}, then a summary line. Control characters in paths
-   * and values are shown as {@code \ooo}; printable xattr values as quoted text.
+   * The text form: {@code + path} only in the image, {@code - path} only in the reference, {@code ~
+   * path: field: reference -> image}, then a summary line. Control characters in paths and values
+   * are shown as {@code \ooo}; printable xattr values as quoted text.
    */
   public static String text(VerifyReport report) {
     StringBuilder b = new StringBuilder();
     for (Difference d : report.differences()) {
       b.append(d.change().sign()).append(' ').append(visible(d.path()));
       if (d.field() != null) {
-        b.append(": ").append(visible(d.fieldLabel())).append(": ")
-            .append(value(d, d.reference())).append(" -> ").append(value(d, d.image()));
+        b.append(": ")
+            .append(visible(d.fieldLabel()))
+            .append(": ")
+            .append(value(d, d.reference()))
+            .append(" -> ")
+            .append(value(d, d.image()));
       }
       b.append('\n');
     }
@@ -33,14 +40,24 @@ public final class ReportFormatter {
 
   /** The last line of {@link #text}: equal or not, counts, method and time. */
   public static String summary(VerifyReport report) {
-    String tail = String.format(Locale.ROOT, " (image %d entries, reference %d; read by %s in %.1f s)",
-        report.imageEntries(), report.referenceEntries(), report.method().label(),
-        report.elapsed().toMillis() / 1000.0);
+    String tail =
+        String.format(
+            Locale.ROOT,
+            " (image %d entries, reference %d; read by %s in %.1f s)",
+            report.imageEntries(),
+            report.referenceEntries(),
+            report.method().label(),
+            report.elapsed().toMillis() / 1000.0);
     if (report.equal()) {
       return "equal" + tail;
     }
-    return String.format(Locale.ROOT, "different: %d only in image, %d only in reference, %d changed%s",
-        report.onlyInImage(), report.onlyInReference(), report.changedPaths(), tail);
+    return String.format(
+        Locale.ROOT,
+        "different: %d only in image, %d only in reference, %d changed%s",
+        report.onlyInImage(),
+        report.onlyInReference(),
+        report.changedPaths(),
+        tail);
   }
 
   /**
@@ -48,7 +65,8 @@ public final class ReportFormatter {
    *
    * <pre>{@code
    * {"equal": false, "squashfs": "...", "reference": "...", "method": "mount",
-   *  "counts": {"onlyInImage": 1, "onlyInReference": 0, "changed": 1, "imageEntries": 9, "referenceEntries": 8},
+   *  "counts": {"onlyInImage": 1, "onlyInReference": 0, "changed": 1,
+   *             "imageEntries": 9, "referenceEntries": 8},
    *  "differences": [
    *    {"change": "onlyInImage", "path": "/new"},
    *    {"change": "changed", "path": "/bin/ping", "field": "xattr", "xattr": "security.capability",
@@ -71,8 +89,11 @@ public final class ReportFormatter {
     ArrayNode diffs = root.putArray("differences");
     for (Difference d : report.differences()) {
       ObjectNode o = diffs.addObject();
-      o.put("change", d.change() == Difference.Change.ONLY_IN_IMAGE ? "onlyInImage"
-          : d.change() == Difference.Change.ONLY_IN_REFERENCE ? "onlyInReference" : "changed");
+      o.put(
+          "change",
+          d.change() == Difference.Change.ONLY_IN_IMAGE
+              ? "onlyInImage"
+              : d.change() == Difference.Change.ONLY_IN_REFERENCE ? "onlyInReference" : "changed");
       o.put("path", d.path());
       if (d.field() != null) {
         o.put("field", d.field().label());
@@ -100,7 +121,9 @@ public final class ReportFormatter {
       for (byte x : bytes) {
         printable &= x >= 0x20 && x < 0x7f;
       }
-      return printable ? "\"" + new String(bytes, java.nio.charset.StandardCharsets.US_ASCII) + "\"" : v;
+      return printable
+          ? "\"" + new String(bytes, java.nio.charset.StandardCharsets.US_ASCII) + "\""
+          : v;
     }
     return visible(v);
   }

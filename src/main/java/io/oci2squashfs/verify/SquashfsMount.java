@@ -21,16 +21,17 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A squashfs image mounted read-only with {@code squashfuse_ll} on a fresh temporary directory.
  * {@link #close()} unmounts it and removes the directory; the shutdown hook does the same if a
- * signal stops the JVM first ({@link OnSignal}). The low-level {@code squashfuse_ll} is used because it reports the
- * image's own inode numbers, so that hard links share one; the high-level {@code squashfuse} gives
- * every path its own.
+ * signal stops the JVM first ({@link OnSignal}). The low-level {@code squashfuse_ll} is used
+ * because it reports the image's own inode numbers, so that hard links share one; the high-level
+ * {@code squashfuse} gives every path its own.
  *
  * <p>squashfuse 0.1 gets some xattrs wrong; {@link #quirks} finds out how, so that readers can
  * correct for it.
  */
 public final class SquashfsMount implements Closeable {
-  static final String HINT = "install squashfuse and fuse3 (apt-get install squashfuse fuse3, or run scripts/setup),"
-      + " or use --method unsquashfs";
+  static final String HINT =
+      "install squashfuse and fuse3 (apt-get install squashfuse fuse3, or run scripts/setup),"
+          + " or use --method unsquashfs";
   private static final long MOUNT_TIMEOUT_SECONDS = 120;
   private static final Map<Path, Quirks> QUIRKS = new ConcurrentHashMap<>();
 
@@ -78,25 +79,39 @@ public final class SquashfsMount implements Closeable {
     if (OnSignal.stopping()) {
       throw new io.oci2squashfs.cleanup.StoppedException();
     }
-    Path dir = Files.createTempDirectory("oci2squashfs-mnt-",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Path dir =
+        Files.createTempDirectory(
+            "oci2squashfs-mnt-",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     long parentDev = (Long) Files.getAttribute(dir, "unix:dev");
     List<String> lazy = List.of(fusermount.toString(), "-u", "-z", dir.toString());
     // registered first: a signal while squashfuse runs must not leave its mount behind
-    SquashfsMount m = new SquashfsMount(dir, List.of(fusermount.toString(), "-u", dir.toString()), lazy);
+    SquashfsMount m =
+        new SquashfsMount(dir, List.of(fusermount.toString(), "-u", dir.toString()), lazy);
     Commands.Result r;
     try {
-      r = Commands.run(List.of(exe.toString(), "-o", "ro", image.toAbsolutePath().toString(), dir.toString()),
-          MOUNT_TIMEOUT_SECONDS);
+      r =
+          Commands.run(
+              List.of(
+                  exe.toString(), "-o", "ro", image.toAbsolutePath().toString(), dir.toString()),
+              MOUNT_TIMEOUT_SECONDS);
     } catch (IOException e) {
       m.close();
       throw e;
     }
     if (!r.ok() || (Long) Files.getAttribute(dir, "unix:dev") == parentDev) {
       m.close(); // the mount may still have happened
-      throw new ToolException(exe.getFileName().toString(), r.exitCode(), "could not mount " + image + " with "
-          + exe.getFileName() + (r.ok() ? ": nothing is mounted although it succeeded" : " (exit " + r.exitCode()
-          + "): " + r.said()), HINT);
+      throw new ToolException(
+          exe.getFileName().toString(),
+          r.exitCode(),
+          "could not mount "
+              + image
+              + " with "
+              + exe.getFileName()
+              + (r.ok()
+                  ? ": nothing is mounted although it succeeded"
+                  : " (exit " + r.exitCode() + "): " + r.said()),
+          HINT);
     }
     return m;
   }
@@ -119,15 +134,15 @@ public final class SquashfsMount implements Closeable {
    *
    * @param swapsTrustedAndSecurity shows {@code trusted.*} as {@code security.*} and the other way
    *     round (squashfuse before 0.2, vasi/squashfuse#83)
-   * @param hidesEmptyValues lists an empty-valued xattr but answers "no such attribute" when it
-   *     is read
+   * @param hidesEmptyValues lists an empty-valued xattr but answers "no such attribute" when it is
+   *     read
    */
   public record Quirks(boolean swapsTrustedAndSecurity, boolean hidesEmptyValues) {}
 
   /**
-   * The xattr quirks of the squashfuse in use, found by mounting a tiny image holding
-   * {@code trusted.oci2squashfs-probe="t"}, {@code security.oci2squashfs-probe="s"} and an empty
-   * {@code user.oci2squashfs-empty}; once per tool. A user that cannot see a namespace gets false.
+   * The xattr quirks of the squashfuse in use, found by mounting a tiny image holding {@code
+   * trusted.oci2squashfs-probe="t"}, {@code security.oci2squashfs-probe="s"} and an empty {@code
+   * user.oci2squashfs-empty}; once per tool. A user that cannot see a namespace gets false.
    */
   public static Quirks quirks(VerifyTools tools) throws IOException {
     Path exe = Commands.require(tools.squashfuse(), HINT);
@@ -145,9 +160,13 @@ public final class SquashfsMount implements Closeable {
       }
       Quirks q;
       try (SquashfsMount m = mount(probe, tools)) {
-        Map<String, SortedMap<String, String>> x = GetfattrReader.read(tools.getfattr(), m.root(), false);
+        Map<String, SortedMap<String, String>> x =
+            GetfattrReader.read(tools.getfattr(), m.root(), false);
         SortedMap<String, String> attrs = x.getOrDefault("/probe", new java.util.TreeMap<>());
-        q = new Quirks("74".equals(attrs.get("security.oci2squashfs-probe")), !attrs.containsKey("user.oci2squashfs-empty"));
+        q =
+            new Quirks(
+                "74".equals(attrs.get("security.oci2squashfs-probe")),
+                !attrs.containsKey("user.oci2squashfs-empty"));
       }
       QUIRKS.put(exe, q);
       return q;
@@ -165,7 +184,9 @@ public final class SquashfsMount implements Closeable {
     doUnmount();
   }
 
-  /** The shutdown hook: other threads may still be reading the mount, so detach it at once (lazily). */
+  /**
+   * The shutdown hook: other threads may still be reading the mount, so detach it at once (lazily).
+   */
   private void unmountQuietly() {
     try {
       Commands.run(lazyUnmount, 30);
@@ -188,8 +209,19 @@ public final class SquashfsMount implements Closeable {
     if (isMounted(parentDev)) {
       Commands.Result r = Commands.run(lazyUnmount, 60);
       if (!r.ok()) {
-        throw new ToolException("fusermount", r.exitCode(), "could not unmount " + mountPoint + ": " + said
-            + "; " + r.said() + " (unmount it with: fusermount3 -u " + mountPoint + ")", null);
+        throw new ToolException(
+            "fusermount",
+            r.exitCode(),
+            "could not unmount "
+                + mountPoint
+                + ": "
+                + said
+                + "; "
+                + r.said()
+                + " (unmount it with: fusermount3 -u "
+                + mountPoint
+                + ")",
+            null);
       }
     }
     // never recursive: an empty directory is all that may be removed here
@@ -198,7 +230,8 @@ public final class SquashfsMount implements Closeable {
 
   private boolean isMounted(long parentDev) throws IOException {
     try {
-      return (Long) Files.getAttribute(mountPoint, "unix:dev", LinkOption.NOFOLLOW_LINKS) != parentDev;
+      return (Long) Files.getAttribute(mountPoint, "unix:dev", LinkOption.NOFOLLOW_LINKS)
+          != parentDev;
     } catch (java.nio.file.NoSuchFileException e) {
       return false;
     } catch (IOException e) {

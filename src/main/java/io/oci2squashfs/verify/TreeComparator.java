@@ -25,7 +25,8 @@ public final class TreeComparator {
   private TreeComparator() {}
 
   /** The differences, in tree order of their paths. */
-  public static List<Difference> compare(TreeSnapshot reference, TreeSnapshot image, CompareOptions options) {
+  public static List<Difference> compare(
+      TreeSnapshot reference, TreeSnapshot image, CompareOptions options) {
     Map<String, List<String>> refLinks = reference.hardLinkGroups();
     Map<String, List<String>> imgLinks = image.hardLinkGroups();
     List<Difference> out = new ArrayList<>();
@@ -35,11 +36,13 @@ public final class TreeComparator {
     TreeEntry ie = next(i, options);
     String onlyDir = null; // a directory on one side only: skip what is below it
     while (re != null || ie != null) {
-      int c = re == null ? 1 : ie == null ? -1 : TreeSnapshot.PATH_ORDER.compare(re.path(), ie.path());
+      int c =
+          re == null ? 1 : ie == null ? -1 : TreeSnapshot.PATH_ORDER.compare(re.path(), ie.path());
       TreeEntry one = c < 0 ? re : c > 0 ? ie : null;
       if (one != null) {
         if (onlyDir == null || !isBelow(one.path(), onlyDir)) {
-          out.add(c < 0 ? Difference.onlyInReference(one.path()) : Difference.onlyInImage(one.path()));
+          out.add(
+              c < 0 ? Difference.onlyInReference(one.path()) : Difference.onlyInImage(one.path()));
           onlyDir = one.kind() == FileKind.DIRECTORY ? one.path() : null;
         }
         if (c < 0) {
@@ -68,45 +71,67 @@ public final class TreeComparator {
   }
 
   private static boolean isBelow(String path, String dir) {
-    return path.startsWith(dir) && (dir.equals("/") || path.length() > dir.length() && path.charAt(dir.length()) == '/');
+    return path.startsWith(dir)
+        && (dir.equals("/") || path.length() > dir.length() && path.charAt(dir.length()) == '/');
   }
 
-  private static void compareEntry(TreeEntry ref, TreeEntry img, CompareOptions options,
-      Map<String, List<String>> refLinks, Map<String, List<String>> imgLinks, List<Difference> out) {
+  private static void compareEntry(
+      TreeEntry ref,
+      TreeEntry img,
+      CompareOptions options,
+      Map<String, List<String>> refLinks,
+      Map<String, List<String>> imgLinks,
+      List<Difference> out) {
     String path = ref.path();
     if (ref.kind() != img.kind()) {
       out.add(Difference.changed(path, Field.TYPE, ref.kind().label(), img.kind().label()));
       return;
     }
     if (ref.kind() != FileKind.SYMLINK && ref.permissions() != img.permissions()) {
-      out.add(Difference.changed(path, Field.PERMISSIONS, octal(ref.permissions()), octal(img.permissions())));
+      out.add(
+          Difference.changed(
+              path, Field.PERMISSIONS, octal(ref.permissions()), octal(img.permissions())));
     }
     if (options.ownership()) {
       if (ref.uid() != img.uid()) {
-        out.add(Difference.changed(path, Field.UID, Long.toString(ref.uid()), Long.toString(img.uid())));
+        out.add(
+            Difference.changed(
+                path, Field.UID, Long.toString(ref.uid()), Long.toString(img.uid())));
       }
       if (ref.gid() != img.gid()) {
-        out.add(Difference.changed(path, Field.GID, Long.toString(ref.gid()), Long.toString(img.gid())));
+        out.add(
+            Difference.changed(
+                path, Field.GID, Long.toString(ref.gid()), Long.toString(img.gid())));
       }
     }
     switch (ref.kind()) {
       case FILE:
         if (ref.size() != img.size()) {
-          out.add(Difference.changed(path, Field.SIZE, Long.toString(ref.size()), Long.toString(img.size())));
+          out.add(
+              Difference.changed(
+                  path, Field.SIZE, Long.toString(ref.size()), Long.toString(img.size())));
         } else if (!ref.sha256().equals(img.sha256())) {
-          out.add(Difference.changed(path, Field.CONTENT, "sha256:" + ref.sha256(), "sha256:" + img.sha256()));
+          out.add(
+              Difference.changed(
+                  path, Field.CONTENT, "sha256:" + ref.sha256(), "sha256:" + img.sha256()));
         }
         break;
       case SYMLINK:
         if (!ref.symlinkTarget().equals(img.symlinkTarget())) {
-          out.add(Difference.changed(path, Field.SYMLINK_TARGET, ref.symlinkTarget(), img.symlinkTarget()));
+          out.add(
+              Difference.changed(
+                  path, Field.SYMLINK_TARGET, ref.symlinkTarget(), img.symlinkTarget()));
         }
         break;
       case CHAR_DEVICE:
       case BLOCK_DEVICE:
         if (ref.devMajor() != img.devMajor() || ref.devMinor() != img.devMinor()) {
-          out.add(Difference.changed(path, Field.DEVICE, ref.devMajor() + "," + ref.devMinor(),
-              img.devMajor() + "," + img.devMinor()));
+          out.add(
+              Difference.changed(
+                  path,
+                  Field.DEVICE,
+                  ref.devMajor() + "," + ref.devMinor(),
+                  img.devMajor() + "," + img.devMinor()));
         }
         break;
       default:
@@ -118,7 +143,8 @@ public final class TreeComparator {
       String a = ref.xattrs().get(name);
       String b = img.xattrs().get(name);
       if (!Objects.equals(a, b)) {
-        out.add(Difference.xattr(path, name, a == null ? NONE : "0x" + a, b == null ? NONE : "0x" + b));
+        out.add(
+            Difference.xattr(path, name, a == null ? NONE : "0x" + a, b == null ? NONE : "0x" + b));
       }
     }
     if (ref.kind() != FileKind.DIRECTORY) {
@@ -128,7 +154,9 @@ public final class TreeComparator {
         out.add(Difference.changed(path, Field.HARD_LINKS, a, b));
       }
       if (options.mtime() && ref.mtime() != img.mtime()) {
-        out.add(Difference.changed(path, Field.MTIME, Long.toString(ref.mtime()), Long.toString(img.mtime())));
+        out.add(
+            Difference.changed(
+                path, Field.MTIME, Long.toString(ref.mtime()), Long.toString(img.mtime())));
       }
     }
   }

@@ -6,8 +6,8 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * One path of a tree, with what verify compares. Paths start with {@code /} (the root is
- * {@code "/"}) and are the names as the JVM decodes them.
+ * One path of a tree, with what verify compares. Paths start with {@code /} (the root is {@code
+ * "/"}) and are the names as the JVM decodes them.
  *
  * @param permissions the mode's low 12 bits (07777)
  * @param size bytes of content; meaningful for files only (0 otherwise)
@@ -39,7 +39,8 @@ public record TreeEntry(
       throw new IllegalArgumentException("path must start with '/': " + path);
     }
     if ((permissions & ~07777) != 0) {
-      throw new IllegalArgumentException(path + ": permissions beyond 07777: " + Integer.toOctalString(permissions));
+      throw new IllegalArgumentException(
+          path + ": permissions beyond 07777: " + Integer.toOctalString(permissions));
     }
     if (kind == FileKind.FILE && sha256 == null) {
       throw new IllegalArgumentException(path + ": a file needs its sha256");
@@ -47,7 +48,9 @@ public record TreeEntry(
     if (kind == FileKind.SYMLINK && symlinkTarget == null) {
       throw new IllegalArgumentException(path + ": a symlink needs its target");
     }
-    xattrs = Collections.unmodifiableSortedMap(new TreeMap<>(xattrs == null ? Collections.emptySortedMap() : xattrs));
+    xattrs =
+        Collections.unmodifiableSortedMap(
+            new TreeMap<>(xattrs == null ? Collections.emptySortedMap() : xattrs));
     if (kind == FileKind.DIRECTORY) {
       linkKey = null;
     }
@@ -55,12 +58,15 @@ public record TreeEntry(
 
   /** A directory with no xattrs. */
   public static TreeEntry directory(String path, int permissions, long uid, long gid) {
-    return new TreeEntry(path, FileKind.DIRECTORY, permissions, uid, gid, 0, null, null, 0, 0, null, 0, null);
+    return new TreeEntry(
+        path, FileKind.DIRECTORY, permissions, uid, gid, 0, null, null, 0, 0, null, 0, null);
   }
 
   /** A regular file with no xattrs, its own inode. */
-  public static TreeEntry file(String path, int permissions, long uid, long gid, long size, String sha256) {
-    return new TreeEntry(path, FileKind.FILE, permissions, uid, gid, size, sha256, null, 0, 0, null, 0, path);
+  public static TreeEntry file(
+      String path, int permissions, long uid, long gid, long size, String sha256) {
+    return new TreeEntry(
+        path, FileKind.FILE, permissions, uid, gid, size, sha256, null, 0, 0, null, 0, path);
   }
 
   public static TreeEntry symlink(String path, String target) {
@@ -68,27 +74,93 @@ public record TreeEntry(
   }
 
   /** A device, fifo or socket. */
-  public static TreeEntry special(String path, FileKind kind, int permissions, int major, int minor) {
+  public static TreeEntry special(
+      String path, FileKind kind, int permissions, int major, int minor) {
     return new TreeEntry(path, kind, permissions, 0, 0, 0, null, null, major, minor, null, 0, path);
   }
 
   public TreeEntry withXattrs(SortedMap<String, String> x) {
-    return new TreeEntry(path, kind, permissions, uid, gid, size, sha256, symlinkTarget, devMajor, devMinor, x, mtime, linkKey);
+    return new TreeEntry(
+        path,
+        kind,
+        permissions,
+        uid,
+        gid,
+        size,
+        sha256,
+        symlinkTarget,
+        devMajor,
+        devMinor,
+        x,
+        mtime,
+        linkKey);
   }
 
   public TreeEntry withOwner(long u, long g) {
-    return new TreeEntry(path, kind, permissions, u, g, size, sha256, symlinkTarget, devMajor, devMinor, xattrs, mtime, linkKey);
+    return new TreeEntry(
+        path,
+        kind,
+        permissions,
+        u,
+        g,
+        size,
+        sha256,
+        symlinkTarget,
+        devMajor,
+        devMinor,
+        xattrs,
+        mtime,
+        linkKey);
   }
 
   public TreeEntry withPermissions(int p) {
-    return new TreeEntry(path, kind, p, uid, gid, size, sha256, symlinkTarget, devMajor, devMinor, xattrs, mtime, linkKey);
+    return new TreeEntry(
+        path,
+        kind,
+        p,
+        uid,
+        gid,
+        size,
+        sha256,
+        symlinkTarget,
+        devMajor,
+        devMinor,
+        xattrs,
+        mtime,
+        linkKey);
   }
 
   public TreeEntry withMtime(long m) {
-    return new TreeEntry(path, kind, permissions, uid, gid, size, sha256, symlinkTarget, devMajor, devMinor, xattrs, m, linkKey);
+    return new TreeEntry(
+        path,
+        kind,
+        permissions,
+        uid,
+        gid,
+        size,
+        sha256,
+        symlinkTarget,
+        devMajor,
+        devMinor,
+        xattrs,
+        m,
+        linkKey);
   }
 
   public TreeEntry withLinkKey(String k) {
-    return new TreeEntry(path, kind, permissions, uid, gid, size, sha256, symlinkTarget, devMajor, devMinor, xattrs, mtime, k);
+    return new TreeEntry(
+        path,
+        kind,
+        permissions,
+        uid,
+        gid,
+        size,
+        sha256,
+        symlinkTarget,
+        devMajor,
+        devMinor,
+        xattrs,
+        mtime,
+        k);
   }
 }

@@ -13,17 +13,18 @@ import java.util.TreeMap;
 /** A whole tree as read from a directory or an image: its entries by path, in tree order. */
 public final class TreeSnapshot {
   /** Tree order: a directory's children right after it ({@code /a}, {@code /a/b}, {@code /a b}). */
-  public static final Comparator<String> PATH_ORDER = (x, y) -> {
-    int n = Math.min(x.length(), y.length());
-    for (int i = 0; i < n; i++) {
-      char a = x.charAt(i);
-      char b = y.charAt(i);
-      if (a != b) {
-        return a == '/' ? -1 : b == '/' ? 1 : Character.compare(a, b);
-      }
-    }
-    return Integer.compare(x.length(), y.length());
-  };
+  public static final Comparator<String> PATH_ORDER =
+      (x, y) -> {
+        int n = Math.min(x.length(), y.length());
+        for (int i = 0; i < n; i++) {
+          char a = x.charAt(i);
+          char b = y.charAt(i);
+          if (a != b) {
+            return a == '/' ? -1 : b == '/' ? 1 : Character.compare(a, b);
+          }
+        }
+        return Integer.compare(x.length(), y.length());
+      };
 
   private final SortedMap<String, TreeEntry> entries;
 

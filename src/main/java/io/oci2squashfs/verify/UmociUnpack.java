@@ -19,14 +19,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An OCI image unpacked by {@code umoci unpack} into a temporary bundle, whose {@link #rootfs()}
- * is the reference tree; {@link #close()} (or the JVM's exit) removes it all. Run as root, umoci
- * keeps owners; otherwise it unpacks {@code --rootless} and every file is the caller's.
+ * An OCI image unpacked by {@code umoci unpack} into a temporary bundle, whose {@link #rootfs()} is
+ * the reference tree; {@link #close()} (or the JVM's exit) removes it all. Run as root, umoci keeps
+ * owners; otherwise it unpacks {@code --rootless} and every file is the caller's.
  */
 final class UmociUnpack implements Closeable {
   static final String HINT = "install umoci (apt-get install umoci, or run scripts/setup)";
   private static final long TIMEOUT_SECONDS = 3600;
   private static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+
   /** The tag of {@link #taggedCopy}'s one image. */
   static final String COPY_TAG = "oci2squashfs-verify";
 
@@ -45,10 +46,12 @@ final class UmociUnpack implements Closeable {
    *     (the same choice of tag and platform), which then needs no tag at all
    * @param platform without a tag, the platform to take (as {@code convert --platform})
    */
-  static UmociUnpack unpack(String umoci, Path layout, String tag, Platform platform) throws IOException {
+  static UmociUnpack unpack(String umoci, Path layout, String tag, Platform platform)
+      throws IOException {
     Path exe = Commands.require(umoci, HINT);
     if (!Files.isRegularFile(layout.resolve("index.json"))) {
-      throw new IOException(layout + ": not an OCI image layout (no index.json); umoci unpacks OCI layouts only");
+      throw new IOException(
+          layout + ": not an OCI image layout (no index.json); umoci unpacks OCI layouts only");
     }
     boolean rootless = !isRoot();
     TemporaryPath temp = TemporaryPath.directory(null, "oci2squashfs-verify-");
@@ -66,8 +69,11 @@ final class UmociUnpack implements Closeable {
       cmd.addAll(List.of("--image", layout.toAbsolutePath() + ":" + tag, bundle.toString()));
       Commands.Result r = Commands.run(cmd, TIMEOUT_SECONDS);
       if (!r.ok()) {
-        throw new ToolException("umoci", r.exitCode(), "umoci could not unpack " + what
-            + " (exit " + r.exitCode() + "): " + r.said(), null);
+        throw new ToolException(
+            "umoci",
+            r.exitCode(),
+            "umoci could not unpack " + what + " (exit " + r.exitCode() + "): " + r.said(),
+            null);
       }
       Path rootfs = bundle.resolve("rootfs");
       if (!Files.isDirectory(rootfs)) {
@@ -95,7 +101,8 @@ final class UmociUnpack implements Closeable {
     Digest manifest = image.manifestDigest();
     Path blobs = layout.toAbsolutePath().resolve("blobs");
     Path manifestBlob = blobs.resolve(manifest.algorithm()).resolve(manifest.hex());
-    String mediaType = Json.MAPPER.readTree(manifestBlob.toFile()).path("mediaType").asText(OCI_MANIFEST);
+    String mediaType =
+        Json.MAPPER.readTree(manifestBlob.toFile()).path("mediaType").asText(OCI_MANIFEST);
     Files.createDirectories(copy);
     Files.writeString(copy.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
     Files.createSymbolicLink(copy.resolve("blobs"), blobs);
@@ -115,7 +122,9 @@ final class UmociUnpack implements Closeable {
     return rootfs;
   }
 
-  /** Whether umoci ran {@code --rootless} (not root): owners in the rootfs are then not the image's. */
+  /**
+   * Whether umoci ran {@code --rootless} (not root): owners in the rootfs are then not the image's.
+   */
   boolean rootless() {
     return rootless;
   }

@@ -17,13 +17,14 @@ import java.util.TreeMap;
  *
  * <pre>{@code
  * VerifyReport r = new Verifier(VerifyListener.NONE).verify(
- *     VerifyRequest.of(Path.of("rootfs.squashfs"), Reference.image(Path.of("image-dir"), "latest")));
+ *     VerifyRequest.of(Path.of("rootfs.squashfs"),
+ *         Reference.image(Path.of("image-dir"), "latest")));
  * if (!r.equal()) System.out.print(ReportFormatter.text(r));
  * }</pre>
  *
  * A difference is part of the {@link VerifyReport}; exceptions are for what stops the check (a
- * missing file, a tool that fails). Everything mounted or unpacked is removed before returning,
- * and on JVM exit.
+ * missing file, a tool that fails). Everything mounted or unpacked is removed before returning, and
+ * on JVM exit.
  */
 public final class Verifier {
   private final VerifyListener listener;
@@ -59,7 +60,9 @@ public final class Verifier {
         if (request.method() != Method.AUTO) {
           throw e;
         }
-        note(notes, "mounting failed (" + e.getMessage() + "); reading the image with unsquashfs instead");
+        note(
+            notes,
+            "mounting failed (" + e.getMessage() + "); reading the image with unsquashfs instead");
         method = Method.UNSQUASHFS;
         image = readUnsquashfs(request);
       }
@@ -67,8 +70,15 @@ public final class Verifier {
       image = readUnsquashfs(request);
     }
     List<Difference> differences = TreeComparator.compare(reference, image, request.options());
-    return new VerifyReport(squashfs, request.reference().describe(), method, differences, image.size(),
-        reference.size(), notes, Duration.ofNanos(System.nanoTime() - started));
+    return new VerifyReport(
+        squashfs,
+        request.reference().describe(),
+        method,
+        differences,
+        image.size(),
+        reference.size(),
+        notes,
+        Duration.ofNanos(System.nanoTime() - started));
   }
 
   private TreeSnapshot readReference(VerifyRequest request, List<String> notes) throws IOException {
@@ -76,18 +86,26 @@ public final class Verifier {
     DirectoryReader reader = new DirectoryReader(request.tools().getfattr());
     if (!ref.isImage()) {
       if (!Files.isDirectory(ref.directory())) {
-        throw Files.exists(ref.directory()) ? new IOException(ref.directory() + ": not a directory")
-            : new NoSuchFileException(ref.directory().toString(), null, "no such reference directory");
+        throw Files.exists(ref.directory())
+            ? new IOException(ref.directory() + ": not a directory")
+            : new NoSuchFileException(
+                ref.directory().toString(), null, "no such reference directory");
       }
       listener.step("reading reference " + ref.directory());
       return reader.read(ref.directory(), listener);
     }
     listener.step("unpacking " + ref.describe() + " with umoci");
-    try (UmociUnpack unpacked = UmociUnpack.unpack(request.tools().umoci(), ref.image(), ref.tag(),
-        ref.platform() != null ? ref.platform() : Platform.host())) {
+    try (UmociUnpack unpacked =
+        UmociUnpack.unpack(
+            request.tools().umoci(),
+            ref.image(),
+            ref.tag(),
+            ref.platform() != null ? ref.platform() : Platform.host())) {
       if (unpacked.rootless() && request.options().ownership()) {
-        note(notes, "not root: umoci unpacked rootless, so the reference's owners are all yours;"
-            + " use --ignore-ownership, or run as root");
+        note(
+            notes,
+            "not root: umoci unpacked rootless, so the reference's owners are all yours;"
+                + " use --ignore-ownership, or run as root");
       }
       listener.step("reading unpacked reference");
       return reader.read(unpacked.rootfs(), listener);
@@ -101,14 +119,22 @@ public final class Verifier {
     TreeSnapshot image;
     try (SquashfsMount mount = SquashfsMount.mount(request.squashfs(), tools)) {
       listener.step("reading the mounted image");
-      image = new DirectoryReader(tools.getfattr(), quirks.hidesEmptyValues()).read(mount.root(), listener);
+      image =
+          new DirectoryReader(tools.getfattr(), quirks.hidesEmptyValues())
+              .read(mount.root(), listener);
     }
     if (quirks.hidesEmptyValues()) {
-      detail(notes, tools.squashfuse() + " cannot read empty xattr values; those it lists are taken as empty");
+      detail(
+          notes,
+          tools.squashfuse()
+              + " cannot read empty xattr values; those it lists are taken as empty");
     }
     if (quirks.swapsTrustedAndSecurity()) {
-      detail(notes, tools.squashfuse() + " shows trusted.* xattrs as security.* and the other way round"
-          + " (squashfuse bug #83, fixed in 0.2); their names were swapped back");
+      detail(
+          notes,
+          tools.squashfuse()
+              + " shows trusted.* xattrs as security.* and the other way round"
+              + " (squashfuse bug #83, fixed in 0.2); their names were swapped back");
       image = swapTrustedAndSecurity(image);
     }
     return image;
@@ -119,7 +145,10 @@ public final class Verifier {
     return new PseudoFileReader(request.tools().unsquashfs()).read(request.squashfs());
   }
 
-  /** The snapshot with every {@code trusted.X} xattr renamed {@code security.X} and the other way round. */
+  /**
+   * The snapshot with every {@code trusted.X} xattr renamed {@code security.X} and the other way
+   * round.
+   */
   static TreeSnapshot swapTrustedAndSecurity(TreeSnapshot s) {
     List<TreeEntry> out = new ArrayList<>(s.size());
     for (TreeEntry e : s.entries().values()) {
@@ -130,15 +159,20 @@ public final class Verifier {
       SortedMap<String, String> x = new TreeMap<>();
       for (Map.Entry<String, String> a : e.xattrs().entrySet()) {
         String n = a.getKey();
-        x.put(n.startsWith("trusted.") ? "security." + n.substring(8)
-            : n.startsWith("security.") ? "trusted." + n.substring(9) : n, a.getValue());
+        x.put(
+            n.startsWith("trusted.")
+                ? "security." + n.substring(8)
+                : n.startsWith("security.") ? "trusted." + n.substring(9) : n,
+            a.getValue());
       }
       out.add(e.withXattrs(x));
     }
     return TreeSnapshot.of(out);
   }
 
-  /** A correction made as a matter of course: in the report, but to the listener only as a detail. */
+  /**
+   * A correction made as a matter of course: in the report, but to the listener only as a detail.
+   */
   private void detail(List<String> notes, String message) {
     notes.add(message);
     listener.detail(message);

@@ -45,7 +45,9 @@ public record VerifyReport(
   }
 
   public long onlyInReference() {
-    return differences.stream().filter(d -> d.change() == Difference.Change.ONLY_IN_REFERENCE).count();
+    return differences.stream()
+        .filter(d -> d.change() == Difference.Change.ONLY_IN_REFERENCE)
+        .count();
   }
 
   /** Paths on both sides with at least one field that differs. */

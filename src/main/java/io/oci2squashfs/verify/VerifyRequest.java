@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param options what to compare
  * @param tools the external tools to run
  */
-public record VerifyRequest(Path squashfs, Reference reference, Method method, CompareOptions options, VerifyTools tools) {
+public record VerifyRequest(
+    Path squashfs, Reference reference, Method method, CompareOptions options, VerifyTools tools) {
   public VerifyRequest {
     Objects.requireNonNull(squashfs, "squashfs");
     Objects.requireNonNull(reference, "reference");
@@ -23,7 +24,8 @@ public record VerifyRequest(Path squashfs, Reference reference, Method method, C
 
   /** Defaults: method auto, everything but mtimes compared, tools from PATH. */
   public static VerifyRequest of(Path squashfs, Reference reference) {
-    return new VerifyRequest(squashfs, reference, Method.AUTO, CompareOptions.DEFAULT, VerifyTools.DEFAULT);
+    return new VerifyRequest(
+        squashfs, reference, Method.AUTO, CompareOptions.DEFAULT, VerifyTools.DEFAULT);
   }
 
   public VerifyRequest withMethod(Method m) {

@@ -7,12 +7,14 @@ import java.util.Objects;
  *
  * @param squashfuse the FUSE mounter; the low-level {@code squashfuse_ll}, whose inode numbers are
  *     the image's own, so hard links show as such
- * @param fusermount what unmounts it ({@code fusermount3}, or {@code fusermount} when that is absent)
+ * @param fusermount what unmounts it ({@code fusermount3}, or {@code fusermount} when that is
+ *     absent)
  * @param unsquashfs for {@link Method#UNSQUASHFS}
  * @param getfattr reads every xattr namespace of a tree
  * @param umoci unpacks an image reference
  */
-public record VerifyTools(String squashfuse, String fusermount, String unsquashfs, String getfattr, String umoci) {
+public record VerifyTools(
+    String squashfuse, String fusermount, String unsquashfs, String getfattr, String umoci) {
   public static final VerifyTools DEFAULT =
       new VerifyTools("squashfuse_ll", "fusermount3", "unsquashfs", "getfattr", "umoci");
 

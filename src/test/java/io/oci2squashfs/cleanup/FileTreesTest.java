@@ -11,8 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class FileTreesTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void deletesATreeButNotWhatItsSymlinksPointAt() throws Exception {
@@ -39,19 +38,21 @@ class FileTreesTest {
   void deletesATreeAnotherThreadIsStillFilling() throws Exception {
     Path tree = Files.createDirectories(tmp.resolve("t"));
     AtomicBoolean stop = new AtomicBoolean();
-    Thread writer = new Thread(() -> {
-      for (int i = 0; !stop.get(); i++) {
-        try {
-          Path d = tree.resolve("d" + (i % 50));
-          if (!Files.isDirectory(d)) {
-            Files.createDirectory(d); // fails once the tree is gone
-          }
-          Files.writeString(d.resolve("f" + i), "x");
-        } catch (Exception e) {
-          return; // the tree is gone: what a stopped run's writer sees
-        }
-      }
-    });
+    Thread writer =
+        new Thread(
+            () -> {
+              for (int i = 0; !stop.get(); i++) {
+                try {
+                  Path d = tree.resolve("d" + (i % 50));
+                  if (!Files.isDirectory(d)) {
+                    Files.createDirectory(d); // fails once the tree is gone
+                  }
+                  Files.writeString(d.resolve("f" + i), "x");
+                } catch (Exception e) {
+                  return; // the tree is gone: what a stopped run's writer sees
+                }
+              }
+            });
     writer.start();
     Thread.sleep(50);
     try {

@@ -15,15 +15,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PendingOutputTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void aFileAppearsOnlyOnCommit() throws IOException {
     Path out = tmp.resolve("image.squashfs");
     try (PendingOutput p = PendingOutput.file(out, false)) {
       assertEquals(tmp, p.partial().getParent());
-      assertTrue(p.partial().getFileName().toString().startsWith(".image.squashfs."), p.partial().toString());
+      assertTrue(
+          p.partial().getFileName().toString().startsWith(".image.squashfs."),
+          p.partial().toString());
       assertTrue(p.partial().getFileName().toString().endsWith(".partial"));
       Files.writeString(p.partial(), "new");
       assertFalse(Files.exists(out));

@@ -28,13 +28,15 @@ class ConsoleReporterTest {
     }
     assertTrue(text.toString().contains("warning: w20\n"), text.toString());
     assertFalse(text.toString().contains("warning: w21\n"), text.toString());
-    assertEquals(1, text.toString().lines().filter(l -> l.contains("more warnings follow")).count());
+    assertEquals(
+        1, text.toString().lines().filter(l -> l.contains("more warnings follow")).count());
     assertEquals(25, r.warningCount());
     assertEquals(25, r.warnings().size(), "all are kept for --json");
 
     StringWriter verboseText = new StringWriter();
-    ConsoleReporter v = new ConsoleReporter(new PrintWriter(verboseText, true), ConsoleReporter.Mode.PLAIN, true,
-        () -> 0, 60);
+    ConsoleReporter v =
+        new ConsoleReporter(
+            new PrintWriter(verboseText, true), ConsoleReporter.Mode.PLAIN, true, () -> 0, 60);
     for (int i = 1; i <= 25; i++) {
       v.warning("w" + i);
     }
@@ -58,7 +60,9 @@ class ConsoleReporterTest {
   @Test
   void terminalLinesAreCutToTheWidthAndWarningsGoAboveTheLiveLine() {
     ConsoleReporter r = reporter(ConsoleReporter.Mode.TERMINAL, false);
-    r.loading("an-image-with-a-name-long-enough-to-need-cutting-on-a-sixty-column-terminal", "mksquashfs");
+    r.loading(
+        "an-image-with-a-name-long-enough-to-need-cutting-on-a-sixty-column-terminal",
+        "mksquashfs");
     r.warning("something");
     r.close();
     String out = text.toString();
@@ -66,7 +70,8 @@ class ConsoleReporterTest {
       String visible = drawn.replace("\033[K", "").replace("\n", "");
       assertTrue(visible.length() < 60, "fits in 60 columns: " + visible);
     }
-    assertTrue(out.contains("\r\033[Kwarning: something\n\rloading image "),
+    assertTrue(
+        out.contains("\r\033[Kwarning: something\n\rloading image "),
         "the warning replaces the live line, which is drawn again below it: " + out);
     assertTrue(out.endsWith("\r\033[K"), "closing clears the live line: " + out);
   }

@@ -23,14 +23,15 @@ import org.junit.jupiter.api.io.TempDir;
 class ConvertCommandTest {
   static final String GZIP = "application/vnd.oci.image.layer.v1.tar+gzip";
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   Path fake;
   Path image;
   Path out;
+
   /** The layers as built: base first. */
   LayerBuilder base;
+
   LayerBuilder top;
   byte[] baseBlob;
   byte[] topBlob;
@@ -38,24 +39,40 @@ class ConvertCommandTest {
   @BeforeEach
   void image() throws Exception {
     fake = tmp.resolve("fake-mksquashfs");
-    Files.writeString(fake, "#!/bin/sh\n[ \"$1\" = -version ] && echo 'mksquashfs version 4.6.1 (2023/03/25)' && exit 0\n"
-        + "cat > \"$2\"\n");
+    Files.writeString(
+        fake,
+        "#!/bin/sh\n"
+            + "[ \"$1\" = -version ] && echo 'mksquashfs version 4.6.1 (2023/03/25)' && exit 0\n"
+            + "cat > \"$2\"\n");
     Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
     // base: a file with a hard link to it, another file, and a file at p;
-    // top: deletes the link's target (so the link becomes a copy), adds a file, and p/child under the file p (a warning)
+    // top: deletes the link's target (so the link becomes a copy), adds a file, and p/child under
+    // the file p (a warning)
     base = layer().file("t", "target").hardlink("h", "t").file("keep", "k").file("p", "file");
     top = layer().whiteout("t").file("new", "n").file("p/child", "c");
     baseBlob = base.gzip();
     topBlob = top.gzip();
-    image = ImageLayoutBuilder.oci().platform("linux", "amd64").layer(baseBlob, GZIP).layer(topBlob, GZIP)
-        .writeTo(tmp.resolve("img"));
+    image =
+        ImageLayoutBuilder.oci()
+            .platform("linux", "amd64")
+            .layer(baseBlob, GZIP)
+            .layer(topBlob, GZIP)
+            .writeTo(tmp.resolve("img"));
     out = tmp.resolve("out.squashfs");
   }
 
   CliRun convert(String... extra) {
     String[] args = new String[8 + extra.length];
-    String[] fixed = {"convert", "-i", image.toString(), "-o", out.toString(), "--mksquashfs", fake.toString(),
-        "--platform=linux/amd64"};
+    String[] fixed = {
+      "convert",
+      "-i",
+      image.toString(),
+      "-o",
+      out.toString(),
+      "--mksquashfs",
+      fake.toString(),
+      "--platform=linux/amd64"
+    };
     System.arraycopy(fixed, 0, args, 0, fixed.length);
     System.arraycopy(extra, 0, args, fixed.length, extra.length);
     return CliRun.of(args);
@@ -82,10 +99,15 @@ class ConvertCommandTest {
     assertEquals(baseBlob.length + topBlob.length, d.get("inputCompressedBytes").asLong());
     assertEquals(base.tar().length + top.tar().length, d.get("inputUncompressedBytes").asLong());
     assertEquals(Files.size(out), d.get("outputBytes").asLong());
-    assertEquals(Files.size(out), d.get("mergedTarBytes").asLong(), "the stand-in writes the tar it reads");
-    assertEquals((double) Files.size(out) / (base.tar().length + top.tar().length), d.get("ratio").asDouble(), 1e-4);
+    assertEquals(
+        Files.size(out), d.get("mergedTarBytes").asLong(), "the stand-in writes the tar it reads");
+    assertEquals(
+        (double) Files.size(out) / (base.tar().length + top.tar().length),
+        d.get("ratio").asDouble(),
+        1e-4);
     assertTrue(d.get("seconds").asDouble() > 0, d.toString());
-    assertFalse(r.err().contains("wrote "), "with --json the text summary is not printed too: " + r.err());
+    assertFalse(
+        r.err().contains("wrote "), "with --json the text summary is not printed too: " + r.err());
   }
 
   @Test
@@ -94,7 +116,8 @@ class ConvertCommandTest {
     assertEquals(0, r.code(), r.err());
     assertEquals("", r.out());
     assertTrue(r.err().contains("wrote " + out.toAbsolutePath()), r.err());
-    assertTrue(r.err().contains("5 written, 1 whiteout applied, 1 hard link copied, 1 warning"), r.err());
+    assertTrue(
+        r.err().contains("5 written, 1 whiteout applied, 1 hard link copied, 1 warning"), r.err());
     assertTrue(r.err().contains("linux/amd64, 2 layers"), r.err());
   }
 
@@ -104,7 +127,8 @@ class ConvertCommandTest {
     assertEquals(0, r.code(), r.err());
     assertFalse(r.err().contains("\r") || r.err().contains("\033"), r.err());
     assertTrue(r.err().lines().anyMatch(l -> l.startsWith("image: ")), r.err());
-    assertTrue(r.err().lines().anyMatch(l -> l.startsWith("layers 2/2 ") && l.contains(" read")), r.err());
+    assertTrue(
+        r.err().lines().anyMatch(l -> l.startsWith("layers 2/2 ") && l.contains(" read")), r.err());
     assertTrue(r.err().lines().anyMatch(l -> l.startsWith("mksquashfs finished in ")), r.err());
   }
 
@@ -113,7 +137,9 @@ class ConvertCommandTest {
     CliRun r = convert("--progress=tty");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.err().contains("\rloading image "), r.err());
-    assertTrue(r.err().contains("\rlayers 1/2 "), "the layers line is drawn over the last one: " + r.err());
+    assertTrue(
+        r.err().contains("\rlayers 1/2 "),
+        "the layers line is drawn over the last one: " + r.err());
     assertTrue(r.err().contains("\033[K"), "and clears what is left of it: " + r.err());
     assertTrue(r.err().contains("wrote "), r.err());
   }
@@ -131,8 +157,12 @@ class ConvertCommandTest {
     CliRun r = convert("-v", "--progress=plain");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.err().lines().anyMatch(l -> l.startsWith("running: " + fake)), r.err());
-    assertTrue(r.err().lines().anyMatch(l -> l.startsWith("layer 1/2 sha256:") && l.contains(" read in ")), r.err());
-    assertTrue(r.err().lines().anyMatch(l -> l.startsWith("layer 0/2 sha256:") && l.contains(" read in ")), r.err());
+    assertTrue(
+        r.err().lines().anyMatch(l -> l.startsWith("layer 1/2 sha256:") && l.contains(" read in ")),
+        r.err());
+    assertTrue(
+        r.err().lines().anyMatch(l -> l.startsWith("layer 0/2 sha256:") && l.contains(" read in ")),
+        r.err());
   }
 
   @Test
@@ -146,8 +176,16 @@ class ConvertCommandTest {
   @Test
   void aTarOutputFinishesAsATarAndSummarisesToo() throws Exception {
     Path tar = tmp.resolve("out.tar");
-    CliRun r = CliRun.of("convert", "-i", image.toString(), "-o", tar.toString(), "--platform=linux/amd64",
-        "--progress=plain", "--json");
+    CliRun r =
+        CliRun.of(
+            "convert",
+            "-i",
+            image.toString(),
+            "-o",
+            tar.toString(),
+            "--platform=linux/amd64",
+            "--progress=plain",
+            "--json");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.err().lines().anyMatch(l -> l.startsWith("tar finished in ")), r.err());
     JsonNode d = Json.MAPPER.readTree(r.out());
@@ -158,9 +196,19 @@ class ConvertCommandTest {
 
   @Test
   void aFailureAfterProgressStartsOnItsOwnLine() {
-    CliRun r = CliRun.of("convert", "-i", tmp.resolve("missing").toString(), "-o", out.toString(),
-        "--mksquashfs", fake.toString(), "--progress=tty");
+    CliRun r =
+        CliRun.of(
+            "convert",
+            "-i",
+            tmp.resolve("missing").toString(),
+            "-o",
+            out.toString(),
+            "--mksquashfs",
+            fake.toString(),
+            "--progress=tty");
     assertEquals(1, r.code());
-    assertTrue(r.err().contains("\r\033[Koci2squashfs: error: "), "the progress line is cleared first: " + r.err());
+    assertTrue(
+        r.err().contains("\r\033[Koci2squashfs: error: "),
+        "the progress line is cleared first: " + r.err());
   }
 }

@@ -31,7 +31,9 @@ class ConvertProgressTest {
     assertTrue(p.line(3 * SECOND).startsWith("loading image img 0:03"), p.line(3 * SECOND));
     p.imageLoaded(image(340 * MIB, 60 * MIB));
     assertEquals(400 * MIB, p.totalBytes());
-    assertEquals("layers 0/2  0 B of 400.0 MiB (0%) read", p.line(4 * SECOND), "loading gives way once the image is known");
+    assertEquals(
+        "layers 0/2  0 B of 400.0 MiB (0%) read",
+        p.line(4 * SECOND), "loading gives way once the image is known");
     long[] written = {0};
     p.streamStarted(() -> written[0]);
     assertTrue(p.layerStarted(1, 2, 10 * SECOND), "the first layer begins a pass");
@@ -97,7 +99,9 @@ class ConvertProgressTest {
     p.finishing(2 * SECOND);
     assertEquals(ConvertProgress.Phase.FINISHING, p.phase());
     assertEquals("mksquashfs finishing 0:05", p.line(7 * SECOND));
-    assertEquals("layers 1/1  4.0 MiB read, 9.0 MiB written in 2.0 s (2.0 MiB/s)", p.readingDoneLine(7 * SECOND));
+    assertEquals(
+        "layers 1/1  4.0 MiB read, 9.0 MiB written in 2.0 s (2.0 MiB/s)",
+        p.readingDoneLine(7 * SECOND));
     p.done(8 * SECOND);
     assertEquals("mksquashfs finished in 6.0 s", p.finishedLine());
   }

@@ -15,8 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 class InfoCommandTest {
   static final String GZIP = "application/vnd.oci.image.layer.v1.tar+gzip";
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   static CliRun run(String... args) {
     return CliRun.of(args);
@@ -26,8 +25,12 @@ class InfoCommandTest {
   void showsLayersAndConfigWithoutConverting() throws Exception {
     byte[] l0 = LayerBuilder.layer().file("a", "x").gzip();
     byte[] l1 = LayerBuilder.layer().file("b", "y").gzip();
-    Path image = ImageLayoutBuilder.oci().layer(l0, GZIP).layer(l1, GZIP).env("PATH=/bin", "LANG=C")
-        .writeTo(tmp.resolve("img"));
+    Path image =
+        ImageLayoutBuilder.oci()
+            .layer(l0, GZIP)
+            .layer(l1, GZIP)
+            .env("PATH=/bin", "LANG=C")
+            .writeTo(tmp.resolve("img"));
 
     CliRun text = run("info", image.toString());
     assertEquals(0, text.code(), text.err());
@@ -50,11 +53,13 @@ class InfoCommandTest {
   @Test
   void listsThePlatformsAnIndexOffers() throws Exception {
     byte[] l = LayerBuilder.layer().file("a", "x").gzip();
-    Path image = ImageLayoutBuilder.oci()
-        .add(ImageLayoutBuilder.index(
-            ImageLayoutBuilder.manifest().layer(l, GZIP).platform("linux", "amd64"),
-            ImageLayoutBuilder.manifest().layer(l, GZIP).platform("linux", "arm64", "v8")))
-        .writeTo(tmp.resolve("multi"));
+    Path image =
+        ImageLayoutBuilder.oci()
+            .add(
+                ImageLayoutBuilder.index(
+                    ImageLayoutBuilder.manifest().layer(l, GZIP).platform("linux", "amd64"),
+                    ImageLayoutBuilder.manifest().layer(l, GZIP).platform("linux", "arm64", "v8")))
+            .writeTo(tmp.resolve("multi"));
     CliRun r = run("info", "--json", "--platform", "linux/arm64", image.toString());
     assertEquals(0, r.code(), r.err());
     JsonNode doc = Json.MAPPER.readTree(r.out());

@@ -10,10 +10,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The command line's contract: exit codes, one-line errors, help that explains itself. No external tools. */
+/**
+ * The command line's contract: exit codes, one-line errors, help that explains itself. No external
+ * tools.
+ */
 class MainTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   static CliRun run(String... args) {
     return CliRun.of(args);
@@ -26,7 +28,10 @@ class MainTest {
     assertTrue(r.out().contains("convert"), r.out());
     CliRun c = run("convert", "--help");
     assertEquals(0, c.code());
-    for (String option : new String[] {"--image", "--output", "--compression", "--reproducible", "--force", "Examples"}) {
+    for (String option :
+        new String[] {
+          "--image", "--output", "--compression", "--reproducible", "--force", "Examples"
+        }) {
       assertTrue(c.out().contains(option), "convert --help lacks " + option);
     }
     assertEquals(0, run("help", "convert").code());
@@ -66,7 +71,8 @@ class MainTest {
   @Test
   void outputFormatsAreExplainedAndCheckedAsUsage() {
     CliRun help = run("convert", "--help");
-    assertTrue(help.out().contains("--format") && help.out().contains("squashfs|tar|dir"), help.out());
+    assertTrue(
+        help.out().contains("--format") && help.out().contains("squashfs|tar|dir"), help.out());
     CliRun zip = run("convert", "-i", "x", "-o", "y", "--format", "zip");
     assertEquals(2, zip.code());
     assertTrue(zip.err().contains("zip") && zip.err().contains("squashfs, tar or dir"), zip.err());
@@ -78,8 +84,15 @@ class MainTest {
   @Test
   void failuresAreOneClearLineWithoutAStackTrace() throws Exception {
     Path fake = fakeMksquashfs();
-    CliRun r = run("convert", "-i", tmp.resolve("no-such-image").toString(), "-o", tmp.resolve("o.sqfs").toString(),
-        "--mksquashfs", fake.toString());
+    CliRun r =
+        run(
+            "convert",
+            "-i",
+            tmp.resolve("no-such-image").toString(),
+            "-o",
+            tmp.resolve("o.sqfs").toString(),
+            "--mksquashfs",
+            fake.toString());
     assertEquals(1, r.code());
     assertTrue(r.err().startsWith("oci2squashfs: error: "), r.err());
     assertTrue(r.err().contains("no-such-image"), r.err());
@@ -89,8 +102,16 @@ class MainTest {
 
   @Test
   void stacktraceOptionShowsIt() throws Exception {
-    CliRun r = run("convert", "-i", tmp.resolve("nope").toString(), "-o", tmp.resolve("o.sqfs").toString(),
-        "--mksquashfs", fakeMksquashfs().toString(), "--stacktrace");
+    CliRun r =
+        run(
+            "convert",
+            "-i",
+            tmp.resolve("nope").toString(),
+            "-o",
+            tmp.resolve("o.sqfs").toString(),
+            "--mksquashfs",
+            fakeMksquashfs().toString(),
+            "--stacktrace");
     assertEquals(1, r.code());
     assertTrue(r.err().contains("\tat "), r.err());
   }
@@ -98,7 +119,15 @@ class MainTest {
   @Test
   void existingOutputIsNotReplacedWithoutForce() throws Exception {
     Path out = Files.writeString(tmp.resolve("o.sqfs"), "precious");
-    CliRun r = run("convert", "-i", tmp.toString(), "-o", out.toString(), "--mksquashfs", fakeMksquashfs().toString());
+    CliRun r =
+        run(
+            "convert",
+            "-i",
+            tmp.toString(),
+            "-o",
+            out.toString(),
+            "--mksquashfs",
+            fakeMksquashfs().toString());
     assertEquals(1, r.code());
     assertTrue(r.err().contains("--force"), r.err());
     assertEquals("precious", Files.readString(out));
@@ -106,16 +135,42 @@ class MainTest {
 
   @Test
   void outputThatIsADirectoryOrInAMissingDirectoryIsRefused() throws Exception {
-    CliRun dir = run("convert", "-i", tmp.toString(), "-o", tmp.toString(), "--format", "squashfs",
-        "--mksquashfs", fakeMksquashfs().toString());
+    CliRun dir =
+        run(
+            "convert",
+            "-i",
+            tmp.toString(),
+            "-o",
+            tmp.toString(),
+            "--format",
+            "squashfs",
+            "--mksquashfs",
+            fakeMksquashfs().toString());
     assertEquals(1, dir.code());
     assertTrue(dir.err().contains("is a directory"), dir.err());
     // without --format an existing directory means a directory output, which must be empty
-    CliRun full = run("convert", "-i", tmp.toString(), "-o", tmp.toString(), "--mksquashfs", fakeMksquashfs().toString());
+    CliRun full =
+        run(
+            "convert",
+            "-i",
+            tmp.toString(),
+            "-o",
+            tmp.toString(),
+            "--mksquashfs",
+            fakeMksquashfs().toString());
     assertEquals(1, full.code());
-    assertTrue(full.err().contains("not an empty directory") && full.err().contains("--force"), full.err());
-    CliRun missing = run("convert", "-i", tmp.toString(), "-o", tmp.resolve("no/dir/o.sqfs").toString(),
-        "--mksquashfs", fakeMksquashfs().toString());
+    assertTrue(
+        full.err().contains("not an empty directory") && full.err().contains("--force"),
+        full.err());
+    CliRun missing =
+        run(
+            "convert",
+            "-i",
+            tmp.toString(),
+            "-o",
+            tmp.resolve("no/dir/o.sqfs").toString(),
+            "--mksquashfs",
+            fakeMksquashfs().toString());
     assertEquals(1, missing.code());
     assertTrue(missing.err().contains("no/dir"), missing.err());
   }
@@ -125,7 +180,15 @@ class MainTest {
     Path old = tmp.resolve("old-mksquashfs");
     Files.writeString(old, "#!/bin/sh\necho 'mksquashfs version 4.5.1 (2022/03/17)'\n");
     Files.setPosixFilePermissions(old, PosixFilePermissions.fromString("rwxr-xr-x"));
-    CliRun r = run("convert", "-i", tmp.toString(), "-o", tmp.resolve("o.sqfs").toString(), "--mksquashfs", old.toString());
+    CliRun r =
+        run(
+            "convert",
+            "-i",
+            tmp.toString(),
+            "-o",
+            tmp.resolve("o.sqfs").toString(),
+            "--mksquashfs",
+            old.toString());
     assertEquals(1, r.code());
     assertTrue(r.err().contains("4.5.1"), r.err());
     assertTrue(r.err().contains("hint: ") && r.err().contains("scripts/setup"), r.err());
@@ -133,7 +196,11 @@ class MainTest {
 
   private Path fakeMksquashfs() throws Exception {
     Path fake = tmp.resolve("fake-mksquashfs");
-    Files.writeString(fake, "#!/bin/sh\n[ \"$1\" = -version ] && echo 'mksquashfs version 4.6.1 (2023/03/25)' && exit 0\ncat > \"$2\"\n");
+    Files.writeString(
+        fake,
+        "#!/bin/sh\n"
+            + "[ \"$1\" = -version ] && echo 'mksquashfs version 4.6.1 (2023/03/25)' && exit 0\n"
+            + "cat > \"$2\"\n");
     Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
     return fake;
   }

@@ -12,10 +12,11 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
-/** The man pages and completion script come from the same model as --help and miss nothing of it. */
+/**
+ * The man pages and completion script come from the same model as --help and miss nothing of it.
+ */
 class ManPageTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   static CommandSpec command(String name) {
     return Main.commandLine().getSubcommands().get(name).getCommandSpec();
@@ -41,7 +42,9 @@ class ManPageTest {
       String page = ManPage.of(command(name), "v");
       for (String line : page.split("\n")) {
         if (line.startsWith(".") || line.startsWith("'")) {
-          assertTrue(line.matches("\\.(\\\\\"|TH|SH|PP|TP|B|BR|I|nf|fi)( .*)?"), name + ": not a request we write: " + line);
+          assertTrue(
+              line.matches("\\.(\\\\\"|TH|SH|PP|TP|B|BR|I|nf|fi)( .*)?"),
+              name + ": not a request we write: " + line);
         }
       }
       assertFalse(page.contains("%n"), name + ": format strings are expanded");
@@ -59,12 +62,19 @@ class ManPageTest {
   @Test
   void buildDocsWritesAPagePerCommandAndACompletionScript() throws Exception {
     BuildDocs.main(new String[] {tmp.toString(), "1.2.3"});
-    for (String page : List.of("oci2squashfs", "oci2squashfs-convert", "oci2squashfs-info", "oci2squashfs-verify")) {
-      assertTrue(Files.readString(tmp.resolve("man/man1/" + page + ".1")).contains("oci2squashfs 1.2.3"), page);
+    for (String page :
+        List.of(
+            "oci2squashfs", "oci2squashfs-convert", "oci2squashfs-info", "oci2squashfs-verify")) {
+      assertTrue(
+          Files.readString(tmp.resolve("man/man1/" + page + ".1")).contains("oci2squashfs 1.2.3"),
+          page);
     }
     String completion = Files.readString(tmp.resolve("oci2squashfs_completion"));
-    assertTrue(completion.contains("complete -F _complete_oci2squashfs"), "a bash completion function");
-    assertTrue(completion.contains("--progress") && completion.contains("(\"auto\" \"tty\" \"plain\")"), "options and their values");
+    assertTrue(
+        completion.contains("complete -F _complete_oci2squashfs"), "a bash completion function");
+    assertTrue(
+        completion.contains("--progress") && completion.contains("(\"auto\" \"tty\" \"plain\")"),
+        "options and their values");
   }
 
   @Test
@@ -93,6 +103,7 @@ class ManPageTest {
     assertTrue(CliRun.of("--help").out().contains("Examples:"), "and the top-level help");
     CliRun completion = CliRun.of("generate-completion");
     assertEquals(0, completion.code());
-    assertTrue(completion.out().contains("_complete_oci2squashfs"), "completion from the tool itself");
+    assertTrue(
+        completion.out().contains("_complete_oci2squashfs"), "completion from the tool itself");
   }
 }

@@ -8,10 +8,12 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** verify's command-line contract: help, usage errors exit 2, failures exit 1 in one line. No external tools. */
+/**
+ * verify's command-line contract: help, usage errors exit 2, failures exit 1 in one line. No
+ * external tools.
+ */
 class VerifyCommandTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   static CliRun run(String... args) {
     return CliRun.of(args);
@@ -21,8 +23,20 @@ class VerifyCommandTest {
   void helpExplainsItself() {
     CliRun r = run("verify", "--help");
     assertEquals(0, r.code());
-    for (String s : new String[] {"--squashfs", "--reference", "--image", "--method", "--ignore-ownership", "--ignore",
-        "--json", "--mtime", "Examples", "3 different", "~ PATH: FIELD: REFERENCE -> IMAGE"}) {
+    for (String s :
+        new String[] {
+          "--squashfs",
+          "--reference",
+          "--image",
+          "--method",
+          "--ignore-ownership",
+          "--ignore",
+          "--json",
+          "--mtime",
+          "Examples",
+          "3 different",
+          "~ PATH: FIELD: REFERENCE -> IMAGE"
+        }) {
       assertTrue(r.out().contains(s), "verify --help lacks " + s + ":\n" + r.out());
     }
     assertTrue(run("--help").out().contains("verify"));
@@ -52,7 +66,14 @@ class VerifyCommandTest {
     CliRun ref = run("verify", "-s", img.toString(), "-r", tmp.resolve("nodir").toString());
     assertEquals(1, ref.code());
     assertTrue(ref.err().contains("nodir"), ref.err());
-    CliRun trace = run("verify", "-s", tmp.resolve("none.squashfs").toString(), "-r", tmp.toString(), "--stacktrace");
+    CliRun trace =
+        run(
+            "verify",
+            "-s",
+            tmp.resolve("none.squashfs").toString(),
+            "-r",
+            tmp.toString(),
+            "--stacktrace");
     assertEquals(1, trace.code());
     assertTrue(trace.err().contains("\tat "), trace.err());
   }

@@ -34,12 +34,14 @@ class ConverterFormatsTest {
   @TempDir Path tmp;
   private Path victim;
   private final List<String> warnings = new ArrayList<>();
-  private final Converter converter = new Converter(new ConvertListener() {
-    @Override
-    public void warning(String message) {
-      warnings.add(message);
-    }
-  });
+  private final Converter converter =
+      new Converter(
+          new ConvertListener() {
+            @Override
+            public void warning(String message) {
+              warnings.add(message);
+            }
+          });
 
   @BeforeEach
   void setUp() throws IOException {
@@ -56,8 +58,10 @@ class ConverterFormatsTest {
   }
 
   private ConvertResult convert(Path image, Path output, OutputFormat format) throws IOException {
-    return converter.convert(ConvertRequest.of(image, output).withFormat(format)
-        .withPlatform(Platform.parse("linux/amd64")));
+    return converter.convert(
+        ConvertRequest.of(image, output)
+            .withFormat(format)
+            .withPlatform(Platform.parse("linux/amd64")));
   }
 
   private void assertVictimUntouched() throws IOException {
@@ -69,9 +73,16 @@ class ConverterFormatsTest {
 
   @Test
   void aLayerCannotWriteThroughASymlinkAnOlderLayerMade() throws IOException {
-    Path image = image(
-        layer().symlink("evil", victim.toString()).symlink("up", "../../../victim").symlink("abs", "/"),
-        layer().file("evil/passwd", "pwnd").dir("up/made").file("abs/" + victim.toString().substring(1) + "/new", "x"));
+    Path image =
+        image(
+            layer()
+                .symlink("evil", victim.toString())
+                .symlink("up", "../../../victim")
+                .symlink("abs", "/"),
+            layer()
+                .file("evil/passwd", "pwnd")
+                .dir("up/made")
+                .file("abs/" + victim.toString().substring(1) + "/new", "x"));
     Path out = tmp.resolve("rootfs");
     convert(image, out, OutputFormat.DIR);
 
@@ -80,7 +91,8 @@ class ConverterFormatsTest {
     // starts at the image's root and .. stops there
     String inImage = victim.toString().substring(1);
     assertTrue(Files.isSymbolicLink(out.resolve("evil")));
-    assertEquals("pwnd", Files.readString(out.resolve(inImage).resolve("passwd"), StandardCharsets.UTF_8));
+    assertEquals(
+        "pwnd", Files.readString(out.resolve(inImage).resolve("passwd"), StandardCharsets.UTF_8));
     assertTrue(Files.isDirectory(out.resolve("victim/made"), LinkOption.NOFOLLOW_LINKS));
     assertTrue(Files.isRegularFile(out.resolve(inImage).resolve("new"), LinkOption.NOFOLLOW_LINKS));
     assertFalse(warnings.isEmpty(), "the user is told that entries went through a symlink");
@@ -99,9 +111,14 @@ class ConverterFormatsTest {
 
   @Test
   void theTarHoldsTheMergedTreeWithItsRootFirst() throws IOException {
-    Path image = image(
-        layer().dir("etc", 0700).file("etc/gone", "old").file("etc/kept", "old").file("etc/motd", "v1"),
-        layer().whiteout("etc/gone").file("etc/motd", "v2").hardlink("etc/motd2", "etc/motd"));
+    Path image =
+        image(
+            layer()
+                .dir("etc", 0700)
+                .file("etc/gone", "old")
+                .file("etc/kept", "old")
+                .file("etc/motd", "v1"),
+            layer().whiteout("etc/gone").file("etc/motd", "v2").hardlink("etc/motd2", "etc/motd"));
     Path out = tmp.resolve("rootfs.tar");
     ConvertResult r = convert(image, out, OutputFormat.TAR);
 
@@ -123,13 +140,21 @@ class ConverterFormatsTest {
     headers.forEach(h -> assertTrue(paths.add(h.path().raw()), "twice: " + h));
     assertEquals(Set.of("", "etc", "etc/kept", "etc/motd", "etc/motd2"), paths);
     assertEquals(List.of("v2"), motd);
-    assertEquals(0700, headers.stream().filter(h -> h.path().raw().equals("etc")).findFirst().orElseThrow().mode());
+    assertEquals(
+        0700,
+        headers.stream()
+            .filter(h -> h.path().raw().equals("etc"))
+            .findFirst()
+            .orElseThrow()
+            .mode());
   }
 
   @Test
   void entriesBelowALowerSymlinkGoThroughItInASecondPass() throws IOException {
-    Path image = image(layer().dir("usr").dir("usr/lib").file("usr/lib/a", "a").symlink("lib", "usr/lib"),
-        layer().file("lib/libx.so", "x"));
+    Path image =
+        image(
+            layer().dir("usr").dir("usr/lib").file("usr/lib/a", "a").symlink("lib", "usr/lib"),
+            layer().file("lib/libx.so", "x"));
     Path out = tmp.resolve("rootfs.tar");
     convert(image, out, OutputFormat.TAR);
 
@@ -143,17 +168,23 @@ class ConverterFormatsTest {
     Set<String> paths = new HashSet<>();
     headers.forEach(h -> assertTrue(paths.add(h.path().raw()), "twice: " + h));
     assertEquals(Set.of("", "usr", "usr/lib", "usr/lib/a", "usr/lib/libx.so", "lib"), paths);
-    TarHeader lib = headers.stream().filter(h -> h.path().raw().equals("lib")).findFirst().orElseThrow();
+    TarHeader lib =
+        headers.stream().filter(h -> h.path().raw().equals("lib")).findFirst().orElseThrow();
     assertEquals(EntryType.SYMLINK, lib.type());
-    assertTrue(warnings.stream().anyMatch(w -> w.contains("reading the image again")), warnings.toString());
-    assertTrue(warnings.stream().anyMatch(w -> w.contains("they are put in usr/lib")), warnings.toString());
+    assertTrue(
+        warnings.stream().anyMatch(w -> w.contains("reading the image again")),
+        warnings.toString());
+    assertTrue(
+        warnings.stream().anyMatch(w -> w.contains("they are put in usr/lib")),
+        warnings.toString());
   }
 
   @Test
   void aDirectoryOutputEqualsTheTarOutput() throws IOException {
-    Path image = image(
-        layer().dir("d", 0750).file("d/f", "one").symlink("d/l", "f").file("x", "gone"),
-        layer().whiteout("x").file("d/g", "two").hardlink("d/h", "d/f"));
+    Path image =
+        image(
+            layer().dir("d", 0750).file("d/f", "one").symlink("d/l", "f").file("x", "gone"),
+            layer().whiteout("x").file("d/g", "two").hardlink("d/h", "d/f"));
     Path dir = tmp.resolve("rootfs");
     ConvertResult r = convert(image, dir, OutputFormat.DIR);
     assertEquals(OutputFormat.DIR, r.format());
@@ -163,7 +194,9 @@ class ConverterFormatsTest {
     assertEquals("one", Files.readString(dir.resolve("d/f")));
     assertEquals("two", Files.readString(dir.resolve("d/g")));
     assertEquals("f", Files.readSymbolicLink(dir.resolve("d/l")).toString());
-    assertEquals(Files.getAttribute(dir.resolve("d/f"), "unix:ino"), Files.getAttribute(dir.resolve("d/h"), "unix:ino"));
+    assertEquals(
+        Files.getAttribute(dir.resolve("d/f"), "unix:ino"),
+        Files.getAttribute(dir.resolve("d/h"), "unix:ino"));
     assertEquals(0750, ((Integer) Files.getAttribute(dir.resolve("d"), "unix:mode")) & 07777);
   }
 
@@ -176,8 +209,11 @@ class ConverterFormatsTest {
     assertTrue(e.getMessage().contains("--force"), e.getMessage());
     assertTrue(Files.exists(out.resolve("old")));
 
-    converter.convert(ConvertRequest.of(image, out).withFormat(OutputFormat.DIR).withForce(true)
-        .withPlatform(Platform.parse("linux/amd64")));
+    converter.convert(
+        ConvertRequest.of(image, out)
+            .withFormat(OutputFormat.DIR)
+            .withForce(true)
+            .withPlatform(Platform.parse("linux/amd64")));
     assertFalse(Files.exists(out.resolve("old")));
     assertEquals("new", Files.readString(out.resolve("a")));
   }

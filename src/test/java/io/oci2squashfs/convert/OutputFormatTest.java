@@ -25,7 +25,8 @@ class OutputFormatTest {
     assertEquals(OutputFormat.DIR, OutputFormat.parse("dir"));
     assertEquals(OutputFormat.SQUASHFS, OutputFormat.parse("SquashFS"));
     assertEquals(OutputFormat.TAR, OutputFormat.parse(OutputFormat.TAR.optionName()));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OutputFormat.parse("zip"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> OutputFormat.parse("zip"));
     assertTrue(e.getMessage().contains("squashfs, tar or dir"), e.getMessage());
   }
 }

@@ -10,7 +10,9 @@ public final class Examples {
     ConvertExample.main(new String[] {image, output});
   }
 
-  /** @return 0 when equal, 3 when not */
+  /**
+   * @return 0 when equal, 3 when not
+   */
   public static int verify(String squashfs, String image, String tag) throws IOException {
     return VerifyExample.verify(new String[] {squashfs, image, tag});
   }

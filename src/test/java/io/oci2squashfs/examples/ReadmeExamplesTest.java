@@ -16,7 +16,8 @@ class ReadmeExamplesTest {
     for (String example : new String[] {"ConvertExample.java", "VerifyExample.java"}) {
       String source = Files.readString(SOURCES.resolve(example));
       String body = source.substring(source.indexOf("import ")).strip();
-      assertTrue(readme.contains("```java\n" + body + "\n```"),
+      assertTrue(
+          readme.contains("```java\n" + body + "\n```"),
           example + " differs from the README's copy; paste it again from the first import on");
     }
   }

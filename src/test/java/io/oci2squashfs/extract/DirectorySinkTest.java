@@ -29,11 +29,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 class DirectorySinkTest {
   private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
-  private static final TarHeader ROOT = TarHeader.of(EntryPath.ROOT, EntryType.DIRECTORY)
-      .withMode(0751).withMtime(Mtime.ofSeconds(1_500_000_000));
+  private static final TarHeader ROOT =
+      TarHeader.of(EntryPath.ROOT, EntryType.DIRECTORY)
+          .withMode(0751)
+          .withMtime(Mtime.ofSeconds(1_500_000_000));
 
   @TempDir Path tmp;
   private Path target;
+
   /** What a hostile image aims at: it must stay exactly as it is. */
   private Path victim;
 
@@ -65,7 +68,8 @@ class DirectorySinkTest {
       assertEquals(List.of(victim.resolve("passwd")), files.toList());
     }
     assertEquals("root:x:0:0", Files.readString(victim.resolve("passwd")));
-    assertEquals(1, ((Number) Files.getAttribute(victim.resolve("passwd"), "unix:nlink")).intValue());
+    assertEquals(
+        1, ((Number) Files.getAttribute(victim.resolve("passwd"), "unix:nlink")).intValue());
   }
 
   /** Nothing but the victim is left beside the target: no target, no partial directory. */
@@ -79,9 +83,12 @@ class DirectorySinkTest {
   void aFileBelowASymlinkToAnAbsoluteDirectoryIsRefused() throws IOException {
     try (DirectorySink sink = DirectorySink.start(target, ROOT, null, false)) {
       sink.write(symlink("evil", victim.toString()), null);
-      UnsafeEntryException e = assertThrows(UnsafeEntryException.class,
-          () -> sink.write(file("evil/passwd", 4), bytes("pwnd")));
-      assertTrue(e.getMessage().contains("evil/passwd") && e.getMessage().contains("symlink"), e.getMessage());
+      UnsafeEntryException e =
+          assertThrows(
+              UnsafeEntryException.class, () -> sink.write(file("evil/passwd", 4), bytes("pwnd")));
+      assertTrue(
+          e.getMessage().contains("evil/passwd") && e.getMessage().contains("symlink"),
+          e.getMessage());
     }
     assertVictimUntouched();
     assertNothingLeft();
@@ -112,12 +119,17 @@ class DirectorySinkTest {
   void aHardLinkReachesOnlyEntriesExtractedBeforeIt() throws IOException {
     try (DirectorySink sink = DirectorySink.start(target, ROOT, null, false)) {
       sink.write(symlink("evil", victim.toString()), null);
-      TarHeader throughLink = TarHeader.of(EntryPath.of("h1"), EntryType.FILE).asHardLinkTo(EntryPath.of("evil/passwd"));
+      TarHeader throughLink =
+          TarHeader.of(EntryPath.of("h1"), EntryType.FILE)
+              .asHardLinkTo(EntryPath.of("evil/passwd"));
       assertThrows(UnsafeEntryException.class, () -> sink.write(throughLink, null));
-      TarHeader missing = TarHeader.of(EntryPath.of("h2"), EntryType.FILE).asHardLinkTo(EntryPath.of("nothing"));
+      TarHeader missing =
+          TarHeader.of(EntryPath.of("h2"), EntryType.FILE).asHardLinkTo(EntryPath.of("nothing"));
       assertThrows(UnsafeEntryException.class, () -> sink.write(missing, null));
       // a link to the symlink itself is a second name for the symlink, not for what it points at
-      sink.write(TarHeader.of(EntryPath.of("h3"), EntryType.FILE).asHardLinkTo(EntryPath.of("evil")), null);
+      sink.write(
+          TarHeader.of(EntryPath.of("h3"), EntryType.FILE).asHardLinkTo(EntryPath.of("evil")),
+          null);
       sink.commit();
     }
     assertTrue(Files.isSymbolicLink(target.resolve("h3")));
@@ -165,14 +177,24 @@ class DirectorySinkTest {
   void modesTimesLinksAndXattrsAreKept() throws IOException {
     Mtime t = new Mtime(1_600_000_000, 123_000_000);
     try (DirectorySink sink = DirectorySink.start(target, ROOT, null, false)) {
-      sink.write(file("ro/sub/tool", 5).withMode(04755).withMtime(t)
-          .withXattrs(Map.of("user.note", new byte[] {0, 1, (byte) 0xff})), bytes("hello"));
+      sink.write(
+          file("ro/sub/tool", 5)
+              .withMode(04755)
+              .withMtime(t)
+              .withXattrs(Map.of("user.note", new byte[] {0, 1, (byte) 0xff})),
+          bytes("hello"));
       // the directory's entry comes after its children, and makes it read-only: set last
       sink.write(dir("ro").withMode(0555).withMtime(Mtime.ofSeconds(1_400_000_000)), null);
-      sink.write(TarHeader.of(EntryPath.of("ro2"), EntryType.FILE).asHardLinkTo(EntryPath.of("ro/sub/tool")), null);
+      sink.write(
+          TarHeader.of(EntryPath.of("ro2"), EntryType.FILE)
+              .asHardLinkTo(EntryPath.of("ro/sub/tool")),
+          null);
       sink.write(symlink("abs", "/etc//passwd/").withMtime(Mtime.ofSeconds(1_300_000_000)), null);
-      sink.write(TarHeader.of(EntryPath.of("pipe"), EntryType.FIFO).withMode(0640)
-          .withMtime(Mtime.ofSeconds(1_200_000_000)), null);
+      sink.write(
+          TarHeader.of(EntryPath.of("pipe"), EntryType.FIFO)
+              .withMode(0640)
+              .withMtime(Mtime.ofSeconds(1_200_000_000)),
+          null);
       sink.commit();
       assertEquals(List.of(), sink.warnings().stream().filter(w -> !w.contains("owners")).toList());
     }
@@ -180,39 +202,64 @@ class DirectorySinkTest {
     assertEquals("hello", Files.readString(tool));
     assertEquals(04755, ((Integer) Files.getAttribute(tool, "unix:mode", NOFOLLOW)) & 07777);
     assertEquals(t.seconds() * 1000 + 123, Files.getLastModifiedTime(tool).toMillis());
-    UserDefinedFileAttributeView user = Files.getFileAttributeView(tool, UserDefinedFileAttributeView.class);
+    UserDefinedFileAttributeView user =
+        Files.getFileAttributeView(tool, UserDefinedFileAttributeView.class);
     ByteBuffer note = ByteBuffer.allocate(16);
     user.read("note", note);
-    assertArrayEquals(new byte[] {0, 1, (byte) 0xff}, java.util.Arrays.copyOf(note.array(), note.position()));
+    assertArrayEquals(
+        new byte[] {0, 1, (byte) 0xff}, java.util.Arrays.copyOf(note.array(), note.position()));
     assertEquals(0555, ((Integer) Files.getAttribute(target.resolve("ro"), "unix:mode")) & 07777);
     assertEquals(1_400_000_000_000L, Files.getLastModifiedTime(target.resolve("ro")).toMillis());
-    assertEquals(Files.getAttribute(tool, "unix:ino"), Files.getAttribute(target.resolve("ro2"), "unix:ino"));
-    assertEquals("/etc//passwd/", readLinkRaw(target.resolve("abs")), "the target byte for byte, not folded");
-    assertEquals(1_300_000_000_000L, Files.getLastModifiedTime(target.resolve("abs"), NOFOLLOW).toMillis());
-    assertTrue(Files.readAttributes(target.resolve("pipe"), java.nio.file.attribute.BasicFileAttributes.class,
-        NOFOLLOW).isOther());
-    assertEquals(0010000, ((Integer) Files.getAttribute(target.resolve("pipe"), "unix:mode", NOFOLLOW)) & 0170000);
-    assertEquals(0640, ((Integer) Files.getAttribute(target.resolve("pipe"), "unix:mode", NOFOLLOW)) & 07777);
-    assertEquals(1_200_000_000_000L, Files.getLastModifiedTime(target.resolve("pipe"), NOFOLLOW).toMillis());
+    assertEquals(
+        Files.getAttribute(tool, "unix:ino"),
+        Files.getAttribute(target.resolve("ro2"), "unix:ino"));
+    assertEquals(
+        "/etc//passwd/",
+        readLinkRaw(target.resolve("abs")),
+        "the target byte for byte, not folded");
+    assertEquals(
+        1_300_000_000_000L, Files.getLastModifiedTime(target.resolve("abs"), NOFOLLOW).toMillis());
+    assertTrue(
+        Files.readAttributes(
+                target.resolve("pipe"), java.nio.file.attribute.BasicFileAttributes.class, NOFOLLOW)
+            .isOther());
+    assertEquals(
+        0010000,
+        ((Integer) Files.getAttribute(target.resolve("pipe"), "unix:mode", NOFOLLOW)) & 0170000);
+    assertEquals(
+        0640,
+        ((Integer) Files.getAttribute(target.resolve("pipe"), "unix:mode", NOFOLLOW)) & 07777);
+    assertEquals(
+        1_200_000_000_000L, Files.getLastModifiedTime(target.resolve("pipe"), NOFOLLOW).toMillis());
     assertEquals(0751, ((Integer) Files.getAttribute(target, "unix:mode")) & 07777);
     assertEquals(1_500_000_000_000L, Files.getLastModifiedTime(target).toMillis());
   }
 
   /** The JVM folds a link target into a Path; readlink does not. */
   private static String readLinkRaw(Path link) throws IOException {
-    return io.oci2squashfs.exec.Commands.run(List.of("readlink", link.toString()), 30).stdout().strip();
+    return io.oci2squashfs.exec.Commands.run(List.of("readlink", link.toString()), 30)
+        .stdout()
+        .strip();
   }
 
   @Test
   void asRootOwnersDevicesAndOtherXattrsAreKept() throws IOException {
-    org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        "root".equals(System.getProperty("user.name")), "needs root");
     byte[] cap = java.util.HexFormat.of().parseHex("0100000200200000000000000000000000000000");
     try (DirectorySink sink = DirectorySink.start(target, ROOT.withOwner(3, 4), null, false)) {
-      sink.write(file("bin/ping", 2).withOwner(1000, 1001).withMode(0755)
-          .withXattrs(Map.of("security.capability", cap, "trusted.x", new byte[] {7})), bytes("hi"));
+      sink.write(
+          file("bin/ping", 2)
+              .withOwner(1000, 1001)
+              .withMode(0755)
+              .withXattrs(Map.of("security.capability", cap, "trusted.x", new byte[] {7})),
+          bytes("hi"));
       sink.write(dir("bin").withOwner(5, 6), null);
-      sink.write(TarHeader.of(EntryPath.of("null"), EntryType.FILE).withDevice(EntryType.CHAR_DEVICE, 1, 3)
-          .withMode(0666), null);
+      sink.write(
+          TarHeader.of(EntryPath.of("null"), EntryType.FILE)
+              .withDevice(EntryType.CHAR_DEVICE, 1, 3)
+              .withMode(0666),
+          null);
       sink.write(symlink("link", "bin/ping").withOwner(7, 8), null);
       sink.commit();
       assertEquals(List.of(), sink.warnings());
@@ -223,22 +270,30 @@ class DirectorySinkTest {
     assertEquals(5, Files.getAttribute(target.resolve("bin"), "unix:uid"));
     assertEquals(3, Files.getAttribute(target, "unix:uid"));
     assertEquals(7, Files.getAttribute(target.resolve("link"), "unix:uid", NOFOLLOW));
-    assertEquals(0x0103L, ((Number) Files.getAttribute(target.resolve("null"), "unix:rdev", NOFOLLOW)).longValue());
-    String xattrs = io.oci2squashfs.exec.Commands.run(List.of("/usr/bin/getfattr", "-d", "-m", "-", "-e", "hex",
-        ping.toString()), 30).stdout();
-    assertTrue(xattrs.contains("security.capability=0x0100000200200000000000000000000000000000"), xattrs);
+    assertEquals(
+        0x0103L,
+        ((Number) Files.getAttribute(target.resolve("null"), "unix:rdev", NOFOLLOW)).longValue());
+    String xattrs =
+        io.oci2squashfs.exec.Commands.run(
+                List.of("/usr/bin/getfattr", "-d", "-m", "-", "-e", "hex", ping.toString()), 30)
+            .stdout();
+    assertTrue(
+        xattrs.contains("security.capability=0x0100000200200000000000000000000000000000"), xattrs);
     assertTrue(xattrs.contains("trusted.x=0x07"), xattrs);
   }
 
   @Test
   void withoutRootWhatCannotBeKeptIsSaidOncePerKind() throws IOException {
-    org.junit.jupiter.api.Assumptions.assumeFalse("root".equals(System.getProperty("user.name")), "needs a non-root user");
+    org.junit.jupiter.api.Assumptions.assumeFalse(
+        "root".equals(System.getProperty("user.name")), "needs a non-root user");
     try (DirectorySink sink = DirectorySink.start(target, ROOT, null, false)) {
       sink.write(file("a", 0).withOwner(12345, 12345), bytes(""));
       sink.write(file("b", 0).withOwner(12345, 12345), bytes(""));
       sink.commit();
       assertEquals(1, sink.warnings().size(), sink.warnings().toString());
-      assertTrue(sink.warnings().get(0).contains("owners") && sink.warnings().get(0).contains("2 entries"));
+      assertTrue(
+          sink.warnings().get(0).contains("owners")
+              && sink.warnings().get(0).contains("2 entries"));
     }
   }
 }

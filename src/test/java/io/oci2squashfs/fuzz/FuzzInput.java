@@ -7,9 +7,9 @@ import java.util.List;
 
 /**
  * How fuzz targets cut their input bytes. The first byte holds flags: its low two bits are the
- * number of layers less one (at most three layers), bit 2 asks for every tar header's checksum to be
- * recomputed, so that mutations reach past the checksum test. Then, for every layer but the last, a
- * 4-byte big-endian length and that many bytes; the last layer is the rest.
+ * number of layers less one (at most three layers), bit 2 asks for every tar header's checksum to
+ * be recomputed, so that mutations reach past the checksum test. Then, for every layer but the
+ * last, a 4-byte big-endian length and that many bytes; the last layer is the rest.
  */
 final class FuzzInput {
   static final int FIX_CHECKSUMS = 4;
@@ -61,7 +61,8 @@ final class FuzzInput {
    * writes a correct checksum into every non-zero header block.
    */
   static void fixChecksums(byte[] tar) {
-    long off = 0; // a long: a huge size field must not wrap it round (a crash the fuzzer found here)
+    long off =
+        0; // a long: a huge size field must not wrap it round (a crash the fuzzer found here)
     while (off + 512 <= tar.length) {
       int o = (int) off;
       boolean zero = true;
@@ -84,7 +85,8 @@ final class FuzzInput {
       tar[o + 154] = 0;
       long size = octalOrZero(tar, o + 124, 12);
       byte type = tar[o + 156];
-      boolean headerOnly = type == '1' || type == '2' || type == '3' || type == '4' || type == '5' || type == '6';
+      boolean headerOnly =
+          type == '1' || type == '2' || type == '3' || type == '4' || type == '5' || type == '6';
       off += 512;
       if (!headerOnly) {
         off += (size + 511) / 512 * 512;

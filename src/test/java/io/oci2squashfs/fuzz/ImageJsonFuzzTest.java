@@ -20,13 +20,14 @@ import java.util.stream.Stream;
 
 /**
  * Fuzzes image loading: index.json or manifest.json, a manifest and a config, as the loader finds
- * them on disk. The input is text cut at NUL bytes: the top file (its first character {@code O}
- * for index.json or {@code D} for a docker manifest.json), the manifest blob, the config blob and
- * a layer blob. Each blob is stored under its real digest (and the config also as
- * {@code config.json}, the layer as {@code layer.tar}), and in every part {@code @M}, {@code @C}
- * and {@code @L} stand for the digests of manifest, config and layer, {@code #M}, {@code #C} and
- * {@code #L} for their hex part, {@code @m}, {@code @c} and {@code @l} for their sizes, so that mutations get past the digest checks. An
- * {@link IOException} with a message is the expected refusal; anything else is a bug.
+ * them on disk. The input is text cut at NUL bytes: the top file (its first character {@code O} for
+ * index.json or {@code D} for a docker manifest.json), the manifest blob, the config blob and a
+ * layer blob. Each blob is stored under its real digest (and the config also as {@code
+ * config.json}, the layer as {@code layer.tar}), and in every part {@code @M}, {@code @C} and
+ * {@code @L} stand for the digests of manifest, config and layer, {@code #M}, {@code #C} and {@code
+ * #L} for their hex part, {@code @m}, {@code @c} and {@code @l} for their sizes, so that mutations
+ * get past the digest checks. An {@link IOException} with a message is the expected refusal;
+ * anything else is a bug.
  */
 class ImageJsonFuzzTest {
   private static final Platform AMD64 = Platform.of("linux", "amd64");
@@ -102,7 +103,8 @@ class ImageJsonFuzzTest {
       return s;
     }
     Digest d = Digest.sha256(blob);
-    return s.replace("@" + digestMark, d.toString()).replace("#" + digestMark, d.hex())
+    return s.replace("@" + digestMark, d.toString())
+        .replace("#" + digestMark, d.hex())
         .replace("@" + sizeMark, Integer.toString(blob.length));
   }
 
@@ -130,13 +132,15 @@ class ImageJsonFuzzTest {
     Path image = dir.resolve("image");
     if (Files.exists(image)) {
       try (Stream<Path> walk = Files.walk(image)) {
-        walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-          try {
-            Files.delete(p);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        });
+        walk.sorted(Comparator.reverseOrder())
+            .forEach(
+                p -> {
+                  try {
+                    Files.delete(p);
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                  }
+                });
       }
     }
     return Files.createDirectories(image);

@@ -2,12 +2,11 @@ package io.oci2squashfs.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.oci2squashfs.overlay.LayerEntries;
-import io.oci2squashfs.overlay.LayerMerger;
 import io.oci2squashfs.overlay.LayerSource;
 import io.oci2squashfs.overlay.MergeListener;
 import io.oci2squashfs.overlay.MergeOptions;
-import io.oci2squashfs.overlay.MergePasses;
 import io.oci2squashfs.overlay.MergeOutput;
+import io.oci2squashfs.overlay.MergePasses;
 import io.oci2squashfs.overlay.MergeResult;
 import io.oci2squashfs.overlay.SymlinkRedirects;
 import io.oci2squashfs.tar.EntryPath;
@@ -23,10 +22,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Fuzzes the tar reader and the merge together: bytes become one to three layer tars, merged
- * newest first into an output that reads every file's content and checks the merge's promises.
- * An {@link IOException} with a message is the expected way to refuse bad input; anything else
- * (a runtime exception, an error, a hang) is a bug. {@link FuzzInput} says how the bytes are split.
+ * Fuzzes the tar reader and the merge together: bytes become one to three layer tars, merged newest
+ * first into an output that reads every file's content and checks the merge's promises. An {@link
+ * IOException} with a message is the expected way to refuse bad input; anything else (a runtime
+ * exception, an error, a hang) is a bug. {@link FuzzInput} says how the bytes are split.
  *
  * <p>{@code mvn verify} runs the seeds in {@code TarMergeFuzzTestInputs/} (and every crash found so
  * far, kept there); {@code scripts/fuzz} fuzzes for longer.
@@ -52,51 +51,62 @@ class TarMergeFuzzTest {
     for (byte[] layer : layers) {
       readAlone(layer);
     }
-    LayerSource source = new LayerSource() {
-      @Override
-      public int layerCount() {
-        return layers.size();
-      }
-
-      @Override
-      public LayerEntries open(int index) {
-        TarReader reader = new TarReader(new ByteArrayInputStream(layers.get(index)));
-        return new LayerEntries() {
+    LayerSource source =
+        new LayerSource() {
           @Override
-          public TarHeader next() throws IOException {
-            return reader.next();
+          public int layerCount() {
+            return layers.size();
           }
 
           @Override
-          public InputStream content() {
-            return reader.content();
-          }
+          public LayerEntries open(int index) {
+            TarReader reader = new TarReader(new ByteArrayInputStream(layers.get(index)));
+            return new LayerEntries() {
+              @Override
+              public TarHeader next() throws IOException {
+                return reader.next();
+              }
 
-          @Override
-          public void close() {}
+              @Override
+              public InputStream content() {
+                return reader.content();
+              }
+
+              @Override
+              public void close() {}
+            };
+          }
         };
-      }
-    };
     // as the converter runs it: following lower symlinks, and again while a pass learns something
     MergeOptions options = MergeOptions.DEFAULT.withRedirects(SymlinkRedirects.none());
-    return MergePasses.settle(source, options, MergeListener.NONE, new MergePasses.Outputs<CheckingOutput>() {
-      @Override
-      public CheckingOutput open() {
-        return new CheckingOutput();
-      }
+    return MergePasses.settle(
+            source,
+            options,
+            MergeListener.NONE,
+            new MergePasses.Outputs<CheckingOutput>() {
+              @Override
+              public CheckingOutput open() {
+                return new CheckingOutput();
+              }
 
-      @Override
-      public void discard(CheckingOutput out, MergeResult.Repeat why) {}
-    }, (pass, why) -> {}).result();
+              @Override
+              public void discard(CheckingOutput out, MergeResult.Repeat why) {}
+            },
+            (pass, why) -> {})
+        .result();
   }
 
-  /** Reads one tar to its end the way the merge does not: every content byte, one entry after another. */
+  /**
+   * Reads one tar to its end the way the merge does not: every content byte, one entry after
+   * another.
+   */
   private static void readAlone(byte[] tar) throws IOException {
     TarReader reader = new TarReader(new ByteArrayInputStream(tar));
     for (TarHeader h = reader.next(); h != null; h = reader.next()) {
       long n = reader.content().transferTo(OutputStream.nullOutputStream());
       if (n != h.size()) {
-        throw new AssertionError(h.path().display() + ": read " + n + " content bytes, header says " + h.size());
+        throw new AssertionError(
+            h.path().display() + ": read " + n + " content bytes, header says " + h.size());
       }
     }
   }
@@ -114,14 +124,20 @@ class TarMergeFuzzTest {
         throw new AssertionError(header.path().display() + " written twice");
       }
       if (header.type() == EntryType.HARDLINK && !written.contains(header.hardLinkTarget())) {
-        throw new AssertionError(header.path().display() + ": hard link before its target "
-            + header.hardLinkTarget().display());
+        throw new AssertionError(
+            header.path().display()
+                + ": hard link before its target "
+                + header.hardLinkTarget().display());
       }
       if (header.type() == EntryType.FILE) {
         long n = content.transferTo(OutputStream.nullOutputStream());
         if (n != header.size()) {
-          throw new AssertionError(header.path().display() + ": content has " + n + " bytes, header says "
-              + header.size());
+          throw new AssertionError(
+              header.path().display()
+                  + ": content has "
+                  + n
+                  + " bytes, header says "
+                  + header.size());
         }
       }
     }

@@ -24,9 +24,7 @@ class ArchiveFilesTest {
 
   @Test
   void namesAreNormalisedOnBothSides() throws IOException {
-    ArchiveFiles files = index(tar()
-        .file("./a//b/./c", "c")
-        .file("/abs", "abs"));
+    ArchiveFiles files = index(tar().file("./a//b/./c", "c").file("/abs", "abs"));
 
     assertEquals("a/b/c", files.resolve("./a/b//c", "w"));
     assertEquals("a/b/c", files.resolve("a/x/../b/c", "w"));
@@ -41,9 +39,9 @@ class ArchiveFilesTest {
 
     assertFalse(files.exists("evil"));
     assertFalse(files.exists("evil2"));
-    assertEquals("w: path \"../evil\" leads outside the archive",
-        assertThrows(ImageFormatException.class, () -> files.resolve("../evil", "w"))
-            .getMessage());
+    assertEquals(
+        "w: path \"../evil\" leads outside the archive",
+        assertThrows(ImageFormatException.class, () -> files.resolve("../evil", "w")).getMessage());
   }
 
   @Test
@@ -56,12 +54,14 @@ class ArchiveFilesTest {
 
   @Test
   void symlinksAreFollowedRelativeToTheirDirectory() throws IOException {
-    ArchiveFiles files = index(tar()
-        .file("store/blob", "data")
-        .symlink("id1/layer.tar", "../store/blob")
-        .symlink("id2/layer.tar", "../id1/layer.tar")
-        .symlink("linkdir", "store")
-        .symlink("dot", "./store/../store/blob"));
+    ArchiveFiles files =
+        index(
+            tar()
+                .file("store/blob", "data")
+                .symlink("id1/layer.tar", "../store/blob")
+                .symlink("id2/layer.tar", "../id1/layer.tar")
+                .symlink("linkdir", "store")
+                .symlink("dot", "./store/../store/blob"));
 
     assertEquals("store/blob", files.resolve("id2/layer.tar", "w"));
     assertEquals("store/blob", files.resolve("linkdir/blob", "w"), "a link in the middle");
@@ -71,11 +71,13 @@ class ArchiveFilesTest {
 
   @Test
   void hardLinksNameTheirTargetFromTheTop() throws IOException {
-    ArchiveFiles files = index(tar()
-        .file("id1/layer.tar", "layer")
-        .hardlink("id2/layer.tar", "id1/layer.tar")
-        .hardlink("id3/layer.tar", "./id2/layer.tar")
-        .symlink("id4/layer.tar", "../id3/layer.tar"));
+    ArchiveFiles files =
+        index(
+            tar()
+                .file("id1/layer.tar", "layer")
+                .hardlink("id2/layer.tar", "id1/layer.tar")
+                .hardlink("id3/layer.tar", "./id2/layer.tar")
+                .symlink("id4/layer.tar", "../id3/layer.tar"));
 
     assertEquals("id1/layer.tar", files.resolve("id3/layer.tar", "w"));
     assertEquals("id1/layer.tar", files.resolve("id4/layer.tar", "w"));
@@ -84,30 +86,36 @@ class ArchiveFilesTest {
 
   @Test
   void linksThatLeaveTheArchiveAreRejected() throws IOException {
-    ArchiveFiles files = index(tar()
-        .file("a/real", "x")
-        .symlink("abs", "/etc/passwd")
-        .symlink("a/up", "../../secret.tar")
-        .symlink("a/updir", "..")
-        .hardlink("hard", "../secret.tar"));
+    ArchiveFiles files =
+        index(
+            tar()
+                .file("a/real", "x")
+                .symlink("abs", "/etc/passwd")
+                .symlink("a/up", "../../secret.tar")
+                .symlink("a/updir", "..")
+                .hardlink("hard", "../secret.tar"));
 
-    assertEquals("w: path \"abs\" leads outside the archive through the symlink abs ->"
-            + " /etc/passwd",
+    assertEquals(
+        "w: path \"abs\" leads outside the archive through the symlink abs ->" + " /etc/passwd",
         assertThrows(ImageFormatException.class, () -> files.resolve("abs", "w")).getMessage());
-    assertEquals("w: path \"a/up\" leads outside the archive through the symlink a/up ->"
+    assertEquals(
+        "w: path \"a/up\" leads outside the archive through the symlink a/up ->"
             + " ../../secret.tar",
         assertThrows(ImageFormatException.class, () -> files.resolve("a/up", "w")).getMessage());
-    assertEquals("w: path \"a/updir/../x\" leads outside the archive through the symlink"
-            + " a/updir -> ..",
+    assertEquals(
+        "w: path \"a/updir/../x\" leads outside the archive through the symlink" + " a/updir -> ..",
         assertThrows(ImageFormatException.class, () -> files.resolve("a/updir/../x", "w"))
             .getMessage());
-    assertEquals("w: path \"hard\" leads outside the archive through the hard link hard ->"
+    assertEquals(
+        "w: path \"hard\" leads outside the archive through the hard link hard ->"
             + " ../secret.tar",
         assertThrows(ImageFormatException.class, () -> files.resolve("hard", "w")).getMessage());
-    assertEquals("w: absolute path \"/etc/passwd\" not allowed",
+    assertEquals(
+        "w: absolute path \"/etc/passwd\" not allowed",
         assertThrows(ImageFormatException.class, () -> files.resolve("/etc/passwd", "w"))
             .getMessage());
-    assertEquals("w: path \"../x\" leads outside the archive",
+    assertEquals(
+        "w: path \"../x\" leads outside the archive",
         assertThrows(ImageFormatException.class, () -> files.resolve("../x", "w")).getMessage());
   }
 
@@ -115,9 +123,11 @@ class ArchiveFilesTest {
   void linkLoopsEnd() throws IOException {
     ArchiveFiles files = index(tar().symlink("a", "b").symlink("b", "a").hardlink("h", "h"));
 
-    assertEquals("w: path \"a\": more than 40 links to follow (a loop?)",
+    assertEquals(
+        "w: path \"a\": more than 40 links to follow (a loop?)",
         assertThrows(ImageFormatException.class, () -> files.resolve("a", "w")).getMessage());
-    assertEquals("w: path \"h\": more than 40 links to follow (a loop?)",
+    assertEquals(
+        "w: path \"h\": more than 40 links to follow (a loop?)",
         assertThrows(ImageFormatException.class, () -> files.resolve("h", "w")).getMessage());
   }
 
@@ -129,18 +139,23 @@ class ArchiveFilesTest {
     assertFalse(files.isFile("d"));
     assertEquals("nowhere", files.resolve("dangling", "w"));
     assertFalse(files.isFile("nowhere"));
-    assertEquals("d: not a file in the archive",
+    assertEquals(
+        "d: not a file in the archive",
         assertThrows(ImageFormatException.class, () -> files.open("d")).getMessage());
   }
 
   @Test
   void longNamesInEitherDialectAreRead() throws IOException {
     String longName = "d".repeat(120) + "/" + "f".repeat(150);
-    for (int mode : new int[] {TarArchiveOutputStream.LONGFILE_POSIX,
-        TarArchiveOutputStream.LONGFILE_GNU}) {
+    for (int mode :
+        new int[] {TarArchiveOutputStream.LONGFILE_POSIX, TarArchiveOutputStream.LONGFILE_GNU}) {
       Path file = dir.resolve("long" + mode + ".tar");
-      new RawTar().longFileMode(mode).file("short", "s").file(longName, "long content")
-          .symlink("l".repeat(110), "./" + longName).writeTo(file);
+      new RawTar()
+          .longFileMode(mode)
+          .file("short", "s")
+          .file(longName, "long content")
+          .symlink("l".repeat(110), "./" + longName)
+          .writeTo(file);
       ArchiveFiles files = ArchiveFiles.index(file);
 
       assertEquals("long content", read(files, files.resolve("l".repeat(110), "w")));
@@ -178,14 +193,15 @@ class ArchiveFilesTest {
     Path file = dir.resolve("a.tar");
     new RawTar().file("big", big).writeTo(file);
     ArchiveFiles files = ArchiveFiles.index(file);
-    try (var ch = java.nio.channels.FileChannel.open(file,
-        java.nio.file.StandardOpenOption.WRITE)) {
+    try (var ch =
+        java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
       ch.truncate(50_000);
     }
 
     IOException e = assertThrows(IOException.class, () -> files.open("big"));
-    assertEquals("big: the archive is shorter than when it was indexed; it changed while being"
-        + " read", e.getMessage());
+    assertEquals(
+        "big: the archive is shorter than when it was indexed; it changed while being" + " read",
+        e.getMessage());
     IOException viaLayer = assertThrows(IOException.class, () -> files.opener("big").open());
     assertEquals(file + ": " + e.getMessage(), viaLayer.getMessage());
   }
@@ -193,28 +209,35 @@ class ArchiveFilesTest {
   @Test
   void compressedAndNonTarFilesAreNamed() throws IOException {
     Path text = Files.writeString(dir.resolve("text"), "hello, not a tar\n");
-    assertEquals(text + " is not a tar archive, or an empty one",
+    assertEquals(
+        text + " is not a tar archive, or an empty one",
         assertThrows(ImageFormatException.class, () -> ArchiveFiles.index(text)).getMessage());
 
     byte[] noise = new byte[4096];
     new java.util.Random(1).nextBytes(noise);
     noise[0] = 'x';
     Path junk = Files.write(dir.resolve("junk"), noise);
-    String m = assertThrows(ImageFormatException.class, () -> ArchiveFiles.index(junk))
-        .getMessage();
+    String m =
+        assertThrows(ImageFormatException.class, () -> ArchiveFiles.index(junk)).getMessage();
     assertTrue(m.startsWith(junk + " is not a tar archive, or a damaged one ("), m);
 
     Path gz = Files.write(dir.resolve("x.tar.gz"), new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0});
-    assertEquals(gz + " is gzip-compressed; compressed archives must be decompressed first, as"
+    assertEquals(
+        gz
+            + " is gzip-compressed; compressed archives must be decompressed first, as"
             + " only a plain tar is read in place",
         assertThrows(ImageFormatException.class, () -> ArchiveFiles.index(gz)).getMessage());
-    Path zst = Files.write(dir.resolve("x.tar.zst"),
-        new byte[] {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd, 0, 0});
-    assertTrue(assertThrows(ImageFormatException.class, () -> ArchiveFiles.index(zst))
-        .getMessage().startsWith(zst + " is zstd-compressed;"));
+    Path zst =
+        Files.write(
+            dir.resolve("x.tar.zst"), new byte[] {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd, 0, 0});
+    assertTrue(
+        assertThrows(ImageFormatException.class, () -> ArchiveFiles.index(zst))
+            .getMessage()
+            .startsWith(zst + " is zstd-compressed;"));
 
     Path empty = Files.write(dir.resolve("empty.tar"), new byte[1024]);
-    assertEquals(empty + " is not a tar archive, or an empty one",
+    assertEquals(
+        empty + " is not a tar archive, or an empty one",
         assertThrows(ImageFormatException.class, () -> ArchiveFiles.index(empty)).getMessage());
   }
 
@@ -222,12 +245,13 @@ class ArchiveFilesTest {
   void aTruncatedArchiveIsNamedWhenIndexed() throws IOException {
     Path file = dir.resolve("a.tar");
     new RawTar().file("a", new byte[10_000]).file("b", "b").writeTo(file);
-    try (var ch = java.nio.channels.FileChannel.open(file,
-        java.nio.file.StandardOpenOption.WRITE)) {
+    try (var ch =
+        java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
       ch.truncate(5_000);
     }
 
-    assertEquals(file + " is not a tar archive, or a damaged one (Truncated TAR archive)",
+    assertEquals(
+        file + " is not a tar archive, or a damaged one (Truncated TAR archive)",
         assertThrows(ImageFormatException.class, () -> ArchiveFiles.index(file)).getMessage());
   }
 

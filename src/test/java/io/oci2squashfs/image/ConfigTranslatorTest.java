@@ -16,11 +16,13 @@ class ConfigTranslatorTest {
 
   @Test
   void everyFieldReachesTheModel() throws Exception {
-    ImageConfig c = translate("{\"os\":\"linux\",\"architecture\":\"arm64\",\"variant\":\"v8\","
-        + "\"config\":{\"Entrypoint\":[\"/bin/app\"],\"Cmd\":[],\"Env\":[\"A=1\"],"
-        + "\"WorkingDir\":\"/srv\",\"User\":\"1000\",\"Labels\":{\"z\":\"1\",\"a\":\"2\"}},"
-        + "\"history\":[{\"created\":\"2020-01-01T00:00:00Z\",\"created_by\":\"RUN x\","
-        + "\"comment\":\"c\"},{\"created_by\":\"ENV A=1\",\"empty_layer\":true}]}");
+    ImageConfig c =
+        translate(
+            "{\"os\":\"linux\",\"architecture\":\"arm64\",\"variant\":\"v8\","
+                + "\"config\":{\"Entrypoint\":[\"/bin/app\"],\"Cmd\":[],\"Env\":[\"A=1\"],"
+                + "\"WorkingDir\":\"/srv\",\"User\":\"1000\",\"Labels\":{\"z\":\"1\",\"a\":\"2\"}},"
+                + "\"history\":[{\"created\":\"2020-01-01T00:00:00Z\",\"created_by\":\"RUN x\","
+                + "\"comment\":\"c\"},{\"created_by\":\"ENV A=1\",\"empty_layer\":true}]}");
     assertEquals(new Platform("linux", "arm64", "v8"), c.platform());
     ContainerConfig run = c.container();
     assertEquals(List.of("/bin/app"), run.entrypoint());
@@ -29,8 +31,11 @@ class ConfigTranslatorTest {
     assertEquals("/srv", run.workingDir());
     assertEquals("1000", run.user());
     assertEquals(List.of("z", "a"), List.copyOf(run.labels().keySet()), "the config's order");
-    assertEquals(List.of(new HistoryEntry("2020-01-01T00:00:00Z", "RUN x", "c", false),
-        new HistoryEntry(null, "ENV A=1", null, true)), c.history());
+    assertEquals(
+        List.of(
+            new HistoryEntry("2020-01-01T00:00:00Z", "RUN x", "c", false),
+            new HistoryEntry(null, "ENV A=1", null, true)),
+        c.history());
   }
 
   @Test

@@ -9,8 +9,8 @@ class DockerNamesTest {
   void familiarNamesAreQualified() {
     assertEquals("docker.io/library/demo:latest", DockerNames.normalise("demo"));
     assertEquals("docker.io/library/demo:latest", DockerNames.normalise("demo:latest"));
-    assertEquals("docker.io/library/demo:latest",
-        DockerNames.normalise("docker.io/library/demo:latest"));
+    assertEquals(
+        "docker.io/library/demo:latest", DockerNames.normalise("docker.io/library/demo:latest"));
     assertEquals("docker.io/library/demo:1", DockerNames.normalise("docker.io/demo:1"));
     assertEquals("docker.io/me/app:2", DockerNames.normalise("me/app:2"));
   }

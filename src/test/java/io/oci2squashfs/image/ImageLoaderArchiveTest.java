@@ -60,25 +60,40 @@ class ImageLoaderArchiveTest {
     for (int i = 0; i < fromDir.layers().size(); i++) {
       Layer d = fromDir.layers().get(i);
       Layer a = fromArchive.layers().get(i);
-      assertEquals(List.of(d.index(), String.valueOf(d.digest()), d.diffId(),
-              String.valueOf(d.mediaType()), d.size(), d.location()),
-          List.of(a.index(), String.valueOf(a.digest()), a.diffId(),
-              String.valueOf(a.mediaType()), a.size(), a.location()));
+      assertEquals(
+          List.of(
+              d.index(),
+              String.valueOf(d.digest()),
+              d.diffId(),
+              String.valueOf(d.mediaType()),
+              d.size(),
+              d.location()),
+          List.of(
+              a.index(),
+              String.valueOf(a.digest()),
+              a.diffId(),
+              String.valueOf(a.mediaType()),
+              a.size(),
+              a.location()));
       byte[] expected = read(d);
       for (int round = 0; round < 3; round++) {
         assertArrayEquals(expected, read(a), "layer " + i + ", read " + round);
       }
     }
-    String kind = format == Format.DOCKER_SAVE || format == Format.DOCKER_SAVE_BLOBS
-        ? "docker save archive " : "OCI archive ";
-    assertTrue(fromArchive.source().startsWith(kind + file.toAbsolutePath()),
-        fromArchive.source());
+    String kind =
+        format == Format.DOCKER_SAVE || format == Format.DOCKER_SAVE_BLOBS
+            ? "docker save archive "
+            : "OCI archive ";
+    assertTrue(fromArchive.source().startsWith(kind + file.toAbsolutePath()), fromArchive.source());
   }
 
   @Test
   void namesWrittenWithADotSlashAreFound() throws IOException {
-    Path file = builder(Format.OCI_AND_DOCKER_SAVE).archive().namePrefix("./")
-        .writeTo(tmp.resolve("image.tar"));
+    Path file =
+        builder(Format.OCI_AND_DOCKER_SAVE)
+            .archive()
+            .namePrefix("./")
+            .writeTo(tmp.resolve("image.tar"));
 
     Image image = ImageLoader.load(file, AMD64);
 
@@ -88,8 +103,10 @@ class ImageLoaderArchiveTest {
   @Test
   void indexJsonWinsOverManifestJsonInAnArchiveToo() throws IOException {
     ImageLayoutBuilder b = builder(Format.OCI_AND_DOCKER_SAVE);
-    Path file = b.archive().file("manifest.json", bytes("this is not read"))
-        .writeTo(tmp.resolve("image.tar"));
+    Path file =
+        b.archive()
+            .file("manifest.json", bytes("this is not read"))
+            .writeTo(tmp.resolve("image.tar"));
 
     assertEquals(b.own().digest(), ImageLoader.load(file, AMD64).manifestDigest());
   }
@@ -117,8 +134,12 @@ class ImageLoaderArchiveTest {
   @Test
   void layerMembersThatAreHardLinksAreFollowed() throws IOException {
     // Older docker save: a layer equal to an earlier one is a hard link to its layer.tar.
-    Archive archive = ImageLayoutBuilder.dockerSave().layer(BASE, null).layer(TOP, null)
-        .layer(BASE, null).archive();
+    Archive archive =
+        ImageLayoutBuilder.dockerSave()
+            .layer(BASE, null)
+            .layer(TOP, null)
+            .layer(BASE, null)
+            .archive();
     List<String> layers = layerPaths(archive);
     archive.hardlink(layers.get(2), layers.get(0));
     Path file = archive.writeTo(tmp.resolve("image.tar"));
@@ -170,14 +191,27 @@ class ImageLoaderArchiveTest {
     ImageFormatException e =
         assertThrows(ImageFormatException.class, () -> ImageLoader.load(file, AMD64));
 
-    assertEquals(file + ": manifest.json: Layers[0]: path \"" + layer + "\" leads outside the"
-        + " archive through the symlink " + layer + " -> /etc/passwd", e.getMessage());
+    assertEquals(
+        file
+            + ": manifest.json: Layers[0]: path \""
+            + layer
+            + "\" leads outside the"
+            + " archive through the symlink "
+            + layer
+            + " -> /etc/passwd",
+        e.getMessage());
 
     archive.symlink(layer, "../../secret.tar");
     Path climbing = archive.writeTo(tmp.resolve("climbing.tar"));
     e = assertThrows(ImageFormatException.class, () -> ImageLoader.load(climbing, AMD64));
-    assertTrue(e.getMessage().startsWith(climbing + ": manifest.json: Layers[0]: path \"" + layer
-        + "\" leads outside the archive through the symlink"), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                climbing
+                    + ": manifest.json: Layers[0]: path \""
+                    + layer
+                    + "\" leads outside the archive through the symlink"),
+        e.getMessage());
   }
 
   @Test
@@ -191,9 +225,18 @@ class ImageLoaderArchiveTest {
     ImageFormatException e =
         assertThrows(ImageFormatException.class, () -> ImageLoader.load(file, AMD64));
 
-    assertEquals(file + ": index.json: manifest " + b.own().digest() + ": layer 0/2 " + layer
-        + ": path \"" + layer.blobPath() + "\" leads outside the archive through the symlink "
-        + layer.blobPath() + " -> /etc/passwd", e.getMessage());
+    assertEquals(
+        file
+            + ": index.json: manifest "
+            + b.own().digest()
+            + ": layer 0/2 "
+            + layer
+            + ": path \""
+            + layer.blobPath()
+            + "\" leads outside the archive through the symlink "
+            + layer.blobPath()
+            + " -> /etc/passwd",
+        e.getMessage());
   }
 
   @Test
@@ -202,27 +245,37 @@ class ImageLoaderArchiveTest {
     Digest layer = Digest.sha256(BASE_GZ);
     Path oci = b.archive().remove(layer.blobPath()).writeTo(tmp.resolve("oci.tar"));
 
-    assertEquals(oci + ": index.json: manifest " + b.own().digest() + ": layer 0/2 " + layer
-            + ": blob missing (" + layer.blobPath() + ")",
-        assertThrows(ImageFormatException.class, () -> ImageLoader.load(oci, AMD64))
-            .getMessage());
+    assertEquals(
+        oci
+            + ": index.json: manifest "
+            + b.own().digest()
+            + ": layer 0/2 "
+            + layer
+            + ": blob missing ("
+            + layer.blobPath()
+            + ")",
+        assertThrows(ImageFormatException.class, () -> ImageLoader.load(oci, AMD64)).getMessage());
 
     Archive docker = ImageLayoutBuilder.dockerSave().layer(BASE, null).archive();
     Path file = withLayers(docker, "0123/layer.tar").writeTo(tmp.resolve("docker.tar"));
-    assertEquals(file + ": manifest.json: Layers[0]: layer file missing (0123/layer.tar)",
-        assertThrows(ImageFormatException.class, () -> ImageLoader.load(file, AMD64))
-            .getMessage());
+    assertEquals(
+        file + ": manifest.json: Layers[0]: layer file missing (0123/layer.tar)",
+        assertThrows(ImageFormatException.class, () -> ImageLoader.load(file, AMD64)).getMessage());
   }
 
   @Test
   void malformedJsonInAnArchiveIsNamed() throws IOException {
-    Path file = builder(Format.DOCKER_SAVE).archive().file("manifest.json", bytes("[{\"Config\": "))
-        .writeTo(tmp.resolve("image.tar"));
+    Path file =
+        builder(Format.DOCKER_SAVE)
+            .archive()
+            .file("manifest.json", bytes("[{\"Config\": "))
+            .writeTo(tmp.resolve("image.tar"));
 
     ImageFormatException e =
         assertThrows(ImageFormatException.class, () -> ImageLoader.load(file, AMD64));
 
-    assertTrue(e.getMessage().startsWith(file + ": manifest.json: malformed JSON at line 1"),
+    assertTrue(
+        e.getMessage().startsWith(file + ": manifest.json: malformed JSON at line 1"),
         e.getMessage());
   }
 
@@ -230,14 +283,17 @@ class ImageLoaderArchiveTest {
 
   @Test
   void aTarWithoutAnImageSaysWhatIsMissing() throws IOException {
-    Path file = builder(Format.OCI).archive().remove("index.json")
-        .writeTo(tmp.resolve("image.tar"));
+    Path file =
+        builder(Format.OCI).archive().remove("index.json").writeTo(tmp.resolve("image.tar"));
 
     ImageFormatException e =
         assertThrows(ImageFormatException.class, () -> ImageLoader.load(file, AMD64));
 
-    assertEquals(file + ": not an OCI archive (no index.json) nor a docker save archive"
-        + " (no manifest.json)", e.getMessage());
+    assertEquals(
+        file
+            + ": not an OCI archive (no index.json) nor a docker save archive"
+            + " (no manifest.json)",
+        e.getMessage());
   }
 
   @Test
@@ -248,15 +304,19 @@ class ImageLoaderArchiveTest {
     ImageFormatException e =
         assertThrows(ImageFormatException.class, () -> ImageLoader.load(gz, AMD64));
 
-    assertEquals(gz + " is gzip-compressed; compressed archives must be decompressed first, as"
-        + " only a plain tar is read in place", e.getMessage());
+    assertEquals(
+        gz
+            + " is gzip-compressed; compressed archives must be decompressed first, as"
+            + " only a plain tar is read in place",
+        e.getMessage());
   }
 
   @Test
   void aPathThatIsNotThereIsNamed() {
     Path missing = tmp.resolve("nothing-here");
 
-    assertEquals(missing + ": no such file or directory",
+    assertEquals(
+        missing + ": no such file or directory",
         assertThrows(ImageFormatException.class, () -> ImageLoader.load(missing, AMD64))
             .getMessage());
   }
@@ -265,39 +325,50 @@ class ImageLoaderArchiveTest {
 
   @Test
   void referencesNameArchivesDirectoriesAndTags() throws IOException {
-    ImageLayoutBuilder two = ImageLayoutBuilder.oci()
-        .add(manifest().layer(BASE_GZ, MediaTypes.OCI_LAYER_GZIP).tag("v1"))
-        .add(manifest().layer(TOP_ZSTD, MediaTypes.OCI_LAYER_ZSTD).tag("v2"));
+    ImageLayoutBuilder two =
+        ImageLayoutBuilder.oci()
+            .add(manifest().layer(BASE_GZ, MediaTypes.OCI_LAYER_GZIP).tag("v1"))
+            .add(manifest().layer(TOP_ZSTD, MediaTypes.OCI_LAYER_ZSTD).tag("v2"));
     Path oci = two.writeArchiveTo(tmp.resolve("oci.tar"));
     Path dir = two.writeTo(tmp.resolve("layout"));
 
-    assertEquals(Digest.sha256(TOP_ZSTD),
+    assertEquals(
+        Digest.sha256(TOP_ZSTD),
         ImageLoader.load("oci-archive:" + oci + ":v2", AMD64).layers().get(0).digest());
-    assertEquals(Digest.sha256(BASE_GZ),
+    assertEquals(
+        Digest.sha256(BASE_GZ),
         ImageLoader.load("oci:" + dir + ":v1", AMD64).layers().get(0).digest());
     // The CLI passes a Path; a path that is not there but reads as a reference is one.
-    assertEquals(Digest.sha256(TOP_ZSTD),
+    assertEquals(
+        Digest.sha256(TOP_ZSTD),
         ImageLoader.load(Path.of("oci-archive:" + oci + ":v2"), AMD64).layers().get(0).digest());
     // Without a prefix, the text is a path.
-    assertEquals(Digest.sha256(TOP_ZSTD),
+    assertEquals(
+        Digest.sha256(TOP_ZSTD),
         ImageLoader.load(Path.of(oci.toString()), AMD64, "v2").layers().get(0).digest());
-    assertTrue(assertThrows(ImageFormatException.class,
-            () -> ImageLoader.load(oci.toString(), AMD64)).getMessage()
+    assertTrue(
+        assertThrows(ImageFormatException.class, () -> ImageLoader.load(oci.toString(), AMD64))
+            .getMessage()
             .startsWith(oci + ": index.json: holds 2 images and none was chosen by name"));
   }
 
   @Test
   void dockerArchiveTagsMatchInFamiliarOrFullForm() throws IOException {
-    Path file = ImageLayoutBuilder.dockerSave()
-        .layer(BASE, null).tag("docker.io/library/demo:latest")
-        .add(manifest().layer(TOP, null).tag("other:1"))
-        .writeArchiveTo(tmp.resolve("docker.tar"));
+    Path file =
+        ImageLayoutBuilder.dockerSave()
+            .layer(BASE, null)
+            .tag("docker.io/library/demo:latest")
+            .add(manifest().layer(TOP, null).tag("other:1"))
+            .writeArchiveTo(tmp.resolve("docker.tar"));
 
     Image image = ImageLoader.load("docker-archive:" + file + ":demo:latest", AMD64);
     assertEquals(Digest.sha256(BASE), image.layers().get(0).diffId());
-    assertEquals(Digest.sha256(TOP),
+    assertEquals(
+        Digest.sha256(TOP),
         ImageLoader.load("docker-archive:" + file + ":docker.io/library/other:1", AMD64)
-            .layers().get(0).diffId());
+            .layers()
+            .get(0)
+            .diffId());
   }
 
   @Test
@@ -305,18 +376,25 @@ class ImageLoaderArchiveTest {
     Path dir = builder(Format.OCI_AND_DOCKER_SAVE).writeTo(tmp.resolve("dir"));
     Path file = builder(Format.OCI).writeArchiveTo(tmp.resolve("oci.tar"));
 
-    assertEquals(dir + " is not a file; oci-archive: takes a tar archive",
-        assertThrows(ImageFormatException.class,
-            () -> ImageLoader.load("oci-archive:" + dir, AMD64)).getMessage());
-    assertEquals(file + " is not a directory; oci: takes a directory",
-        assertThrows(ImageFormatException.class,
-            () -> ImageLoader.load("oci:" + file, AMD64)).getMessage());
-    assertEquals(file + ": not a docker save archive (no manifest.json)",
-        assertThrows(ImageFormatException.class,
-            () -> ImageLoader.load("docker-archive:" + file, AMD64)).getMessage());
-    assertEquals(tmp.resolve("gone.tar") + ": no such file; oci-archive: takes a tar archive",
-        assertThrows(ImageFormatException.class,
-            () -> ImageLoader.load("oci-archive:" + tmp.resolve("gone.tar"), AMD64))
+    assertEquals(
+        dir + " is not a file; oci-archive: takes a tar archive",
+        assertThrows(
+                ImageFormatException.class, () -> ImageLoader.load("oci-archive:" + dir, AMD64))
+            .getMessage());
+    assertEquals(
+        file + " is not a directory; oci: takes a directory",
+        assertThrows(ImageFormatException.class, () -> ImageLoader.load("oci:" + file, AMD64))
+            .getMessage());
+    assertEquals(
+        file + ": not a docker save archive (no manifest.json)",
+        assertThrows(
+                ImageFormatException.class, () -> ImageLoader.load("docker-archive:" + file, AMD64))
+            .getMessage());
+    assertEquals(
+        tmp.resolve("gone.tar") + ": no such file; oci-archive: takes a tar archive",
+        assertThrows(
+                ImageFormatException.class,
+                () -> ImageLoader.load("oci-archive:" + tmp.resolve("gone.tar"), AMD64))
             .getMessage());
   }
 
@@ -335,8 +413,11 @@ class ImageLoaderArchiveTest {
   @Test
   void noFileStaysOpen() throws IOException {
     Path file = builder(Format.OCI).writeArchiveTo(tmp.resolve("image.tar"));
-    Path broken = builder(Format.OCI).archive().remove(Digest.sha256(TOP_ZSTD).blobPath())
-        .writeTo(tmp.resolve("broken.tar"));
+    Path broken =
+        builder(Format.OCI)
+            .archive()
+            .remove(Digest.sha256(TOP_ZSTD).blobPath())
+            .writeTo(tmp.resolve("broken.tar"));
     Path notTar = Files.writeString(tmp.resolve("junk.tar"), "x".repeat(2000));
     useArchives(file, broken, notTar); // warm up: class loading opens files of its own
     assertEquals(0, openFilesUnder(tmp), "open file descriptors on the archives");
@@ -359,8 +440,13 @@ class ImageLoaderArchiveTest {
     Layer layer = image.layers().get(1);
     IOException e = assertThrows(IOException.class, layer::open);
 
-    assertEquals(file + ": " + layer.location() + ": the archive is shorter than when it was"
-        + " indexed; it changed while being read", e.getMessage());
+    assertEquals(
+        file
+            + ": "
+            + layer.location()
+            + ": the archive is shorter than when it was"
+            + " indexed; it changed while being read",
+        e.getMessage());
   }
 
   // --- helpers --------------------------------------------------------------------------------
@@ -387,17 +473,21 @@ class ImageLoaderArchiveTest {
     assertThrows(ImageFormatException.class, () -> ImageLoader.load(notTar, AMD64));
   }
 
-  /** This JVM's descriptors open on files under {@code dir}; other threads' descriptors don't count. */
+  /**
+   * This JVM's descriptors open on files under {@code dir}; other threads' descriptors don't count.
+   */
   private static long openFilesUnder(Path dir) throws IOException {
     Path real = dir.toRealPath();
     try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-      return fds.filter(fd -> {
-        try {
-          return Files.readSymbolicLink(fd).startsWith(real);
-        } catch (IOException e) {
-          return false; // closed while listing
-        }
-      }).count();
+      return fds.filter(
+              fd -> {
+                try {
+                  return Files.readSymbolicLink(fd).startsWith(real);
+                } catch (IOException e) {
+                  return false; // closed while listing
+                }
+              })
+          .count();
     }
   }
 

@@ -65,8 +65,10 @@ class ImageLoaderTest {
 
   @Test
   void theConfigIsKeptByteForByteForAChangedCopy() throws IOException {
-    Path layout = ImageLayoutBuilder.oci().layer(BASE_GZ, MediaTypes.OCI_LAYER_GZIP)
-        .writeTo(dir.resolve("oci"));
+    Path layout =
+        ImageLayoutBuilder.oci()
+            .layer(BASE_GZ, MediaTypes.OCI_LAYER_GZIP)
+            .writeTo(dir.resolve("oci"));
     Image oci = ImageLoader.load(layout, AMD64);
     assertEquals(oci.configDigest(), Digest.sha256(oci.configJson().bytes()));
 
@@ -78,8 +80,10 @@ class ImageLoaderTest {
 
   @Test
   void aSingleManifestIsTakenWhateverThePlatformAsked() throws IOException {
-    ImageLayoutBuilder.oci().layer(BASE_GZ, MediaTypes.OCI_LAYER_GZIP)
-        .platform("linux", "s390x").writeTo(dir);
+    ImageLayoutBuilder.oci()
+        .layer(BASE_GZ, MediaTypes.OCI_LAYER_GZIP)
+        .platform("linux", "s390x")
+        .writeTo(dir);
 
     Image image = ImageLoader.load(dir, AMD64);
 
@@ -95,10 +99,13 @@ class ImageLoaderTest {
 
   @Test
   void dockerMediaTypesAndMissingDescriptorMediaTypesAreFollowed() throws IOException {
-    Manifest amd = manifest().platform("linux", "amd64")
-        .layer(BASE_GZ, MediaTypes.DOCKER_LAYER_GZIP).dockerMediaTypes();
-    Manifest arm = manifest().platform("linux", "arm64", "v8").layer(TOP_ZSTD, null)
-        .omitMediaType();
+    Manifest amd =
+        manifest()
+            .platform("linux", "amd64")
+            .layer(BASE_GZ, MediaTypes.DOCKER_LAYER_GZIP)
+            .dockerMediaTypes();
+    Manifest arm =
+        manifest().platform("linux", "arm64", "v8").layer(TOP_ZSTD, null).omitMediaType();
     ImageLayoutBuilder.oci().add(index(amd, arm).dockerMediaTypes().omitMediaType()).writeTo(dir);
 
     assertEquals(amd.digest(), ImageLoader.load(dir, AMD64).manifestDigest());
@@ -114,8 +121,12 @@ class ImageLoaderTest {
     Platform host = Platform.host();
     Manifest hostManifest = platformManifest(host);
     ImageLayoutBuilder.oci()
-        .add(index(platformManifest(Platform.parse("linux/s390x/zz")), hostManifest,
-            platformManifest(Platform.parse("linux/mips64le"))).withAttestations())
+        .add(
+            index(
+                    platformManifest(Platform.parse("linux/s390x/zz")),
+                    hostManifest,
+                    platformManifest(Platform.parse("linux/mips64le")))
+                .withAttestations())
         .writeTo(dir);
 
     Image image = ImageLoader.load(dir, Platform.host());
@@ -154,11 +165,15 @@ class ImageLoaderTest {
         .add(index(platformManifest(AMD64), platformManifest(ARM64)).withAttestations())
         .writeTo(dir);
 
-    ImageFormatException e = assertThrows(ImageFormatException.class,
-        () -> ImageLoader.load(dir, Platform.parse("linux/riscv64")));
+    ImageFormatException e =
+        assertThrows(
+            ImageFormatException.class,
+            () -> ImageLoader.load(dir, Platform.parse("linux/riscv64")));
 
-    assertEquals("index.json: no manifest for platform linux/riscv64; available: linux/amd64, "
-        + "linux/arm64/v8", e.getMessage());
+    assertEquals(
+        "index.json: no manifest for platform linux/riscv64; available: linux/amd64, "
+            + "linux/arm64/v8",
+        e.getMessage());
   }
 
   @Test
@@ -193,8 +208,12 @@ class ImageLoaderTest {
     ImageFormatException e =
         assertThrows(ImageFormatException.class, () -> ImageLoader.load(dir, AMD64));
 
-    assertEquals("index.json: holds 2 images and none was chosen by name: v1 " + one.digest()
-        + ", v2 " + two.digest(), e.getMessage());
+    assertEquals(
+        "index.json: holds 2 images and none was chosen by name: v1 "
+            + one.digest()
+            + ", v2 "
+            + two.digest(),
+        e.getMessage());
   }
 
   @Test
@@ -206,14 +225,15 @@ class ImageLoaderTest {
     assertEquals(two.digest(), ImageLoader.load(dir, AMD64, "v2").manifestDigest());
     ImageFormatException e =
         assertThrows(ImageFormatException.class, () -> ImageLoader.load(dir, AMD64, "v3"));
-    assertTrue(e.getMessage().startsWith("index.json: no image named \"v3\"; it holds v1 "),
+    assertTrue(
+        e.getMessage().startsWith("index.json: no image named \"v3\"; it holds v1 "),
         e.getMessage());
   }
 
   @Test
   void severalTagsOfOneManifestAreOneImage() throws IOException {
-    ImageLayoutBuilder b = ImageLayoutBuilder.oci()
-        .layer(BASE_GZ, MediaTypes.OCI_LAYER_GZIP).tag("latest").tag("1.0");
+    ImageLayoutBuilder b =
+        ImageLayoutBuilder.oci().layer(BASE_GZ, MediaTypes.OCI_LAYER_GZIP).tag("latest").tag("1.0");
     b.writeTo(dir);
 
     assertEquals(b.own().digest(), ImageLoader.load(dir, AMD64).manifestDigest());
@@ -228,8 +248,12 @@ class ImageLoaderTest {
     ImageFormatException e =
         assertThrows(ImageFormatException.class, () -> ImageLoader.load(dir, AMD64));
 
-    assertEquals("index.json: holds 2 images and none was chosen by name: (no ref name) "
-        + one.digest() + ", (no ref name) " + two.digest(), e.getMessage());
+    assertEquals(
+        "index.json: holds 2 images and none was chosen by name: (no ref name) "
+            + one.digest()
+            + ", (no ref name) "
+            + two.digest(),
+        e.getMessage());
   }
 
   @Test
@@ -250,16 +274,20 @@ class ImageLoaderTest {
 
     assertEquals(amd.digest(), image.manifestDigest());
     // Without the skip, a request for unknown/unknown would find the attestation.
-    assertThrows(ImageFormatException.class,
-        () -> ImageLoader.load(dir, Platform.parse("unknown/unknown")));
+    assertThrows(
+        ImageFormatException.class, () -> ImageLoader.load(dir, Platform.parse("unknown/unknown")));
   }
 
   // --- docker save ----------------------------------------------------------------------------
 
   @Test
   void dockerSaveWithIdSlashLayerTar() throws IOException {
-    ImageLayoutBuilder b = ImageLayoutBuilder.dockerSave()
-        .layer(BASE, null).layer(TOP, null).platform("linux", "arm64", "v8").tag("app:1");
+    ImageLayoutBuilder b =
+        ImageLayoutBuilder.dockerSave()
+            .layer(BASE, null)
+            .layer(TOP, null)
+            .platform("linux", "arm64", "v8")
+            .tag("app:1");
     b.writeTo(dir);
 
     Image image = ImageLoader.load(dir, AMD64);
@@ -285,21 +313,26 @@ class ImageLoaderTest {
   @Test
   void dockerSaveWithBlobsAndLayerSources() throws IOException {
     ImageLayoutBuilder.dockerSaveBlobs()
-        .layer(BASE, MediaTypes.OCI_LAYER).layer(TOP_ZSTD, MediaTypes.OCI_LAYER_ZSTD).writeTo(dir);
+        .layer(BASE, MediaTypes.OCI_LAYER)
+        .layer(TOP_ZSTD, MediaTypes.OCI_LAYER_ZSTD)
+        .writeTo(dir);
 
     Image image = ImageLoader.load(dir, AMD64);
 
     assertLayer(image.layers().get(0), 0, BASE, BASE, MediaTypes.OCI_LAYER);
     // LayerSources is keyed by diff id, which differs from the digest of a compressed blob.
     assertLayer(image.layers().get(1), 1, TOP_ZSTD, TOP, MediaTypes.OCI_LAYER_ZSTD);
-    assertEquals("blobs/" + Digest.sha256(TOP_ZSTD).algorithm() + "/"
-        + Digest.sha256(TOP_ZSTD).hex(), image.layers().get(1).location());
+    assertEquals(
+        "blobs/" + Digest.sha256(TOP_ZSTD).algorithm() + "/" + Digest.sha256(TOP_ZSTD).hex(),
+        image.layers().get(1).location());
   }
 
   @Test
   void dockerSaveWithoutLayerSourcesLeavesTheMediaTypeOpen() throws IOException {
-    ImageLayoutBuilder.dockerSaveBlobs().layerSources(false)
-        .layer(BASE_GZ, MediaTypes.OCI_LAYER_GZIP).writeTo(dir);
+    ImageLayoutBuilder.dockerSaveBlobs()
+        .layerSources(false)
+        .layer(BASE_GZ, MediaTypes.OCI_LAYER_GZIP)
+        .writeTo(dir);
 
     Layer layer = ImageLoader.load(dir, AMD64).layers().get(0);
 
@@ -310,14 +343,17 @@ class ImageLoaderTest {
   @Test
   void dockerSaveWithSeveralImagesListsTheirTags() throws IOException {
     ImageLayoutBuilder.dockerSave()
-        .layer(BASE, null).tag("a:1").tag("a:latest")
+        .layer(BASE, null)
+        .tag("a:1")
+        .tag("a:latest")
         .add(manifest().layer(TOP, null).tag("b:2"))
         .writeTo(dir);
 
     ImageFormatException e =
         assertThrows(ImageFormatException.class, () -> ImageLoader.load(dir, AMD64));
 
-    assertEquals("manifest.json: holds 2 images and none was chosen by name: a:1 a:latest, b:2",
+    assertEquals(
+        "manifest.json: holds 2 images and none was chosen by name: a:1 a:latest, b:2",
         e.getMessage());
     Image b = ImageLoader.load(dir, AMD64, "b:2");
     assertEquals(Digest.sha256(TOP), b.layers().get(0).diffId());
@@ -350,8 +386,10 @@ class ImageLoaderTest {
     ImageFormatException e =
         assertThrows(ImageFormatException.class, () -> ImageLoader.load(image, AMD64));
 
-    assertEquals("manifest.json: Layers[0]: path \"escape.tar\" leads outside the image directory"
-        + " through a symlink", e.getMessage());
+    assertEquals(
+        "manifest.json: Layers[0]: path \"escape.tar\" leads outside the image directory"
+            + " through a symlink",
+        e.getMessage());
   }
 
   @Test
@@ -368,8 +406,14 @@ class ImageLoaderTest {
     ImageFormatException e =
         assertThrows(ImageFormatException.class, () -> ImageLoader.load(image, AMD64));
 
-    assertEquals("index.json: manifest " + b.own().digest() + ": layer 0/1 " + layer + ": path \""
-        + layer.blobPath() + "\" leads outside the image directory through a symlink",
+    assertEquals(
+        "index.json: manifest "
+            + b.own().digest()
+            + ": layer 0/1 "
+            + layer
+            + ": path \""
+            + layer.blobPath()
+            + "\" leads outside the image directory through a symlink",
         e.getMessage());
   }
 
@@ -397,16 +441,19 @@ class ImageLoaderTest {
     ImageFormatException e =
         assertThrows(ImageFormatException.class, () -> ImageLoader.load(dir, AMD64));
 
-    assertEquals("manifest.json: config " + configName + ": rootfs.diff_ids has 1 entries for 2"
-        + " layers", e.getMessage());
+    assertEquals(
+        "manifest.json: config " + configName + ": rootfs.diff_ids has 1 entries for 2" + " layers",
+        e.getMessage());
   }
 
   // --- both, neither --------------------------------------------------------------------------
 
   @Test
   void indexJsonWinsOverManifestJson() throws IOException {
-    ImageLayoutBuilder b = ImageLayoutBuilder.ociAndDockerSave()
-        .layer(BASE_GZ, MediaTypes.OCI_LAYER_GZIP).tag("latest");
+    ImageLayoutBuilder b =
+        ImageLayoutBuilder.ociAndDockerSave()
+            .layer(BASE_GZ, MediaTypes.OCI_LAYER_GZIP)
+            .tag("latest");
     b.writeTo(dir);
     assertTrue(Files.exists(dir.resolve("manifest.json")));
     Files.writeString(dir.resolve("manifest.json"), "this is not read");
@@ -434,8 +481,11 @@ class ImageLoaderTest {
     ImageFormatException e =
         assertThrows(ImageFormatException.class, () -> ImageLoader.load(dir, AMD64));
 
-    assertEquals(dir + " is not an OCI image layout (no index.json) nor a docker save directory"
-        + " (no manifest.json)", e.getMessage());
+    assertEquals(
+        dir
+            + " is not an OCI image layout (no index.json) nor a docker save directory"
+            + " (no manifest.json)",
+        e.getMessage());
   }
 
   @Test
@@ -460,8 +510,15 @@ class ImageLoaderTest {
     ImageFormatException e =
         assertThrows(ImageFormatException.class, () -> ImageLoader.load(dir, AMD64));
 
-    assertEquals("index.json: manifest " + b.own().digest() + ": layer 0/1 " + layer
-        + ": blob missing (" + layer.blobPath() + ")", e.getMessage());
+    assertEquals(
+        "index.json: manifest "
+            + b.own().digest()
+            + ": layer 0/1 "
+            + layer
+            + ": blob missing ("
+            + layer.blobPath()
+            + ")",
+        e.getMessage());
   }
 
   @Test
@@ -474,13 +531,21 @@ class ImageLoaderTest {
     Files.delete(dir.resolve(config.blobPath()));
     ImageFormatException e =
         assertThrows(ImageFormatException.class, () -> ImageLoader.load(dir, AMD64));
-    assertEquals("index.json: manifest " + manifest + ": config " + config + ": blob missing ("
-        + config.blobPath() + ")", e.getMessage());
+    assertEquals(
+        "index.json: manifest "
+            + manifest
+            + ": config "
+            + config
+            + ": blob missing ("
+            + config.blobPath()
+            + ")",
+        e.getMessage());
 
     Files.delete(dir.resolve(manifest.blobPath()));
     e = assertThrows(ImageFormatException.class, () -> ImageLoader.load(dir, AMD64));
-    assertEquals("index.json: manifest " + manifest + ": blob missing (" + manifest.blobPath()
-        + ")", e.getMessage());
+    assertEquals(
+        "index.json: manifest " + manifest + ": blob missing (" + manifest.blobPath() + ")",
+        e.getMessage());
   }
 
   @Test
@@ -494,9 +559,19 @@ class ImageLoaderTest {
     ImageFormatException e =
         assertThrows(ImageFormatException.class, () -> ImageLoader.load(dir, AMD64));
 
-    assertEquals("index.json: index " + outer.digest() + ": index " + inner.digest()
-        + ": manifest " + amd.digest() + ": config " + amd.configDigest() + ": blob missing ("
-        + amd.configDigest().blobPath() + ")", e.getMessage());
+    assertEquals(
+        "index.json: index "
+            + outer.digest()
+            + ": index "
+            + inner.digest()
+            + ": manifest "
+            + amd.digest()
+            + ": config "
+            + amd.configDigest()
+            + ": blob missing ("
+            + amd.configDigest().blobPath()
+            + ")",
+        e.getMessage());
   }
 
   @Test
@@ -509,8 +584,15 @@ class ImageLoaderTest {
     ImageFormatException e =
         assertThrows(ImageFormatException.class, () -> ImageLoader.load(dir, AMD64));
 
-    assertEquals("index.json: manifest " + b.own().digest() + ": layer 0/1 " + layer + ": "
-        + layer.blobPath() + " has 3 bytes but its descriptor says " + BASE_GZ.length,
+    assertEquals(
+        "index.json: manifest "
+            + b.own().digest()
+            + ": layer 0/1 "
+            + layer
+            + ": "
+            + layer.blobPath()
+            + " has 3 bytes but its descriptor says "
+            + BASE_GZ.length,
         e.getMessage());
   }
 
@@ -522,8 +604,12 @@ class ImageLoaderTest {
     ImageFormatException e =
         assertThrows(ImageFormatException.class, () -> ImageLoader.load(dir, AMD64));
 
-    assertTrue(e.getMessage().startsWith("index.json: malformed JSON at line 2, column 18:"
-        + " Unexpected close marker '}'"), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "index.json: malformed JSON at line 2, column 18:"
+                    + " Unexpected close marker '}'"),
+        e.getMessage());
     assertFalse(e.getMessage().contains("Source:"), e.getMessage());
   }
 
@@ -537,24 +623,30 @@ class ImageLoaderTest {
     ImageFormatException e =
         assertThrows(ImageFormatException.class, () -> ImageLoader.load(dir, AMD64));
 
-    assertTrue(e.getMessage().startsWith("index.json: unexpected value at manifests[0].size at"
-        + " line 1, column "), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "index.json: unexpected value at manifests[0].size at" + " line 1, column "),
+        e.getMessage());
   }
 
   @Test
   void wholeDocumentsOfTheWrongShapeOrEmptyAreNamed() throws IOException {
     ImageLayoutBuilder.ociAndDockerSave().layer(BASE_GZ, MediaTypes.OCI_LAYER_GZIP).writeTo(dir);
     Files.writeString(dir.resolve("index.json"), "[]");
-    assertEquals("index.json: holds a JSON array, not an object",
+    assertEquals(
+        "index.json: holds a JSON array, not an object",
         assertThrows(ImageFormatException.class, () -> ImageLoader.load(dir, AMD64)).getMessage());
 
     Files.writeString(dir.resolve("index.json"), " \n");
-    assertEquals("index.json: is empty",
+    assertEquals(
+        "index.json: is empty",
         assertThrows(ImageFormatException.class, () -> ImageLoader.load(dir, AMD64)).getMessage());
 
     Files.delete(dir.resolve("index.json"));
     Files.writeString(dir.resolve("manifest.json"), "{}");
-    assertEquals("manifest.json: holds a JSON object, not an array",
+    assertEquals(
+        "manifest.json: holds a JSON object, not an array",
         assertThrows(ImageFormatException.class, () -> ImageLoader.load(dir, AMD64)).getMessage());
   }
 
@@ -569,8 +661,10 @@ class ImageLoaderTest {
     ImageFormatException e =
         assertThrows(ImageFormatException.class, () -> ImageLoader.load(dir, AMD64));
 
-    assertTrue(e.getMessage().startsWith("manifest.json: config " + renamed
-        + ": malformed JSON at line 1, column "), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .startsWith("manifest.json: config " + renamed + ": malformed JSON at line 1, column "),
+        e.getMessage());
   }
 
   @Test
@@ -586,8 +680,13 @@ class ImageLoaderTest {
     ImageFormatException e =
         assertThrows(ImageFormatException.class, () -> ImageLoader.load(dir, AMD64));
 
-    assertEquals("index.json: manifest " + manifest + ": " + manifest.blobPath()
-        + " holds a JSON string, not an object", e.getMessage());
+    assertEquals(
+        "index.json: manifest "
+            + manifest
+            + ": "
+            + manifest.blobPath()
+            + " holds a JSON string, not an object",
+        e.getMessage());
   }
 
   @Test
@@ -600,9 +699,12 @@ class ImageLoaderTest {
     ImageFormatException e =
         assertThrows(ImageFormatException.class, () -> ImageLoader.load(dir, AMD64));
 
-    assertTrue(e.getMessage().startsWith(
-        "index.json: manifests[0]: invalid digest \"sha256:../../etc\" (expected sha256: followed"
-            + " by 64 lower-case hex digits)"), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "index.json: manifests[0]: invalid digest \"sha256:../../etc\" (expected sha256:"
+                    + " followed by 64 lower-case hex digits)"),
+        e.getMessage());
   }
 
   @Test
@@ -613,8 +715,8 @@ class ImageLoaderTest {
     ImageFormatException e =
         assertThrows(ImageFormatException.class, () -> ImageLoader.load(dir, AMD64));
 
-    assertEquals("oci-layout: unsupported imageLayoutVersion \"2.0.0\" (expected 1.x)",
-        e.getMessage());
+    assertEquals(
+        "oci-layout: unsupported imageLayoutVersion \"2.0.0\" (expected 1.x)", e.getMessage());
   }
 
   @Test
@@ -633,12 +735,13 @@ class ImageLoaderTest {
 
   private static Manifest platformManifest(Platform p) {
     String text = p.toString();
-    return manifest().platform(p.os(), p.architecture(), p.variant())
+    return manifest()
+        .platform(p.os(), p.architecture(), p.variant())
         .layer(Compress.gzip(TinyTar.of("etc/platform", text)), MediaTypes.OCI_LAYER_GZIP);
   }
 
-  private static void assertLayer(Layer layer, int index, byte[] blob, byte[] tar,
-      String mediaType) throws IOException {
+  private static void assertLayer(Layer layer, int index, byte[] blob, byte[] tar, String mediaType)
+      throws IOException {
     assertEquals(index, layer.index());
     assertEquals(Digest.sha256(blob), layer.digest());
     assertEquals(Digest.sha256(tar), layer.diffId());
@@ -661,14 +764,18 @@ class ImageLoaderTest {
       list.add(l);
     }
     ((ObjectNode) manifest.get(0)).remove("LayerSources");
-    Files.write(dir.resolve("manifest.json"),
+    Files.write(
+        dir.resolve("manifest.json"),
         Json.MAPPER.writeValueAsString(manifest).getBytes(StandardCharsets.UTF_8));
   }
 
   // Blobs are checked against their digests: a test that edits one to reach another error must
   // move it to its new digest and point the image at it, as a consistent image would.
 
-  /** Renames an edited docker-save config to its digest and updates manifest.json; returns the new name. */
+  /**
+   * Renames an edited docker-save config to its digest and updates manifest.json; returns the new
+   * name.
+   */
   private String rehomeDockerConfig(String configName) throws IOException {
     byte[] bytes = Files.readAllBytes(dir.resolve(configName));
     String renamed = Digest.sha256(bytes).hex() + ".json";
@@ -705,7 +812,9 @@ class ImageLoaderTest {
     ImageFormatException e =
         assertThrows(ImageFormatException.class, () -> ImageLoader.load(dir, AMD64));
 
-    assertTrue(e.getMessage().contains("config " + config) && e.getMessage().contains("does not match its digest"),
+    assertTrue(
+        e.getMessage().contains("config " + config)
+            && e.getMessage().contains("does not match its digest"),
         e.getMessage());
   }
 }

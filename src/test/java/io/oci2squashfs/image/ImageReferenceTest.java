@@ -11,16 +11,19 @@ import org.junit.jupiter.api.Test;
 class ImageReferenceTest {
   @Test
   void skopeoSpellings() {
-    assertEquals(new ImageReference(Transport.OCI, Path.of("dir"), null),
-        ImageReference.parse("oci:dir"));
-    assertEquals(new ImageReference(Transport.OCI, Path.of("/a/dir"), "latest"),
+    assertEquals(
+        new ImageReference(Transport.OCI, Path.of("dir"), null), ImageReference.parse("oci:dir"));
+    assertEquals(
+        new ImageReference(Transport.OCI, Path.of("/a/dir"), "latest"),
         ImageReference.parse("oci:/a/dir:latest"));
-    assertEquals(new ImageReference(Transport.OCI_ARCHIVE, Path.of("x.tar"), "v1"),
+    assertEquals(
+        new ImageReference(Transport.OCI_ARCHIVE, Path.of("x.tar"), "v1"),
         ImageReference.parse("oci-archive:x.tar:v1"));
-    assertEquals(new ImageReference(Transport.DOCKER_ARCHIVE, Path.of("/tmp/x.tar"),
-            "demo:latest"),
+    assertEquals(
+        new ImageReference(Transport.DOCKER_ARCHIVE, Path.of("/tmp/x.tar"), "demo:latest"),
         ImageReference.parse("docker-archive:/tmp/x.tar:demo:latest"));
-    assertEquals(new ImageReference(Transport.DOCKER_ARCHIVE, Path.of("x.tar"), null),
+    assertEquals(
+        new ImageReference(Transport.DOCKER_ARCHIVE, Path.of("x.tar"), null),
         ImageReference.parse("docker-archive:x.tar:"));
   }
 
@@ -33,8 +36,9 @@ class ImageReferenceTest {
 
   @Test
   void aReferenceNeedsAPath() {
-    assertEquals("invalid image reference \"oci-archive::v1\": no path after oci-archive:",
-        assertThrows(IllegalArgumentException.class,
-            () -> ImageReference.parse("oci-archive::v1")).getMessage());
+    assertEquals(
+        "invalid image reference \"oci-archive::v1\": no path after oci-archive:",
+        assertThrows(IllegalArgumentException.class, () -> ImageReference.parse("oci-archive::v1"))
+            .getMessage());
   }
 }

@@ -10,8 +10,6 @@ import io.oci2squashfs.image.Digest;
 import io.oci2squashfs.image.Image;
 import io.oci2squashfs.image.ImageLoader;
 import io.oci2squashfs.image.Platform;
-import io.oci2squashfs.layer.LayerException;
-import io.oci2squashfs.layer.MediaTypes;
 import io.oci2squashfs.overlay.RootProbe;
 import io.oci2squashfs.testing.ImageLayoutBuilder;
 import java.nio.file.Path;
@@ -32,10 +30,13 @@ class CheckedLayerSourceTest {
 
   @Test
   void firstEntryReadsTheStartOfEachLayerWhateverItsCompression() throws Exception {
-    CheckedLayerSource layers = layers(ImageLayoutBuilder.oci().platform("linux", "amd64")
-        .layer(layer().dir(".", 0755).file("a", "x").gzip(), MediaTypes.OCI_LAYER_GZIP)
-        .layer(layer().file("b/c", "y").zstd(), MediaTypes.OCI_LAYER_ZSTD)
-        .layer(layer().tar(), MediaTypes.OCI_LAYER));
+    CheckedLayerSource layers =
+        layers(
+            ImageLayoutBuilder.oci()
+                .platform("linux", "amd64")
+                .layer(layer().dir(".", 0755).file("a", "x").gzip(), MediaTypes.OCI_LAYER_GZIP)
+                .layer(layer().file("b/c", "y").zstd(), MediaTypes.OCI_LAYER_ZSTD)
+                .layer(layer().tar(), MediaTypes.OCI_LAYER));
 
     assertTrue(layers.firstEntry(0).path().isRoot());
     assertEquals("b/c", layers.firstEntry(1).path().shortDisplay());
@@ -44,10 +45,13 @@ class CheckedLayerSourceTest {
 
   @Test
   void theRootProbeTakesTheNewestLayerThatStartsWithTheRoot() throws Exception {
-    CheckedLayerSource layers = layers(ImageLayoutBuilder.oci().platform("linux", "amd64")
-        .layer(layer().dir(".", 0755).file("a", "x").gzip(), MediaTypes.OCI_LAYER_GZIP)
-        .layer(layer().dir(".", 0700).file("b", "y").gzip(), MediaTypes.OCI_LAYER_GZIP)
-        .layer(layer().file("c", "z").gzip(), MediaTypes.OCI_LAYER_GZIP));
+    CheckedLayerSource layers =
+        layers(
+            ImageLayoutBuilder.oci()
+                .platform("linux", "amd64")
+                .layer(layer().dir(".", 0755).file("a", "x").gzip(), MediaTypes.OCI_LAYER_GZIP)
+                .layer(layer().dir(".", 0700).file("b", "y").gzip(), MediaTypes.OCI_LAYER_GZIP)
+                .layer(layer().file("c", "z").gzip(), MediaTypes.OCI_LAYER_GZIP));
 
     RootProbe.Found found = RootProbe.find(layers);
 
@@ -57,9 +61,15 @@ class CheckedLayerSourceTest {
 
   @Test
   void aBadLayerIsNamedAndMediaTypeWarningsAreLeftToTheMerge() throws Exception {
-    CheckedLayerSource layers = layers(ImageLayoutBuilder.oci().platform("linux", "amd64")
-        .layer(layer().file("a", "x").zstd(), MediaTypes.OCI_LAYER_GZIP)
-        .layer(new byte[] {0x1f, (byte) 0x8b, 8, 0, 1, 2}, MediaTypes.OCI_LAYER_GZIP, Digest.sha256(new byte[0])));
+    CheckedLayerSource layers =
+        layers(
+            ImageLayoutBuilder.oci()
+                .platform("linux", "amd64")
+                .layer(layer().file("a", "x").zstd(), MediaTypes.OCI_LAYER_GZIP)
+                .layer(
+                    new byte[] {0x1f, (byte) 0x8b, 8, 0, 1, 2},
+                    MediaTypes.OCI_LAYER_GZIP,
+                    Digest.sha256(new byte[0])));
 
     assertEquals("a", layers.firstEntry(0).path().shortDisplay());
     assertEquals(List.of(), warnings, "said once, by the merge");

@@ -69,11 +69,15 @@ class CompressionTest {
     // zstd:chunked layers end with skippable frames holding their table of contents; a stream may
     // also start with one (RFC 8878, 3.1.2)
     byte[] zstd = Compress.zstd(TAR);
-    byte[] blob = Compress.concat(skippableFrame(0x50, "leading metadata"), zstd,
-        skippableFrame(0x5e, "{\"toc\": []}"));
+    byte[] blob =
+        Compress.concat(
+            skippableFrame(0x50, "leading metadata"), zstd, skippableFrame(0x5e, "{\"toc\": []}"));
 
     assertEquals(Compression.ZSTD, Compression.sniff(blob, blob.length));
-    assertArrayEquals(TAR, readAll(Compression.ZSTD.decompress(new StingyInputStream(new ByteArrayInputStream(blob), 7))));
+    assertArrayEquals(
+        TAR,
+        readAll(
+            Compression.ZSTD.decompress(new StingyInputStream(new ByteArrayInputStream(blob), 7))));
   }
 
   @Test
@@ -82,14 +86,23 @@ class CompressionTest {
     byte[] lowNibbleElsewhere = {0x60, 0x2a, 0x4d, 0x18, 0, 0, 0, 0};
 
     assertEquals(Compression.NONE, Compression.sniff(notQuite, notQuite.length));
-    assertEquals(Compression.NONE, Compression.sniff(lowNibbleElsewhere, lowNibbleElsewhere.length));
+    assertEquals(
+        Compression.NONE, Compression.sniff(lowNibbleElsewhere, lowNibbleElsewhere.length));
   }
 
-  /** A skippable frame: magic 0x184D2A5X, then the content's length and the content, little-endian. */
+  /**
+   * A skippable frame: magic 0x184D2A5X, then the content's length and the content, little-endian.
+   */
   private static byte[] skippableFrame(int firstByte, String content) {
     byte[] data = content.getBytes(StandardCharsets.UTF_8);
-    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + data.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-    b.put((byte) firstByte).put((byte) 0x2a).put((byte) 0x4d).put((byte) 0x18).putInt(data.length).put(data);
+    java.nio.ByteBuffer b =
+        java.nio.ByteBuffer.allocate(8 + data.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.put((byte) firstByte)
+        .put((byte) 0x2a)
+        .put((byte) 0x4d)
+        .put((byte) 0x18)
+        .putInt(data.length)
+        .put(data);
     return b.array();
   }
 
@@ -157,8 +170,9 @@ class CompressionTest {
   @Test
   void lzmaNeedsAPlausibleHeader() {
     // props 5d, dictionary 8 MiB, size unknown
-    assertEquals(Compression.LZMA, sniff(0x5d, 0, 0, 0x80, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-        0xff, 0xff));
+    assertEquals(
+        Compression.LZMA,
+        sniff(0x5d, 0, 0, 0x80, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff));
     // props 5d, dictionary 8 MiB, size 1000
     assertEquals(Compression.LZMA, sniff(0x5d, 0, 0, 0x80, 0, 0xe8, 0x03, 0, 0, 0, 0, 0, 0));
     // a file named "]" in a tar without magic: dictionary 0

@@ -62,7 +62,8 @@ class ExternalGunzipTest {
     try (InputStream in = ExternalGunzip.start(igzip, new ByteArrayInputStream(blob))) {
       e = assertThrows(IOException.class, () -> in.transferTo(got));
     }
-    assertTrue(e.getMessage().startsWith("the blob ends early, it is truncated or corrupt (igzip: "),
+    assertTrue(
+        e.getMessage().startsWith("the blob ends early, it is truncated or corrupt (igzip: "),
         e.getMessage());
     assertEquals(e.getMessage(), LayerException.wrap(e, 1, 2, null).detail(), "not said twice");
     assertTrue(got.size() > 0 && got.size() < DATA.length, "delivered " + got.size());
@@ -82,34 +83,39 @@ class ExternalGunzipTest {
   void aFailureReadingTheBlobIsTheOneReported() {
     byte[] blob = Compress.gzip(DATA);
     IOException broken = new IOException("disk on fire");
-    InputStream failing = new InputStream() {
-      private final InputStream in = new ByteArrayInputStream(blob, 0, blob.length / 2);
+    InputStream failing =
+        new InputStream() {
+          private final InputStream in = new ByteArrayInputStream(blob, 0, blob.length / 2);
 
-      @Override
-      public int read() throws IOException {
-        throw broken;
-      }
+          @Override
+          public int read() throws IOException {
+            throw broken;
+          }
 
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        int n = in.read(b, off, len);
-        if (n < 0) {
-          throw broken;
-        }
-        return n;
-      }
-    };
-    IOException e = assertThrows(IOException.class, () -> {
-      try (InputStream in = ExternalGunzip.start(igzip, failing)) {
-        in.readAllBytes();
-      }
-    });
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n < 0) {
+              throw broken;
+            }
+            return n;
+          }
+        };
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () -> {
+              try (InputStream in = ExternalGunzip.start(igzip, failing)) {
+                in.readAllBytes();
+              }
+            });
     assertEquals(broken, e);
   }
 
   @Test
   void closingEarlyStopsIgzipAndClosesTheBlob() throws IOException {
-    StingyInputStream raw = new StingyInputStream(new ByteArrayInputStream(Compress.gzip(DATA)), 4096);
+    StingyInputStream raw =
+        new StingyInputStream(new ByteArrayInputStream(Compress.gzip(DATA)), 4096);
     InputStream in = ExternalGunzip.start(igzip, raw);
     assertEquals(DATA[0], (byte) in.read());
     assertFalse(igzipChildren().isEmpty(), "igzip runs while the stream is open");
@@ -121,21 +127,28 @@ class ExternalGunzipTest {
   @Test
   void layerOpenerUsesIgzipForBigGzipBlobsOnly() throws IOException {
     byte[] blob = Compress.gzip(DATA);
-    try (InputStream in = LayerOpener.open(new ByteArrayInputStream(blob), MediaTypes.OCI_LAYER_GZIP,
-        blob.length, w -> {})) {
+    try (InputStream in =
+        LayerOpener.open(
+            new ByteArrayInputStream(blob), MediaTypes.OCI_LAYER_GZIP, blob.length, w -> {})) {
       assertEquals(DATA[0], (byte) in.read());
       assertFalse(igzipChildren().isEmpty());
       assertArrayEquals(Arrays.copyOfRange(DATA, 1, DATA.length), in.readAllBytes());
     }
-    try (InputStream in = LayerOpener.open(new ByteArrayInputStream(blob), MediaTypes.OCI_LAYER_GZIP,
-        ExternalGunzip.MIN_BLOB_SIZE - 1, w -> {})) {
+    try (InputStream in =
+        LayerOpener.open(
+            new ByteArrayInputStream(blob),
+            MediaTypes.OCI_LAYER_GZIP,
+            ExternalGunzip.MIN_BLOB_SIZE - 1,
+            w -> {})) {
       assertEquals(DATA[0], (byte) in.read());
       assertEquals(List.of(), igzipChildren());
     }
   }
 
   private byte[] read(byte[] blob) throws IOException {
-    try (InputStream in = ExternalGunzip.start(igzip, new StingyInputStream(new ByteArrayInputStream(blob), 70_000))) {
+    try (InputStream in =
+        ExternalGunzip.start(
+            igzip, new StingyInputStream(new ByteArrayInputStream(blob), 70_000))) {
       return in.readAllBytes();
     }
   }
@@ -147,7 +160,8 @@ class ExternalGunzipTest {
   }
 
   private static List<ProcessHandle> igzipChildren() {
-    return ProcessHandle.current().children()
+    return ProcessHandle.current()
+        .children()
         .filter(p -> p.isAlive() && p.info().command().map(c -> c.endsWith("igzip")).orElse(false))
         .toList();
   }

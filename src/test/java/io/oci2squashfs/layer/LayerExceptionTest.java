@@ -50,15 +50,24 @@ class LayerExceptionTest {
 
   @Test
   void truncationIsExplainedInTheUsersTerms() {
-    LayerException eof = LayerException.wrap(new EOFException("Unexpected end of ZLIB input stream"), 1, 4, DIGEST);
-    assertEquals("layer 1/4 sha256:ab12cd34ef56: the blob ends early, it is truncated or corrupt"
-        + " (Unexpected end of ZLIB input stream)", eof.getMessage());
+    LayerException eof =
+        LayerException.wrap(new EOFException("Unexpected end of ZLIB input stream"), 1, 4, DIGEST);
+    assertEquals(
+        "layer 1/4 sha256:ab12cd34ef56: the blob ends early, it is truncated or corrupt"
+            + " (Unexpected end of ZLIB input stream)",
+        eof.getMessage());
     // zstd-jni says only "Truncated source" (found by BadInputIT)
-    LayerException zstd = LayerException.wrap(new java.io.IOException("Truncated source"), 1, 4, DIGEST);
-    assertEquals("layer 1/4 sha256:ab12cd34ef56: the blob ends early, it is truncated or corrupt"
-        + " (Truncated source)", zstd.getMessage());
-    LayerException zip = LayerException.wrap(new java.util.zip.ZipException("invalid block type"), 0, 1, DIGEST);
-    assertEquals("layer 0/1 sha256:ab12cd34ef56: the blob's gzip data is corrupt (invalid block type)", zip.getMessage());
+    LayerException zstd =
+        LayerException.wrap(new java.io.IOException("Truncated source"), 1, 4, DIGEST);
+    assertEquals(
+        "layer 1/4 sha256:ab12cd34ef56: the blob ends early, it is truncated or corrupt"
+            + " (Truncated source)",
+        zstd.getMessage());
+    LayerException zip =
+        LayerException.wrap(new java.util.zip.ZipException("invalid block type"), 0, 1, DIGEST);
+    assertEquals(
+        "layer 0/1 sha256:ab12cd34ef56: the blob's gzip data is corrupt (invalid block type)",
+        zip.getMessage());
   }
 
   @Test

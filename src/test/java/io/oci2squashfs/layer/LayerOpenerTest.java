@@ -35,8 +35,7 @@ class LayerOpenerTest {
     "application/vnd.oci.image.layer.v1.tar+xz, XZ",
     "application/vnd.oci.image.layer.v1.tar+lzma, LZMA",
   })
-  void readsWhatTheMediaTypeSaysWithoutWarning(String mediaType, Compression c)
-      throws IOException {
+  void readsWhatTheMediaTypeSaysWithoutWarning(String mediaType, Compression c) throws IOException {
     byte[] blob = compress(c, TAR);
 
     assertArrayEquals(TAR, read(blob, mediaType));

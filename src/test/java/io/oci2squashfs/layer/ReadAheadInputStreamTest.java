@@ -54,25 +54,26 @@ class ReadAheadInputStreamTest {
   void sourceFailureArrivesAfterTheBytesReadBeforeIt() throws IOException {
     byte[] data = randomBytes(50_000, 3);
     IOException boom = new IOException("corrupt input");
-    InputStream failing = new InputStream() {
-      private int pos;
+    InputStream failing =
+        new InputStream() {
+          private int pos;
 
-      @Override
-      public int read() throws IOException {
-        throw new UnsupportedOperationException();
-      }
+          @Override
+          public int read() throws IOException {
+            throw new UnsupportedOperationException();
+          }
 
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        if (pos == data.length) {
-          throw boom;
-        }
-        int n = Math.min(Math.min(len, 777), data.length - pos);
-        System.arraycopy(data, pos, b, off, n);
-        pos += n;
-        return n;
-      }
-    };
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            if (pos == data.length) {
+              throw boom;
+            }
+            int n = Math.min(Math.min(len, 777), data.length - pos);
+            System.arraycopy(data, pos, b, off, n);
+            pos += n;
+            return n;
+          }
+        };
     try (InputStream in = new ReadAheadInputStream(failing, "t", 4096, 2)) {
       byte[] got = in.readNBytes(data.length);
       assertArrayEquals(data, got);
@@ -85,29 +86,32 @@ class ReadAheadInputStreamTest {
   @Test
   void closingEarlyStopsTheReaderWhichClosesTheSource() throws Exception {
     AtomicBoolean sourceClosed = new AtomicBoolean();
-    InputStream endless = new InputStream() {
-      @Override
-      public int read() {
-        return 7;
-      }
+    InputStream endless =
+        new InputStream() {
+          @Override
+          public int read() {
+            return 7;
+          }
 
-      @Override
-      public int read(byte[] b, int off, int len) {
-        java.util.Arrays.fill(b, off, off + len, (byte) 7);
-        return len;
-      }
+          @Override
+          public int read(byte[] b, int off, int len) {
+            java.util.Arrays.fill(b, off, off + len, (byte) 7);
+            return len;
+          }
 
-      @Override
-      public void close() {
-        sourceClosed.set(true);
-      }
-    };
+          @Override
+          public void close() {
+            sourceClosed.set(true);
+          }
+        };
     ReadAheadInputStream in = new ReadAheadInputStream(endless, "endless-reader", 1024, 2);
     assertEquals(7, in.read());
     in.close();
     assertTrue(sourceClosed.get(), "the source is closed once close() returns");
-    assertFalse(Thread.getAllStackTraces().keySet().stream()
-        .anyMatch(t -> t.getName().equals("endless-reader")), "the reading thread has ended");
+    assertFalse(
+        Thread.getAllStackTraces().keySet().stream()
+            .anyMatch(t -> t.getName().equals("endless-reader")),
+        "the reading thread has ended");
     assertThrows(IOException.class, in::read);
   }
 
@@ -126,19 +130,20 @@ class ReadAheadInputStreamTest {
     // the root probe reads each layer's first entry only: the reader must not decompress
     // megabytes ahead of it before handing over the first bytes, nor after it closes
     java.util.concurrent.atomic.AtomicLong produced = new java.util.concurrent.atomic.AtomicLong();
-    InputStream endless = new InputStream() {
-      @Override
-      public int read() {
-        throw new UnsupportedOperationException();
-      }
+    InputStream endless =
+        new InputStream() {
+          @Override
+          public int read() {
+            throw new UnsupportedOperationException();
+          }
 
-      @Override
-      public int read(byte[] b, int off, int len) {
-        int n = Math.min(len, 4096);
-        produced.addAndGet(n);
-        return n;
-      }
-    };
+          @Override
+          public int read(byte[] b, int off, int len) {
+            int n = Math.min(len, 4096);
+            produced.addAndGet(n);
+            return n;
+          }
+        };
     // How far the reader gets before the close depends on scheduling; what is certain is that it
     // stops once its buffers are full, so the bound is their capacity, not a timing guess.
     ReadAheadInputStream in = new ReadAheadInputStream(endless, "start-reader", 64 * 1024, 2);

@@ -11,7 +11,10 @@ import io.oci2squashfs.tar.EntryType;
 import io.oci2squashfs.tar.TarHeader;
 import org.junit.jupiter.api.Test;
 
-/** The merge's memory of the layer it reads: what it skipped, and what acts on older layers at its end. */
+/**
+ * The merge's memory of the layer it reads: what it skipped, and what acts on older layers at its
+ * end.
+ */
 class CurrentLayerTest {
   @Test
   void aSkippedFileKeepsOnlyItsPositionOtherEntriesTheirHeader() {

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
- * One test (at least) per rule of docs/semantics.md. Layers are listed base first,
- * as in the doc (L0, L1, ...).
+ * One test (at least) per rule of docs/semantics.md. Layers are listed base first, as in the doc
+ * (L0, L1, ...).
  */
 class LayerMergerTest {
 
@@ -27,15 +27,18 @@ class LayerMergerTest {
     @Test
     void spellingsOfOnePathAreOnePath() throws Exception {
       merge(layer().file("/a/b", "old"), layer().file("./a//./b/", "new"))
-          .file("a/b", "new").paths("a", "a/b").noWarnings();
+          .file("a/b", "new")
+          .paths("a", "a/b")
+          .noWarnings();
     }
 
     @Test
     void rootEntryGivesRootAttributesAndIsNeverAChild() throws Exception {
-      MergedTree t = merge(
-          layer().dir(".", 0700, 5, 6, 100).file("f", "x"),
-          layer().dir("./", 0750, 7, 8, 200),
-          layer().file("g", "y"));
+      MergedTree t =
+          merge(
+              layer().dir(".", 0700, 5, 6, 100).file("f", "x"),
+              layer().dir("./", 0750, 7, 8, 200),
+              layer().file("g", "y"));
       t.paths("f", "g");
       assertEquals(0750, t.result.root().mode());
       assertEquals(7, t.result.root().uid());
@@ -53,9 +56,13 @@ class LayerMergerTest {
 
     @Test
     void namesThatAreNotUtf8RoundTrip() throws Exception {
-      String latin1Raw = new String(new byte[] {'c', 'a', 'f', (byte) 0xe9}, StandardCharsets.ISO_8859_1);
-      MemoryLayer l = layer().add(TarHeader.of(EntryPath.of(latin1Raw), EntryType.FILE).asFile(1),
-          new byte[] {'x'});
+      String latin1Raw =
+          new String(new byte[] {'c', 'a', 'f', (byte) 0xe9}, StandardCharsets.ISO_8859_1);
+      MemoryLayer l =
+          layer()
+              .add(
+                  TarHeader.of(EntryPath.of(latin1Raw), EntryType.FILE).asFile(1),
+                  new byte[] {'x'});
       MergedTree t = merge(l);
       EntryPath only = t.byPath.keySet().iterator().next();
       assertArrayEquals(new byte[] {'c', 'a', 'f', (byte) 0xe9}, only.toBytes());
@@ -71,22 +78,25 @@ class LayerMergerTest {
   class WhiteoutRows {
     @Test
     void whiteoutHidesPathAndEverythingBelowFromLowerLayers() throws Exception {
-      merge(layer().dir("d").file("d/f", "x").dir("d/sub").file("d/sub/g", "y").file("keep", "k"),
-          layer().whiteout("d"))
-          .paths("keep").noWarnings();
+      merge(
+              layer().dir("d").file("d/f", "x").dir("d/sub").file("d/sub/g", "y").file("keep", "k"),
+              layer().whiteout("d"))
+          .paths("keep")
+          .noWarnings();
     }
 
     @Test
     void whiteoutInAMiddleLayerHidesOnlyOlderLayers() throws Exception {
-      merge(layer().file("a", "0"), layer().whiteout("a"), layer().file("a", "2"))
-          .file("a", "2");
+      merge(layer().file("a", "0"), layer().whiteout("a"), layer().file("a", "2")).file("a", "2");
     }
 
     @Test
     void opaqueHidesLowerChildrenKeepsDirAndOwnChildrenWhereverTheMarkerStands() throws Exception {
-      merge(layer().dir("d", 0700).file("d/old", "o").dir("d/sub").file("d/sub/x", "x"),
-          layer().file("d/new1", "n1").opaque("d").file("d/new2", "n2"))
-          .paths("d", "d/new1", "d/new2").dir("d", 0700);
+      merge(
+              layer().dir("d", 0700).file("d/old", "o").dir("d/sub").file("d/sub/x", "x"),
+              layer().file("d/new1", "n1").opaque("d").file("d/new2", "n2"))
+          .paths("d", "d/new1", "d/new2")
+          .dir("d", 0700);
     }
 
     @Test
@@ -96,30 +106,37 @@ class LayerMergerTest {
 
     @Test
     void whiteoutAndSameNamedEntryInOneLayerKeepTheEntry() throws Exception {
-      merge(layer().file("a", "old"), layer().file("a", "new").whiteout("a"))
-          .file("a", "new");
-      merge(layer().file("a", "old"), layer().whiteout("a").file("a", "new"))
-          .file("a", "new");
+      merge(layer().file("a", "old"), layer().file("a", "new").whiteout("a")).file("a", "new");
+      merge(layer().file("a", "old"), layer().whiteout("a").file("a", "new")).file("a", "new");
     }
 
     @Test
     void whiteoutOfAPathThatNeverExistedDoesNothing() throws Exception {
       merge(layer().file("a", "x"), layer().whiteout("nothing").whiteout("no/such/dir"))
-          .paths("a").noWarnings();
+          .paths("a")
+          .noWarnings();
     }
 
     @Test
     void aufsMetadataIsDroppedAndHidesNothing() throws Exception {
-      merge(layer().file("plnk", "keep").file("x", "keep"),
-          layer().file(".wh..wh.plnk", "").dir(".wh..wh.plnk").file(".wh..wh.plnk/123.456", "meta")
-              .file(".wh..wh.aufs", "").dir(".wh..wh.orph").file(".wh.", "").file("d/.wh.", ""))
+      merge(
+              layer().file("plnk", "keep").file("x", "keep"),
+              layer()
+                  .file(".wh..wh.plnk", "")
+                  .dir(".wh..wh.plnk")
+                  .file(".wh..wh.plnk/123.456", "meta")
+                  .file(".wh..wh.aufs", "")
+                  .dir(".wh..wh.orph")
+                  .file(".wh.", "")
+                  .file("d/.wh.", ""))
           .paths("plnk", "x");
     }
 
     @Test
     void whiteoutStoredAsHardLinkOrWithContentIsStillAWhiteout() throws Exception {
-      merge(layer().file("a", "x").file("b", "y").file("t", "t"),
-          layer().hardlink(".wh.a", "t").file(".wh.b", "not empty"))
+      merge(
+              layer().file("a", "x").file("b", "y").file("t", "t"),
+              layer().hardlink(".wh.a", "t").file(".wh.b", "not empty"))
           .paths("t");
     }
 
@@ -134,10 +151,14 @@ class LayerMergerTest {
     @Test
     void whiteoutOfDirThenChildInSameLayerMakesAFreshDirectory() throws Exception {
       // the lower b (mode 0700) is gone, so it must not lend its attributes to the new b
-      merge(layer().dir("b", 0700, 9, 9, 5).file("b/old", "o"), layer().whiteout("b").file("b/c", "c"))
-          .paths("b", "b/c").dir("b", 0755);
+      merge(
+              layer().dir("b", 0700, 9, 9, 5).file("b/old", "o"),
+              layer().whiteout("b").file("b/c", "c"))
+          .paths("b", "b/c")
+          .dir("b", 0755);
       merge(layer().dir("b", 0700).file("b/old", "o"), layer().file("b/c", "c").whiteout("b"))
-          .paths("b", "b/c").dir("b", 0755);
+          .paths("b", "b/c")
+          .dir("b", 0755);
     }
   }
 
@@ -145,9 +166,10 @@ class LayerMergerTest {
   class Replacing {
     @Test
     void directoryOverDirectoryTakesNewestAttributesAndMergesChildren() throws Exception {
-      MergedTree t = merge(
-          layer().dir("d", 0700, 1, 1, 10).file("d/a", "a").xattr("user.old", new byte[] {1}),
-          layer().dir("d", 0750, 2, 3, 20).xattr("user.new", new byte[] {2}).file("d/b", "b"));
+      MergedTree t =
+          merge(
+              layer().dir("d", 0700, 1, 1, 10).file("d/a", "a").xattr("user.old", new byte[] {1}),
+              layer().dir("d", 0750, 2, 3, 20).xattr("user.new", new byte[] {2}).file("d/b", "b"));
       t.paths("d", "d/a", "d/b").dir("d", 0750);
       TarHeader d = t.get("d").header;
       assertEquals(2, d.uid());
@@ -166,24 +188,34 @@ class LayerMergerTest {
 
     @Test
     void directoryOverNonDirectoryKeepsTheDirectory() throws Exception {
-      merge(layer().file("a", "f").symlink("b", "x").charDevice("c", 1, 3),
-          layer().dir("a").file("a/x", "1").dir("b").dir("c"))
-          .paths("a", "a/x", "b", "c").type("a", EntryType.DIRECTORY).type("b", EntryType.DIRECTORY)
-          .type("c", EntryType.DIRECTORY).noWarnings();
+      merge(
+              layer().file("a", "f").symlink("b", "x").charDevice("c", 1, 3),
+              layer().dir("a").file("a/x", "1").dir("b").dir("c"))
+          .paths("a", "a/x", "b", "c")
+          .type("a", EntryType.DIRECTORY)
+          .type("b", EntryType.DIRECTORY)
+          .type("c", EntryType.DIRECTORY)
+          .noWarnings();
     }
 
     @Test
     void nonDirectoryOverDirectoryRemovesTheLowerSubtree() throws Exception {
-      merge(layer().dir("d").file("d/a", "a").dir("d/e").file("d/e/f", "f"), layer().file("d", "file"))
-          .paths("d").file("d", "file");
+      merge(
+              layer().dir("d").file("d/a", "a").dir("d/e").file("d/e/f", "f"),
+              layer().file("d", "file"))
+          .paths("d")
+          .file("d", "file");
       merge(layer().dir("d").file("d/a", "a"), layer().symlink("d", "/elsewhere"))
-          .paths("d").symlink("d", "/elsewhere");
+          .paths("d")
+          .symlink("d", "/elsewhere");
     }
 
     @Test
     void nonDirectoryOverNonDirectoryIsTheNewerWholly() throws Exception {
-      MergedTree t = merge(layer().file("f", "old", 0600, 1, 1).xattr("user.a", new byte[] {1}),
-          layer().file("f", "new", 0755, 2, 2));
+      MergedTree t =
+          merge(
+              layer().file("f", "old", 0600, 1, 1).xattr("user.a", new byte[] {1}),
+              layer().file("f", "new", 0755, 2, 2));
       t.file("f", "new");
       TarHeader f = t.get("f").header;
       assertEquals(0755, f.mode());
@@ -195,7 +227,9 @@ class LayerMergerTest {
     @Test
     void childWithoutParentEntryOverLowerFileMakesADirectoryWithAWarning() throws Exception {
       merge(layer().file("p", "file"), layer().file("p/child", "c"))
-          .paths("p", "p/child").dir("p", 0755).warned("p");
+          .paths("p", "p/child")
+          .dir("p", 0755)
+          .warned("p");
       merge(layer().fifo("p"), layer().file("p/child", "c")).dir("p", 0755).warned("fifo");
       merge(layer().charDevice("p", 1, 3), layer().file("p/child", "c")).dir("p", 0755);
     }
@@ -203,44 +237,73 @@ class LayerMergerTest {
     @Test
     void childOverLowerFileHidesTheFilesOwnLowerSubtree() throws Exception {
       // L0 dir p with p/x, L1 file p (removes p/x), L2 p/child: p/x must not come back
-      merge(layer().dir("p", 0700).file("p/x", "x"), layer().file("p", "file"), layer().file("p/child", "c"))
-          .paths("p", "p/child").dir("p", 0755);
+      merge(
+              layer().dir("p", 0700).file("p/x", "x"),
+              layer().file("p", "file"),
+              layer().file("p/child", "c"))
+          .paths("p", "p/child")
+          .dir("p", 0755);
     }
 
     @Test
     void childOverLowerSymlinkIsDetectedAndNamesBothPaths() throws Exception {
-      MergedTree t = merge(layer().dir("usr").dir("usr/lib").symlink("lib", "usr/lib"),
-          layer().file("lib/libx.so", "x"));
+      MergedTree t =
+          merge(
+              layer().dir("usr").dir("usr/lib").symlink("lib", "usr/lib"),
+              layer().file("lib/libx.so", "x"));
       t.warned("lib").warned("usr/lib").warned("layer 1");
       t.type("lib", EntryType.DIRECTORY).file("lib/libx.so", "x");
     }
 
     /**
-     * Not a row of the doc (it speaks of lower symlinks), but tar order: a name below a symlink that
-     * an earlier entry of the same tar made goes through it, as umoci extracts it.
+     * Not a row of the doc (it speaks of lower symlinks), but tar order: a name below a symlink
+     * that an earlier entry of the same tar made goes through it, as umoci extracts it.
      */
     @Test
     void childThroughASymlinkOfItsOwnLayerLandsInTheLinksTarget() throws Exception {
-      merge(layer().dir("usr/lib").symlink("lib", "usr/lib").file("lib/y", "y").symlink("up", "/").file("up/top", "t"))
-          .paths("usr", "usr/lib", "usr/lib/y", "lib", "up", "top").symlink("lib", "usr/lib").file("usr/lib/y", "y")
-          .file("top", "t").warned("lib/y: goes through lib, a symlink this layer made earlier; put at usr/lib/y");
+      merge(
+              layer()
+                  .dir("usr/lib")
+                  .symlink("lib", "usr/lib")
+                  .file("lib/y", "y")
+                  .symlink("up", "/")
+                  .file("up/top", "t"))
+          .paths("usr", "usr/lib", "usr/lib/y", "lib", "up", "top")
+          .symlink("lib", "usr/lib")
+          .file("usr/lib/y", "y")
+          .file("top", "t")
+          .warned("lib/y: goes through lib, a symlink this layer made earlier; put at usr/lib/y");
       // a hard link's target, a whiteout and a chain of two links likewise
-      merge(layer().file("usr/lib/a", "a").file("usr/lib/b", "b"),
-          layer().symlink("lib", "usr/lib").symlink("l2", "lib").hardlink("h", "l2/a").whiteout("lib/b"))
-          .paths("usr", "usr/lib", "usr/lib/a", "lib", "l2", "h").sameInode("h", "usr/lib/a");
+      merge(
+              layer().file("usr/lib/a", "a").file("usr/lib/b", "b"),
+              layer()
+                  .symlink("lib", "usr/lib")
+                  .symlink("l2", "lib")
+                  .hardlink("h", "l2/a")
+                  .whiteout("lib/b"))
+          .paths("usr", "usr/lib", "usr/lib/a", "lib", "l2", "h")
+          .sameInode("h", "usr/lib/a");
     }
 
     @Test
     void ownLayerSymlinkLeadsEvenWhenANewerLayerHidesIt() throws Exception {
-      merge(layer().dir("usr/lib").symlink("lib", "usr/lib").file("lib/y", "y"), layer().whiteout("lib"))
+      merge(
+              layer().dir("usr/lib").symlink("lib", "usr/lib").file("lib/y", "y"),
+              layer().whiteout("lib"))
           .paths("usr", "usr/lib", "usr/lib/y");
     }
 
     @Test
     void entriesThroughAnOwnLayerSymlinkStayWhenTheLayerLaterReplacesIt() throws Exception {
       MemoryLayer base = layer().dir("d").file("d/f0", "0");
-      MemoryLayer l1 = layer().symlink("o", "d").dir("o/sub", 0750).file("o/sub/x", "x").whiteout("o/f0")
-          .dir("o", 0700).file("o/after", "a");
+      MemoryLayer l1 =
+          layer()
+              .symlink("o", "d")
+              .dir("o/sub", 0750)
+              .file("o/sub/x", "x")
+              .whiteout("o/f0")
+              .dir("o", 0700)
+              .file("o/after", "a");
       for (MergedTree t : List.of(merge(base, l1), MergedTree.mergeFollowing(base, l1))) {
         t.paths("d", "d/sub", "d/sub/x", "o", "o/after").dir("o", 0700).file("d/sub/x", "x");
       }
@@ -248,12 +311,27 @@ class LayerMergerTest {
 
     @Test
     void ownLayerSymlinkReplacedLaterInTheTarLeadsNoMore() throws Exception {
-      merge(layer().dir("usr/lib").symlink("lib", "usr/lib").file("lib/y", "y").dir("lib", 0700).file("lib/z", "z"))
-          .paths("usr", "usr/lib", "usr/lib/y", "lib", "lib/z").dir("lib", 0700);
+      merge(
+              layer()
+                  .dir("usr/lib")
+                  .symlink("lib", "usr/lib")
+                  .file("lib/y", "y")
+                  .dir("lib", 0700)
+                  .file("lib/z", "z"))
+          .paths("usr", "usr/lib", "usr/lib/y", "lib", "lib/z")
+          .dir("lib", 0700);
       // a non-directory over a directory above the link removes the link with it (found by the
       // differential tests at scale 4)
-      merge(layer().dir("t").symlink("c/a", "../t").file("c", "f").dir("c", 0700).file("c/a/b", "b"))
-          .paths("t", "c", "c/a", "c/a/b").dir("c/a", 0755).file("c/a/b", "b");
+      merge(
+              layer()
+                  .dir("t")
+                  .symlink("c/a", "../t")
+                  .file("c", "f")
+                  .dir("c", 0700)
+                  .file("c/a/b", "b"))
+          .paths("t", "c", "c/a", "c/a/b")
+          .dir("c/a", 0755)
+          .file("c/a/b", "b");
     }
 
     @Test
@@ -266,8 +344,10 @@ class LayerMergerTest {
 
     @Test
     void implicitDirectoryGetsTheConfiguredMtime() throws Exception {
-      MergedTree t = MergedTree.merge(new MergeOptions(Mtime.ofSeconds(1234)),
-          new MemoryLayer.Source(List.of(layer().file("a/b", "x"))));
+      MergedTree t =
+          MergedTree.merge(
+              new MergeOptions(Mtime.ofSeconds(1234)),
+              new MemoryLayer.Source(List.of(layer().file("a/b", "x"))));
       assertEquals(Mtime.ofSeconds(1234), t.get("a").header.mtime());
     }
   }
@@ -281,8 +361,10 @@ class LayerMergerTest {
     }
 
     @Test
-    void targetWhitedOutLaterLeavesTheLinkAsARegularFileWithOldContentAndMetadata() throws Exception {
-      MergedTree t = merge(layer().file("t", "old", 0750, 3, 4).hardlink("l", "t"), layer().whiteout("t"));
+    void targetWhitedOutLaterLeavesTheLinkAsARegularFileWithOldContentAndMetadata()
+        throws Exception {
+      MergedTree t =
+          merge(layer().file("t", "old", 0750, 3, 4).hardlink("l", "t"), layer().whiteout("t"));
       t.paths("l").file("l", "old");
       TarHeader l = t.get("l").header;
       assertEquals(0750, l.mode());
@@ -293,19 +375,25 @@ class LayerMergerTest {
     @Test
     void targetInOlderLayerWhitedOutAfterTheLinkLayer() throws Exception {
       merge(layer().file("t", "old"), layer().hardlink("l", "t"), layer().whiteout("t"))
-          .paths("l").file("l", "old");
+          .paths("l")
+          .file("l", "old");
     }
 
     @Test
     void targetOverwrittenLaterKeepsOldContentInTheLinkAndSplitsTheInode() throws Exception {
       merge(layer().file("t", "old"), layer().hardlink("l", "t"), layer().file("t", "new"))
-          .file("l", "old").file("t", "new").distinctInodes("l", "t");
+          .file("l", "old")
+          .file("t", "new")
+          .distinctInodes("l", "t");
     }
 
     @Test
     void targetEarlierInTheSameLayerOverwrittenLaterIsReadAgain() throws Exception {
-      MemoryLayer.Source src = new MemoryLayer.Source(List.of(
-          layer().file("t", "old").file("other", "o").hardlink("l", "t"), layer().file("t", "new")));
+      MemoryLayer.Source src =
+          new MemoryLayer.Source(
+              List.of(
+                  layer().file("t", "old").file("other", "o").hardlink("l", "t"),
+                  layer().file("t", "new")));
       MergedTree t = MergedTree.merge(MergeOptions.DEFAULT, src);
       t.file("l", "old").file("t", "new").distinctInodes("l", "t");
       assertEquals(2, src.opens[0], "layer 0 read a second time for the link's content");
@@ -314,38 +402,52 @@ class LayerMergerTest {
 
     @Test
     void severalLinksToAVanishedTargetStayOneInode() throws Exception {
-      MergedTree t = merge(layer().file("t", "old").hardlink("l1", "t").hardlink("l2", "t"),
-          layer().hardlink("l3", "t"), layer().whiteout("t"));
+      MergedTree t =
+          merge(
+              layer().file("t", "old").hardlink("l1", "t").hardlink("l2", "t"),
+              layer().hardlink("l3", "t"),
+              layer().whiteout("t"));
       t.paths("l1", "l2", "l3").sameInode("l1", "l2").sameInode("l2", "l3").file("l3", "old");
       assertEquals(1, t.result.hardLinksPromoted());
     }
 
     @Test
     void severalLinksInLowerLayersToAVanishedTargetStayOneInode() throws Exception {
-      MergedTree t = merge(layer().file("t", "old"), layer().hardlink("l1", "t"),
-          layer().hardlink("l2", "t"), layer().file("t", "new"));
+      MergedTree t =
+          merge(
+              layer().file("t", "old"),
+              layer().hardlink("l1", "t"),
+              layer().hardlink("l2", "t"),
+              layer().file("t", "new"));
       t.sameInode("l1", "l2").file("l1", "old").file("t", "new").distinctInodes("t", "l1");
     }
 
     @Test
     void linkWhoseTargetNeverExistedIsDroppedWithAWarning() throws Exception {
       merge(layer().file("a", "x"), layer().hardlink("l", "missing"))
-          .paths("a").warned("layer 1: l: hard-link target missing");
+          .paths("a")
+          .warned("layer 1: l: hard-link target missing");
     }
 
     @Test
     void linkHiddenByANewerLayerIsGoneAndTheTargetUntouched() throws Exception {
       merge(layer().file("t", "x").hardlink("l", "t"), layer().whiteout("l"))
-          .paths("t").file("t", "x");
+          .paths("t")
+          .file("t", "x");
       merge(layer().file("t", "x"), layer().hardlink("l", "t"), layer().file("l", "own"))
-          .file("l", "own").file("t", "x").distinctInodes("l", "t");
+          .file("l", "own")
+          .file("t", "x")
+          .distinctInodes("l", "t");
     }
 
     @Test
     void targetNamesAreNormalisedLikeEntryNames() throws Exception {
-      merge(layer().file("usr/x", "x"), layer().hardlink("a", "/usr/x").hardlink("b", "./usr/x")
-          .hardlink("c", "usr//x"))
-          .sameInode("a", "usr/x").sameInode("b", "usr/x").sameInode("c", "usr/x");
+      merge(
+              layer().file("usr/x", "x"),
+              layer().hardlink("a", "/usr/x").hardlink("b", "./usr/x").hardlink("c", "usr//x"))
+          .sameInode("a", "usr/x")
+          .sameInode("b", "usr/x")
+          .sameInode("c", "usr/x");
     }
 
     @Test
@@ -365,11 +467,15 @@ class LayerMergerTest {
     @Test
     void linkToALinkFollowsTheChain() throws Exception {
       merge(layer().file("t", "x").hardlink("l1", "t"), layer().hardlink("l2", "l1"))
-          .sameInode("l2", "t").sameInode("l1", "t");
+          .sameInode("l2", "t")
+          .sameInode("l1", "t");
       // the middle link is overwritten: l2 still names t's inode as it was
-      merge(layer().file("t", "x").hardlink("l1", "t"), layer().hardlink("l2", "l1"),
-          layer().file("l1", "other"))
-          .sameInode("l2", "t").file("l1", "other");
+      merge(
+              layer().file("t", "x").hardlink("l1", "t"),
+              layer().hardlink("l2", "l1"),
+              layer().file("l1", "other"))
+          .sameInode("l2", "t")
+          .file("l1", "other");
     }
 
     @Test
@@ -386,14 +492,22 @@ class LayerMergerTest {
     void targetRemovedByTheLinksOwnLayerIsGone() throws Exception {
       // whiteouts act before the layer's own entries, so the target is gone when the link is made
       merge(layer().file("t", "x"), layer().whiteout("t").hardlink("l", "t"))
-          .paths().warned("removed by layer 1");
+          .paths()
+          .warned("removed by layer 1");
     }
 
     @Test
     void promotedSymlinkAndDeviceKeepTheirKind() throws Exception {
-      merge(layer().symlink("s", "target").hardlink("ls", "s").charDevice("c", 4, 5).hardlink("lc", "c"),
-          layer().whiteout("s").whiteout("c"))
-          .paths("ls", "lc").symlink("ls", "target").type("lc", EntryType.CHAR_DEVICE);
+      merge(
+              layer()
+                  .symlink("s", "target")
+                  .hardlink("ls", "s")
+                  .charDevice("c", 4, 5)
+                  .hardlink("lc", "c"),
+              layer().whiteout("s").whiteout("c"))
+          .paths("ls", "lc")
+          .symlink("ls", "target")
+          .type("lc", EntryType.CHAR_DEVICE);
     }
   }
 
@@ -418,7 +532,9 @@ class LayerMergerTest {
 
     @Test
     void duplicateThatChangesTypeTakesTheLater() throws Exception {
-      merge(layer().file("p", "file").dir("p", 0711).file("p/c", "c")).dir("p", 0711).file("p/c", "c");
+      merge(layer().file("p", "file").dir("p", 0711).file("p/c", "c"))
+          .dir("p", 0711)
+          .file("p/c", "c");
       merge(layer().symlink("s", "a").file("s", "now a file")).file("s", "now a file");
     }
 
@@ -426,18 +542,25 @@ class LayerMergerTest {
     void hardLinkBetweenTwoEntriesOfOnePathNamesTheFirst() throws Exception {
       // t#1, l -> t (t#1's inode), t#2: l keeps t#1's content, t is t#2
       merge(layer().file("t", "one").hardlink("l", "t").file("t", "two"))
-          .file("l", "one").file("t", "two").distinctInodes("l", "t");
+          .file("l", "one")
+          .file("t", "two")
+          .distinctInodes("l", "t");
     }
 
     @Test
     void newerLinkToARepeatedPathSeesTheLastEntry() throws Exception {
-      merge(layer().file("t", "one").file("t", "two"), layer().hardlink("l", "t"), layer().whiteout("t"))
-          .paths("l").file("l", "two");
+      merge(
+              layer().file("t", "one").file("t", "two"),
+              layer().hardlink("l", "t"),
+              layer().whiteout("t"))
+          .paths("l")
+          .file("l", "two");
     }
 
     @Test
     void duplicatesInSeveralLayersAreAllFoundInOnePass() throws Exception {
-      MergedTree t = merge(layer().file("a", "a1").file("a", "a2"), layer().file("b", "b1").file("b", "b2"));
+      MergedTree t =
+          merge(layer().file("a", "a1").file("a", "a2"), layer().file("b", "b1").file("b", "b2"));
       t.file("a", "a2").file("b", "b2");
       assertEquals(2, t.passes);
     }
@@ -450,8 +573,12 @@ class LayerMergerTest {
 
     @Test
     void allModeBitsAreKept() throws Exception {
-      MergedTree t = merge(layer().file("suid", "x", 04755, 0, 0).file("sgid", "x", 02711, 0, 0)
-          .dir("tmp", 01777));
+      MergedTree t =
+          merge(
+              layer()
+                  .file("suid", "x", 04755, 0, 0)
+                  .file("sgid", "x", 02711, 0, 0)
+                  .dir("tmp", 01777));
       assertEquals(04755, t.get("suid").header.mode());
       assertEquals(02711, t.get("sgid").header.mode());
       t.dir("tmp", 01777);
@@ -472,9 +599,18 @@ class LayerMergerTest {
 
     @Test
     void fifosAndDevicesKeepTheirNumbers() throws Exception {
-      MergedTree t = merge(layer().fifo("p").charDevice("null", 1, 3)
-          .add(TarHeader.of(p("sda"), EntryType.FILE).withDevice(EntryType.BLOCK_DEVICE, 8, 0), null));
-      t.type("p", EntryType.FIFO).type("null", EntryType.CHAR_DEVICE).type("sda", EntryType.BLOCK_DEVICE);
+      MergedTree t =
+          merge(
+              layer()
+                  .fifo("p")
+                  .charDevice("null", 1, 3)
+                  .add(
+                      TarHeader.of(p("sda"), EntryType.FILE)
+                          .withDevice(EntryType.BLOCK_DEVICE, 8, 0),
+                      null));
+      t.type("p", EntryType.FIFO)
+          .type("null", EntryType.CHAR_DEVICE)
+          .type("sda", EntryType.BLOCK_DEVICE);
       assertEquals(1, t.get("null").header.devMajor());
       assertEquals(3, t.get("null").header.devMinor());
       assertEquals(8, t.get("sda").header.devMajor());
@@ -483,7 +619,9 @@ class LayerMergerTest {
     @Test
     void emptyFilesEmptyLayersAndWhiteoutOnlyLayers() throws Exception {
       merge(layer().file("e", ""), layer(), layer().whiteout("nothing"), layer())
-          .file("e", "").paths("e").noWarnings();
+          .file("e", "")
+          .paths("e")
+          .noWarnings();
       merge().paths();
     }
 
@@ -510,18 +648,26 @@ class LayerMergerTest {
     @Test
     void linkBeforeItsTargetsReplacementInOneLayerNamesTheOlderTarget() throws Exception {
       merge(layer().file("t", "old"), layer().hardlink("l", "t").file("t", "new"))
-          .file("l", "old").file("t", "new").distinctInodes("l", "t");
+          .file("l", "old")
+          .file("t", "new")
+          .distinctInodes("l", "t");
       merge(layer().fifo("t"), layer().hardlink("l", "t").dir("t").file("t/x", "x"))
-          .type("l", EntryType.FIFO).type("t", EntryType.DIRECTORY);
+          .type("l", EntryType.FIFO)
+          .type("t", EntryType.DIRECTORY);
     }
 
     // Found by the umoci oracle (random seed 6): a -> t, then t -> a, in one layer. Following the
     // chain from a, "t" is the older device, not t's own later entry (which waited on itself).
     @Test
     void chainInsideOneLayerStopsAtEntriesBeforeWhereItStarted() throws Exception {
-      merge(layer().charDevice("t", 13, 247), layer().hardlink("a", "t").hardlink("t", "a"), layer().dir("a"))
-          .paths("a", "t").type("a", EntryType.DIRECTORY).type("t", EntryType.CHAR_DEVICE).noWarnings();
+      merge(
+              layer().charDevice("t", 13, 247),
+              layer().hardlink("a", "t").hardlink("t", "a"),
+              layer().dir("a"))
+          .paths("a", "t")
+          .type("a", EntryType.DIRECTORY)
+          .type("t", EntryType.CHAR_DEVICE)
+          .noWarnings();
     }
-
   }
 }

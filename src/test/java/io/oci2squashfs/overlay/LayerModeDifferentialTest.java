@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Squashing, checked against {@link OldestFirstModel}: for random layer stacks (the generator of
- * {@link MergeDifferentialTest}) and every split into lower layers L and top layers T, the one layer
- * S that a {@link LayerMode} merge makes of T must give {@code model(L + S) == model(L + T)}: every
- * path's type, metadata and content, the hard-link structure and the root.
+ * {@link MergeDifferentialTest}) and every split into lower layers L and top layers T, the one
+ * layer S that a {@link LayerMode} merge makes of T must give {@code model(L + S) == model(L + T)}:
+ * every path's type, metadata and content, the hard-link structure and the root.
  */
 class LayerModeDifferentialTest {
   private static final int SCALE = Integer.getInteger("differential.scale", 1);
@@ -40,7 +40,9 @@ class LayerModeDifferentialTest {
     run(7_000_000, 4_000 * SCALE, MergeDifferentialTest.Options.EXTENDED);
   }
 
-  /** Paths repeated within a layer, and non-directories over a layer's own entries: the later wins. */
+  /**
+   * Paths repeated within a layer, and non-directories over a layer's own entries: the later wins.
+   */
   @Test
   void sameLayerRepeatsAndReplacements() throws IOException {
     run(8_000_000, 4_000 * SCALE, MergeDifferentialTest.Options.REPEATS);
@@ -54,7 +56,8 @@ class LayerModeDifferentialTest {
     for (long seed = firstSeed; seed < firstSeed + stacks; seed++) {
       List<MemoryLayer> layers = MergeDifferentialTest.generate(new Random(seed), o);
       OldestFirstModel whole = OldestFirstModel.apply(layers);
-      // Left out: what the streaming merge does not follow (see MergeDifferentialTest), and, for now,
+      // Left out: what the streaming merge does not follow (see MergeDifferentialTest), and, for
+      // now,
       // any stack whose entries go through a symlink: a squashed layer over a lower symlink with
       // markers or dropped links below it does not yet act as the layers it replaces
       if (MergeDifferentialTest.followedThenReplaced(whole) || whole.followedAnySymlink()) {
@@ -71,20 +74,40 @@ class LayerModeDifferentialTest {
         }
         checked++;
         if (diff != null && failures.size() < 3) {
-          failures.add("seed " + seed + " split " + split + ": " + diff + "\n" + MergeDifferentialTest.show(layers)
-              + "squashed:\n" + MergeDifferentialTest.show(List.of(squash(layers, split))));
+          failures.add(
+              "seed "
+                  + seed
+                  + " split "
+                  + split
+                  + ": "
+                  + diff
+                  + "\n"
+                  + MergeDifferentialTest.show(layers)
+                  + "squashed:\n"
+                  + MergeDifferentialTest.show(List.of(squash(layers, split))));
         } else if (diff != null) {
           failures.add("seed " + seed + " split " + split);
         }
       }
     }
     if (!failures.isEmpty()) {
-      fail(failures.size() + " of " + checked + " splits differ; first ones:\n"
-          + String.join("\n\n", failures.subList(0, Math.min(3, failures.size()))));
+      fail(
+          failures.size()
+              + " of "
+              + checked
+              + " splits differ; first ones:\n"
+              + String.join("\n\n", failures.subList(0, Math.min(3, failures.size()))));
     }
-    System.out.println("layer mode differential: " + checked + " splits checked, " + refused + " refused, "
-        + leftOut + " stacks left out (entries through a lower symlink)");
-    assertTrue(refused * 10 < checked, refused + " refused of " + checked); // most splits must be checked
+    System.out.println(
+        "layer mode differential: "
+            + checked
+            + " splits checked, "
+            + refused
+            + " refused, "
+            + leftOut
+            + " stacks left out (entries through a lower symlink)");
+    assertTrue(
+        refused * 10 < checked, refused + " refused of " + checked); // most splits must be checked
   }
 
   /** Null when model(L + S) equals model(L + T), else what differs. */
@@ -125,23 +148,36 @@ class LayerModeDifferentialTest {
     return sb.length() == 0 ? null : sb.toString();
   }
 
-  /** The layers from {@code split} up, merged in layer mode into one layer: directories, then markers, then the rest. */
+  /**
+   * The layers from {@code split} up, merged in layer mode into one layer: directories, then
+   * markers, then the rest.
+   */
   static MemoryLayer squash(List<MemoryLayer> layers, int split) throws IOException {
     OldestFirstModel lower = OldestFirstModel.apply(layers.subList(0, split));
-    LayerMode mode = new LayerMode(p -> lower.tree.containsKey(p)
-        && (lower.tree.get(p).isDir() || lower.tree.get(p).type() == EntryType.SYMLINK));
+    LayerMode mode =
+        new LayerMode(
+            p ->
+                lower.tree.containsKey(p)
+                    && (lower.tree.get(p).isDir()
+                        || lower.tree.get(p).type() == EntryType.SYMLINK));
     MemoryLayer.Source top = new MemoryLayer.Source(layers.subList(split, layers.size()));
-    MergeOptions options = MergeOptions.DEFAULT.withLayerMode(mode).withRedirects(SymlinkRedirects.none());
-    MergePasses.Settled<Collected> settled = MergePasses.settle(top, options, MergeListener.NONE, // as the squasher does
-        new MergePasses.Outputs<>() {
-          @Override
-          public Collected open() {
-            return new Collected();
-          }
+    MergeOptions options =
+        MergeOptions.DEFAULT.withLayerMode(mode).withRedirects(SymlinkRedirects.none());
+    MergePasses.Settled<Collected> settled =
+        MergePasses.settle(
+            top,
+            options,
+            MergeListener.NONE, // as the squasher does
+            new MergePasses.Outputs<>() {
+              @Override
+              public Collected open() {
+                return new Collected();
+              }
 
-          @Override
-          public void discard(Collected c, MergeResult.Repeat why) {}
-        }, (pass, why) -> {});
+              @Override
+              public void discard(Collected c, MergeResult.Repeat why) {}
+            },
+            (pass, why) -> {});
     MergeResult r = settled.result();
     Collected out = settled.output();
     MemoryLayer s = MemoryLayer.layer();
@@ -167,8 +203,12 @@ class LayerModeDifferentialTest {
       } else if (h.path().name().startsWith(".wh.")) {
         markers.add(h);
       } else {
-        rest.add(new MemoryLayer.Entry(h, h.type() == EntryType.FILE && content != null
-            ? content.readNBytes((int) h.size()) : new byte[0]));
+        rest.add(
+            new MemoryLayer.Entry(
+                h,
+                h.type() == EntryType.FILE && content != null
+                    ? content.readNBytes((int) h.size())
+                    : new byte[0]));
       }
     }
   }

@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** A fluent in-memory layer for merge tests: entries in tar order, names given as written in a tar. */
+/**
+ * A fluent in-memory layer for merge tests: entries in tar order, names given as written in a tar.
+ */
 final class MemoryLayer {
   record Entry(TarHeader header, byte[] content) {}
 
@@ -36,8 +38,12 @@ final class MemoryLayer {
   }
 
   MemoryLayer dir(String name, int mode, long uid, long gid, long mtime) {
-    return add(TarHeader.of(p(name), EntryType.DIRECTORY).withMode(mode).withOwner(uid, gid)
-        .withMtime(Mtime.ofSeconds(mtime)), null);
+    return add(
+        TarHeader.of(p(name), EntryType.DIRECTORY)
+            .withMode(mode)
+            .withOwner(uid, gid)
+            .withMtime(Mtime.ofSeconds(mtime)),
+        null);
   }
 
   MemoryLayer file(String name, String content) {
@@ -45,17 +51,24 @@ final class MemoryLayer {
   }
 
   MemoryLayer file(String name, byte[] content, int mode) {
-    return add(TarHeader.of(p(name), EntryType.FILE).asFile(content.length).withMode(mode), content);
+    return add(
+        TarHeader.of(p(name), EntryType.FILE).asFile(content.length).withMode(mode), content);
   }
 
   MemoryLayer file(String name, String content, int mode, long uid, long gid) {
     byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
-    return add(TarHeader.of(p(name), EntryType.FILE).asFile(bytes.length).withMode(mode)
-        .withOwner(uid, gid), bytes);
+    return add(
+        TarHeader.of(p(name), EntryType.FILE)
+            .asFile(bytes.length)
+            .withMode(mode)
+            .withOwner(uid, gid),
+        bytes);
   }
 
   MemoryLayer symlink(String name, String target) {
-    return add(TarHeader.of(p(name), EntryType.SYMLINK).withSymlinkTarget(raw(target)).withMode(0777), null);
+    return add(
+        TarHeader.of(p(name), EntryType.SYMLINK).withSymlinkTarget(raw(target)).withMode(0777),
+        null);
   }
 
   MemoryLayer hardlink(String name, String target) {
@@ -67,7 +80,9 @@ final class MemoryLayer {
   }
 
   MemoryLayer charDevice(String name, int major, int minor) {
-    return add(TarHeader.of(p(name), EntryType.FILE).withDevice(EntryType.CHAR_DEVICE, major, minor), null);
+    return add(
+        TarHeader.of(p(name), EntryType.FILE).withDevice(EntryType.CHAR_DEVICE, major, minor),
+        null);
   }
 
   MemoryLayer whiteout(String name) {
@@ -136,7 +151,8 @@ final class MemoryLayer {
 
         @Override
         public InputStream content() {
-          return new ByteArrayInputStream(Arrays.copyOf(current.content(), current.content().length));
+          return new ByteArrayInputStream(
+              Arrays.copyOf(current.content(), current.content().length));
         }
 
         @Override

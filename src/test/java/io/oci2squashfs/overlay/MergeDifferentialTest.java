@@ -19,12 +19,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Random layers, merged newest first by {@link LayerMerger}, against {@link OldestFirstModel}
- * applying them oldest first. Fixed seeds. The generator makes only layers a container runtime would
- * accept (no violation in the model's sense); it works on a three-name, three-level namespace so that
- * paths collide often across layers, with directories, files (some empty), symlinks, FIFOs, devices,
- * hard links (to the layer's own or lower entries, to links, to symlinks), whiteouts (some stored as
- * hard links or with content), opaque markers (at the root too), AUFS metadata, root entries, xattrs
- * and the same layer blob listed twice.
+ * applying them oldest first. Fixed seeds. The generator makes only layers a container runtime
+ * would accept (no violation in the model's sense); it works on a three-name, three-level namespace
+ * so that paths collide often across layers, with directories, files (some empty), symlinks, FIFOs,
+ * devices, hard links (to the layer's own or lower entries, to links, to symlinks), whiteouts (some
+ * stored as hard links or with content), opaque markers (at the root too), AUFS metadata, root
+ * entries, xattrs and the same layer blob listed twice.
  *
  * <p>On a mismatch the case is shrunk (drop layers, drop entries, keeping it valid and failing) and
  * printed.
@@ -32,22 +32,38 @@ import org.junit.jupiter.api.Test;
 class MergeDifferentialTest {
   private static final String[] NAMES = {"a", "b", "c"};
   private static final int[] MODES = {0755, 0700, 0644, 0600, 04755, 01777};
+
   /** Multiplies every run's case count: {@code mvn test -Ddifferential.scale=20} for a long run. */
   private static final int SCALE = Integer.getInteger("differential.scale", 1);
 
   /** Generator knobs. */
-  record Options(int maxLayers, int maxEntries, boolean roots, boolean dupLayers, boolean childOverLowerNonDir,
+  record Options(
+      int maxLayers,
+      int maxEntries,
+      boolean roots,
+      boolean dupLayers,
+      boolean childOverLowerNonDir,
       boolean sameLayerRepeats) {
     static final Options DEFAULT = new Options(5, 8, true, true, false, false);
-    /** Also the doc's rows for P/child over a lower file, device, FIFO or symlink P (runtimes refuse or differ). */
+
+    /**
+     * Also the doc's rows for P/child over a lower file, device, FIFO or symlink P (runtimes refuse
+     * or differ).
+     */
     static final Options EXTENDED = new Options(5, 8, true, true, true, false);
+
     /**
      * Also a path twice in one layer, a non-directory over the layer's own earlier entries, and a
      * hard link to what its layer replaces later: tar order, the later entry wins.
      */
     static final Options REPEATS = new Options(4, 8, true, true, false, true);
 
-    Options(int maxLayers, int maxEntries, boolean roots, boolean dupLayers, boolean childOverLowerNonDir) {
+    Options(
+        int maxLayers,
+        int maxEntries,
+        boolean roots,
+        boolean dupLayers,
+        boolean childOverLowerNonDir) {
       this(maxLayers, maxEntries, roots, dupLayers, childOverLowerNonDir, false);
     }
   }
@@ -107,20 +123,41 @@ class MergeDifferentialTest {
       if (diff != null) {
         if (failures.size() < 3) {
           List<MemoryLayer> small = shrink(layers, include, o);
-          failures.add("seed " + seed + ": " + compare(small, o) + "\nshrunk case:\n" + show(small)
-              + "\nexpected (oldest first):\n" + OldestFirstModel.apply(small).describeAll());
+          failures.add(
+              "seed "
+                  + seed
+                  + ": "
+                  + compare(small, o)
+                  + "\nshrunk case:\n"
+                  + show(small)
+                  + "\nexpected (oldest first):\n"
+                  + OldestFirstModel.apply(small).describeAll());
         } else {
           failures.add("seed " + seed);
         }
       }
     }
     if (!failures.isEmpty()) {
-      fail(failures.size() + " of " + checked + " cases differ; first ones:\n"
-          + String.join("\n\n", failures.subList(0, Math.min(4, failures.size()))));
+      fail(
+          failures.size()
+              + " of "
+              + checked
+              + " cases differ; first ones:\n"
+              + String.join("\n\n", failures.subList(0, Math.min(4, failures.size()))));
     }
-    System.out.println("differential: seeds " + firstSeed + ".." + (firstSeed + cases - 1) + ", " + checked
-        + " cases checked, " + (cases - checked) + " left out as known bugs (" + followedThenReplaced
-        + " where entries went through a hard link to a symlink, which the merge does not follow)");
+    System.out.println(
+        "differential: seeds "
+            + firstSeed
+            + ".."
+            + (firstSeed + cases - 1)
+            + ", "
+            + checked
+            + " cases checked, "
+            + (cases - checked)
+            + " left out as known bugs ("
+            + followedThenReplaced
+            + " where entries went through a hard link to a symlink, which the merge does not"
+            + " follow)");
     // the filter must leave most of the run
     assertEquals(true, checked > cases / 2, "only " + checked + " of " + cases + " cases checked");
   }
@@ -160,17 +197,29 @@ class MergeDifferentialTest {
       }
       sb.append("tree differs: ").append(d).append('\n');
     }
-    List<List<String>> wantLinks = OldestFirstModel.inodeGroups(model.tree,
-        n -> ((OldestFirstModel.Node) n).isDir() ? null : ((OldestFirstModel.Node) n).inode);
-    List<List<String>> gotLinks = OldestFirstModel.inodeGroups(rec.byPath,
-        i -> ((MergedTree.Inode) i).header.type() == EntryType.DIRECTORY ? null : i);
+    List<List<String>> wantLinks =
+        OldestFirstModel.inodeGroups(
+            model.tree,
+            n -> ((OldestFirstModel.Node) n).isDir() ? null : ((OldestFirstModel.Node) n).inode);
+    List<List<String>> gotLinks =
+        OldestFirstModel.inodeGroups(
+            rec.byPath,
+            i -> ((MergedTree.Inode) i).header.type() == EntryType.DIRECTORY ? null : i);
     if (!wantLinks.equals(gotLinks)) {
-      sb.append("inodes differ: want ").append(wantLinks).append(" got ").append(gotLinks).append('\n');
+      sb.append("inodes differ: want ")
+          .append(wantLinks)
+          .append(" got ")
+          .append(gotLinks)
+          .append('\n');
     }
     String wantRoot = OldestFirstModel.describe(model.rootOrDefault(), null);
     String gotRoot = OldestFirstModel.describe(rec.result.root(), null);
     if (!wantRoot.equals(gotRoot)) {
-      sb.append("root differs: want ").append(wantRoot).append(" got ").append(gotRoot).append('\n');
+      sb.append("root differs: want ")
+          .append(wantRoot)
+          .append(" got ")
+          .append(gotRoot)
+          .append('\n');
     }
     if (!rec.warnings.isEmpty() && model.violations.isEmpty()) {
       sb.append("warnings for a valid image: ").append(rec.warnings).append('\n');
@@ -202,7 +251,8 @@ class MergeDifferentialTest {
     return layers;
   }
 
-  private static MemoryLayer generateLayer(Random r, Options o, OldestFirstModel committed, int li) {
+  private static MemoryLayer generateLayer(
+      Random r, Options o, OldestFirstModel committed, int li) {
     OldestFirstModel s = committed.copy();
     List<MemoryLayer.Entry> marks = new ArrayList<>();
     int whiteouts = r.nextInt(10) < 6 ? 0 : 1 + r.nextInt(2);
@@ -214,7 +264,9 @@ class MergeDifferentialTest {
       EntryPath name = hidden.parent().child(".wh." + hidden.name());
       int form = r.nextInt(10);
       if (form == 0) {
-        marks.add(new MemoryLayer.Entry(TarHeader.of(name, EntryType.FILE).asHardLinkTo(randomPath(r)), new byte[0]));
+        marks.add(
+            new MemoryLayer.Entry(
+                TarHeader.of(name, EntryType.FILE).asHardLinkTo(randomPath(r)), new byte[0]));
       } else if (form == 1) {
         marks.add(fileEntry(name, "junk".getBytes(StandardCharsets.UTF_8), 0644, 0, 5));
       } else if (form == 2) {
@@ -224,7 +276,8 @@ class MergeDifferentialTest {
       }
     }
     if (r.nextInt(8) == 0) {
-      EntryPath d = r.nextInt(4) == 0 ? EntryPath.ROOT : existing(r, s, OldestFirstModel.Node::isDir);
+      EntryPath d =
+          r.nextInt(4) == 0 ? EntryPath.ROOT : existing(r, s, OldestFirstModel.Node::isDir);
       if (d == null) {
         d = randomPath(r);
       }
@@ -232,9 +285,16 @@ class MergeDifferentialTest {
       marks.add(fileEntry(name, new byte[0], 0644, 0, 5));
     }
     if (r.nextInt(15) == 0) {
-      String[] aufs = {".wh..wh.plnk/" + NAMES[r.nextInt(3)], ".wh..wh.aufs", ".wh..wh.orph", ".wh.",
-          NAMES[r.nextInt(3)] + "/.wh.", ".wh..wh.plnk/.wh." + NAMES[r.nextInt(3)]};
-      marks.add(fileEntry(EntryPath.of(aufs[r.nextInt(aufs.length)]), new byte[] {'m'}, 0644, 0, 5));
+      String[] aufs = {
+        ".wh..wh.plnk/" + NAMES[r.nextInt(3)],
+        ".wh..wh.aufs",
+        ".wh..wh.orph",
+        ".wh.",
+        NAMES[r.nextInt(3)] + "/.wh.",
+        ".wh..wh.plnk/.wh." + NAMES[r.nextInt(3)]
+      };
+      marks.add(
+          fileEntry(EntryPath.of(aufs[r.nextInt(aufs.length)]), new byte[] {'m'}, 0644, 0, 5));
     }
     if (!o.childOverLowerNonDir()) {
       marks.removeIf(m -> throughSymlink(s, m.header().path())); // the extended rows only
@@ -257,9 +317,14 @@ class MergeDifferentialTest {
       }
     }
     if (o.roots() && r.nextInt(10) == 0) {
-      TarHeader root = TarHeader.of(EntryPath.ROOT, EntryType.DIRECTORY).withMode(MODES[r.nextInt(MODES.length)])
-          .withOwner(r.nextInt(3), r.nextInt(3)).withMtime(Mtime.ofSeconds(1000L * (li + 1)));
-      entries.add(r.nextInt(4) == 0 ? r.nextInt(entries.size() + 1) : 0, new MemoryLayer.Entry(root, new byte[0]));
+      TarHeader root =
+          TarHeader.of(EntryPath.ROOT, EntryType.DIRECTORY)
+              .withMode(MODES[r.nextInt(MODES.length)])
+              .withOwner(r.nextInt(3), r.nextInt(3))
+              .withMtime(Mtime.ofSeconds(1000L * (li + 1)));
+      entries.add(
+          r.nextInt(4) == 0 ? r.nextInt(entries.size() + 1) : 0,
+          new MemoryLayer.Entry(root, new byte[0]));
     }
     for (MemoryLayer.Entry mark : marks) {
       entries.add(r.nextInt(entries.size() + 1), mark);
@@ -281,16 +346,23 @@ class MergeDifferentialTest {
   }
 
   static boolean followedThenReplaced(OldestFirstModel model) {
-    return model.violations.stream().anyMatch(v -> v.contains(OldestFirstModel.FOLLOWED_HARD_LINKED_SYMLINK));
+    return model.violations.stream()
+        .anyMatch(v -> v.contains(OldestFirstModel.FOLLOWED_HARD_LINKED_SYMLINK));
   }
 
   private static boolean acceptable(List<String> violations, Options o) {
-    return violations.stream().allMatch(v -> o.childOverLowerNonDir() && v.contains(OldestFirstModel.LOWER_NONDIR_PARENT)
-        || o.sameLayerRepeats() && (v.contains(OldestFirstModel.SAME_PATH_TWICE)
-            || v.contains(OldestFirstModel.NONDIR_OVER_OWN) || v.contains(OldestFirstModel.LINKED_THEN_REPLACED)));
+    return violations.stream()
+        .allMatch(
+            v ->
+                o.childOverLowerNonDir() && v.contains(OldestFirstModel.LOWER_NONDIR_PARENT)
+                    || o.sameLayerRepeats()
+                        && (v.contains(OldestFirstModel.SAME_PATH_TWICE)
+                            || v.contains(OldestFirstModel.NONDIR_OVER_OWN)
+                            || v.contains(OldestFirstModel.LINKED_THEN_REPLACED)));
   }
 
-  private static MemoryLayer.Entry candidate(Random r, OldestFirstModel s, long mtime, int li, int j) {
+  private static MemoryLayer.Entry candidate(
+      Random r, OldestFirstModel s, long mtime, int li, int j) {
     EntryPath p;
     int how = r.nextInt(10);
     if (how < 5) {
@@ -312,7 +384,8 @@ class MergeDifferentialTest {
     if (op < 25) {
       h = TarHeader.of(p, EntryType.DIRECTORY).withMode(mode);
     } else if (op < 58) {
-      content = r.nextInt(6) == 0 ? new byte[0] : ("L" + li + "E" + j).getBytes(StandardCharsets.UTF_8);
+      content =
+          r.nextInt(6) == 0 ? new byte[0] : ("L" + li + "E" + j).getBytes(StandardCharsets.UTF_8);
       h = TarHeader.of(p, EntryType.FILE).asFile(content.length).withMode(mode);
     } else if (op < 68) {
       h = TarHeader.of(p, EntryType.SYMLINK).withSymlinkTarget("t" + li + "." + j).withMode(0777);
@@ -334,9 +407,15 @@ class MergeDifferentialTest {
     return new MemoryLayer.Entry(h, content);
   }
 
-  private static MemoryLayer.Entry fileEntry(EntryPath p, byte[] content, int mode, long uid, long mtime) {
-    return new MemoryLayer.Entry(TarHeader.of(p, EntryType.FILE).asFile(content.length).withMode(mode)
-        .withOwner(uid, uid).withMtime(Mtime.ofSeconds(mtime)), content);
+  private static MemoryLayer.Entry fileEntry(
+      EntryPath p, byte[] content, int mode, long uid, long mtime) {
+    return new MemoryLayer.Entry(
+        TarHeader.of(p, EntryType.FILE)
+            .asFile(content.length)
+            .withMode(mode)
+            .withOwner(uid, uid)
+            .withMtime(Mtime.ofSeconds(mtime)),
+        content);
   }
 
   private static EntryPath randomPath(Random r) {
@@ -351,19 +430,22 @@ class MergeDifferentialTest {
     return EntryPath.of(sb.toString());
   }
 
-  private static EntryPath existing(Random r, OldestFirstModel s, Predicate<OldestFirstModel.Node> ok) {
+  private static EntryPath existing(
+      Random r, OldestFirstModel s, Predicate<OldestFirstModel.Node> ok) {
     List<EntryPath> c = new ArrayList<>();
-    s.tree.forEach((p, n) -> {
-      if (ok.test(n)) {
-        c.add(p);
-      }
-    });
+    s.tree.forEach(
+        (p, n) -> {
+          if (ok.test(n)) {
+            c.add(p);
+          }
+        });
     return c.isEmpty() ? null : c.get(r.nextInt(c.size()));
   }
 
   // ---------------------------------------------------------------- shrinking and printing
 
-  static List<MemoryLayer> shrink(List<MemoryLayer> layers, Predicate<List<MemoryLayer>> include, Options o) {
+  static List<MemoryLayer> shrink(
+      List<MemoryLayer> layers, Predicate<List<MemoryLayer>> include, Options o) {
     List<List<MemoryLayer.Entry>> cur = new ArrayList<>();
     for (MemoryLayer l : layers) {
       cur.add(new ArrayList<>(l.entries));
@@ -395,7 +477,8 @@ class MergeDifferentialTest {
     return toLayers(cur);
   }
 
-  private static boolean stillFails(List<List<MemoryLayer.Entry>> c, Predicate<List<MemoryLayer>> include, Options o) {
+  private static boolean stillFails(
+      List<List<MemoryLayer.Entry>> c, Predicate<List<MemoryLayer>> include, Options o) {
     List<MemoryLayer> layers = toLayers(c);
     if (!include.test(layers) || !acceptable(OldestFirstModel.apply(layers).violations, o)) {
       return false;
@@ -427,5 +510,4 @@ class MergeDifferentialTest {
     }
     return sb.toString();
   }
-
 }

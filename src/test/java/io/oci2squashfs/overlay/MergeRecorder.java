@@ -21,8 +21,13 @@ final class MergeRecorder implements MergeOutput {
   final Map<EntryPath, MergedTree.Inode> byPath = new LinkedHashMap<>();
   final List<String> problems = new ArrayList<>();
   final List<MergeWarning> warnings = new ArrayList<>();
-  /** Files of size 0 handed over with a null stream (allowed by PaxTarWriter, not by the contract's words). */
+
+  /**
+   * Files of size 0 handed over with a null stream (allowed by PaxTarWriter, not by the contract's
+   * words).
+   */
   int nullContentForEmptyFile;
+
   MergeResult result;
 
   @Override
@@ -33,7 +38,14 @@ final class MergeRecorder implements MergeOutput {
       return;
     }
     if (byPath.containsKey(path)) {
-      problems.add("written twice: " + path.display() + " (" + byPath.get(path).header + ", then " + h + ")");
+      problems.add(
+          "written twice: "
+              + path.display()
+              + " ("
+              + byPath.get(path).header
+              + ", then "
+              + h
+              + ")");
       return;
     }
     for (EntryPath a = path.parent(); !a.isRoot(); a = a.parent()) {
@@ -45,7 +57,8 @@ final class MergeRecorder implements MergeOutput {
     if (h.type() != EntryType.DIRECTORY) {
       for (EntryPath p : byPath.keySet()) {
         if (!p.equals(path) && p.startsWith(path)) {
-          problems.add("non-directory " + path.display() + " written over existing child " + p.display());
+          problems.add(
+              "non-directory " + path.display() + " written over existing child " + p.display());
           break;
         }
       }
@@ -54,7 +67,11 @@ final class MergeRecorder implements MergeOutput {
     if (h.type() == EntryType.HARDLINK) {
       MergedTree.Inode target = byPath.get(h.hardLinkTarget());
       if (target == null) {
-        problems.add("hard link " + path.display() + " written before its target " + h.hardLinkTarget().display());
+        problems.add(
+            "hard link "
+                + path.display()
+                + " written before its target "
+                + h.hardLinkTarget().display());
         return;
       }
       if (target.header.type() == EntryType.DIRECTORY) {
@@ -94,34 +111,45 @@ final class MergeRecorder implements MergeOutput {
     }
   }
 
-  /** Following lower symlinks as the converter does: again, into a fresh recorder, while a pass learns something. */
+  /**
+   * Following lower symlinks as the converter does: again, into a fresh recorder, while a pass
+   * learns something.
+   */
   static MergeRecorder mergeFollowing(List<MemoryLayer> layers) throws IOException {
     MergeOptions options = MergeOptions.DEFAULT.withRedirects(SymlinkRedirects.none());
     MergeRecorder[] current = new MergeRecorder[1];
-    MergeListener listener = new MergeListener() {
-      @Override
-      public void warning(MergeWarning w) {
-        current[0].warnings.add(w);
-      }
-    };
-    MergePasses.Outputs<MergeRecorder> recorders = new MergePasses.Outputs<>() {
-      @Override
-      public MergeRecorder open() {
-        current[0] = new MergeRecorder();
-        return current[0];
-      }
+    MergeListener listener =
+        new MergeListener() {
+          @Override
+          public void warning(MergeWarning w) {
+            current[0].warnings.add(w);
+          }
+        };
+    MergePasses.Outputs<MergeRecorder> recorders =
+        new MergePasses.Outputs<>() {
+          @Override
+          public MergeRecorder open() {
+            current[0] = new MergeRecorder();
+            return current[0];
+          }
 
-      @Override
-      public void discard(MergeRecorder rec, MergeResult.Repeat why) {}
-    };
+          @Override
+          public void discard(MergeRecorder rec, MergeResult.Repeat why) {}
+        };
     try {
-      MergePasses.Settled<MergeRecorder> s = MergePasses.settle(new MemoryLayer.Source(layers), options, listener,
-          recorders, (pass, why) -> {});
+      MergePasses.Settled<MergeRecorder> s =
+          MergePasses.settle(
+              new MemoryLayer.Source(layers), options, listener, recorders, (pass, why) -> {});
       MergeRecorder rec = s.output();
       rec.result = s.result();
       rec.checkExplicitDirs();
       if (rec.written.size() != rec.result.entriesWritten()) {
-        rec.problems.add("entriesWritten " + rec.result.entriesWritten() + " but " + rec.written.size() + " written");
+        rec.problems.add(
+            "entriesWritten "
+                + rec.result.entriesWritten()
+                + " but "
+                + rec.written.size()
+                + " written");
       }
       return rec;
     } catch (IOException e) {
@@ -130,23 +158,31 @@ final class MergeRecorder implements MergeOutput {
       }
       MergeRecorder rec = current[0];
       rec.problems.add("still learning after " + MergeOptions.MAX_PASSES + " passes");
-      rec.result = new LayerMerger(options, MergeListener.NONE).merge(new MemoryLayer.Source(layers), new MergeRecorder());
+      rec.result =
+          new LayerMerger(options, MergeListener.NONE)
+              .merge(new MemoryLayer.Source(layers), new MergeRecorder());
       return rec;
     }
   }
 
   static MergeRecorder merge(List<MemoryLayer> layers, MergeOptions options) throws IOException {
     MergeRecorder rec = new MergeRecorder();
-    MergeListener listener = new MergeListener() {
-      @Override
-      public void warning(MergeWarning w) {
-        rec.warnings.add(w);
-      }
-    };
+    MergeListener listener =
+        new MergeListener() {
+          @Override
+          public void warning(MergeWarning w) {
+            rec.warnings.add(w);
+          }
+        };
     rec.result = new LayerMerger(options, listener).merge(new MemoryLayer.Source(layers), rec);
     rec.checkExplicitDirs();
     if (rec.written.size() != rec.result.entriesWritten()) {
-      rec.problems.add("entriesWritten " + rec.result.entriesWritten() + " but " + rec.written.size() + " written");
+      rec.problems.add(
+          "entriesWritten "
+              + rec.result.entriesWritten()
+              + " but "
+              + rec.written.size()
+              + " written");
     }
     return rec;
   }
@@ -154,7 +190,9 @@ final class MergeRecorder implements MergeOutput {
   Map<String, String> describeAll() {
     Map<String, String> out = new TreeMap<>();
     for (Map.Entry<EntryPath, MergedTree.Inode> e : byPath.entrySet()) {
-      out.put(e.getKey().display(), OldestFirstModel.describe(e.getValue().header, e.getValue().content));
+      out.put(
+          e.getKey().display(),
+          OldestFirstModel.describe(e.getValue().header, e.getValue().content));
     }
     return out;
   }

@@ -24,7 +24,8 @@ import java.util.Map;
 
 /**
  * Records a merge's output, checks on every write the guarantees of {@link MergeOutput} (what
- * mksquashfs needs), and answers questions about the resulting filesystem as mksquashfs would build it.
+ * mksquashfs needs), and answers questions about the resulting filesystem as mksquashfs would build
+ * it.
  */
 final class MergedTree implements MergeOutput {
   /** One inode: hard links share the same object. */
@@ -50,18 +51,21 @@ final class MergedTree implements MergeOutput {
     assertFalse(byPath.containsKey(path), "written twice: " + path);
     for (EntryPath a = path.parent(); !a.isRoot(); a = a.parent()) {
       Inode parent = byPath.get(a);
-      assertTrue(parent == null || parent.header.type() == EntryType.DIRECTORY,
+      assertTrue(
+          parent == null || parent.header.type() == EntryType.DIRECTORY,
           "non-directory " + a + " has a child " + path);
     }
     if (h.type() != EntryType.DIRECTORY) {
       for (EntryPath p : byPath.keySet()) {
-        assertFalse(p.startsWith(path), "non-directory " + path + " written over existing child " + p);
+        assertFalse(
+            p.startsWith(path), "non-directory " + path + " written over existing child " + p);
       }
     }
     written.add(h);
     if (h.type() == EntryType.HARDLINK) {
       Inode target = byPath.get(h.hardLinkTarget());
-      assertNotNull(target, "hard link " + path + " written before its target " + h.hardLinkTarget());
+      assertNotNull(
+          target, "hard link " + path + " written before its target " + h.hardLinkTarget());
       assertTrue(target.header.type() != EntryType.DIRECTORY, "hard link to a directory: " + path);
       byPath.put(path, target);
       return;
@@ -75,46 +79,55 @@ final class MergedTree implements MergeOutput {
     return merge(MergeOptions.DEFAULT, new MemoryLayer.Source(List.of(layers)));
   }
 
-  /** Merges as the converter does: again, into a fresh output, while a pass learns something (repeats in a layer). */
+  /**
+   * Merges as the converter does: again, into a fresh output, while a pass learns something
+   * (repeats in a layer).
+   */
   static MergedTree merge(MergeOptions options, MemoryLayer.Source source) throws IOException {
     return settle(options, source, false);
   }
 
   int passes = 1;
 
-  /** Merges as the converter does, following lower symlinks: again while a pass learns something. */
+  /**
+   * Merges as the converter does, following lower symlinks: again while a pass learns something.
+   */
   static MergedTree mergeFollowing(MemoryLayer... layers) throws IOException {
-    return settle(MergeOptions.DEFAULT.withRedirects(SymlinkRedirects.none()), new MemoryLayer.Source(List.of(layers)),
+    return settle(
+        MergeOptions.DEFAULT.withRedirects(SymlinkRedirects.none()),
+        new MemoryLayer.Source(List.of(layers)),
         true);
   }
 
   /**
-   * Through {@link MergePasses}, as the converter runs it; the last pass's warnings, or with
-   * {@code everyPass} every pass's, as the converter reports them.
+   * Through {@link MergePasses}, as the converter runs it; the last pass's warnings, or with {@code
+   * everyPass} every pass's, as the converter reports them.
    */
-  private static MergedTree settle(MergeOptions options, MemoryLayer.Source source, boolean everyPass)
-      throws IOException {
+  private static MergedTree settle(
+      MergeOptions options, MemoryLayer.Source source, boolean everyPass) throws IOException {
     List<MergeWarning> earlier = new ArrayList<>();
     MergedTree[] last = new MergedTree[1];
-    MergePasses.Outputs<MergedTree> trees = new MergePasses.Outputs<>() {
-      @Override
-      public MergedTree open() {
-        if (last[0] != null) {
-          earlier.addAll(last[0].warnings);
-        }
-        last[0] = new MergedTree();
-        return last[0];
-      }
+    MergePasses.Outputs<MergedTree> trees =
+        new MergePasses.Outputs<>() {
+          @Override
+          public MergedTree open() {
+            if (last[0] != null) {
+              earlier.addAll(last[0].warnings);
+            }
+            last[0] = new MergedTree();
+            return last[0];
+          }
 
-      @Override
-      public void discard(MergedTree tree, MergeResult.Repeat why) {}
-    };
-    MergeListener listener = new MergeListener() {
-      @Override
-      public void warning(MergeWarning w) {
-        last[0].warnings.add(w);
-      }
-    };
+          @Override
+          public void discard(MergedTree tree, MergeResult.Repeat why) {}
+        };
+    MergeListener listener =
+        new MergeListener() {
+          @Override
+          public void warning(MergeWarning w) {
+            last[0].warnings.add(w);
+          }
+        };
     MergePasses.Settled<MergedTree> s;
     try {
       s = MergePasses.settle(source, options, listener, trees, (pass, why) -> {});
@@ -165,7 +178,8 @@ final class MergedTree implements MergeOutput {
   MergedTree dir(String name, int mode) {
     Inode i = get(name);
     assertEquals(EntryType.DIRECTORY, i.header.type(), name + " type");
-    assertEquals(Integer.toOctalString(mode), Integer.toOctalString(i.header.mode()), name + " mode");
+    assertEquals(
+        Integer.toOctalString(mode), Integer.toOctalString(i.header.mode()), name + " mode");
     return this;
   }
 
@@ -177,8 +191,11 @@ final class MergedTree implements MergeOutput {
   MergedTree symlink(String name, String target) {
     Inode i = get(name);
     assertEquals(EntryType.SYMLINK, i.header.type(), name + " type");
-    assertEquals(target, new String(i.header.symlinkTarget().getBytes(StandardCharsets.ISO_8859_1),
-        StandardCharsets.UTF_8), name + " target");
+    assertEquals(
+        target,
+        new String(
+            i.header.symlinkTarget().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8),
+        name + " target");
     return this;
   }
 
@@ -203,7 +220,8 @@ final class MergedTree implements MergeOutput {
   }
 
   MergedTree warned(String fragment) {
-    assertTrue(warnings.stream().anyMatch(w -> w.toString().contains(fragment)),
+    assertTrue(
+        warnings.stream().anyMatch(w -> w.toString().contains(fragment)),
         "expected a warning containing '" + fragment + "', got " + warnings);
     return this;
   }

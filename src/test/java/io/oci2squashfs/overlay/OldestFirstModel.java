@@ -16,9 +16,9 @@ import java.util.TreeMap;
 
 /**
  * The reference: applies layers oldest first, as the OCI spec ("Applying Changesets", "Whiteouts")
- * and docs/semantics.md say, one entry at a time, on a plain map of paths. Written
- * independently of {@link LayerMerger} and {@link Whiteouts}: whiteout names are classified here from
- * the doc's table.
+ * and docs/semantics.md say, one entry at a time, on a plain map of paths. Written independently of
+ * {@link LayerMerger} and {@link Whiteouts}: whiteout names are classified here from the doc's
+ * table.
  *
  * <p>It also reports <em>violations</em>: inputs a container runtime would refuse, or that the doc
  * leaves to "at least warn" (the same path twice in a layer), or whose meaning depends on tar order
@@ -62,9 +62,16 @@ final class OldestFirstModel {
     }
   }
 
-  enum Kind { ROOT, ENTRY, WHITEOUT, OPAQUE, AUFS_META }
+  enum Kind {
+    ROOT,
+    ENTRY,
+    WHITEOUT,
+    OPAQUE,
+    AUFS_META
+  }
 
-  private static final Set<String> AUFS_NAMES = Set.of(".wh.", ".wh..wh.plnk", ".wh..wh.aufs", ".wh..wh.orph");
+  private static final Set<String> AUFS_NAMES =
+      Set.of(".wh.", ".wh..wh.plnk", ".wh..wh.aufs", ".wh..wh.orph");
 
   /** Classifies a name by the doc's whiteout table. */
   static Kind classify(EntryPath p) {
@@ -95,15 +102,19 @@ final class OldestFirstModel {
    * directory, or, for a symlink P, goes through it into its target.
    */
   static final String LOWER_NONDIR_PARENT = " of a lower layer";
+
   /** Violations of tar order within one layer that tar (and umoci) settle: the later entry wins. */
   static final String SAME_PATH_TWICE = "same path twice in one layer";
+
   static final String NONDIR_OVER_OWN = "non-directory over this layer's own entry";
   static final String LINKED_THEN_REPLACED = " after a hard link to it in the same layer";
+
   /**
    * Marks what the streaming merge does not follow: entries that went through a symlink reached by
    * a hard link (the merge follows symlink entries only). Such cases are left out.
    */
   static final String FOLLOWED_HARD_LINKED_SYMLINK = "(not followed by the streaming merge)";
+
   /** As Linux's limit on symlinks followed in one lookup. */
   private static final int MAX_HOPS = 40;
 
@@ -112,16 +123,22 @@ final class OldestFirstModel {
   final List<String> violations = new ArrayList<>();
   private final Mtime implicitMtime;
 
-  /** Paths whose non-directory came from a hard-link entry (the merge does not follow those as symlinks). */
+  /**
+   * Paths whose non-directory came from a hard-link entry (the merge does not follow those as
+   * symlinks).
+   */
   private final Set<EntryPath> hardLinkNames = new HashSet<>();
+
   /** Lower symlinks some layer's entries went through: path to the node that was there then. */
   private final Map<EntryPath, Node> followed = new HashMap<>();
 
   // per layer
   /** The symlinks of lower layers this layer's entries are resolved through: path to node. */
   private Map<EntryPath, Node> layerLinks = new HashMap<>();
+
   /** The lower symlinks this layer's entries went through so far. */
   private final Set<EntryPath> layerFollowed = new HashSet<>();
+
   private int layerIndex = -1;
   private final Set<EntryPath> layerPaths = new HashSet<>();
   private final Set<EntryPath> layerLinkTargets = new HashSet<>();
@@ -188,15 +205,19 @@ final class OldestFirstModel {
     // Runtimes resolve each name's parent directories through the symlinks already there (not
     // through the last component). Those this layer's own whiteouts remove are not followed.
     Map<EntryPath, Node> links = new HashMap<>();
-    tree.forEach((q, n) -> {
-      if (!n.isDir() && n.inode.header.type() == EntryType.SYMLINK) {
-        links.put(q, n);
-      }
-    });
+    tree.forEach(
+        (q, n) -> {
+          if (!n.isDir() && n.inode.header.type() == EntryType.SYMLINK) {
+            links.put(q, n);
+          }
+        });
     for (EntryPath p : names) {
       Kind k = classify(p);
       links.remove(p); // a layer with its own entry at the link's path does not go through it
-      EntryPath gone = k == Kind.WHITEOUT ? p.parent().child(p.name().substring(4)) : k == Kind.OPAQUE ? p.parent() : null;
+      EntryPath gone =
+          k == Kind.WHITEOUT
+              ? p.parent().child(p.name().substring(4))
+              : k == Kind.OPAQUE ? p.parent() : null;
       if (gone != null) {
         links.keySet().removeIf(q -> q.startsWith(gone) && (k == Kind.WHITEOUT || !q.equals(gone)));
       }
@@ -205,8 +226,16 @@ final class OldestFirstModel {
     for (EntryPath name : names) {
       EntryPath p = resolve(name, true);
       if (!p.equals(name)) {
-        violations.add("layer " + layerIndex + " " + name.display() + ": a parent is a SYMLINK" + LOWER_NONDIR_PARENT
-            + " (runtimes follow it, to " + p.display() + ")");
+        violations.add(
+            "layer "
+                + layerIndex
+                + " "
+                + name.display()
+                + ": a parent is a SYMLINK"
+                + LOWER_NONDIR_PARENT
+                + " (runtimes follow it, to "
+                + p.display()
+                + ")");
       }
       Kind k = classify(p);
       if (k == Kind.WHITEOUT) {
@@ -257,9 +286,13 @@ final class OldestFirstModel {
     return p;
   }
 
-  /** Where a symlink leads inside the image (absolute from the root, .. never above it); null into itself. */
+  /**
+   * Where a symlink leads inside the image (absolute from the root, .. never above it); null into
+   * itself.
+   */
   private static EntryPath linkTarget(EntryPath link, String raw) {
-    List<String> parts = new ArrayList<>(raw.startsWith("/") ? List.of() : link.parent().components());
+    List<String> parts =
+        new ArrayList<>(raw.startsWith("/") ? List.of() : link.parent().components());
     for (String c : raw.split("/")) {
       if (c.equals("..")) {
         if (!parts.isEmpty()) {
@@ -288,31 +321,48 @@ final class OldestFirstModel {
   }
 
   /**
-   * After the last layer: the cases where entries went through a hard link to a symlink. (A followed
-   * lower symlink that a newer layer removed or replaced afterwards is no longer left out: the merge
-   * follows it up to that layer.)
+   * After the last layer: the cases where entries went through a hard link to a symlink. (A
+   * followed lower symlink that a newer layer removed or replaced afterwards is no longer left out:
+   * the merge follows it up to that layer.)
    */
   void checkFollowedLinks() {
-    followed.forEach((p, n) -> {
-      if (!n.inode.header.path().equals(p) || hardLinkNames.contains(p)) {
-        violations.add(p.display() + ": entries went through this hard link to a symlink "
-            + FOLLOWED_HARD_LINKED_SYMLINK);
-      }
-    });
+    followed.forEach(
+        (p, n) -> {
+          if (!n.inode.header.path().equals(p) || hardLinkNames.contains(p)) {
+            violations.add(
+                p.display()
+                    + ": entries went through this hard link to a symlink "
+                    + FOLLOWED_HARD_LINKED_SYMLINK);
+          }
+        });
   }
 
-  /** What would make entry {@code h} (next in the current layer) invalid or ambiguous; empty if fine. */
+  /**
+   * What would make entry {@code h} (next in the current layer) invalid or ambiguous; empty if
+   * fine.
+   */
   List<String> check(TarHeader given) {
     List<String> v = new ArrayList<>();
     TarHeader h = resolved(given, false);
     EntryPath p = h.path();
     String where = "layer " + layerIndex + " " + p.display() + ": ";
     if (!p.equals(given.path())) {
-      v.add("layer " + layerIndex + " " + given.path().display() + ": a parent is a SYMLINK" + LOWER_NONDIR_PARENT
-          + " (runtimes follow it, to " + p.display() + ")");
+      v.add(
+          "layer "
+              + layerIndex
+              + " "
+              + given.path().display()
+              + ": a parent is a SYMLINK"
+              + LOWER_NONDIR_PARENT
+              + " (runtimes follow it, to "
+              + p.display()
+              + ")");
     }
     if (layerFollowed.contains(p)) {
-      v.add(where + "replaces the lower symlink that earlier entries of this layer went through (order-dependent)");
+      v.add(
+          where
+              + "replaces the lower symlink that earlier entries of this layer went through"
+              + " (order-dependent)");
     }
     if (p.isRoot()) {
       if (layerHadRoot) {
@@ -326,13 +376,23 @@ final class OldestFirstModel {
     for (EntryPath a = p.parent(); !a.isRoot(); a = a.parent()) {
       Node n = tree.get(a);
       if (n != null && !n.isDir()) {
-        v.add(where + "parent " + a.display() + " is a " + n.type()
-            + (layerPaths.contains(a) ? " of this layer" : LOWER_NONDIR_PARENT)
-            + (n.type() == EntryType.SYMLINK ? " (runtimes follow it)" : " (runtimes refuse)"));
+        v.add(
+            where
+                + "parent "
+                + a.display()
+                + " is a "
+                + n.type()
+                + (layerPaths.contains(a) ? " of this layer" : LOWER_NONDIR_PARENT)
+                + (n.type() == EntryType.SYMLINK ? " (runtimes follow it)" : " (runtimes refuse)"));
         for (EntryPath t : layerLinkTargets) {
           if (t.startsWith(a)) {
-            v.add(where + "turns " + a.display() + " into a directory after a hard link to " + t.display()
-                + " in the same layer (ambiguous)");
+            v.add(
+                where
+                    + "turns "
+                    + a.display()
+                    + " into a directory after a hard link to "
+                    + t.display()
+                    + " in the same layer (ambiguous)");
           }
         }
       }
@@ -364,7 +424,10 @@ final class OldestFirstModel {
     return v;
   }
 
-  /** Applies entry {@code h} of the current layer (not a whiteout), the doc's way where it defines one. */
+  /**
+   * Applies entry {@code h} of the current layer (not a whiteout), the doc's way where it defines
+   * one.
+   */
   void applyEntry(TarHeader given, byte[] content) {
     TarHeader h = resolved(given, true);
     EntryPath p = h.path();
@@ -423,11 +486,17 @@ final class OldestFirstModel {
   }
 
   TarHeader rootOrDefault() {
-    return root != null ? root : TarHeader.of(EntryPath.ROOT, EntryType.DIRECTORY).withMtime(implicitMtime);
+    return root != null
+        ? root
+        : TarHeader.of(EntryPath.ROOT, EntryType.DIRECTORY).withMtime(implicitMtime);
   }
 
-  /** Non-directory paths grouped by inode, each group sorted, groups sorted: the hard-link structure. */
-  static List<List<String>> inodeGroups(Map<EntryPath, ?> byPath, java.util.function.Function<Object, Object> inodeOf) {
+  /**
+   * Non-directory paths grouped by inode, each group sorted, groups sorted: the hard-link
+   * structure.
+   */
+  static List<List<String>> inodeGroups(
+      Map<EntryPath, ?> byPath, java.util.function.Function<Object, Object> inodeOf) {
     Map<Object, List<String>> groups = new LinkedHashMap<>();
     for (Map.Entry<EntryPath, ?> e : byPath.entrySet()) {
       Object inode = inodeOf.apply(e.getValue());
@@ -447,11 +516,19 @@ final class OldestFirstModel {
   /** A comparable description of what a path holds: type and the attributes that count. */
   static String describe(TarHeader h, byte[] content) {
     StringBuilder sb = new StringBuilder();
-    sb.append(h.type() == EntryType.HARDLINK ? "?HARDLINK" : h.type()).append(' ')
-        .append(String.format("%04o", h.mode())).append(' ').append(h.uid()).append(':').append(h.gid())
-        .append(" t=").append(h.mtime());
+    sb.append(h.type() == EntryType.HARDLINK ? "?HARDLINK" : h.type())
+        .append(' ')
+        .append(String.format("%04o", h.mode()))
+        .append(' ')
+        .append(h.uid())
+        .append(':')
+        .append(h.gid())
+        .append(" t=")
+        .append(h.mtime());
     if (h.type() == EntryType.FILE) {
-      sb.append(" '").append(new String(content, java.nio.charset.StandardCharsets.ISO_8859_1)).append('\'');
+      sb.append(" '")
+          .append(new String(content, java.nio.charset.StandardCharsets.ISO_8859_1))
+          .append('\'');
     }
     if (h.symlinkTarget() != null) {
       sb.append(" -> ").append(h.symlinkTarget());
@@ -470,7 +547,9 @@ final class OldestFirstModel {
     Map<String, String> out = new TreeMap<>();
     for (Map.Entry<EntryPath, Node> e : tree.entrySet()) {
       Node n = e.getValue();
-      out.put(e.getKey().display(), n.isDir() ? describe(n.dir, null) : describe(n.inode.header, n.inode.content));
+      out.put(
+          e.getKey().display(),
+          n.isDir() ? describe(n.dir, null) : describe(n.inode.header, n.inode.content));
     }
     return out;
   }

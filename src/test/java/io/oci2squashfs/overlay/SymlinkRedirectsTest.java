@@ -11,16 +11,20 @@ import io.oci2squashfs.tar.TarHeader;
 import org.junit.jupiter.api.Test;
 
 /**
- * The doc's row for {@code P/child} over a lower symlink {@code P} with no entry for {@code P} in the
- * newer layer: runtimes resolve the entry through the link (the usrmerge {@code lib -> usr/lib}
+ * The doc's row for {@code P/child} over a lower symlink {@code P} with no entry for {@code P} in
+ * the newer layer: runtimes resolve the entry through the link (the usrmerge {@code lib -> usr/lib}
  * case), and so does the converter, in a second pass of the merge.
  */
 class SymlinkRedirectsTest {
   @Test
   void aChildOverALowerSymlinkLandsInItsTargetAndTheLinkStays() throws Exception {
-    MergedTree t = mergeFollowing(layer().dir("usr").dir("usr/lib").file("usr/lib/a", "a").symlink("lib", "usr/lib"),
-        layer().file("lib/libx.so", "x"));
-    t.symlink("lib", "usr/lib").file("usr/lib/libx.so", "x").file("usr/lib/a", "a")
+    MergedTree t =
+        mergeFollowing(
+            layer().dir("usr").dir("usr/lib").file("usr/lib/a", "a").symlink("lib", "usr/lib"),
+            layer().file("lib/libx.so", "x"));
+    t.symlink("lib", "usr/lib")
+        .file("usr/lib/libx.so", "x")
+        .file("usr/lib/a", "a")
         .paths("usr", "usr/lib", "usr/lib/a", "usr/lib/libx.so", "lib");
     t.warned("lib").warned("usr/lib").warned("as container runtimes do");
     assertEquals(2, t.passes);
@@ -29,9 +33,13 @@ class SymlinkRedirectsTest {
   @Test
   void anAbsoluteTargetIsTakenFromTheImageRootAndDotDotStopsThere() throws Exception {
     mergeFollowing(layer().dir("usr/lib").symlink("lib", "/usr/lib"), layer().file("lib/x", "x"))
-        .symlink("lib", "/usr/lib").file("usr/lib/x", "x");
-    mergeFollowing(layer().dir("usr/lib").symlink("a/lib", "../../../usr/lib"), layer().file("a/lib/x", "x"))
-        .symlink("a/lib", "../../../usr/lib").file("usr/lib/x", "x");
+        .symlink("lib", "/usr/lib")
+        .file("usr/lib/x", "x");
+    mergeFollowing(
+            layer().dir("usr/lib").symlink("a/lib", "../../../usr/lib"),
+            layer().file("a/lib/x", "x"))
+        .symlink("a/lib", "../../../usr/lib")
+        .file("usr/lib/x", "x");
   }
 
   // a symlink whose target has a 300-byte component failed the whole conversion with "more than 255
@@ -40,44 +48,69 @@ class SymlinkRedirectsTest {
   void aTargetWithAComponentLongerThanNameMaxIsKeptAndLeadsNowhere() throws Exception {
     String longTarget = "t".repeat(300);
     String longDir = "../" + "u".repeat(300) + "/x";
-    mergeFollowing(layer().symlink("ls", longTarget).dir("d").symlink("d/l", longDir), layer().file("ls2", "x"))
-        .symlink("ls", longTarget).symlink("d/l", longDir).paths("ls", "d", "d/l", "ls2");
-    mergeFollowing(layer().symlink("ls", longTarget).symlink("own", "/" + "v".repeat(256)).file("own2", "o"))
-        .symlink("ls", longTarget).symlink("own", "/" + "v".repeat(256));
+    mergeFollowing(
+            layer().symlink("ls", longTarget).dir("d").symlink("d/l", longDir),
+            layer().file("ls2", "x"))
+        .symlink("ls", longTarget)
+        .symlink("d/l", longDir)
+        .paths("ls", "d", "d/l", "ls2");
+    mergeFollowing(
+            layer()
+                .symlink("ls", longTarget)
+                .symlink("own", "/" + "v".repeat(256))
+                .file("own2", "o"))
+        .symlink("ls", longTarget)
+        .symlink("own", "/" + "v".repeat(256));
     assertNull(SymlinkRedirects.resolve(p("ls"), longTarget));
   }
 
   @Test
   void aTargetThroughAnotherLowerSymlinkIsFollowedToo() throws Exception {
-    MergedTree t = mergeFollowing(
-        layer().dir("opt/usr/lib").symlink("usr", "opt/usr").symlink("lib", "usr/lib"),
-        layer().file("lib/x", "x"));
+    MergedTree t =
+        mergeFollowing(
+            layer().dir("opt/usr/lib").symlink("usr", "opt/usr").symlink("lib", "usr/lib"),
+            layer().file("lib/x", "x"));
     t.symlink("lib", "usr/lib").symlink("usr", "opt/usr").file("opt/usr/lib/x", "x");
     assertEquals(3, t.passes, "one pass finds lib, the next finds usr");
   }
 
   @Test
   void whiteoutsAndOpaqueMarkersBelowTheLinkActInItsTarget() throws Exception {
-    mergeFollowing(layer().dir("usr/lib").file("usr/lib/a", "a").file("usr/lib/b", "b").symlink("lib", "usr/lib"),
-        layer().whiteout("lib/a"))
-        .symlink("lib", "usr/lib").paths("usr", "usr/lib", "usr/lib/b", "lib");
-    mergeFollowing(layer().dir("usr/lib").file("usr/lib/a", "a").symlink("lib", "usr/lib"),
-        layer().opaque("lib").file("lib/n", "n"))
-        .symlink("lib", "usr/lib").paths("usr", "usr/lib", "usr/lib/n", "lib");
+    mergeFollowing(
+            layer()
+                .dir("usr/lib")
+                .file("usr/lib/a", "a")
+                .file("usr/lib/b", "b")
+                .symlink("lib", "usr/lib"),
+            layer().whiteout("lib/a"))
+        .symlink("lib", "usr/lib")
+        .paths("usr", "usr/lib", "usr/lib/b", "lib");
+    mergeFollowing(
+            layer().dir("usr/lib").file("usr/lib/a", "a").symlink("lib", "usr/lib"),
+            layer().opaque("lib").file("lib/n", "n"))
+        .symlink("lib", "usr/lib")
+        .paths("usr", "usr/lib", "usr/lib/n", "lib");
   }
 
   @Test
   void everyLayerAboveTheLinkGoesThroughIt() throws Exception {
-    mergeFollowing(layer().dir("usr/lib").symlink("lib", "usr/lib"), layer().file("lib/a", "a"),
-        layer().file("lib/b", "b").hardlink("lib/c", "lib/a"))
-        .symlink("lib", "usr/lib").file("usr/lib/a", "a").file("usr/lib/b", "b").file("usr/lib/c", "a")
+    mergeFollowing(
+            layer().dir("usr/lib").symlink("lib", "usr/lib"),
+            layer().file("lib/a", "a"),
+            layer().file("lib/b", "b").hardlink("lib/c", "lib/a"))
+        .symlink("lib", "usr/lib")
+        .file("usr/lib/a", "a")
+        .file("usr/lib/b", "b")
+        .file("usr/lib/c", "a")
         .paths("usr", "usr/lib", "usr/lib/a", "usr/lib/b", "usr/lib/c", "lib");
   }
 
   @Test
   void aHardLinkWhoseTargetLiesBelowTheLinkIsFollowedEvenWithNothingElseBelowIt() throws Exception {
-    MergedTree t = mergeFollowing(layer().dir("usr/lib").file("usr/lib/a", "a").symlink("lib", "usr/lib"),
-        layer().hardlink("b", "lib/a"));
+    MergedTree t =
+        mergeFollowing(
+            layer().dir("usr/lib").file("usr/lib/a", "a").symlink("lib", "usr/lib"),
+            layer().hardlink("b", "lib/a"));
     t.symlink("lib", "usr/lib").file("b", "a").paths("usr", "usr/lib", "usr/lib/a", "lib", "b");
     assertEquals(t.get("usr/lib/a"), t.get("b"), "one inode");
     assertEquals(2, t.passes);
@@ -85,10 +118,16 @@ class SymlinkRedirectsTest {
 
   @Test
   void aLayerWithItsOwnEntryForThePathReplacesTheLink() throws Exception {
-    mergeFollowing(layer().dir("usr/lib").symlink("lib", "usr/lib"), layer().dir("lib").file("lib/a", "a"))
-        .type("lib", EntryType.DIRECTORY).file("lib/a", "a").noWarnings();
-    mergeFollowing(layer().dir("usr/lib").symlink("lib", "usr/lib"), layer().whiteout("lib").file("lib/a", "a"))
-        .type("lib", EntryType.DIRECTORY).file("lib/a", "a");
+    mergeFollowing(
+            layer().dir("usr/lib").symlink("lib", "usr/lib"), layer().dir("lib").file("lib/a", "a"))
+        .type("lib", EntryType.DIRECTORY)
+        .file("lib/a", "a")
+        .noWarnings();
+    mergeFollowing(
+            layer().dir("usr/lib").symlink("lib", "usr/lib"),
+            layer().whiteout("lib").file("lib/a", "a"))
+        .type("lib", EntryType.DIRECTORY)
+        .file("lib/a", "a");
   }
 
   // ---- a lower symlink removed or replaced after newer entries went through it: they stay where
@@ -108,52 +147,88 @@ class SymlinkRedirectsTest {
 
   @Test
   void entriesThatWentThroughALinkReplacedByAnotherLinkStayInTheOldTarget() throws Exception {
-    mergeFollowing(usrmerge().dir("opt/lib"), layer().file("lib/x", "x"), layer().symlink("lib", "opt/lib"),
-        layer().file("lib/y", "y"))
-        .file("usr/lib/x", "x").file("opt/lib/y", "y").symlink("lib", "opt/lib").absent("usr/lib/y")
+    mergeFollowing(
+            usrmerge().dir("opt/lib"),
+            layer().file("lib/x", "x"),
+            layer().symlink("lib", "opt/lib"),
+            layer().file("lib/y", "y"))
+        .file("usr/lib/x", "x")
+        .file("opt/lib/y", "y")
+        .symlink("lib", "opt/lib")
+        .absent("usr/lib/y")
         .absent("opt/lib/x");
   }
 
   @Test
   void entriesThatWentThroughALinkReplacedByADirectoryAreNotInTheDirectory() throws Exception {
     mergeFollowing(usrmerge(), layer().file("lib/x", "x"), layer().dir("lib").file("lib/y", "y"))
-        .file("usr/lib/x", "x").type("lib", EntryType.DIRECTORY).file("lib/y", "y").absent("lib/x")
+        .file("usr/lib/x", "x")
+        .type("lib", EntryType.DIRECTORY)
+        .file("lib/y", "y")
+        .absent("lib/x")
         .paths("usr", "usr/lib", "usr/lib/a", "usr/lib/x", "lib", "lib/y");
   }
 
   @Test
   void aLinkRemovedAndThenAgainAPathIsADirectoryForWhatComesAfter() throws Exception {
-    mergeFollowing(usrmerge(), layer().file("lib/x", "x"), layer().whiteout("lib"), layer().file("lib/y", "y"))
-        .file("usr/lib/x", "x").type("lib", EntryType.DIRECTORY).file("lib/y", "y").absent("usr/lib/y");
+    mergeFollowing(
+            usrmerge(),
+            layer().file("lib/x", "x"),
+            layer().whiteout("lib"),
+            layer().file("lib/y", "y"))
+        .file("usr/lib/x", "x")
+        .type("lib", EntryType.DIRECTORY)
+        .file("lib/y", "y")
+        .absent("usr/lib/y");
   }
 
   @Test
   void whiteoutsAndHardLinksThatWentThroughARemovedLinkActInItsTarget() throws Exception {
-    mergeFollowing(usrmerge().file("usr/lib/b", "b"), layer().whiteout("lib/a").hardlink("h", "lib/b"),
-        layer().whiteout("lib"))
-        .absent("usr/lib/a").file("usr/lib/b", "b").file("h", "b").sameInode("h", "usr/lib/b").absent("lib");
+    mergeFollowing(
+            usrmerge().file("usr/lib/b", "b"),
+            layer().whiteout("lib/a").hardlink("h", "lib/b"),
+            layer().whiteout("lib"))
+        .absent("usr/lib/a")
+        .file("usr/lib/b", "b")
+        .file("h", "b")
+        .sameInode("h", "usr/lib/b")
+        .absent("lib");
     mergeFollowing(usrmerge(), layer().opaque("lib").file("lib/n", "n"), layer().whiteout("lib"))
         .paths("usr", "usr/lib", "usr/lib/n");
   }
 
   @Test
   void absoluteTargetsAndChainsOfRemovedLinksAreFollowed() throws Exception {
-    mergeFollowing(layer().dir("usr/lib").symlink("lib", "/usr/lib"), layer().file("lib/x", "x"),
-        layer().whiteout("lib"))
-        .file("usr/lib/x", "x").absent("lib");
-    mergeFollowing(layer().dir("opt/usr/lib").symlink("usr", "opt/usr").symlink("lib", "usr/lib"),
-        layer().file("lib/x", "x"), layer().whiteout("lib").whiteout("usr"))
-        .file("opt/usr/lib/x", "x").absent("lib").absent("usr");
+    mergeFollowing(
+            layer().dir("usr/lib").symlink("lib", "/usr/lib"),
+            layer().file("lib/x", "x"),
+            layer().whiteout("lib"))
+        .file("usr/lib/x", "x")
+        .absent("lib");
+    mergeFollowing(
+            layer().dir("opt/usr/lib").symlink("usr", "opt/usr").symlink("lib", "usr/lib"),
+            layer().file("lib/x", "x"),
+            layer().whiteout("lib").whiteout("usr"))
+        .file("opt/usr/lib/x", "x")
+        .absent("lib")
+        .absent("usr");
   }
 
   @Test
   void aNonDirectoryAboveOrAnOpaqueParentRemovesTheLinkButNotWhatWentThrough() throws Exception {
-    mergeFollowing(layer().dir("usr/lib").dir("a").symlink("a/lib", "../usr/lib"), layer().file("a/lib/x", "x"),
-        layer().file("a", "now a file"))
-        .file("usr/lib/x", "x").file("a", "now a file").paths("usr", "usr/lib", "usr/lib/x", "a");
-    mergeFollowing(layer().dir("usr/lib").dir("d").symlink("d/lib", "../usr/lib"), layer().file("d/lib/x", "x"),
-        layer().opaque("d"))
-        .file("usr/lib/x", "x").paths("usr", "usr/lib", "usr/lib/x", "d");
+    mergeFollowing(
+            layer().dir("usr/lib").dir("a").symlink("a/lib", "../usr/lib"),
+            layer().file("a/lib/x", "x"),
+            layer().file("a", "now a file"))
+        .file("usr/lib/x", "x")
+        .file("a", "now a file")
+        .paths("usr", "usr/lib", "usr/lib/x", "a");
+    mergeFollowing(
+            layer().dir("usr/lib").dir("d").symlink("d/lib", "../usr/lib"),
+            layer().file("d/lib/x", "x"),
+            layer().opaque("d"))
+        .file("usr/lib/x", "x")
+        .paths("usr", "usr/lib", "usr/lib/x", "d");
   }
 
   @Test
@@ -173,12 +248,15 @@ class SymlinkRedirectsTest {
   @Test
   void withoutFollowingTheOldRowStands() throws Exception {
     MergedTree.merge(layer().dir("usr/lib").symlink("lib", "usr/lib"), layer().file("lib/a", "a"))
-        .type("lib", EntryType.DIRECTORY).file("lib/a", "a").warned("container runtimes would follow");
+        .type("lib", EntryType.DIRECTORY)
+        .file("lib/a", "a")
+        .warned("container runtimes would follow");
   }
 
   @Test
   void redirectsResolveLeftmostFirstAndOnlyForLayersAboveTheLink() {
-    SymlinkRedirects r = SymlinkRedirects.none().with(0, p("lib"), p("usr/lib")).with(0, p("usr"), p("opt/usr"));
+    SymlinkRedirects r =
+        SymlinkRedirects.none().with(0, p("lib"), p("usr/lib")).with(0, p("usr"), p("opt/usr"));
     assertEquals(p("opt/usr/lib/x"), r.apply(1, p("lib/x")));
     assertEquals(p("lib/x"), r.apply(0, p("lib/x")), "the link's own layer is not redirected");
     assertEquals(p("lib"), r.apply(1, p("lib")), "the link itself is not followed");
@@ -195,7 +273,8 @@ class SymlinkRedirectsTest {
     assertEquals(p("x"), SymlinkRedirects.resolve(p("lib"), "../../x"));
     assertEquals(io.oci2squashfs.tar.EntryPath.ROOT, SymlinkRedirects.resolve(p("lib"), "/"));
     assertNull(SymlinkRedirects.resolve(p("lib"), "lib/x"));
-    assertEquals(io.oci2squashfs.tar.EntryPath.ROOT, SymlinkRedirects.resolve(p("lib"), "."), "lib/x is x");
+    assertEquals(
+        io.oci2squashfs.tar.EntryPath.ROOT, SymlinkRedirects.resolve(p("lib"), "."), "lib/x is x");
     assertNull(SymlinkRedirects.resolve(p("lib"), "./lib/../lib/y"));
   }
 }

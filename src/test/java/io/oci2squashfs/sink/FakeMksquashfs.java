@@ -15,9 +15,14 @@ final class FakeMksquashfs {
    */
   static Path write(Path dir, String version, String body) throws IOException {
     Path script = dir.resolve("mksquashfs-" + Math.abs(body.hashCode()));
-    Files.writeString(script, "#!/bin/bash\n"
-        + "if [ \"$1\" = -version ]; then echo 'mksquashfs version " + version + " (2023/03/25)'; exit 0; fi\n"
-        + body + "\n");
+    Files.writeString(
+        script,
+        "#!/bin/bash\n"
+            + "if [ \"$1\" = -version ]; then echo 'mksquashfs version "
+            + version
+            + " (2023/03/25)'; exit 0; fi\n"
+            + body
+            + "\n");
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
     return script;
   }

@@ -20,16 +20,22 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The sink against fake mksquashfs scripts: arguments, commit, abort, and failures reported in the tool's words. */
+/**
+ * The sink against fake mksquashfs scripts: arguments, commit, abort, and failures reported in the
+ * tool's words.
+ */
 class MksquashfsSinkTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
-  static final TarHeader ROOT = TarHeader.of(EntryPath.ROOT, EntryType.DIRECTORY).withMode(0750)
-      .withOwner(1, 2).withMtime(Mtime.ofSeconds(99));
+  static final TarHeader ROOT =
+      TarHeader.of(EntryPath.ROOT, EntryType.DIRECTORY)
+          .withMode(0750)
+          .withOwner(1, 2)
+          .withMtime(Mtime.ofSeconds(99));
 
   MksquashfsSink start(String body, Path out, boolean replace) throws Exception {
-    MksquashfsTool tool = MksquashfsTool.locate(FakeMksquashfs.write(tmp, "4.6.1", body).toString());
+    MksquashfsTool tool =
+        MksquashfsTool.locate(FakeMksquashfs.write(tmp, "4.6.1", body).toString());
     return MksquashfsSink.start(tool, MksquashfsOptions.DEFAULT, out, ROOT, replace);
   }
 
@@ -71,7 +77,8 @@ class MksquashfsSinkTest {
   @Test
   void toolFailureQuotesItsWordsAndLeavesNothing() throws Exception {
     Path out = tmp.resolve("out.squashfs");
-    MksquashfsSink sink = start("cat > /dev/null; echo 'FATAL ERROR: something broke' >&2; exit 3", out, false);
+    MksquashfsSink sink =
+        start("cat > /dev/null; echo 'FATAL ERROR: something broke' >&2; exit 3", out, false);
     sink.write(file("a", 1), new ByteArrayInputStream(new byte[] {1}));
     ToolException e = assertThrows(ToolException.class, sink::commit);
     sink.close();
@@ -84,14 +91,21 @@ class MksquashfsSinkTest {
   @Test
   void toolDyingMidStreamIsReportedInsteadOfABrokenPipe() throws Exception {
     Path out = tmp.resolve("out.squashfs");
-    MksquashfsSink sink = start("head -c 1000 > /dev/null; echo 'Read failed because of reasons' >&2; exit 1", out, false);
+    MksquashfsSink sink =
+        start(
+            "head -c 1000 > /dev/null; echo 'Read failed because of reasons' >&2; exit 1",
+            out,
+            false);
     byte[] big = new byte[8 << 20];
-    ToolException e = assertThrows(ToolException.class, () -> {
-      for (int i = 0; i < 10; i++) {
-        sink.write(file("f" + i, big.length), new ByteArrayInputStream(big));
-      }
-      sink.commit();
-    });
+    ToolException e =
+        assertThrows(
+            ToolException.class,
+            () -> {
+              for (int i = 0; i < 10; i++) {
+                sink.write(file("f" + i, big.length), new ByteArrayInputStream(big));
+              }
+              sink.commit();
+            });
     sink.close();
     assertTrue(e.getMessage().contains("Read failed because of reasons"), e.getMessage());
     assertEquals(List.of(), leftovers());
@@ -110,7 +124,9 @@ class MksquashfsSinkTest {
     assertFalse(Files.exists(out));
     assertEquals(List.of(), leftovers());
     long pid = Long.parseLong(Files.readString(pidFile).trim());
-    assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "fake mksquashfs still running");
+    assertFalse(
+        ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
+        "fake mksquashfs still running");
   }
 
   @Test
@@ -138,9 +154,13 @@ class MksquashfsSinkTest {
   void mtimesOutsideSquashfsRangeAreClampedAndCounted() throws Exception {
     Path out = tmp.resolve("out.squashfs");
     try (MksquashfsSink sink = start("cat > \"$2\"", out, false)) {
-      sink.write(file("neg", 0).withMtime(Mtime.ofSeconds(-5)), new ByteArrayInputStream(new byte[0]));
-      sink.write(file("far", 0).withMtime(Mtime.ofSeconds(1L << 33)), new ByteArrayInputStream(new byte[0]));
-      sink.write(file("frac", 0).withMtime(new Mtime(10, 5)), new ByteArrayInputStream(new byte[0]));
+      sink.write(
+          file("neg", 0).withMtime(Mtime.ofSeconds(-5)), new ByteArrayInputStream(new byte[0]));
+      sink.write(
+          file("far", 0).withMtime(Mtime.ofSeconds(1L << 33)),
+          new ByteArrayInputStream(new byte[0]));
+      sink.write(
+          file("frac", 0).withMtime(new Mtime(10, 5)), new ByteArrayInputStream(new byte[0]));
       sink.commit();
       assertEquals(2, sink.timesClamped());
     }
@@ -157,7 +177,8 @@ class MksquashfsSinkTest {
     // the test JVM's environment cannot be changed; check the child's when it is set at all
     Path out = tmp.resolve("out.squashfs");
     Path env = tmp.resolve("env");
-    try (MksquashfsSink sink = start("echo \"SDE=${SOURCE_DATE_EPOCH:-unset}\" > " + env + "; cat > \"$2\"", out, false)) {
+    try (MksquashfsSink sink =
+        start("echo \"SDE=${SOURCE_DATE_EPOCH:-unset}\" > " + env + "; cat > \"$2\"", out, false)) {
       sink.commit();
     }
     assertEquals("SDE=unset", Files.readString(env).trim());

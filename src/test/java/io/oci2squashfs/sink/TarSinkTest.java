@@ -30,17 +30,27 @@ import org.junit.jupiter.api.io.TempDir;
 class TarSinkTest {
   @TempDir Path tmp;
 
-  private static final TarHeader ROOT = TarHeader.of(EntryPath.ROOT, EntryType.DIRECTORY)
-      .withMode(0750).withOwner(5, 6).withMtime(Mtime.ofSeconds(1_600_000_000))
-      .withXattrs(Map.of("user.root", new byte[] {1, 2}));
-  private static final TarHeader DIR = TarHeader.of(EntryPath.of("etc"), EntryType.DIRECTORY)
-      .withOwner(70_000_000, 3).withMtime(new Mtime(1_700_000_000, 5));
-  private static final TarHeader FILE = TarHeader.of(EntryPath.of("etc/motd"), EntryType.FILE).asFile(5)
-      .withMode(04755).withXattrs(Map.of("security.capability", new byte[] {0, (byte) 0xff}));
-  private static final TarHeader LINK = TarHeader.of(EntryPath.of("etc/motd2"), EntryType.FILE)
-      .asHardLinkTo(EntryPath.of("etc/motd"));
+  private static final TarHeader ROOT =
+      TarHeader.of(EntryPath.ROOT, EntryType.DIRECTORY)
+          .withMode(0750)
+          .withOwner(5, 6)
+          .withMtime(Mtime.ofSeconds(1_600_000_000))
+          .withXattrs(Map.of("user.root", new byte[] {1, 2}));
+  private static final TarHeader DIR =
+      TarHeader.of(EntryPath.of("etc"), EntryType.DIRECTORY)
+          .withOwner(70_000_000, 3)
+          .withMtime(new Mtime(1_700_000_000, 5));
+  private static final TarHeader FILE =
+      TarHeader.of(EntryPath.of("etc/motd"), EntryType.FILE)
+          .asFile(5)
+          .withMode(04755)
+          .withXattrs(Map.of("security.capability", new byte[] {0, (byte) 0xff}));
+  private static final TarHeader LINK =
+      TarHeader.of(EntryPath.of("etc/motd2"), EntryType.FILE)
+          .asHardLinkTo(EntryPath.of("etc/motd"));
 
-  private static List<TarHeader> readBack(InputStream in, List<String> contents) throws IOException {
+  private static List<TarHeader> readBack(InputStream in, List<String> contents)
+      throws IOException {
     TarReader r = new TarReader(in);
     List<TarHeader> headers = new ArrayList<>();
     for (TarHeader h = r.next(); h != null; h = r.next()) {
@@ -97,7 +107,8 @@ class TarSinkTest {
       writeAll(sink);
       sink.commit();
     }
-    List<TarHeader> read = readBack(new ByteArrayInputStream(bytes.toByteArray()), new ArrayList<>());
+    List<TarHeader> read =
+        readBack(new ByteArrayInputStream(bytes.toByteArray()), new ArrayList<>());
     assertEquals(4, read.size());
     read.forEach(h -> assertEquals(Mtime.ofSeconds(1234), h.mtime(), h.toString()));
   }
@@ -125,11 +136,13 @@ class TarSinkTest {
     }
     TarReader r = new TarReader(new ByteArrayInputStream(bytes.toByteArray()));
     assertEquals(ROOT, r.next());
-    assertThrows(TarFormatException.class, () -> {
-      TarHeader h = r.next();
-      r.content().readAllBytes();
-      assertNull(r.next());
-    });
+    assertThrows(
+        TarFormatException.class,
+        () -> {
+          TarHeader h = r.next();
+          r.content().readAllBytes();
+          assertNull(r.next());
+        });
   }
 
   @Test

@@ -32,8 +32,12 @@ class SquashedLayerWriterTest {
   @Test
   void rootFirstThenEachDirectoryWithItsMarkersThenTheRestWithDigestsThatMatch() throws Exception {
     byte[] content = "hello".getBytes(StandardCharsets.UTF_8);
-    TarHeader root = TarHeader.of(EntryPath.ROOT, EntryType.DIRECTORY).withMode(0750).withOwner(3, 4)
-        .withMtime(Mtime.ofSeconds(77)).withXattrs(Map.of("user.r", new byte[] {1}));
+    TarHeader root =
+        TarHeader.of(EntryPath.ROOT, EntryType.DIRECTORY)
+            .withMode(0750)
+            .withOwner(3, 4)
+            .withMtime(Mtime.ofSeconds(77))
+            .withXattrs(Map.of("user.r", new byte[] {1}));
     NewLayer layer;
     try (SquashedLayerWriter w = new SquashedLayerWriter(tmp)) {
       w.write(h("d/f", EntryType.FILE).asFile(content.length), new ByteArrayInputStream(content));
@@ -63,7 +67,9 @@ class SquashedLayerWriterTest {
     for (TarHeader e = r.next(); e != null; e = r.next()) {
       order.add(e.path().display());
     }
-    assertEquals(List.of("d", "d/.wh..wh..opq", "d/.wh.gone", "d/sub", "d/sub/.wh.x", "d2", "d/f", "d/l"), order);
+    assertEquals(
+        List.of("d", "d/.wh..wh..opq", "d/.wh.gone", "d/sub", "d/sub/.wh.x", "d2", "d/f", "d/l"),
+        order);
     try (var s = Files.list(tmp)) {
       assertEquals(List.of(tmp.resolve("blob")), s.toList(), "the temporary tar is deleted");
     }

@@ -58,8 +58,8 @@ class BlockInputTest {
   @Test
   void anEndInsideABlockIsATruncatedHeader() {
     BlockInput in = input(Arrays.copyOf(blocks(1), 100), false);
-    TarFormatException e = assertThrows(TarFormatException.class,
-        () -> in.readBlock(new byte[B], 7));
+    TarFormatException e =
+        assertThrows(TarFormatException.class, () -> in.readBlock(new byte[B], 7));
     assertEquals("truncated: the stream ends inside a header", e.problem());
     assertEquals(7, e.entryNumber());
   }

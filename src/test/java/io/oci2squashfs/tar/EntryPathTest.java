@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class EntryPathTest {
   @ParameterizedTest
-  @ValueSource(strings = {"./a/b", "/a/b", "a/b", "a//b", "a/./b", "a/b/", "./a/b/", "//a///b//", "././a/b"})
+  @ValueSource(
+      strings = {"./a/b", "/a/b", "a/b", "a//b", "a/./b", "a/b/", "./a/b/", "//a///b//", "././a/b"})
   void spellingsOfOnePathAreEqual(String spelling) {
     assertEquals(EntryPath.of("a/b"), EntryPath.of(spelling));
     assertEquals("a/b", EntryPath.of(spelling).raw());
@@ -30,7 +31,8 @@ class EntryPathTest {
   @ParameterizedTest
   @ValueSource(strings = {"..", "../x", "a/../b", "a/..", "./a/../../etc/passwd"})
   void dotDotIsRejected(String spelling) {
-    InvalidEntryPathException e = assertThrows(InvalidEntryPathException.class, () -> EntryPath.of(spelling));
+    InvalidEntryPathException e =
+        assertThrows(InvalidEntryPathException.class, () -> EntryPath.of(spelling));
     assertTrue(e.getMessage().contains(".."), e.getMessage());
   }
 
@@ -57,7 +59,10 @@ class EntryPathTest {
   void utf8NamesDisplayAsText() {
     EntryPath p = EntryPath.ofUtf8("usr/share/café");
     assertEquals("usr/share/café", p.display());
-    assertEquals("café", EntryPath.ofBytes(p.name().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)).display());
+    assertEquals(
+        "café",
+        EntryPath.ofBytes(p.name().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))
+            .display());
   }
 
   @Test
@@ -85,20 +90,22 @@ class EntryPathTest {
   // (found by BadInputIT); no Linux tool could open such a path anyway.
   @Test
   void tenThousandLevelPathIsRefusedWithAShortMessage() {
-    InvalidEntryPathException e = assertThrows(InvalidEntryPathException.class,
-        () -> EntryPath.of("d/".repeat(10_000) + "f"));
+    InvalidEntryPathException e =
+        assertThrows(
+            InvalidEntryPathException.class, () -> EntryPath.of("d/".repeat(10_000) + "f"));
     assertTrue(e.getMessage().contains("PATH_MAX"), e.getMessage());
     assertTrue(e.getMessage().length() < 300, "one readable line: " + e.getMessage().length());
   }
 
   @Test
   void pathAndNameLimitsAreLinuxs() {
-    String longest = ("n".repeat(254) + "/").repeat(16) + "n".repeat(EntryPath.MAX_PATH_BYTES - 255 * 16);
+    String longest =
+        ("n".repeat(254) + "/").repeat(16) + "n".repeat(EntryPath.MAX_PATH_BYTES - 255 * 16);
     assertEquals(EntryPath.MAX_PATH_BYTES, EntryPath.of(longest).raw().length());
     assertThrows(InvalidEntryPathException.class, () -> EntryPath.of(longest + "n"));
     assertEquals(255, EntryPath.of("a/" + "n".repeat(255)).name().length());
-    InvalidEntryPathException e = assertThrows(InvalidEntryPathException.class,
-        () -> EntryPath.of("a/" + "n".repeat(256)));
+    InvalidEntryPathException e =
+        assertThrows(InvalidEntryPathException.class, () -> EntryPath.of("a/" + "n".repeat(256)));
     assertTrue(e.getMessage().contains("NAME_MAX"), e.getMessage());
     // the limits apply to the normalised path, not to its spelling
     assertEquals("a", EntryPath.of("./".repeat(3000) + "a").raw());

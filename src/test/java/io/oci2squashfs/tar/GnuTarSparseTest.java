@@ -25,8 +25,7 @@ class GnuTarSparseTest {
 
   private static boolean haveGnuTar;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @BeforeAll
   static void findTar() {
@@ -58,7 +57,8 @@ class GnuTarSparseTest {
     byte[] expected = Files.readAllBytes(file);
     Path archive = dir.resolve("a.tar");
     String[] parts = variant.split(":");
-    List<String> cmd = new java.util.ArrayList<>(List.of("tar", "--sparse", "--format=" + parts[0]));
+    List<String> cmd =
+        new java.util.ArrayList<>(List.of("tar", "--sparse", "--format=" + parts[0]));
     if (parts.length > 1) {
       cmd.add("--sparse-version=" + parts[1]);
     }
@@ -66,7 +66,9 @@ class GnuTarSparseTest {
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());
     assertEquals(0, p.waitFor(), out);
-    assumeTrue(Files.size(archive) < SIZE / 2, "this filesystem reports no holes, so tar wrote no sparse entry");
+    assumeTrue(
+        Files.size(archive) < SIZE / 2,
+        "this filesystem reports no holes, so tar wrote no sparse entry");
 
     try (InputStream in = Files.newInputStream(archive)) {
       TarReader reader = new TarReader(in);

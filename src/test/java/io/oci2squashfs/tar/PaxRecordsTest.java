@@ -35,10 +35,15 @@ class PaxRecordsTest {
   @Test
   void valuesStayBytesInRecordOrder() throws Exception {
     byte[] binary = {0, '=', '\n', (byte) 0xff};
-    Map<String, byte[]> pax = PaxRecords.parse(records(record("path", ascii("caf\u00e9")),
-        record("SCHILY.xattr.security.capability", binary), record("uid", ascii("7"))), 1);
-    assertEquals(List.of("path", "SCHILY.xattr.security.capability", "uid"),
-        List.copyOf(pax.keySet()));
+    Map<String, byte[]> pax =
+        PaxRecords.parse(
+            records(
+                record("path", ascii("caf\u00e9")),
+                record("SCHILY.xattr.security.capability", binary),
+                record("uid", ascii("7"))),
+            1);
+    assertEquals(
+        List.of("path", "SCHILY.xattr.security.capability", "uid"), List.copyOf(pax.keySet()));
     assertArrayEquals(new byte[] {'c', 'a', 'f', (byte) 0xe9}, pax.get("path"));
     assertArrayEquals(binary, pax.get("SCHILY.xattr.security.capability"));
     assertEquals("7", PaxRecords.string(pax, "uid"));
@@ -48,23 +53,31 @@ class PaxRecordsTest {
 
   @Test
   void gnuSparse00NumbersAreJoinedIntoOneMap() throws Exception {
-    Map<String, byte[]> pax = PaxRecords.parse(records(record("GNU.sparse.offset", ascii("0")),
-        record("GNU.sparse.numbytes", ascii("10")), record("path", ascii("p")),
-        record("GNU.sparse.offset", ascii("100")), record("GNU.sparse.numbytes", ascii("5"))), 1);
+    Map<String, byte[]> pax =
+        PaxRecords.parse(
+            records(
+                record("GNU.sparse.offset", ascii("0")),
+                record("GNU.sparse.numbytes", ascii("10")),
+                record("path", ascii("p")),
+                record("GNU.sparse.offset", ascii("100")),
+                record("GNU.sparse.numbytes", ascii("5"))),
+            1);
     assertEquals(List.of("path", PaxRecords.SPARSE_MAP), List.copyOf(pax.keySet()));
     assertEquals("0,10,100,5", PaxRecords.string(pax, PaxRecords.SPARSE_MAP));
-    TarFormatException e = assertThrows(TarFormatException.class,
-        () -> PaxRecords.parse(record("GNU.sparse.numbytes", ascii("10")), 5));
+    TarFormatException e =
+        assertThrows(
+            TarFormatException.class,
+            () -> PaxRecords.parse(record("GNU.sparse.numbytes", ascii("10")), 5));
     assertEquals("GNU sparse 0.0 offset/numbytes records out of order", e.problem());
   }
 
   @Test
   void malformedRecordsAreRejected() {
     assertEquals("malformed PAX record: bad length at byte 0", problem("x1 a=b\n"));
-    assertEquals("malformed PAX record: bad length at byte 0",
-        problem("99999999999999999999 a=b\n"));
-    assertEquals("malformed PAX record: length 9 runs past the header's 6 bytes",
-        problem("9 a=b\n"));
+    assertEquals(
+        "malformed PAX record: bad length at byte 0", problem("99999999999999999999 a=b\n"));
+    assertEquals(
+        "malformed PAX record: length 9 runs past the header's 6 bytes", problem("9 a=b\n"));
     assertEquals("malformed PAX record at byte 0: no newline at its end", problem("7 a=bcd"));
     assertEquals("malformed PAX record at byte 0: no key", problem("6 =bc\n"));
     assertEquals("malformed PAX record 'path': holds a NUL byte", problem("9 path=\0\n"));
@@ -91,16 +104,21 @@ class PaxRecordsTest {
 
   @Test
   void libarchiveXattrsAreDecodedUnlessASchilyOneExists() throws Exception {
-    Map<String, byte[]> pax = Map.of(
-        "LIBARCHIVE.xattr.user.a%3Db", ascii("AQI"),
-        "LIBARCHIVE.xattr.user.both", ascii("AQI="),
-        "SCHILY.xattr.user.both", new byte[] {9});
+    Map<String, byte[]> pax =
+        Map.of(
+            "LIBARCHIVE.xattr.user.a%3Db", ascii("AQI"),
+            "LIBARCHIVE.xattr.user.both", ascii("AQI="),
+            "SCHILY.xattr.user.both", new byte[] {9});
     Map<String, byte[]> xattrs = PaxRecords.addLibarchiveXattrs(pax, null, 1, "f");
     assertArrayEquals(new byte[] {1, 2}, xattrs.get("user.a=b"));
     assertNull(xattrs.get("user.both"), "the SCHILY record is the caller's to add");
     assertNull(PaxRecords.addLibarchiveXattrs(Map.of("path", ascii("p")), null, 1, "f"));
-    TarFormatException e = assertThrows(TarFormatException.class, () -> PaxRecords
-        .addLibarchiveXattrs(Map.of("LIBARCHIVE.xattr.user.%4", ascii("AQI")), null, 3, "f"));
+    TarFormatException e =
+        assertThrows(
+            TarFormatException.class,
+            () ->
+                PaxRecords.addLibarchiveXattrs(
+                    Map.of("LIBARCHIVE.xattr.user.%4", ascii("AQI")), null, 3, "f"));
     assertEquals("bad %-escape in LIBARCHIVE.xattr name 'user.%4'", e.problem());
   }
 }

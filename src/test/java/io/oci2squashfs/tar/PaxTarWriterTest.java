@@ -29,11 +29,13 @@ class PaxTarWriterTest {
   private static final Mtime T = Mtime.ofSeconds(1_600_000_000L);
 
   private static TarHeader file(String path, long size) {
-    return new TarHeader(EntryPath.ofUtf8(path), EntryType.FILE, 0644, 0, 0, size, T, null, null, 0, 0, null);
+    return new TarHeader(
+        EntryPath.ofUtf8(path), EntryType.FILE, 0644, 0, 0, size, T, null, null, 0, 0, null);
   }
 
   private static TarHeader dir(String path) {
-    return new TarHeader(EntryPath.ofUtf8(path), EntryType.DIRECTORY, 0755, 0, 0, 0, T, null, null, 0, 0, null);
+    return new TarHeader(
+        EntryPath.ofUtf8(path), EntryType.DIRECTORY, 0755, 0, 0, 0, T, null, null, 0, 0, null);
   }
 
   /** Headers and contents of a varied archive; the contents of non-files are null. */
@@ -49,16 +51,37 @@ class PaxTarWriterTest {
     m.put(file("frac", 0).withMtime(new Mtime(1_600_000_000L, 500_000_000)), new byte[0]);
     m.put(file("before-epoch", 0).withMtime(Mtime.ofSeconds(-100)), new byte[0]);
     m.put(file("far-future", 0).withMtime(Mtime.ofSeconds(1L << 34)), new byte[0]);
-    m.put(TarHeader.of(EntryPath.of("link"), EntryType.FILE).withSymlinkTarget("../" + "t".repeat(150)), null);
+    m.put(
+        TarHeader.of(EntryPath.of("link"), EntryType.FILE)
+            .withSymlinkTarget("../" + "t".repeat(150)),
+        null);
     m.put(TarHeader.of(EntryPath.of("rel"), EntryType.FILE).withSymlinkTarget("./a//b/"), null);
     m.put(file("hard", 0).asHardLinkTo(EntryPath.ofUtf8(LONG_FILE)), null);
     m.put(file("dev/null", 0).withDevice(EntryType.CHAR_DEVICE, 1, 3).withMode(0666), null);
     m.put(file("dev/sda", 0).withDevice(EntryType.BLOCK_DEVICE, 8, 1048575), null);
     m.put(TarHeader.of(EntryPath.of("fifo"), EntryType.FIFO), null);
-    m.put(file("xattrs", 0).withXattrs(Map.of("security.capability", allBytes(), "user.empty-ish", new byte[] {0})),
+    m.put(
+        file("xattrs", 0)
+            .withXattrs(
+                Map.of("security.capability", allBytes(), "user.empty-ish", new byte[] {0})),
         new byte[0]);
-    m.put(new TarHeader(EntryPath.of(new String(new byte[] {'n', (byte) 0xff, (byte) 0xc3}, StandardCharsets.ISO_8859_1)),
-        EntryType.FILE, 0600, 0, 0, 0, T, null, null, 0, 0, null), new byte[0]);
+    m.put(
+        new TarHeader(
+            EntryPath.of(
+                new String(
+                    new byte[] {'n', (byte) 0xff, (byte) 0xc3}, StandardCharsets.ISO_8859_1)),
+            EntryType.FILE,
+            0600,
+            0,
+            0,
+            0,
+            T,
+            null,
+            null,
+            0,
+            0,
+            null),
+        new byte[0]);
     return m;
   }
 
@@ -102,7 +125,8 @@ class PaxTarWriterTest {
     byte[] tar = write(entries);
     List<TarArchiveEntry> read = new ArrayList<>();
     List<byte[]> contents = new ArrayList<>();
-    try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(tar), "ISO-8859-1")) {
+    try (TarArchiveInputStream in =
+        new TarArchiveInputStream(new ByteArrayInputStream(tar), "ISO-8859-1")) {
       for (TarArchiveEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
         read.add(e);
         contents.add(in.readAllBytes());
@@ -125,7 +149,9 @@ class PaxTarWriterTest {
       assertEquals("", c.getGroupName());
       assertEquals(h.type() == EntryType.DIRECTORY, c.isDirectory(), c.getName());
       assertEquals(h.type().typeFlag(), (char) c.getLinkFlag(), c.getName());
-      assertEquals(h.mtime().seconds() * 1000 + h.mtime().nanos() / 1_000_000, c.getLastModifiedTime().toMillis(),
+      assertEquals(
+          h.mtime().seconds() * 1000 + h.mtime().nanos() / 1_000_000,
+          c.getLastModifiedTime().toMillis(),
           c.getName());
       if (h.type() == EntryType.FILE) {
         assertArrayEquals(e.getValue(), content, c.getName());
@@ -188,7 +214,9 @@ class PaxTarWriterTest {
       assertEquals("00", new String(b.header(), 263, 2, StandardCharsets.ISO_8859_1));
       assertEquals("", b.field(265, 32), "uname");
       assertEquals("", b.field(297, 32), "gname");
-      assertTrue(Arrays.equals(new byte[155], Arrays.copyOfRange(b.header(), 345, 500)), "prefix is empty");
+      assertTrue(
+          Arrays.equals(new byte[155], Arrays.copyOfRange(b.header(), 345, 500)),
+          "prefix is empty");
       byte[] h = b.header().clone();
       Arrays.fill(h, 148, 156, (byte) ' ');
       long sum = 0;
@@ -230,7 +258,9 @@ class PaxTarWriterTest {
     assertTrue(pax.contains("276 linkpath=" + LONG_FILE + "\n"), pax.toString());
     for (String p : pax) {
       if (p.contains("mtime=")) {
-        assertTrue(p.substring(p.indexOf("mtime=")).split("\n")[0].contains("."), "mksquashfs needs a '.': " + p);
+        assertTrue(
+            p.substring(p.indexOf("mtime=")).split("\n")[0].contains("."),
+            "mksquashfs needs a '.': " + p);
       }
     }
     // 9 PAX headers: long dir, long file, owner, 3 mtimes, long symlink, long hard link, xattrs.
@@ -239,11 +269,15 @@ class PaxTarWriterTest {
 
   @Test
   void binaryXattrRecordBytesAreExact() throws IOException {
-    byte[] tar = write(Map.of(file("x", 0).withXattrs(Map.of("security.capability", allBytes())), new byte[0]));
+    byte[] tar =
+        write(
+            Map.of(
+                file("x", 0).withXattrs(Map.of("security.capability", allBytes())), new byte[0]));
     Block paxBlock = blocks(tar).get(0);
     assertEquals('x', paxBlock.type());
     ByteArrayOutputStream expected = new ByteArrayOutputStream();
-    expected.writeBytes("294 SCHILY.xattr.security.capability=".getBytes(StandardCharsets.US_ASCII));
+    expected.writeBytes(
+        "294 SCHILY.xattr.security.capability=".getBytes(StandardCharsets.US_ASCII));
     expected.writeBytes(allBytes());
     expected.write('\n');
     assertArrayEquals(expected.toByteArray(), paxBlock.data());
@@ -274,7 +308,8 @@ class PaxTarWriterTest {
 
   @Test
   void devicesUseTheUstarFields() throws IOException {
-    List<Block> blocks = blocks(write(Map.of(file("c", 0).withDevice(EntryType.CHAR_DEVICE, 136, 7), new byte[0])));
+    List<Block> blocks =
+        blocks(write(Map.of(file("c", 0).withDevice(EntryType.CHAR_DEVICE, 136, 7), new byte[0])));
     assertEquals(1, blocks.size());
     assertEquals('3', blocks.get(0).type());
     assertEquals("0000210", blocks.get(0).field(329, 8));
@@ -285,21 +320,28 @@ class PaxTarWriterTest {
   @Test
   void rootIsRefused() {
     PaxTarWriter w = new PaxTarWriter(new ByteArrayOutputStream());
-    assertThrows(IllegalArgumentException.class, () -> w.write(TarHeader.of(EntryPath.of("./"), EntryType.DIRECTORY), null));
-    assertThrows(IllegalArgumentException.class, () -> w.write(TarHeader.of(EntryPath.of("h"), EntryType.HARDLINK), null));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> w.write(TarHeader.of(EntryPath.of("./"), EntryType.DIRECTORY), null));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> w.write(TarHeader.of(EntryPath.of("h"), EntryType.HARDLINK), null));
   }
 
   @Test
   void contentThatEndsEarlyIsAnError() {
     PaxTarWriter w = new PaxTarWriter(new ByteArrayOutputStream());
-    IOException e = assertThrows(IOException.class,
-        () -> w.write(file("short", 10), new ByteArrayInputStream(new byte[4])));
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () -> w.write(file("short", 10), new ByteArrayInputStream(new byte[4])));
     assertTrue(e.getMessage().contains("4 of 10"), e.getMessage());
   }
 
   @Test
   void onlySizeBytesAreTakenFromALongerStream() throws IOException {
-    ByteArrayInputStream content = new ByteArrayInputStream("abcdef".getBytes(StandardCharsets.US_ASCII));
+    ByteArrayInputStream content =
+        new ByteArrayInputStream("abcdef".getBytes(StandardCharsets.US_ASCII));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     PaxTarWriter w = new PaxTarWriter(out);
     w.write(file("f", 3), content);
@@ -331,18 +373,19 @@ class PaxTarWriterTest {
     long size = 077777777777L + 1;
     FirstBytes out = new FirstBytes();
     PaxTarWriter w = new PaxTarWriter(out);
-    InputStream zeros = new InputStream() {
-      @Override
-      public int read() {
-        return 0;
-      }
+    InputStream zeros =
+        new InputStream() {
+          @Override
+          public int read() {
+            return 0;
+          }
 
-      @Override
-      public int read(byte[] b, int off, int len) {
-        Arrays.fill(b, off, off + len, (byte) 0);
-        return len;
-      }
-    };
+          @Override
+          public int read(byte[] b, int off, int len) {
+            Arrays.fill(b, off, off + len, (byte) 0);
+            return len;
+          }
+        };
     assertThrows(IllegalStateException.class, () -> w.write(file("huge", size), zeros));
     Block pax = blocks(out.got.toByteArray()).get(0);
     assertEquals("19 size=8589934592\n", paxText(pax));

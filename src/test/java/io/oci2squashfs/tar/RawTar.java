@@ -182,7 +182,8 @@ public final class RawTar {
 
     public Header field(int off, int len, byte[] value) {
       if (value.length > len) {
-        throw new IllegalArgumentException("field of " + len + " bytes cannot hold " + value.length);
+        throw new IllegalArgumentException(
+            "field of " + len + " bytes cannot hold " + value.length);
       }
       Arrays.fill(b, off, off + len, (byte) 0);
       System.arraycopy(value, 0, b, off, value.length);

@@ -37,12 +37,17 @@ class SparseMapsTest {
   @Test
   void paxFormatIsReadFromTheVersionRecordsOrTheMap() {
     assertEquals(SparseMaps.PAX_0, SparseMaps.paxFormat(pax("GNU.sparse.map", "0,1")));
-    assertEquals(SparseMaps.PAX_0,
+    assertEquals(
+        SparseMaps.PAX_0,
         SparseMaps.paxFormat(pax("GNU.sparse.major", "0", "GNU.sparse.minor", "1")));
-    assertEquals(SparseMaps.PAX_1,
+    assertEquals(
+        SparseMaps.PAX_1,
         SparseMaps.paxFormat(pax("GNU.sparse.major", "1", "GNU.sparse.minor", "0")));
-    assertEquals(SparseMaps.NOT_SPARSE, SparseMaps.paxFormat(pax("GNU.sparse.major", "2",
-        "GNU.sparse.minor", "0", "GNU.sparse.map", "0,1")), "unknown: a plain file, like Go");
+    assertEquals(
+        SparseMaps.NOT_SPARSE,
+        SparseMaps.paxFormat(
+            pax("GNU.sparse.major", "2", "GNU.sparse.minor", "0", "GNU.sparse.map", "0,1")),
+        "unknown: a plain file, like Go");
     assertEquals(SparseMaps.NOT_SPARSE, SparseMaps.paxFormat(pax("path", "f")));
   }
 
@@ -51,19 +56,29 @@ class SparseMapsTest {
     assertEquals(9, SparseMaps.paxRealSize(pax("GNU.sparse.size", "9"), 4, 1, "f"));
     assertEquals(8, SparseMaps.paxRealSize(pax("GNU.sparse.realsize", "8"), 4, 1, "f"));
     assertEquals(4, SparseMaps.paxRealSize(pax(), 4, 1, "f"));
-    TarFormatException e = assertThrows(TarFormatException.class,
-        () -> SparseMaps.paxRealSize(pax("GNU.sparse.size", "x"), 4, 1, "f"));
+    TarFormatException e =
+        assertThrows(
+            TarFormatException.class,
+            () -> SparseMaps.paxRealSize(pax("GNU.sparse.size", "x"), 4, 1, "f"));
     assertEquals("bad GNU.sparse size 'x'", e.problem());
   }
 
   @Test
   void pax0MapComesFromTheRecords() throws Exception {
     Map<String, byte[]> p = pax("GNU.sparse.numblocks", "2", "GNU.sparse.map", "0,5,100,3");
-    assertArrayEquals(new long[] {0, 5, 100, 3},
+    assertArrayEquals(
+        new long[] {0, 5, 100, 3},
         SparseMaps.readPax(p, SparseMaps.PAX_0, input(new byte[0]), 1, "f"));
-    TarFormatException e = assertThrows(TarFormatException.class, () -> SparseMaps.readPax(
-        pax("GNU.sparse.numblocks", "3", "GNU.sparse.map", "0,5"), SparseMaps.PAX_0,
-        input(new byte[0]), 1, "f"));
+    TarFormatException e =
+        assertThrows(
+            TarFormatException.class,
+            () ->
+                SparseMaps.readPax(
+                    pax("GNU.sparse.numblocks", "3", "GNU.sparse.map", "0,5"),
+                    SparseMaps.PAX_0,
+                    input(new byte[0]),
+                    1,
+                    "f"));
     assertEquals("sparse map has 2 numbers, expected 2 x 3", e.problem());
   }
 
@@ -72,14 +87,16 @@ class SparseMapsTest {
     byte[] data = Arrays.copyOf(ascii("2\n0\n5\n100\n3\n"), BLOCK_SIZE + 8);
     BlockInput in = input(data);
     in.startData(data.length);
-    assertArrayEquals(new long[] {0, 5, 100, 3},
-        SparseMaps.readPax(pax(), SparseMaps.PAX_1, in, 1, "f"));
+    assertArrayEquals(
+        new long[] {0, 5, 100, 3}, SparseMaps.readPax(pax(), SparseMaps.PAX_1, in, 1, "f"));
     assertEquals(8, in.dataRemaining(), "the map takes whole blocks");
 
     BlockInput huge = input(Arrays.copyOf(ascii("1000\n"), BLOCK_SIZE));
     huge.startData(BLOCK_SIZE);
-    TarFormatException e = assertThrows(TarFormatException.class,
-        () -> SparseMaps.readPax(pax(), SparseMaps.PAX_1, huge, 1, "f"));
+    TarFormatException e =
+        assertThrows(
+            TarFormatException.class,
+            () -> SparseMaps.readPax(pax(), SparseMaps.PAX_1, huge, 1, "f"));
     assertEquals("sparse map claims 1000 entries", e.problem());
   }
 
@@ -100,8 +117,9 @@ class SparseMapsTest {
     assertArrayEquals(new long[] {0, 10, 1000, 10, 2000, 10, 3000, 10, 9000, 1}, map);
     assertEquals(1, in.buffered(), "the extension block is consumed, nothing more");
 
-    TarFormatException e = assertThrows(TarFormatException.class,
-        () -> SparseMaps.readOldGnu(hdr, input(new byte[0]), 1, "f"));
+    TarFormatException e =
+        assertThrows(
+            TarFormatException.class, () -> SparseMaps.readOldGnu(hdr, input(new byte[0]), 1, "f"));
     assertEquals("truncated in a sparse extension header", e.problem());
   }
 
@@ -115,16 +133,20 @@ class SparseMapsTest {
   void fragmentsMustBeOrderedWithinTheSizeAndMatchTheData() throws Exception {
     SparseMaps.validate(new long[] {0, 5, 10, 3}, 20, 8, 1, "f");
     SparseMaps.validate(new long[0], 20, 0, 1, "f");
-    assertEquals("invalid sparse map entry offset 4 length 3 (real size 20)",
+    assertEquals(
+        "invalid sparse map entry offset 4 length 3 (real size 20)",
         invalid(new long[] {0, 5, 4, 3}, 20, 8));
-    assertEquals("invalid sparse map entry offset 18 length 3 (real size 20)",
+    assertEquals(
+        "invalid sparse map entry offset 18 length 3 (real size 20)",
         invalid(new long[] {18, 3}, 20, 3));
-    assertEquals("sparse map describes 8 bytes of data but the entry holds 9",
+    assertEquals(
+        "sparse map describes 8 bytes of data but the entry holds 9",
         invalid(new long[] {0, 5, 10, 3}, 20, 9));
   }
 
   private static String invalid(long[] map, long realSize, long dataSize) {
-    return assertThrows(TarFormatException.class,
-        () -> SparseMaps.validate(map, realSize, dataSize, 1, "f")).problem();
+    return assertThrows(
+            TarFormatException.class, () -> SparseMaps.validate(map, realSize, dataSize, 1, "f"))
+        .problem();
   }
 }

@@ -29,24 +29,27 @@ class TarFieldsTest {
     byte[] big = new byte[12];
     big[0] = (byte) 0x80;
     big[3] = 1; // 2^64: does not fit
-    TarFormatException e = assertThrows(TarFormatException.class,
-        () -> TarFields.parseNumeric(big, 0, 12, "size", 4));
+    TarFormatException e =
+        assertThrows(TarFormatException.class, () -> TarFields.parseNumeric(big, 0, 12, "size", 4));
     assertEquals("base-256 size field overflows", e.problem());
     assertEquals(4, e.entryNumber());
   }
 
   @Test
   void badOctalNamesTheFieldAndItsText() {
-    TarFormatException e = assertThrows(TarFormatException.class,
-        () -> TarFields.parseNumeric(ascii("12x4\0\0\0\0"), 0, 8, "uid", 2));
+    TarFormatException e =
+        assertThrows(
+            TarFormatException.class,
+            () -> TarFields.parseNumeric(ascii("12x4\0\0\0\0"), 0, 8, "uid", 2));
     assertEquals("bad uid field '12x4'", e.problem());
   }
 
   @Test
   void decimalsAndRanges() throws Exception {
     assertEquals(42, TarFields.parseDecimal("42", "PAX size", 1, "f"));
-    TarFormatException e = assertThrows(TarFormatException.class,
-        () -> TarFields.parseDecimal("4 2", "PAX size", 3, "f"));
+    TarFormatException e =
+        assertThrows(
+            TarFormatException.class, () -> TarFields.parseDecimal("4 2", "PAX size", 3, "f"));
     assertEquals("bad PAX size '4 2'", e.problem());
     assertEquals("f", e.entryName());
     assertEquals(7, TarFields.toInt(7, "devmajor", 1));

@@ -79,7 +79,8 @@ class TarReaderTest {
     return e;
   }
 
-  private static void put(TarArchiveOutputStream tar, TarArchiveEntry e, byte[] data) throws IOException {
+  private static void put(TarArchiveOutputStream tar, TarArchiveEntry e, byte[] data)
+      throws IOException {
     e.setSize(data.length);
     tar.putArchiveEntry(e);
     tar.write(data);
@@ -132,12 +133,27 @@ class TarReaderTest {
     Mtime t = Mtime.ofSeconds(1_600_000_000L);
 
     TarHeader dir = all.get(0).header();
-    assertEquals(new TarHeader(EntryPath.of("usr"), EntryType.DIRECTORY, 01775, 10, 20, 0, t, null, null, 0, 0,
-        null), dir);
+    assertEquals(
+        new TarHeader(
+            EntryPath.of("usr"), EntryType.DIRECTORY, 01775, 10, 20, 0, t, null, null, 0, 0, null),
+        dir);
 
     Read file = all.get(1);
-    assertEquals(new TarHeader(EntryPath.of("usr/bin/tool"), EntryType.FILE, 04755, 3_000_000, 4_000_000, 12, t,
-        null, null, 0, 0, null), file.header());
+    assertEquals(
+        new TarHeader(
+            EntryPath.of("usr/bin/tool"),
+            EntryType.FILE,
+            04755,
+            3_000_000,
+            4_000_000,
+            12,
+            t,
+            null,
+            null,
+            0,
+            0,
+            null),
+        file.header());
     assertEquals("hello world\n", file.text());
 
     Read lng = all.get(2);
@@ -166,15 +182,21 @@ class TarReaderTest {
 
   @Test
   void readsCommonsCompressPosixLongNamesAndPosixBigNumbers() throws IOException {
-    checkCommonsEntries(readAll(commonsTar(TarArchiveOutputStream.LONGFILE_POSIX,
-        TarArchiveOutputStream.BIGNUMBER_POSIX)));
+    checkCommonsEntries(
+        readAll(
+            commonsTar(
+                TarArchiveOutputStream.LONGFILE_POSIX, TarArchiveOutputStream.BIGNUMBER_POSIX)));
   }
 
   @Test
   void readsCommonsCompressGnuLongNamesAndBase256Numbers() throws IOException {
-    // STAR big-number mode writes GNU base-256 binary fields; GNU long-file mode writes L/K entries.
-    byte[] tar = commonsTar(TarArchiveOutputStream.LONGFILE_GNU, TarArchiveOutputStream.BIGNUMBER_STAR);
-    assertTrue(new String(tar, StandardCharsets.ISO_8859_1).contains("././@LongLink"), "uses GNU L headers");
+    // STAR big-number mode writes GNU base-256 binary fields; GNU long-file mode writes L/K
+    // entries.
+    byte[] tar =
+        commonsTar(TarArchiveOutputStream.LONGFILE_GNU, TarArchiveOutputStream.BIGNUMBER_STAR);
+    assertTrue(
+        new String(tar, StandardCharsets.ISO_8859_1).contains("././@LongLink"),
+        "uses GNU L headers");
     checkCommonsEntries(readAll(tar));
   }
 
@@ -187,20 +209,36 @@ class TarReaderTest {
       e.setLastModifiedTime(FileTime.from(Instant.ofEpochSecond(1_600_000_000L, 250_000_000)));
       put(tar, e, new byte[0]);
     }
-    assertEquals(new Mtime(1_600_000_000L, 250_000_000), only(bytes.toByteArray()).header().mtime());
+    assertEquals(
+        new Mtime(1_600_000_000L, 250_000_000), only(bytes.toByteArray()).header().mtime());
   }
 
   // ---- hand-crafted headers
 
   @Test
   void readsUstarFileAndDirectoryNormalisingNames() throws IOException {
-    List<Read> all = readAll(tar()
-        .entry(header("./a/", '5').mode(0755).uid(1000).gid(1001).mtime(1234))
-        .entry(header("/a//b", '0').size(3).mode(0100640), utf8("abc"))
-        .entry(header(".", '5').mode(0700))
-        .end());
-    assertEquals(new TarHeader(EntryPath.of("a"), EntryType.DIRECTORY, 0755, 1000, 1001, 0, Mtime.ofSeconds(1234),
-        null, null, 0, 0, null), all.get(0).header());
+    List<Read> all =
+        readAll(
+            tar()
+                .entry(header("./a/", '5').mode(0755).uid(1000).gid(1001).mtime(1234))
+                .entry(header("/a//b", '0').size(3).mode(0100640), utf8("abc"))
+                .entry(header(".", '5').mode(0700))
+                .end());
+    assertEquals(
+        new TarHeader(
+            EntryPath.of("a"),
+            EntryType.DIRECTORY,
+            0755,
+            1000,
+            1001,
+            0,
+            Mtime.ofSeconds(1234),
+            null,
+            null,
+            0,
+            0,
+            null),
+        all.get(0).header());
     assertEquals(EntryPath.of("a/b"), all.get(1).header().path());
     assertEquals(0640, all.get(1).header().mode(), "file-type bits are stripped from the mode");
     assertEquals("abc", all.get(1).text());
@@ -216,25 +254,30 @@ class TarReaderTest {
 
   @Test
   void nulTypeFlagIsAFileOrWithTrailingSlashADirectory() throws IOException {
-    List<Read> all = readAll(tar()
-        .entry(header("f", '\0').size(2), utf8("hi"))
-        .entry(header("d/", '\0').size(5).v7())
-        .entry(header("g", '0').size(1), utf8("x"))
-        .end());
+    List<Read> all =
+        readAll(
+            tar()
+                .entry(header("f", '\0').size(2), utf8("hi"))
+                .entry(header("d/", '\0').size(5).v7())
+                .entry(header("g", '0').size(1), utf8("x"))
+                .end());
     assertEquals(EntryType.FILE, all.get(0).header().type());
     assertEquals("hi", all.get(0).text());
     assertEquals(EntryType.DIRECTORY, all.get(1).header().type());
-    assertEquals(0, all.get(1).header().size(), "a directory has no data regardless of the size field");
+    assertEquals(
+        0, all.get(1).header().size(), "a directory has no data regardless of the size field");
     assertEquals("x", all.get(2).text());
   }
 
   @Test
   void hardLinkWithNonZeroSizeFieldConsumesNoData() throws IOException {
-    List<Read> all = readAll(tar()
-        .entry(header("t", '0').size(1), utf8("t"))
-        .entry(header("h", '1').link("/t").size(700))
-        .entry(header("after", '0').size(5), utf8("after"))
-        .end());
+    List<Read> all =
+        readAll(
+            tar()
+                .entry(header("t", '0').size(1), utf8("t"))
+                .entry(header("h", '1').link("/t").size(700))
+                .entry(header("after", '0').size(5), utf8("after"))
+                .end());
     assertEquals(3, all.size());
     assertEquals(0, all.get(1).header().size());
     assertEquals(EntryPath.of("t"), all.get(1).header().hardLinkTarget());
@@ -243,14 +286,16 @@ class TarReaderTest {
 
   @Test
   void headerOnlyTypesNeverHaveData() throws IOException {
-    List<Read> all = readAll(tar()
-        .entry(header("s", '2').link("x").size(10))
-        .entry(header("c", '3').devices(4, 64).size(10))
-        .entry(header("b", '4').devices(7, 1).size(10))
-        .entry(header("d", '5').size(10))
-        .entry(header("p", '6').size(10))
-        .entry(header("end", '0').size(1), utf8("!"))
-        .end());
+    List<Read> all =
+        readAll(
+            tar()
+                .entry(header("s", '2').link("x").size(10))
+                .entry(header("c", '3').devices(4, 64).size(10))
+                .entry(header("b", '4').devices(7, 1).size(10))
+                .entry(header("d", '5').size(10))
+                .entry(header("p", '6').size(10))
+                .entry(header("end", '0').size(1), utf8("!"))
+                .end());
     assertEquals(6, all.size());
     for (int i = 0; i < 5; i++) {
       assertEquals(0, all.get(i).header().size());
@@ -263,11 +308,15 @@ class TarReaderTest {
   @Test
   void binaryXattrValueIsKeptByteForByte() throws IOException {
     byte[] all256 = bytes(0, 256);
-    Read r = only(tar()
-        .pax('x', record("SCHILY.xattr.security.capability", all256),
-            record("SCHILY.xattr.user.eq", latin1("a=b\nc=d\n")))
-        .entry(header("f", '0'))
-        .end());
+    Read r =
+        only(
+            tar()
+                .pax(
+                    'x',
+                    record("SCHILY.xattr.security.capability", all256),
+                    record("SCHILY.xattr.user.eq", latin1("a=b\nc=d\n")))
+                .entry(header("f", '0'))
+                .end());
     Map<String, byte[]> x = r.header().xattrs();
     assertEquals(2, x.size());
     assertArrayEquals(all256, x.get("security.capability"));
@@ -277,28 +326,43 @@ class TarReaderTest {
   @Test
   void libarchiveXattrIsPercentAndBase64Decoded() throws IOException {
     byte[] value = bytes(250, 256);
-    Read r = only(tar()
-        .pax('x', record("LIBARCHIVE.xattr.user.a%3Db%25", Base64.getEncoder().withoutPadding().encodeToString(value)))
-        .entry(header("f", '0'))
-        .end());
+    Read r =
+        only(
+            tar()
+                .pax(
+                    'x',
+                    record(
+                        "LIBARCHIVE.xattr.user.a%3Db%25",
+                        Base64.getEncoder().withoutPadding().encodeToString(value)))
+                .entry(header("f", '0'))
+                .end());
     assertArrayEquals(value, r.header().xattrs().get("user.a=b%"));
   }
 
   @Test
   void schilyXattrWinsOverLibarchiveXattrOfTheSameName() throws IOException {
-    Read r = only(tar()
-        .pax('x', record("LIBARCHIVE.xattr.user.x", Base64.getEncoder().encodeToString(utf8("lib"))),
-            record("SCHILY.xattr.user.x", "schily"))
-        .entry(header("f", '0'))
-        .end());
+    Read r =
+        only(
+            tar()
+                .pax(
+                    'x',
+                    record(
+                        "LIBARCHIVE.xattr.user.x", Base64.getEncoder().encodeToString(utf8("lib"))),
+                    record("SCHILY.xattr.user.x", "schily"))
+                .entry(header("f", '0'))
+                .end());
     assertArrayEquals(utf8("schily"), r.header().xattrs().get("user.x"));
   }
 
   @Test
   void gnuAtimeAndCtimeBytesNeverLeakIntoThePath() throws IOException {
-    // GNU headers keep atime/ctime where USTAR has its prefix; a USTAR-minded reader gets "14..." dirs.
-    RawTar.Header h = header("file", '0').gnu().field(345, 12, latin1("14000000000\0"))
-        .field(357, 12, latin1("14000000001\0"));
+    // GNU headers keep atime/ctime where USTAR has its prefix; a USTAR-minded reader gets "14..."
+    // dirs.
+    RawTar.Header h =
+        header("file", '0')
+            .gnu()
+            .field(345, 12, latin1("14000000000\0"))
+            .field(357, 12, latin1("14000000001\0"));
     assertEquals(EntryPath.of("file"), only(tar().entry(h).end()).header().path());
     RawTar.Header junk = header("file2", '0').gnu().field(345, 20, latin1("notanumber/atall"));
     assertEquals(EntryPath.of("file2"), only(tar().entry(junk).end()).header().path());
@@ -312,26 +376,40 @@ class TarReaderTest {
 
   @Test
   void paxPathReplacesNameAndStalePrefix() throws IOException {
-    Read r = only(tar()
-        .pax('x', record("path", "real/long/name"))
-        .entry(header("truncated", '0').prefix("stale/prefix"))
-        .end());
+    Read r =
+        only(
+            tar()
+                .pax('x', record("path", "real/long/name"))
+                .entry(header("truncated", '0').prefix("stale/prefix"))
+                .end());
     assertEquals(EntryPath.of("real/long/name"), r.header().path());
-    assertEquals("real/long/name", new TarReader(new ByteArrayInputStream(tar()
-        .pax('x', record("path", "real/long/name"))
-        .entry(header("truncated", '0').prefix("stale/prefix")).end())).next().path().raw());
+    assertEquals(
+        "real/long/name",
+        new TarReader(
+                new ByteArrayInputStream(
+                    tar()
+                        .pax('x', record("path", "real/long/name"))
+                        .entry(header("truncated", '0').prefix("stale/prefix"))
+                        .end()))
+            .next()
+            .path()
+            .raw());
   }
 
   @Test
   void gnuLongNameAndLongLinkReplaceTheFields() throws IOException {
     String longName = "n".repeat(200) + "/" + "m".repeat(100); // components within NAME_MAX
     String longLink = "l/".repeat(100) + "target";
-    List<Read> all = readAll(tar()
-        .entry(header("././@LongLink", 'L').gnu().size(longName.length() + 1), utf8(longName + "\0"))
-        .entry(header("././@LongLink", 'K').gnu().size(longLink.length()), utf8(longLink))
-        .entry(header("short", '2').gnu().link("short-target"))
-        .entry(header("next", '0').gnu())
-        .end());
+    List<Read> all =
+        readAll(
+            tar()
+                .entry(
+                    header("././@LongLink", 'L').gnu().size(longName.length() + 1),
+                    utf8(longName + "\0"))
+                .entry(header("././@LongLink", 'K').gnu().size(longLink.length()), utf8(longLink))
+                .entry(header("short", '2').gnu().link("short-target"))
+                .entry(header("next", '0').gnu())
+                .end());
     assertEquals(longName, all.get(0).header().path().raw());
     assertEquals(longLink, all.get(0).header().symlinkTarget());
     assertEquals("next", all.get(1).header().path().raw(), "a long name applies to one entry only");
@@ -340,22 +418,32 @@ class TarReaderTest {
   @Test
   void nonUtf8NameBytesRoundTrip() throws IOException {
     byte[] name = {'d', '/', (byte) 0xff, (byte) 0xfe, 'x', (byte) 0xc3};
-    List<Read> all = readAll(tar()
-        .entry(header("", '0').nameBytes(name))
-        .pax('x', record("path", new byte[] {'p', '/', (byte) 0x80, (byte) 0xe9}))
-        .entry(header("ignored", '0'))
-        .end());
+    List<Read> all =
+        readAll(
+            tar()
+                .entry(header("", '0').nameBytes(name))
+                .pax('x', record("path", new byte[] {'p', '/', (byte) 0x80, (byte) 0xe9}))
+                .entry(header("ignored", '0'))
+                .end());
     assertArrayEquals(name, all.get(0).header().path().toBytes());
-    assertArrayEquals(new byte[] {'p', '/', (byte) 0x80, (byte) 0xe9}, all.get(1).header().path().toBytes());
+    assertArrayEquals(
+        new byte[] {'p', '/', (byte) 0x80, (byte) 0xe9}, all.get(1).header().path().toBytes());
   }
 
   @Test
   void base256NumbersAreDecoded() throws IOException {
-    Read r = only(tar()
-        .entry(header("big", '0').base256(108, 8, 1L << 40).base256(116, 8, 5_000_000_000L)
-            .base256(136, 12, -1_000_000L).base256(124, 12, 3))
-        .raw(new byte[] {'a', 'b', 'c'}).raw(new byte[509])
-        .end());
+    Read r =
+        only(
+            tar()
+                .entry(
+                    header("big", '0')
+                        .base256(108, 8, 1L << 40)
+                        .base256(116, 8, 5_000_000_000L)
+                        .base256(136, 12, -1_000_000L)
+                        .base256(124, 12, 3))
+                .raw(new byte[] {'a', 'b', 'c'})
+                .raw(new byte[509])
+                .end());
     assertEquals(1L << 40, r.header().uid());
     assertEquals(5_000_000_000L, r.header().gid());
     assertEquals(Mtime.ofSeconds(-1_000_000L), r.header().mtime());
@@ -364,10 +452,16 @@ class TarReaderTest {
 
   @Test
   void octalFieldsMayBePaddedWithSpacesAndNuls() throws IOException {
-    Read r = only(tar()
-        .entry(header("f", '0').field(100, 8, latin1("  755 \0\0")).field(108, 8, latin1("\0\0\0001750"))
-            .field(124, 12, latin1("2          ")), utf8("ok"))
-        .end());
+    Read r =
+        only(
+            tar()
+                .entry(
+                    header("f", '0')
+                        .field(100, 8, latin1("  755 \0\0"))
+                        .field(108, 8, latin1("\0\0\0001750"))
+                        .field(124, 12, latin1("2          ")),
+                    utf8("ok"))
+                .end());
     assertEquals(0755, r.header().mode());
     assertEquals(01750, r.header().uid());
     assertEquals("ok", r.text());
@@ -375,18 +469,27 @@ class TarReaderTest {
 
   @Test
   void globalHeaderGivesDefaultsThatEntryHeadersOverride() throws IOException {
-    List<Read> all = readAll(tar()
-        .pax('g', record("uid", "4242"), record("mtime", "1700000000.5"), record("comment", "git archive"))
-        .entry(header("a", '0').uid(1))
-        .pax('x', record("uid", "7"), record("mtime", ""))
-        .entry(header("b", '0').mtime(99))
-        .pax('g', record("uid", ""))
-        .entry(header("c", '0').uid(3))
-        .end());
+    List<Read> all =
+        readAll(
+            tar()
+                .pax(
+                    'g',
+                    record("uid", "4242"),
+                    record("mtime", "1700000000.5"),
+                    record("comment", "git archive"))
+                .entry(header("a", '0').uid(1))
+                .pax('x', record("uid", "7"), record("mtime", ""))
+                .entry(header("b", '0').mtime(99))
+                .pax('g', record("uid", ""))
+                .entry(header("c", '0').uid(3))
+                .end());
     assertEquals(4242, all.get(0).header().uid());
     assertEquals(new Mtime(1_700_000_000L, 500_000_000), all.get(0).header().mtime());
     assertEquals(7, all.get(1).header().uid());
-    assertEquals(Mtime.ofSeconds(99), all.get(1).header().mtime(), "an empty x value deletes the global one");
+    assertEquals(
+        Mtime.ofSeconds(99),
+        all.get(1).header().mtime(),
+        "an empty x value deletes the global one");
     assertEquals(3, all.get(2).header().uid(), "an empty g value deletes the earlier global one");
     assertEquals(new Mtime(1_700_000_000L, 500_000_000), all.get(2).header().mtime());
   }
@@ -399,14 +502,16 @@ class TarReaderTest {
 
   @Test
   void fractionalAndNegativePaxMtimes() throws IOException {
-    List<Read> all = readAll(tar()
-        .pax('x', record("mtime", "1600000000.123456789123"))
-        .entry(header("a", '0'))
-        .pax('x', record("mtime", "-1.25"))
-        .entry(header("b", '0'))
-        .pax('x', record("mtime", "1600000000"))
-        .entry(header("c", '0'))
-        .end());
+    List<Read> all =
+        readAll(
+            tar()
+                .pax('x', record("mtime", "1600000000.123456789123"))
+                .entry(header("a", '0'))
+                .pax('x', record("mtime", "-1.25"))
+                .entry(header("b", '0'))
+                .pax('x', record("mtime", "1600000000"))
+                .entry(header("c", '0'))
+                .end());
     assertEquals(new Mtime(1_600_000_000L, 123_456_789), all.get(0).header().mtime());
     assertEquals(new Mtime(-2, 750_000_000), all.get(1).header().mtime());
     assertEquals(Mtime.ofSeconds(1_600_000_000L), all.get(2).header().mtime());
@@ -414,16 +519,26 @@ class TarReaderTest {
 
   @Test
   void paxNumbersDevicesSizeAndLinkpath() throws IOException {
-    List<Read> all = readAll(tar()
-        .pax('x', record("uid", "3000000000"), record("gid", "3000000001"), record("size", "5"),
-            record("uname", "root"), record("gname", "wheel"), record("atime", "1.5"), record("ctime", "x"),
-            record("hdrcharset", "BINARY"), record("unknown.key", "v"))
-        .entry(header("f", '0').size(1), utf8("12345"))
-        .pax('x', record("SCHILY.devmajor", "259"), record("SCHILY.devminor", "1048575"))
-        .entry(header("dev", '4').devices(1, 1))
-        .pax('x', record("linkpath", "/abs/" + "t".repeat(200)))
-        .entry(header("sym", '2').link("short"))
-        .end());
+    List<Read> all =
+        readAll(
+            tar()
+                .pax(
+                    'x',
+                    record("uid", "3000000000"),
+                    record("gid", "3000000001"),
+                    record("size", "5"),
+                    record("uname", "root"),
+                    record("gname", "wheel"),
+                    record("atime", "1.5"),
+                    record("ctime", "x"),
+                    record("hdrcharset", "BINARY"),
+                    record("unknown.key", "v"))
+                .entry(header("f", '0').size(1), utf8("12345"))
+                .pax('x', record("SCHILY.devmajor", "259"), record("SCHILY.devminor", "1048575"))
+                .entry(header("dev", '4').devices(1, 1))
+                .pax('x', record("linkpath", "/abs/" + "t".repeat(200)))
+                .entry(header("sym", '2').link("short"))
+                .end());
     TarHeader f = all.get(0).header();
     assertEquals(3_000_000_000L, f.uid());
     assertEquals(3_000_000_001L, f.gid());
@@ -464,9 +579,10 @@ class TarReaderTest {
 
   @Test
   void oldGnuSparseIsFollowedByTheNextEntry() throws IOException {
-    RawTar.Header h = header("sparse", 'S').gnu().size(3)
-        .octal(386, 12, 10).octal(398, 12, 3).octal(483, 12, 20);
-    List<Read> all = readAll(tar().entry(h, utf8("xyz")).entry(header("after", '0').size(1), utf8("!")).end());
+    RawTar.Header h =
+        header("sparse", 'S').gnu().size(3).octal(386, 12, 10).octal(398, 12, 3).octal(483, 12, 20);
+    List<Read> all =
+        readAll(tar().entry(h, utf8("xyz")).entry(header("after", '0').size(1), utf8("!")).end());
     byte[] expected = new byte[20];
     expected[10] = 'x';
     expected[11] = 'y';
@@ -488,13 +604,20 @@ class TarReaderTest {
   @Test
   void paxSparse00WithRepeatedKeys() throws IOException {
     byte[] data = utf8("helloworld");
-    Read r = only(tar()
-        .pax('x', record("GNU.sparse.size", "4096"), record("GNU.sparse.numblocks", "2"),
-            record("GNU.sparse.offset", "0"), record("GNU.sparse.numbytes", "5"),
-            record("GNU.sparse.offset", "4091"), record("GNU.sparse.numbytes", "5"),
-            record("path", "dir/sparse00"))
-        .entry(header("GNUSparseFile.1/sparse00", '0').size(10), data)
-        .end());
+    Read r =
+        only(
+            tar()
+                .pax(
+                    'x',
+                    record("GNU.sparse.size", "4096"),
+                    record("GNU.sparse.numblocks", "2"),
+                    record("GNU.sparse.offset", "0"),
+                    record("GNU.sparse.numbytes", "5"),
+                    record("GNU.sparse.offset", "4091"),
+                    record("GNU.sparse.numbytes", "5"),
+                    record("path", "dir/sparse00"))
+                .entry(header("GNUSparseFile.1/sparse00", '0').size(10), data)
+                .end());
     assertEquals("dir/sparse00", r.header().path().raw());
     assertEquals(4096, r.header().size());
     assertArrayEquals(expectedSparse(4096, new long[][] {{0, 5}, {4091, 5}}, data), r.content());
@@ -503,12 +626,19 @@ class TarReaderTest {
   @Test
   void paxSparse01WithAMapRecord() throws IOException {
     byte[] data = utf8("abcdef");
-    Read r = only(tar()
-        .pax('x', record("GNU.sparse.major", "0"), record("GNU.sparse.minor", "1"),
-            record("GNU.sparse.size", "3000"), record("GNU.sparse.numblocks", "2"),
-            record("GNU.sparse.map", "1000,3,2000,3"), record("path", "sparse01"))
-        .entry(header("GNUSparseFile.1/sparse01", '0').size(6), data)
-        .end());
+    Read r =
+        only(
+            tar()
+                .pax(
+                    'x',
+                    record("GNU.sparse.major", "0"),
+                    record("GNU.sparse.minor", "1"),
+                    record("GNU.sparse.size", "3000"),
+                    record("GNU.sparse.numblocks", "2"),
+                    record("GNU.sparse.map", "1000,3,2000,3"),
+                    record("path", "sparse01"))
+                .entry(header("GNUSparseFile.1/sparse01", '0').size(6), data)
+                .end());
     assertEquals("sparse01", r.header().path().raw());
     assertArrayEquals(expectedSparse(3000, new long[][] {{1000, 3}, {2000, 3}}, data), r.content());
   }
@@ -520,16 +650,24 @@ class TarReaderTest {
     byte[] dataSection = new byte[512 + payload.length];
     System.arraycopy(map, 0, dataSection, 0, map.length);
     System.arraycopy(payload, 0, dataSection, 512, payload.length);
-    List<Read> all = readAll(tar()
-        .pax('x', record("GNU.sparse.major", "1"), record("GNU.sparse.minor", "0"),
-            record("GNU.sparse.name", "real/name"), record("GNU.sparse.realsize", "8192"))
-        .entry(header("./GNUSparseFile.123/name", '0').size(dataSection.length), dataSection)
-        .entry(header("after", '0').size(1), utf8("!"))
-        .end());
+    List<Read> all =
+        readAll(
+            tar()
+                .pax(
+                    'x',
+                    record("GNU.sparse.major", "1"),
+                    record("GNU.sparse.minor", "0"),
+                    record("GNU.sparse.name", "real/name"),
+                    record("GNU.sparse.realsize", "8192"))
+                .entry(
+                    header("./GNUSparseFile.123/name", '0').size(dataSection.length), dataSection)
+                .entry(header("after", '0').size(1), utf8("!"))
+                .end());
     Read r = all.get(0);
     assertEquals("real/name", r.header().path().raw());
     assertEquals(8192, r.header().size());
-    assertArrayEquals(expectedSparse(8192, new long[][] {{0, 4}, {1024, 4}, {8188, 4}}, payload), r.content());
+    assertArrayEquals(
+        expectedSparse(8192, new long[][] {{0, 4}, {1024, 4}, {8188, 4}}, payload), r.content());
     assertEquals("!", all.get(1).text());
   }
 
@@ -551,49 +689,79 @@ class TarReaderTest {
     byte[] dataSection = new byte[mapBlocks * 512 + payload.length];
     System.arraycopy(mapBytes, 0, dataSection, 0, mapBytes.length);
     System.arraycopy(payload, 0, dataSection, mapBlocks * 512, payload.length);
-    Read r = only(tar()
-        .pax('x', record("GNU.sparse.major", "1"), record("GNU.sparse.minor", "0"),
-            record("GNU.sparse.name", "many"), record("GNU.sparse.realsize", "30000"))
-        .entry(header("GNUSparseFile.1/many", '0').size(dataSection.length), dataSection)
-        .end());
+    Read r =
+        only(
+            tar()
+                .pax(
+                    'x',
+                    record("GNU.sparse.major", "1"),
+                    record("GNU.sparse.minor", "0"),
+                    record("GNU.sparse.name", "many"),
+                    record("GNU.sparse.realsize", "30000"))
+                .entry(header("GNUSparseFile.1/many", '0').size(dataSection.length), dataSection)
+                .end());
     assertArrayEquals(expectedSparse(30_000, frags, payload), r.content());
   }
 
   @Test
   void sparseMapsAreValidated() {
     // overlapping
-    fails(tar()
-        .pax('x', record("GNU.sparse.size", "100"), record("GNU.sparse.numblocks", "2"),
-            record("GNU.sparse.map", "0,10,5,10"))
-        .entry(header("s", '0').size(20), new byte[20]).end());
+    fails(
+        tar()
+            .pax(
+                'x',
+                record("GNU.sparse.size", "100"),
+                record("GNU.sparse.numblocks", "2"),
+                record("GNU.sparse.map", "0,10,5,10"))
+            .entry(header("s", '0').size(20), new byte[20])
+            .end());
     // beyond the real size
-    fails(tar()
-        .pax('x', record("GNU.sparse.size", "100"), record("GNU.sparse.numblocks", "1"),
-            record("GNU.sparse.map", "95,10"))
-        .entry(header("s", '0').size(10), new byte[10]).end());
+    fails(
+        tar()
+            .pax(
+                'x',
+                record("GNU.sparse.size", "100"),
+                record("GNU.sparse.numblocks", "1"),
+                record("GNU.sparse.map", "95,10"))
+            .entry(header("s", '0').size(10), new byte[10])
+            .end());
     // count does not match
-    fails(tar()
-        .pax('x', record("GNU.sparse.size", "100"), record("GNU.sparse.numblocks", "2"),
-            record("GNU.sparse.map", "0,10"))
-        .entry(header("s", '0').size(10), new byte[10]).end());
+    fails(
+        tar()
+            .pax(
+                'x',
+                record("GNU.sparse.size", "100"),
+                record("GNU.sparse.numblocks", "2"),
+                record("GNU.sparse.map", "0,10"))
+            .entry(header("s", '0').size(10), new byte[10])
+            .end());
     // data size does not match the map
-    fails(tar()
-        .pax('x', record("GNU.sparse.size", "100"), record("GNU.sparse.numblocks", "1"),
-            record("GNU.sparse.map", "0,10"))
-        .entry(header("s", '0').size(11), new byte[11]).end());
+    fails(
+        tar()
+            .pax(
+                'x',
+                record("GNU.sparse.size", "100"),
+                record("GNU.sparse.numblocks", "1"),
+                record("GNU.sparse.map", "0,10"))
+            .entry(header("s", '0').size(11), new byte[11])
+            .end());
     // 0.0 keys out of order
-    fails(tar()
-        .pax('x', record("GNU.sparse.size", "100"), record("GNU.sparse.numblocks", "1"),
-            record("GNU.sparse.numbytes", "10"), record("GNU.sparse.offset", "0"))
-        .entry(header("s", '0').size(10), new byte[10]).end());
+    fails(
+        tar()
+            .pax(
+                'x',
+                record("GNU.sparse.size", "100"),
+                record("GNU.sparse.numblocks", "1"),
+                record("GNU.sparse.numbytes", "10"),
+                record("GNU.sparse.offset", "0"))
+            .entry(header("s", '0').size(10), new byte[10])
+            .end());
   }
 
   @Test
   void dotDotIsRejectedNamingTheEntry() {
-    TarFormatException e = fails(tar()
-        .entry(header("ok", '0'))
-        .entry(header("a/../../etc/passwd", '0'))
-        .end());
+    TarFormatException e =
+        fails(tar().entry(header("ok", '0')).entry(header("a/../../etc/passwd", '0')).end());
     assertEquals(2, e.entryNumber());
     assertEquals("a/../../etc/passwd", e.entryName());
     assertTrue(e.getMessage().startsWith("entry #2 'a/../../etc/passwd': "), e.getMessage());
@@ -602,7 +770,8 @@ class TarReaderTest {
 
   @Test
   void badChecksumIsRejectedAndSignedSumsAccepted() throws IOException {
-    TarFormatException e = fails(tar().entry(header("a", '0')).entry(header("b", '0').badChecksum()).end());
+    TarFormatException e =
+        fails(tar().entry(header("a", '0')).entry(header("b", '0').badChecksum()).end());
     assertEquals(2, e.entryNumber());
     assertTrue(e.getMessage().contains("bad checksum"), e.getMessage());
     byte[] name = {'n', (byte) 0xe9, (byte) 0xff};
@@ -617,12 +786,14 @@ class TarReaderTest {
     assertTrue(fails(Arrays.copyOf(full, 512 + 700)).getMessage().contains("truncated"));
     byte[] paxOnly = tar().pax('x', record("path", "x")).bytes();
     assertTrue(fails(paxOnly).getMessage().contains("truncated"));
-    assertTrue(fails(Arrays.copyOf(paxOnly, paxOnly.length - 100)).getMessage().contains("truncated"));
+    assertTrue(
+        fails(Arrays.copyOf(paxOnly, paxOnly.length - 100)).getMessage().contains("truncated"));
   }
 
   @Test
   void truncationIsFoundWhenTheUnreadContentIsSkipped() throws IOException {
-    byte[] cut = Arrays.copyOf(tar().entry(header("f", '0').size(5000), new byte[5000]).end(), 2048);
+    byte[] cut =
+        Arrays.copyOf(tar().entry(header("f", '0').size(5000), new byte[5000]).end(), 2048);
     TarReader reader = new TarReader(new ByteArrayInputStream(cut));
     reader.next();
     assertThrows(TarFormatException.class, reader::next);
@@ -649,16 +820,28 @@ class TarReaderTest {
 
   @Test
   void malformedPaxLengthsAreRejectedWithoutHugeAllocations() {
-    String[] bad = {"99999999999999999999 path=x\n", "-5 path=x\n", "abc path=x\n", "100 path=x\n",
-        "3 a\n", "12 path=x\n", "7 =x\n", "9 pathx\n", " 9 path=x\n", "10 path=x"};
+    String[] bad = {
+      "99999999999999999999 path=x\n",
+      "-5 path=x\n",
+      "abc path=x\n",
+      "100 path=x\n",
+      "3 a\n",
+      "12 path=x\n",
+      "7 =x\n",
+      "9 pathx\n",
+      " 9 path=x\n",
+      "10 path=x"
+    };
     for (String rec : bad) {
       TarFormatException e = fails(tar().pax('x', latin1(rec)).entry(header("f", '0')).end());
       assertTrue(e.getMessage().contains("PAX"), rec + ": " + e.getMessage());
     }
     // A PAX header claiming a size far beyond the cap is refused before anything is allocated.
-    TarFormatException huge = fails(tar().entry(header("PaxHeaders/x", 'x').size(0777777777L)).end());
+    TarFormatException huge =
+        fails(tar().entry(header("PaxHeaders/x", 'x').size(0777777777L)).end());
     assertTrue(huge.getMessage().contains("larger than"), huge.getMessage());
-    TarFormatException hugeLong = fails(tar().entry(header("@LongLink", 'L').gnu().base256(124, 12, 1L << 40)).end());
+    TarFormatException hugeLong =
+        fails(tar().entry(header("@LongLink", 'L').gnu().base256(124, 12, 1L << 40)).end());
     assertTrue(hugeLong.getMessage().contains("larger than"), hugeLong.getMessage());
     fails(tar().entry(header("f", '0').base256(124, 12, -1)).end());
     fails(tar().pax('x', record("size", "-3")).entry(header("f", '0')).end());
@@ -670,7 +853,8 @@ class TarReaderTest {
   @Test
   void badPaxNumbersNameTheEntry() {
     for (String[] kv : new String[][] {{"size", "abc"}, {"gid", "1x"}, {"SCHILY.devmajor", "-1"}}) {
-      TarFormatException e = fails(tar().pax('x', record(kv[0], kv[1])).entry(header("victim", '3')).end());
+      TarFormatException e =
+          fails(tar().pax('x', record(kv[0], kv[1])).entry(header("victim", '3')).end());
       assertTrue(e.getMessage().contains("'victim'"), kv[0] + ": " + e.getMessage());
     }
   }
@@ -690,11 +874,13 @@ class TarReaderTest {
 
   @Test
   void dumpdirIsADirectoryAndVolumeLabelIsSkipped() throws IOException {
-    List<Read> all = readAll(tar()
-        .entry(header("label", 'V').gnu().size(3), utf8("vol"))
-        .entry(header("dir/", 'D').gnu().size(6), utf8("Yfile\0"))
-        .entry(header("f", '0').size(2), utf8("ok"))
-        .end());
+    List<Read> all =
+        readAll(
+            tar()
+                .entry(header("label", 'V').gnu().size(3), utf8("vol"))
+                .entry(header("dir/", 'D').gnu().size(6), utf8("Yfile\0"))
+                .entry(header("f", '0').size(2), utf8("ok"))
+                .end());
     assertEquals(2, all.size());
     assertEquals(EntryType.DIRECTORY, all.get(0).header().type());
     assertEquals(0, all.get(0).header().size());
@@ -703,13 +889,16 @@ class TarReaderTest {
 
   @Test
   void entryNumberCountsRealEntriesOnly() throws IOException {
-    TarReader reader = new TarReader(new ByteArrayInputStream(tar()
-        .pax('g', record("comment", "c"))
-        .pax('x', record("path", "p1"))
-        .entry(header("a", '0'))
-        .entry(header("././@LongLink", 'L').gnu().size(3), utf8("p2\0"))
-        .entry(header("b", '0').gnu())
-        .end()));
+    TarReader reader =
+        new TarReader(
+            new ByteArrayInputStream(
+                tar()
+                    .pax('g', record("comment", "c"))
+                    .pax('x', record("path", "p1"))
+                    .entry(header("a", '0'))
+                    .entry(header("././@LongLink", 'L').gnu().size(3), utf8("p2\0"))
+                    .entry(header("b", '0').gnu())
+                    .end()));
     reader.next();
     assertEquals(1, reader.entryNumber());
     assertEquals("p1", reader.rawName());
@@ -720,7 +909,8 @@ class TarReaderTest {
 
   @Test
   void rawNameIsTheNameBeforeNormalisation() throws IOException {
-    TarReader reader = new TarReader(new ByteArrayInputStream(tar().entry(header("./a//b/", '5')).end()));
+    TarReader reader =
+        new TarReader(new ByteArrayInputStream(tar().entry(header("./a//b/", '5')).end()));
     assertEquals("a/b", reader.next().path().raw());
     assertEquals("./a//b/", reader.rawName());
   }
@@ -729,10 +919,13 @@ class TarReaderTest {
   void unreadContentIsSkippedAndStaleViewsReadNothing() throws IOException {
     byte[] big = bytes(0, 256);
     big = Arrays.copyOf(big, 300_000);
-    TarReader reader = new TarReader(new ByteArrayInputStream(tar()
-        .entry(header("big", '0').size(big.length), big)
-        .entry(header("small", '0').size(5), utf8("small"))
-        .end()));
+    TarReader reader =
+        new TarReader(
+            new ByteArrayInputStream(
+                tar()
+                    .entry(header("big", '0').size(big.length), big)
+                    .entry(header("small", '0').size(5), utf8("small"))
+                    .end()));
     reader.next();
     InputStream first = reader.content();
     assertEquals(0, first.read());
@@ -752,12 +945,16 @@ class TarReaderTest {
     long[][] map = {{10, 100_000}, {500_000, 200_000}, {900_000, 100_003}};
     byte[] dense = new byte[400_003];
     System.arraycopy(data, 0, dense, 0, dense.length);
-    byte[] tarBytes = tar()
-        .entry(header("plain", '0').size(data.length), data)
-        .pax('x', record("GNU.sparse.size", "1200000"), record("GNU.sparse.numblocks", "3"),
-            record("GNU.sparse.map", "10,100000,500000,200000,900000,100003"))
-        .entry(header("sparse", '0').size(dense.length), dense)
-        .end();
+    byte[] tarBytes =
+        tar()
+            .entry(header("plain", '0').size(data.length), data)
+            .pax(
+                'x',
+                record("GNU.sparse.size", "1200000"),
+                record("GNU.sparse.numblocks", "3"),
+                record("GNU.sparse.map", "10,100000,500000,200000,900000,100003"))
+            .entry(header("sparse", '0').size(dense.length), dense)
+            .end();
     byte[] sparseExpected = expectedSparse(1_200_000, map, dense);
 
     List<Read> bulk = readAll(tarBytes);

@@ -12,8 +12,8 @@ import org.tukaani.xz.LZMAOutputStream;
 import org.tukaani.xz.XZOutputStream;
 
 /**
- * Compresses test data with each format's own library (not with the code under test), so that
- * round trips through {@code io.oci2squashfs.layer} check real interoperability.
+ * Compresses test data with each format's own library (not with the code under test), so that round
+ * trips through {@code io.oci2squashfs.layer} check real interoperability.
  */
 public final class Compress {
   private Compress() {}

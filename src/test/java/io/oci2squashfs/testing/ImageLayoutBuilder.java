@@ -25,9 +25,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
- * Writes image directories and archives for tests, with real sha256 digests: an OCI image layout,
- * a {@code docker save} directory in either layer form, or both at once as Docker 25 does; each
- * also as a plain tar archive ({@link #writeArchiveTo}, {@link #archive}).
+ * Writes image directories and archives for tests, with real sha256 digests: an OCI image layout, a
+ * {@code docker save} directory in either layer form, or both at once as Docker 25 does; each also
+ * as a plain tar archive ({@link #writeArchiveTo}, {@link #archive}).
  *
  * <p>A single image:
  *
@@ -39,10 +39,10 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  *     .writeTo(tempDir);
  * }</pre>
  *
- * <p>Several images or platforms: the shorthand methods ({@link #layer}, {@link #platform},
- * {@link #tag}, ...) configure the builder's own manifest, which becomes the first entry of
- * {@code index.json} as soon as one of them is called; {@link #add} appends more entries, built
- * with {@link #manifest()} and {@link #index}:
+ * <p>Several images or platforms: the shorthand methods ({@link #layer}, {@link #platform}, {@link
+ * #tag}, ...) configure the builder's own manifest, which becomes the first entry of {@code
+ * index.json} as soon as one of them is called; {@link #add} appends more entries, built with
+ * {@link #manifest()} and {@link #index}:
  *
  * <pre>{@code
  * ImageLayoutBuilder.oci()
@@ -58,9 +58,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * config's {@code rootfs.diff_ids} hold the sha256 of each uncompressed tar, computed by
  * decompressing the blob, or given explicitly for blobs that do not decompress.
  *
- * <p>After {@link #writeTo}, each node knows its {@link Node#digest()} and each manifest its
- * {@link Manifest#configDigest()}, so tests can delete or damage blobs
- * ({@code dir.resolve(digest.blobPath())}).
+ * <p>After {@link #writeTo}, each node knows its {@link Node#digest()} and each manifest its {@link
+ * Manifest#configDigest()}, so tests can delete or damage blobs ({@code
+ * dir.resolve(digest.blobPath())}).
  *
  * <p>Docker save directories hold single-platform manifests only: {@link Format#DOCKER_SAVE}
  * rejects top-level indexes; {@link Format#OCI_AND_DOCKER_SAVE} lists, for a top-level index, its
@@ -184,8 +184,8 @@ public final class ImageLayoutBuilder {
 
   /**
    * Whether {@code manifest.json} has {@code LayerSources} (keyed by diff id, giving each layer's
-   * media type). Default: yes for the {@code blobs/} forms, as Docker 25 writes, no for
-   * {@code <id>/layer.tar}.
+   * media type). Default: yes for the {@code blobs/} forms, as Docker 25 writes, no for {@code
+   * <id>/layer.tar}.
    */
   public ImageLayoutBuilder layerSources(boolean write) {
     this.layerSources = write;
@@ -195,8 +195,8 @@ public final class ImageLayoutBuilder {
   /**
    * Writes the image into {@code dir} (created if needed) and returns {@code dir}.
    *
-   * @throws IllegalStateException when there is nothing to write, or an index is to be written as
-   *     a {@link Format#DOCKER_SAVE} or {@link Format#DOCKER_SAVE_BLOBS}
+   * @throws IllegalStateException when there is nothing to write, or an index is to be written as a
+   *     {@link Format#DOCKER_SAVE} or {@link Format#DOCKER_SAVE_BLOBS}
    */
   public Path writeTo(Path dir) throws IOException {
     write(new DirectoryWriter(dir));
@@ -272,8 +272,8 @@ public final class ImageLayoutBuilder {
 
     /**
      * Names this entry: an {@code org.opencontainers.image.ref.name} annotation on its descriptor
-     * in {@code index.json} (the first tag; one descriptor per further tag) and a
-     * {@code RepoTags} entry in {@code manifest.json}.
+     * in {@code index.json} (the first tag; one descriptor per further tag) and a {@code RepoTags}
+     * entry in {@code manifest.json}.
      */
     public Node tag(String name) {
       tags.add(name);
@@ -377,8 +377,8 @@ public final class ImageLayoutBuilder {
     }
 
     /**
-     * Sets the platform, written into the config and, where an index lists this manifest, into
-     * its descriptor. Default {@code linux/amd64}.
+     * Sets the platform, written into the config and, where an index lists this manifest, into its
+     * descriptor. Default {@code linux/amd64}.
      */
     public Manifest platform(String os, String architecture, String variant) {
       this.os = os;
@@ -407,9 +407,9 @@ public final class ImageLayoutBuilder {
     }
 
     /**
-     * Makes this a BuildKit attestation manifest: annotated
-     * {@code vnd.docker.reference.type: attestation-manifest}, platform {@code unknown/unknown}
-     * in an index, and an in-toto layer unless layers were given.
+     * Makes this a BuildKit attestation manifest: annotated {@code vnd.docker.reference.type:
+     * attestation-manifest}, platform {@code unknown/unknown} in an index, and an in-toto layer
+     * unless layers were given.
      */
     public Manifest asAttestation() {
       attestation = true;
@@ -464,10 +464,10 @@ public final class ImageLayoutBuilder {
 
     private List<LayerBlob> effectiveLayers() {
       if (attestation && layers.isEmpty()) {
-        byte[] statement = "{\"_type\":\"https://in-toto.io/Statement/v0.1\"}"
-            .getBytes(StandardCharsets.UTF_8);
-        return List.of(new LayerBlob(statement, "application/vnd.in-toto+json",
-            Digest.sha256(statement)));
+        byte[] statement =
+            "{\"_type\":\"https://in-toto.io/Statement/v0.1\"}".getBytes(StandardCharsets.UTF_8);
+        return List.of(
+            new LayerBlob(statement, "application/vnd.in-toto+json", Digest.sha256(statement)));
       }
       return layers;
     }
@@ -588,8 +588,11 @@ public final class ImageLayoutBuilder {
         return Digest.sha256(in.readAllBytes());
       } catch (IOException e) {
         throw new IllegalArgumentException(
-            "cannot decompress the layer blob (" + c.displayName() + ") to compute its diff id;"
-                + " pass one with layer(blob, mediaType, diffId)", e);
+            "cannot decompress the layer blob ("
+                + c.displayName()
+                + ") to compute its diff id;"
+                + " pass one with layer(blob, mediaType, diffId)",
+            e);
       }
     }
   }

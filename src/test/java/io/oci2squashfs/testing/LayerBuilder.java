@@ -28,18 +28,18 @@ import org.tukaani.xz.LZMA2Options;
 import org.tukaani.xz.XZOutputStream;
 
 /**
- * Builds layer tars in memory for tests, written by commons-compress so that our reader is
- * checked against an independent writer.
+ * Builds layer tars in memory for tests, written by commons-compress so that our reader is checked
+ * against an independent writer.
  *
- * <p>Names and link targets are given as ordinary text and written as their UTF-8 bytes, exactly
- * as given (no normalisation: {@code "./a/"} stays {@code ./a/}); {@link #rawName(byte[])} sets
- * arbitrary bytes. {@link #xattr}, {@link #mtime}, {@link #owner}, {@link #mode} and
- * {@link #rawName} change the entry added last. Defaults: mode 0644 (0755 for directories, 0777
- * for symlinks), owner 0:0, mtime {@link Mtime#EPOCH} (see {@link #defaultMtime}).
+ * <p>Names and link targets are given as ordinary text and written as their UTF-8 bytes, exactly as
+ * given (no normalisation: {@code "./a/"} stays {@code ./a/}); {@link #rawName(byte[])} sets
+ * arbitrary bytes. {@link #xattr}, {@link #mtime}, {@link #owner}, {@link #mode} and {@link
+ * #rawName} change the entry added last. Defaults: mode 0644 (0755 for directories, 0777 for
+ * symlinks), owner 0:0, mtime {@link Mtime#EPOCH} (see {@link #defaultMtime}).
  *
  * <p>commons-compress writes PAX values as UTF-8 text; an entry whose xattr values are not valid
- * UTF-8, or whose long name or link target is not ASCII, gets a hand-made PAX header carrying
- * those values byte for byte, followed by a commons-compress entry that needs no PAX header of its own.
+ * UTF-8, or whose long name or link target is not ASCII, gets a hand-made PAX header carrying those
+ * values byte for byte, followed by a commons-compress entry that needs no PAX header of its own.
  */
 public final class LayerBuilder {
   private final List<Entry> entries = new ArrayList<>();
@@ -59,8 +59,7 @@ public final class LayerBuilder {
     final Map<String, byte[]> xattrs = new LinkedHashMap<>();
   }
 
-  private LayerBuilder() {
-  }
+  private LayerBuilder() {}
 
   /** A new, empty layer. */
   public static LayerBuilder layer() {
@@ -112,11 +111,14 @@ public final class LayerBuilder {
   public LayerBuilder whiteout(String path) {
     String p = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     int slash = p.lastIndexOf('/');
-    String name = slash < 0 ? ".wh." + p : p.substring(0, slash + 1) + ".wh." + p.substring(slash + 1);
+    String name =
+        slash < 0 ? ".wh." + p : p.substring(0, slash + 1) + ".wh." + p.substring(slash + 1);
     return file(name, new byte[0]);
   }
 
-  /** The opaque marker {@code DIR/.wh..wh..opq}: lower layers' children of {@code dir} are hidden. */
+  /**
+   * The opaque marker {@code DIR/.wh..wh..opq}: lower layers' children of {@code dir} are hidden.
+   */
   public LayerBuilder opaque(String dir) {
     String d = dir.endsWith("/") ? dir : dir + "/";
     return file(d + ".wh..wh..opq", new byte[0]);
@@ -142,8 +144,8 @@ public final class LayerBuilder {
   }
 
   /**
-   * Adds an entry from one of our headers (its path written in normalised form, a directory with
-   * a trailing slash); {@code content} is used for files.
+   * Adds an entry from one of our headers (its path written in normalised form, a directory with a
+   * trailing slash); {@code content} is used for files.
    */
   public LayerBuilder entry(TarHeader h, byte[] content) {
     String name = h.path().raw() + (h.type() == EntryType.DIRECTORY ? "/" : "");
@@ -155,8 +157,10 @@ public final class LayerBuilder {
     e.gid = h.gid();
     e.mtime = h.mtime();
     e.content = h.type() == EntryType.FILE ? content.clone() : new byte[0];
-    e.link = h.type() == EntryType.SYMLINK ? h.symlinkTarget()
-        : h.type() == EntryType.HARDLINK ? h.hardLinkTarget().raw() : null;
+    e.link =
+        h.type() == EntryType.SYMLINK
+            ? h.symlinkTarget()
+            : h.type() == EntryType.HARDLINK ? h.hardLinkTarget().raw() : null;
     e.devMajor = h.devMajor();
     e.devMinor = h.devMinor();
     e.xattrs.putAll(h.xattrs());
@@ -250,7 +254,10 @@ public final class LayerBuilder {
     return compressed("xz");
   }
 
-  /** The tar compressed with {@code kind}: {@code tar} (none), {@code gzip}, {@code zstd}, {@code bzip2} or {@code xz}. */
+  /**
+   * The tar compressed with {@code kind}: {@code tar} (none), {@code gzip}, {@code zstd}, {@code
+   * bzip2} or {@code xz}.
+   */
   public byte[] compressed(String kind) {
     byte[] tar = tar();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -318,7 +325,8 @@ public final class LayerBuilder {
         record(pax, "SCHILY.xattr." + x.getKey(), x.getValue());
       }
       byte[] data = pax.toByteArray();
-      TarArchiveEntry h = new TarArchiveEntry("PaxHeaders/entry", TarConstants.LF_PAX_EXTENDED_HEADER_LC);
+      TarArchiveEntry h =
+          new TarArchiveEntry("PaxHeaders/entry", TarConstants.LF_PAX_EXTENDED_HEADER_LC);
       h.setModTime(0);
       h.setSize(data.length);
       tar.putArchiveEntry(h);
@@ -343,7 +351,8 @@ public final class LayerBuilder {
     }
     if (!manual) {
       for (Map.Entry<String, byte[]> x : e.xattrs.entrySet()) {
-        t.addPaxHeader("SCHILY.xattr." + x.getKey(), new String(x.getValue(), StandardCharsets.UTF_8));
+        t.addPaxHeader(
+            "SCHILY.xattr." + x.getKey(), new String(x.getValue(), StandardCharsets.UTF_8));
       }
     }
     t.setSize(e.type == EntryType.FILE ? e.content.length : 0);
@@ -406,10 +415,12 @@ public final class LayerBuilder {
 
   private static boolean isUtf8(byte[] b) {
     try {
-      CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(b));
+      CharBuffer chars =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(b));
       // NUL would end the value for some readers; keep it byte-exact by hand.
       return chars.chars().noneMatch(c -> c == 0);
     } catch (CharacterCodingException ex) {

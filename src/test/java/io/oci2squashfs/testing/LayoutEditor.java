@@ -12,9 +12,9 @@ import java.util.stream.Stream;
 
 /**
  * Damages an OCI layout written by {@link ImageLayoutBuilder} in one chosen place while keeping
- * every other digest true, so that a test reaches exactly the fault it means: a blob is replaced
- * by other bytes (malformed JSON, a wrong type) and every descriptor naming it, and every blob
- * holding such a descriptor, up to {@code index.json}, is rewritten to match.
+ * every other digest true, so that a test reaches exactly the fault it means: a blob is replaced by
+ * other bytes (malformed JSON, a wrong type) and every descriptor naming it, and every blob holding
+ * such a descriptor, up to {@code index.json}, is rewritten to match.
  */
 public final class LayoutEditor {
   private final Path dir;
@@ -59,7 +59,8 @@ public final class LayoutEditor {
       for (Path blob : files.toList()) {
         JsonNode tree = jsonOrNull(Files.readAllBytes(blob));
         if (tree != null && edit(tree, digest.toString(), edit)) {
-          replaceBlob(Digest.parse("sha256:" + blob.getFileName()), Json.MAPPER.writeValueAsBytes(tree));
+          replaceBlob(
+              Digest.parse("sha256:" + blob.getFileName()), Json.MAPPER.writeValueAsBytes(tree));
         }
       }
     }

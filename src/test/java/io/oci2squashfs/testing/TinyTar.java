@@ -12,8 +12,8 @@ public final class TinyTar {
   private TinyTar() {}
 
   /**
-   * A POSIX tar holding regular files, given as name/content pairs:
-   * {@code TinyTar.of("etc/hostname", "box\n", "bin/sh", "#!")}.
+   * A POSIX tar holding regular files, given as name/content pairs: {@code
+   * TinyTar.of("etc/hostname", "box\n", "bin/sh", "#!")}.
    */
   public static byte[] of(String... namesAndContents) {
     if (namesAndContents.length % 2 != 0) {

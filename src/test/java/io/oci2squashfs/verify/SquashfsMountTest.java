@@ -13,10 +13,12 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Mount failures with fake tools: the tool's own words reach the message, and no mount point is left. */
+/**
+ * Mount failures with fake tools: the tool's own words reach the message, and no mount point is
+ * left.
+ */
 class SquashfsMountTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   Path script(String name, String body) throws Exception {
     Path p = tmp.resolve(name);
@@ -34,10 +36,17 @@ class SquashfsMountTest {
   @Test
   void aFailingMounterIsQuotedAndLeavesNothing() throws Exception {
     long before = mountPoints();
-    VerifyTools tools = VerifyTools.DEFAULT
-        .withSquashfuse(script("squashfuse_ll", "echo 'fuse: device not found, try modprobe fuse first' >&2; exit 1").toString())
-        .withFusermount(script("fusermount3", "exit 0").toString());
-    ToolException e = assertThrows(ToolException.class, () -> SquashfsMount.mount(tmp.resolve("x.squashfs"), tools));
+    VerifyTools tools =
+        VerifyTools.DEFAULT
+            .withSquashfuse(
+                script(
+                        "squashfuse_ll",
+                        "echo 'fuse: device not found, try modprobe fuse first' >&2; exit 1")
+                    .toString())
+            .withFusermount(script("fusermount3", "exit 0").toString());
+    ToolException e =
+        assertThrows(
+            ToolException.class, () -> SquashfsMount.mount(tmp.resolve("x.squashfs"), tools));
     assertTrue(e.getMessage().contains("device not found"), e.getMessage());
     assertTrue(e.getMessage().contains("exit 1"), e.getMessage());
     assertTrue(e.hint().contains("--method unsquashfs"), e.hint());
@@ -46,17 +55,21 @@ class SquashfsMountTest {
 
   @Test
   void aMounterThatMountsNothingIsAnError() throws Exception {
-    VerifyTools tools = VerifyTools.DEFAULT
-        .withSquashfuse(script("squashfuse_ll", "exit 0").toString())
-        .withFusermount(script("fusermount3", "exit 0").toString());
-    ToolException e = assertThrows(ToolException.class, () -> SquashfsMount.mount(tmp.resolve("x.squashfs"), tools));
+    VerifyTools tools =
+        VerifyTools.DEFAULT
+            .withSquashfuse(script("squashfuse_ll", "exit 0").toString())
+            .withFusermount(script("fusermount3", "exit 0").toString());
+    ToolException e =
+        assertThrows(
+            ToolException.class, () -> SquashfsMount.mount(tmp.resolve("x.squashfs"), tools));
     assertTrue(e.getMessage().contains("nothing is mounted"), e.getMessage());
   }
 
   @Test
   void missingToolsAreNamed() {
     VerifyTools tools = VerifyTools.DEFAULT.withSquashfuse("/nonexistent/squashfuse_ll");
-    ToolException e = assertThrows(ToolException.class, () -> SquashfsMount.mount(Path.of("x"), tools));
+    ToolException e =
+        assertThrows(ToolException.class, () -> SquashfsMount.mount(Path.of("x"), tools));
     assertTrue(e.getMessage().contains("/nonexistent/squashfuse_ll"), e.getMessage());
     assertTrue(SquashfsMount.unusableReason(tools) != null);
   }
@@ -67,7 +80,11 @@ class SquashfsMountTest {
     x.put("trusted.a", "01");
     x.put("security.capability", "02");
     x.put("user.u", "03");
-    TreeSnapshot s = Verifier.swapTrustedAndSecurity(TreeSnapshot.of(TreeEntry.directory("/", 0755, 0, 0).withXattrs(x)));
-    assertEquals(List.of("security.a", "trusted.capability", "user.u"), List.copyOf(s.get("/").xattrs().keySet()));
+    TreeSnapshot s =
+        Verifier.swapTrustedAndSecurity(
+            TreeSnapshot.of(TreeEntry.directory("/", 0755, 0, 0).withXattrs(x)));
+    assertEquals(
+        List.of("security.a", "trusted.capability", "user.u"),
+        List.copyOf(s.get("/").xattrs().keySet()));
   }
 }

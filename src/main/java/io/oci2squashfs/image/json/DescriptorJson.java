@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An OCI content descriptor: what a blob is, its digest and size. {@code size} is -1 when the
- * JSON has none; {@code platform} is null when absent.
+ * An OCI content descriptor: what a blob is, its digest and size. {@code size} is -1 when the JSON
+ * has none; {@code platform} is null when absent.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record DescriptorJson(

@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * One entry of the {@code manifest.json} array that {@code docker save} writes. Paths are relative
- * to the saved directory; {@code layerSources} is keyed by diff id and present only for some
- * layers (all of them since Docker 25, foreign layers before).
+ * to the saved directory; {@code layerSources} is keyed by diff id and present only for some layers
+ * (all of them since Docker 25, foreign layers before).
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record DockerManifestEntryJson(

@@ -8,9 +8,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 public final class Json {
   /** Configured once here; do not reconfigure it. */
   public static final ObjectMapper MAPPER =
-      JsonMapper.builder()
-          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .build();
+      JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
   private Json() {}
 }
