@@ -107,11 +107,7 @@ class InterruptIT {
     "TERM, 143, dir"
   })
   void whileStreamingLayers(String signal, int expectedExit, String format) throws Exception {
-    Path image =
-        ImageLayoutBuilder.oci()
-            .layer(layer().file("base", "b").gzip(), MediaTypes.OCI_LAYER_GZIP)
-            .layer(bigLayer(0).gzip(), MediaTypes.OCI_LAYER_GZIP)
-            .writeTo(tmp.resolve("img"));
+    Path image = imageWithABigTopLayer();
     Path igzip = stallingGunzip(1 << 20);
     Path out = oldOutput(format);
     Held run =
@@ -246,11 +242,7 @@ class InterruptIT {
   @ParameterizedTest
   @CsvSource({"INT, 130", "TERM, 143"})
   void theLauncherInTheBackgroundOfAScript(String signal, int expectedExit) throws Exception {
-    Path image =
-        ImageLayoutBuilder.oci()
-            .layer(layer().file("base", "b").gzip(), MediaTypes.OCI_LAYER_GZIP)
-            .layer(bigLayer(0).gzip(), MediaTypes.OCI_LAYER_GZIP)
-            .writeTo(tmp.resolve("img"));
+    Path image = imageWithABigTopLayer();
     Path igzip = stallingGunzip(1 << 20);
     Path out = oldOutput("squashfs");
     Path pidFile = tmp.resolve("pid");
@@ -295,11 +287,7 @@ class InterruptIT {
   @ParameterizedTest
   @CsvSource({"INT, 130", "TERM, 143"})
   void squashWhileMerging(String signal, int expectedExit) throws Exception {
-    Path image =
-        ImageLayoutBuilder.oci()
-            .layer(layer().file("base", "b").gzip(), MediaTypes.OCI_LAYER_GZIP)
-            .layer(bigLayer(0).gzip(), MediaTypes.OCI_LAYER_GZIP)
-            .writeTo(tmp.resolve("img"));
+    Path image = imageWithABigTopLayer();
     Path igzip = stallingGunzip(1 << 20);
     Path out = oldOutput("tar");
     Held run =
@@ -459,6 +447,14 @@ class InterruptIT {
     Process p = pb.start();
     cleanups.add(p::destroyForcibly);
     return new Held(p, jtmp);
+  }
+
+  /** A small base layer under {@link #bigLayer}, as an OCI layout in {@code tmp/img}. */
+  private Path imageWithABigTopLayer() throws IOException {
+    return ImageLayoutBuilder.oci()
+        .layer(layer().file("base", "b").gzip(), MediaTypes.OCI_LAYER_GZIP)
+        .layer(bigLayer(0).gzip(), MediaTypes.OCI_LAYER_GZIP)
+        .writeTo(tmp.resolve("img"));
   }
 
   /** A layer of 2 MiB of incompressible files, so that its gzip blob is decompressed by "igzip". */
