@@ -252,7 +252,7 @@ public final class LayerMerger {
                   + ", which this layer already made a non-directory; dropped");
         }
         if (!seen.hiderIsPath()) {
-          seen.hider().hidEntryBelow();
+          trie.findOrCreate(path.parent()).hidEntryBelow(); // for a lower symlink above it
         }
         keepVisibleParents(seen);
         suspectIfGoneThrough(h);

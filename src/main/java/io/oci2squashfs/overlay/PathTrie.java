@@ -137,8 +137,8 @@ final class PathTrie {
     }
 
     /**
-     * Whether an older layer's entry below this path was dropped because this node hid it: a lower
-     * symlink at or above that entry's path may have been gone through ({@link SymlinkSuspects}).
+     * Whether an older layer's entry right below this path was dropped because a newer layer hid
+     * it: a lower symlink here may have been gone through ({@link SymlinkSuspects}).
      */
     boolean hidEntriesBelow() {
       return hiding != null && hiding.entriesBelow;
@@ -546,26 +546,13 @@ final class PathTrie {
   }
 
   /**
-   * Whether newer layers put anything below {@code path} or hid an older entry below it (or below a
-   * directory above it): a lower symlink there may have been gone through ({@link
-   * SymlinkSuspects}).
+   * Whether newer layers put anything below {@code path}, or had an entry below it that a still
+   * newer layer hid (its parent directory is marked then): a lower symlink there may have been gone
+   * through ({@link SymlinkSuspects}).
    */
   boolean anythingBelow(EntryPath path) {
-    Node n = root;
-    String raw = path.raw();
-    for (int start = 0; ; start = componentEnd(raw, start) + 1) {
-      if (n.hidEntriesBelow()) {
-        return true;
-      }
-      int end = componentEnd(raw, start);
-      n = n.child(raw, start, end);
-      if (n == null) {
-        return false;
-      }
-      if (end == raw.length()) {
-        return n.hasChildren() || n.hidEntriesBelow();
-      }
-    }
+    Node n = find(path);
+    return n != null && (n.hasChildren() || n.hidEntriesBelow());
   }
 
   /** Visits every node, parents before children. */
