@@ -26,7 +26,14 @@ public final class FileTrees {
    * the delete is retried for a while.
    */
   public static void delete(Path root) throws IOException {
-    root = aside(root);
+    delete(root, OnSignal.inHook()); // in the hook, the run's own threads may still write below it
+  }
+
+  /** {@link #delete}, renaming a directory aside first when {@code renameFirst}. */
+  static void delete(Path root, boolean renameFirst) throws IOException {
+    if (renameFirst) {
+      root = aside(root);
+    }
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETRY_MILLIS);
     while (true) {
       try {
@@ -41,9 +48,10 @@ public final class FileTrees {
   }
 
   /**
-   * A directory is first renamed out of the way (one atomic step), so that a thread still writing
-   * below its old name fails at once instead of racing the delete; where that cannot be done, it is
-   * deleted where it is.
+   * In the shutdown hook, a directory is first renamed out of the way (one atomic step), so that a
+   * run's thread still writing below its old name fails at once instead of racing the delete; where
+   * that cannot be done, it is deleted where it is. Elsewhere it is deleted where it is, so that
+   * the hook, should a signal halt that delete half way, still finds it under its own name.
    */
   private static Path aside(Path root) {
     if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {

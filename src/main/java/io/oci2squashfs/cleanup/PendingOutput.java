@@ -201,9 +201,13 @@ public final class PendingOutput implements Closeable {
     discard();
   }
 
+  /**
+   * Deletes the partial output unless committed. Not skipped when another thread discards it too:
+   * the shutdown hook must not leave it to a run's thread that the JVM may halt half way.
+   */
   private void discard() {
     synchronized (this) {
-      if (committed || discarded) {
+      if (committed) {
         return;
       }
       discarded = true;

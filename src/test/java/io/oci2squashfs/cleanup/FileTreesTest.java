@@ -56,7 +56,7 @@ class FileTreesTest {
     writer.start();
     Thread.sleep(50);
     try {
-      FileTrees.delete(tree);
+      FileTrees.delete(tree, true); // as the shutdown hook deletes
     } finally {
       stop.set(true);
       writer.join();
