@@ -67,6 +67,8 @@ public final class CredentialStore {
    */
   public static CredentialStore of(
       Credentials explicit, Path authFile, Map<String, String> env, Path home) {
+    Objects.requireNonNull(env, "env");
+    Objects.requireNonNull(home, "home");
     List<AuthPath> files = new ArrayList<>();
     String registryAuthFile = nonEmpty(env.get("REGISTRY_AUTH_FILE"));
     if (authFile != null) {

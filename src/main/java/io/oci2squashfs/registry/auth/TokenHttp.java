@@ -2,7 +2,10 @@ package io.oci2squashfs.registry.auth;
 
 import java.io.IOException;
 import java.net.URI;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** The one HTTP exchange {@link BearerTokens} needs, implemented by the registry client. */
@@ -19,11 +22,20 @@ public interface TokenHttp {
   /**
    * A reply.
    *
-   * @param headers by lower-case name
+   * @param headers by lower-case name (names are lower-cased here; a null name, such as
+   *     HttpURLConnection gives the status line, is dropped)
+   * @param body the whole body; null counts as empty
    */
   record Reply(int status, Map<String, List<String>> headers, byte[] body) {
     public Reply {
-      headers = Map.copyOf(headers);
+      Map<String, List<String>> lower = new LinkedHashMap<>();
+      headers.forEach(
+          (name, values) -> {
+            if (name != null) {
+              lower.put(name.toLowerCase(Locale.ROOT), List.copyOf(values));
+            }
+          });
+      headers = Collections.unmodifiableMap(lower);
       body = body == null ? new byte[0] : body;
     }
   }

@@ -397,6 +397,16 @@ class BearerTokensTest {
             IOException.class, () -> failing.token(challenge(HUB), SCOPE, Optional.empty())));
   }
 
+  @Test
+  void replyHeadersAreKeptByLowerCaseName() {
+    Map<String, List<String>> raw = new java.util.HashMap<>();
+    raw.put(null, List.of("HTTP/1.1 200 OK"));
+    raw.put("Content-Type", List.of("application/json"));
+    TokenHttp.Reply r = new TokenHttp.Reply(200, raw, null);
+    assertEquals(Map.of("content-type", List.of("application/json")), r.headers());
+    assertEquals(0, r.body().length);
+  }
+
   // --- Basic
 
   @Test
