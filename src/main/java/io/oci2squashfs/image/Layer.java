@@ -30,6 +30,24 @@ public record Layer(
   @FunctionalInterface
   public interface Opener {
     InputStream open() throws IOException;
+
+    /**
+     * Opens the blob to read only its start (the root probe): a registry serves that at once,
+     * without waiting for the whole blob to arrive.
+     */
+    default InputStream openStart() throws IOException {
+      return open();
+    }
+
+    /**
+     * Hears, once a reader has read the blob whole, whether it matched its digest and size: a cache
+     * keeps a download that did, and drops a copy that did not.
+     *
+     * @return a sentence to add to the mismatch's message, or null
+     */
+    default String checked(boolean matched) throws IOException {
+      return null;
+    }
   }
 
   public Layer {
@@ -47,6 +65,11 @@ public record Layer(
    */
   public InputStream open() throws IOException {
     return opener.open();
+  }
+
+  /** Opens the start of the blob, for a reader that needs only its first entry. */
+  public InputStream openStart() throws IOException {
+    return opener.openStart();
   }
 
   /**

@@ -88,10 +88,16 @@ public final class ImageWriter {
     long size = hash.count();
     try {
       check(layer, digest, size, tmp);
+    } catch (LayerException e) {
+      Files.deleteIfExists(tmp);
+      String note = layer.opener().checked(false); // a cache drops a copy that failed
+      LayerException noted = note == null ? e : new LayerException(e.detail() + "; " + note);
+      throw LayerException.wrap(noted, layer.index(), layerCount, layer.label());
     } catch (IOException e) {
       Files.deleteIfExists(tmp);
       throw LayerException.wrap(e, layer.index(), layerCount, layer.label());
     }
+    layer.opener().checked(true);
     Files.move(tmp, blobDir().resolve(digest.hex()), StandardCopyOption.REPLACE_EXISTING);
     String mediaType;
     try {

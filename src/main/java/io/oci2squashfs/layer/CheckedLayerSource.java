@@ -213,7 +213,7 @@ public final class CheckedLayerSource implements LayerSource {
   @Override
   public TarHeader firstEntry(int index) throws IOException {
     Layer layer = layerAt(index);
-    try (InputStream tar = LayerOpener.open(layer.open(), layer.mediaType(), w -> {})) {
+    try (InputStream tar = LayerOpener.open(layer.openStart(), layer.mediaType(), w -> {})) {
       return new TarReader(tar).next();
     } catch (IOException e) {
       throw LayerException.wrap(e, imageIndex(index), all.size(), digestOf(index));
@@ -263,6 +263,17 @@ public final class CheckedLayerSource implements LayerSource {
 
   /** Compares what was read, the blob to its end, with what the image declares. */
   private static void checkDigests(Layer layer, Digester blob, Digester tar) throws IOException {
+    try {
+      checkAgainstDescriptor(layer, blob, tar);
+    } catch (LayerException e) {
+      String note = layer.opener().checked(false);
+      throw note == null ? e : new LayerException(e.detail() + "; " + note);
+    }
+    layer.opener().checked(true);
+  }
+
+  private static void checkAgainstDescriptor(Layer layer, Digester blob, Digester tar)
+      throws IOException {
     if (layer.size() >= 0 && blob.count() != layer.size()) {
       throw LayerException.sizeMismatch(blob.count(), layer.size());
     }
