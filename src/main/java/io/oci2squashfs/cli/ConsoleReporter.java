@@ -2,6 +2,7 @@ package io.oci2squashfs.cli;
 
 import io.oci2squashfs.convert.ConvertListener;
 import io.oci2squashfs.convert.ConvertResult;
+import io.oci2squashfs.image.Digest;
 import io.oci2squashfs.image.Image;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -115,6 +116,23 @@ final class ConsoleReporter implements ConvertListener, AutoCloseable {
             + image.layers().size()
             + (image.layers().size() == 1 ? " layer" : " layers")
             + (total >= 0 ? " (" + bytes(total) + ")" : ""));
+  }
+
+  @Override
+  public synchronized void progress(Digest digest, long bytes, long size) {
+    progress.downloaded(digest.toString(), bytes, size);
+  }
+
+  @Override
+  public synchronized void resuming(Digest digest, long bytes, String why) {
+    permanent(
+        "blob "
+            + digest.shortForm()
+            + ": the connection was lost after "
+            + bytes(bytes)
+            + " ("
+            + why
+            + "); resuming from there");
   }
 
   @Override

@@ -24,8 +24,10 @@ import picocli.CommandLine.Option;
       "Converts a container image into a squashfs image (or a tar, or a directory) whose contents"
           + " are exactly what applying its layers oldest first gives (whiteouts, opaque"
           + " directories and hard links included).",
-      "The image is an OCI image layout (index.json and blobs/) or a 'docker save' output, as a"
-          + " directory or a tar archive (read in place)."
+      "The image comes from a registry (docker://...), its layers downloaded in parallel and"
+          + " merged as they arrive, kept in a cache for the next run; or it is an OCI image layout"
+          + " (index.json and blobs/) or a 'docker save' output, as a directory or a tar archive"
+          + " (read in place)."
           + " Needs mksquashfs 4.6 or newer (scripts/setup installs it).",
       ""
     },
@@ -33,6 +35,8 @@ import picocli.CommandLine.Option;
       "",
       "Examples:",
       "  oci2squashfs convert --image examples/demo-image --output demo.squashfs",
+      "  oci2squashfs convert -i docker://debian:12 -o debian.squashfs",
+      "  oci2squashfs convert -i docker://127.0.0.1:5000/app:v2 -o app.squashfs --tls-verify=false",
       "  oci2squashfs convert -i ./debian-oci -o rootfs.squashfs --compression xz --block-size 1M",
       "  oci2squashfs convert -i ./img -o img.squashfs --reproducible --force",
       "  oci2squashfs convert -i ./img -o rootfs.tar            (the merged tar; '-o -' for"
@@ -56,10 +60,12 @@ final class ConvertCommand implements Callable<Integer> {
       required = true,
       paramLabel = "IMAGE",
       description =
-          "An OCI image layout or a 'docker save', as a directory or a plain tar archive"
-              + " (read in place, not extracted; compressed archives must be decompressed first)."
-              + " Also oci:DIR[:TAG], oci-archive:FILE[:TAG] or docker-archive:FILE[:NAME:TAG].")
-  Path image;
+          "docker://[REGISTRY/]REPO[:TAG|@DIGEST] to pull from a registry (Docker Hub when no"
+              + " registry is named), streamed into the output as it downloads; or an OCI image"
+              + " layout or a 'docker save', as a directory or a plain tar archive (read in place,"
+              + " not extracted; compressed archives must be decompressed first); or"
+              + " oci:DIR[:TAG], oci-archive:FILE[:TAG] or docker-archive:FILE[:NAME:TAG].")
+  String image;
 
   @Option(
       names = {"-o", "--output"},
@@ -169,6 +175,8 @@ final class ConvertCommand implements Callable<Integer> {
               + " and every warning (not only the first 20).")
   boolean verbose;
 
+  @CommandLine.Mixin RegistryOption registry;
+
   @CommandLine.Mixin(name = ErrorOptions.MIXIN)
   ErrorOptions errors;
 
@@ -181,12 +189,12 @@ final class ConvertCommand implements Callable<Integer> {
     ConvertResult result;
     try (ConsoleReporter reporter = ConsoleReporter.forStderr(err, mode(), verbose)) {
       reporter.loading(
-          image.toString(),
+          image,
           request.format() == OutputFormat.SQUASHFS
               ? "mksquashfs"
               : request.format() == OutputFormat.TAR ? "tar" : "directory");
       result =
-          new Converter(reporter)
+          new Converter(reporter, registry.sources(spec.commandLine()))
               .convert(request); // Main reports a failure, once the reporter's line is closed
       reporter.finished(result, !json);
       if (json) {

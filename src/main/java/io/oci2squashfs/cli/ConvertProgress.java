@@ -2,7 +2,9 @@ package io.oci2squashfs.cli;
 
 import io.oci2squashfs.image.Image;
 import io.oci2squashfs.image.Layer;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
@@ -39,6 +41,7 @@ final class ConvertProgress {
   private long finishingStarted;
   private long finishingEnded = -1;
   private LongSupplier written = () -> -1;
+  private final Map<String, long[]> downloads = new HashMap<>(); // digest -> {bytes, size}
 
   Phase phase() {
     return phase;
@@ -140,11 +143,32 @@ final class ConvertProgress {
     return finishedBytes + currentRead;
   }
 
+  /** {@code bytes} of a blob of {@code size} are downloaded. */
+  void downloaded(String digest, long bytes, long size) {
+    downloads.put(digest, new long[] {bytes, size});
+  }
+
+  /** Bytes downloaded so far, and the total of the blobs being downloaded (-1 when unknown). */
+  long[] downloadTotals() {
+    long got = 0;
+    long total = 0;
+    for (long[] d : downloads.values()) {
+      got += d[0];
+      total = total < 0 || d[1] < 0 ? -1 : total + d[1];
+    }
+    return new long[] {got, total};
+  }
+
   /** The line for the phase now under way, to be redrawn in place. */
   String line(long now) {
     switch (phase) {
       case LOADING:
-        return "loading image " + imageName + " " + clock(now - loadingStarted);
+        long[] pulled = downloadTotals();
+        return "loading image "
+            + imageName
+            + " "
+            + clock(now - loadingStarted)
+            + (downloads.isEmpty() ? "" : ", " + ConsoleReporter.bytes(pulled[0]) + " downloaded");
       case READING:
         return readingLine(now);
       case FINISHING:
@@ -168,6 +192,14 @@ final class ConvertProgress {
     long w = written.getAsLong();
     if (w >= 0) {
       b.append(", ").append(ConsoleReporter.bytes(w)).append(" written");
+    }
+    long[] pulled = downloadTotals();
+    if (!downloads.isEmpty() && (pulled[1] < 0 || pulled[0] < pulled[1])) {
+      b.append(", ").append(ConsoleReporter.bytes(pulled[0]));
+      if (pulled[1] > 0) {
+        b.append(" of ").append(ConsoleReporter.bytes(pulled[1]));
+      }
+      b.append(" downloaded");
     }
     long elapsed = now - passStarted;
     if (elapsed >= SETTLE_NANOS && read > 0) {

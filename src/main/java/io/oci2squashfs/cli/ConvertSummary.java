@@ -1,6 +1,8 @@
 package io.oci2squashfs.cli;
 
 import io.oci2squashfs.convert.ConvertResult;
+import io.oci2squashfs.registry.PullStats;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,6 +39,9 @@ final class ConvertSummary {
             plural(r.merge().whiteoutsApplied(), "whiteout"),
             plural(r.merge().hardLinksPromoted(), "hard link"),
             plural(warnings, "warning")));
+    if (r.pull() != null) {
+      b.append(pullLine(r.pull())).append(System.lineSeparator());
+    }
     if (r.compressedBytes() >= 0 && r.uncompressedBytes() >= 0) {
       String output =
           switch (r.format()) {
@@ -85,7 +90,55 @@ final class ConvertSummary {
     d.put("outputBytes", r.outputBytes());
     d.put("ratio", Double.isNaN(r.ratio()) ? null : round(r.ratio(), 4));
     d.put("seconds", round(r.elapsed().toNanos() / 1e9, 3));
+    if (r.pull() != null) {
+      d.put("pull", pullDocument(r.pull()));
+    }
     return d;
+  }
+
+  /** What a pull downloaded and took from the cache, per layer blob and in total. */
+  static Map<String, Object> pullDocument(PullStats p) {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("reference", p.reference());
+    d.put("cache", p.cache());
+    d.put("blobsDownloaded", p.blobsDownloaded());
+    d.put("bytesDownloaded", p.bytesDownloaded());
+    d.put("blobsFromCache", p.blobsFromCache());
+    d.put("bytesFromCache", p.bytesFromCache());
+    d.put("downloadSeconds", round(p.downloading().toNanos() / 1e9, 3));
+    d.put("bytesPerSecond", Math.round(p.rate()));
+    List<Map<String, Object>> blobs = new ArrayList<>();
+    for (PullStats.Blob b : p.blobs()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("digest", b.digest().toString());
+      m.put("size", b.size());
+      m.put("fromCache", b.fromCache());
+      m.put("bytesDownloaded", b.downloaded());
+      blobs.add(m);
+    }
+    d.put("blobs", blobs);
+    return d;
+  }
+
+  /** {@code pulled: 2 blobs downloaded (31.2 MiB at 48.1 MiB/s), 10 from the cache (1.1 GiB)}. */
+  static String pullLine(PullStats p) {
+    StringBuilder b = new StringBuilder("  pulled:  ");
+    b.append(plural(p.blobsDownloaded(), "blob")).append(" downloaded");
+    if (p.blobsDownloaded() > 0) {
+      b.append(" (")
+          .append(ConsoleReporter.bytes(p.bytesDownloaded()))
+          .append(" at ")
+          .append(ConsoleReporter.bytes((long) p.rate()))
+          .append("/s)");
+    }
+    b.append(", ").append(p.blobsFromCache()).append(" from the cache");
+    if (p.blobsFromCache() > 0) {
+      b.append(" (").append(ConsoleReporter.bytes(p.bytesFromCache())).append(")");
+    }
+    if (p.cache() == null) {
+      b.append("; no cache kept");
+    }
+    return b.toString();
   }
 
   private static double round(double v, int places) {

@@ -4,10 +4,10 @@ import io.oci2squashfs.image.ContainerConfig;
 import io.oci2squashfs.image.HistoryEntry;
 import io.oci2squashfs.image.Image;
 import io.oci2squashfs.image.ImageConfig;
-import io.oci2squashfs.image.ImageLoader;
 import io.oci2squashfs.image.Layer;
 import io.oci2squashfs.image.Platform;
 import io.oci2squashfs.image.json.Json;
+import io.oci2squashfs.source.OpenedImage;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,13 +41,16 @@ final class InfoCommand implements Callable<Integer> {
       index = "0",
       paramLabel = "IMAGE",
       description =
-          "A directory, a tar archive, or an oci:/oci-archive:/docker-archive: reference.")
+          "docker://[REGISTRY/]REPO[:TAG|@DIGEST], a directory, a tar archive, or an"
+              + " oci:/oci-archive:/docker-archive: reference.")
   String image;
 
   @CommandLine.Mixin PlatformOption platform;
 
   @Option(names = "--json", description = "Print one JSON document instead of text.")
   boolean json;
+
+  @CommandLine.Mixin RegistryOption registry;
 
   @CommandLine.Mixin(name = ErrorOptions.MIXIN)
   ErrorOptions errors;
@@ -56,7 +59,11 @@ final class InfoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Image img = ImageLoader.load(image, platform.orHost());
+    Image img;
+    try (OpenedImage opened =
+        registry.sources(spec.commandLine()).inspect(image, platform.orHost())) {
+      img = opened.image();
+    }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(document(img)));

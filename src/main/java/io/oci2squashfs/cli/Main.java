@@ -17,20 +17,24 @@ import picocli.CommandLine.IVersionProvider;
     subcommands = {
       InfoCommand.class,
       ConvertCommand.class,
+      PullCommand.class,
       SquashCommand.class,
       VerifyCommand.class,
+      CacheCommand.class,
       CommandLine.HelpCommand.class
     },
     description = {
       "Turns an OCI or Docker container image into a squashfs filesystem image, exactly as applying"
           + " its layers would give, streamed through mksquashfs without unpacking anything to"
-          + " disk.",
+          + " disk. Images come from registries (docker://...), pulled and merged as they"
+          + " download, or from disk.",
       ""
     },
     footer = {
       "",
       "Examples:",
       "  oci2squashfs convert --image examples/demo-image --output demo.squashfs",
+      "  oci2squashfs convert -i docker://debian:12 -o debian.squashfs",
       "  oci2squashfs convert -i docker-archive:app.tar -o app.squashfs --json > summary.json",
       "  oci2squashfs info examples/demo-image",
       "  oci2squashfs verify --squashfs demo.squashfs --image examples/demo-image",

@@ -41,7 +41,8 @@ final class SquashCommand implements Callable<Integer> {
       index = "0",
       paramLabel = "IMAGE",
       description =
-          "A directory, a tar archive, or an oci:/oci-archive:/docker-archive: reference.")
+          "docker://[REGISTRY/]REPO[:TAG|@DIGEST], a directory, a tar archive, or an"
+              + " oci:/oci-archive:/docker-archive: reference.")
   String image;
 
   @Option(
@@ -106,6 +107,8 @@ final class SquashCommand implements Callable<Integer> {
       description = "Print only errors.")
   boolean quiet;
 
+  @CommandLine.Mixin RegistryOption registry;
+
   @CommandLine.Mixin(name = ErrorOptions.MIXIN)
   ErrorOptions errors;
 
@@ -151,7 +154,7 @@ final class SquashCommand implements Callable<Integer> {
         };
     SquashResult r;
     try {
-      r = new Squasher(listener).squash(request);
+      r = new Squasher(listener, registry.sources(spec.commandLine())).squash(request);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }

@@ -1,5 +1,8 @@
 package io.oci2squashfs.cli;
 
+import io.oci2squashfs.registry.RegistryImage;
+import io.oci2squashfs.registry.RegistryReference;
+import io.oci2squashfs.source.ImageSources;
 import io.oci2squashfs.verify.CompareOptions;
 import io.oci2squashfs.verify.Method;
 import io.oci2squashfs.verify.PathFilter;
@@ -73,7 +76,8 @@ final class VerifyCommand implements Callable<Integer> {
         required = true,
         paramLabel = "DIR[:TAG]",
         description =
-            "An OCI image layout whose TAG the image should equal (without one: the image 'convert'"
+            "docker://[REGISTRY/]REPO[:TAG|@DIGEST], pulled into the cache; or an OCI image"
+                + " layout whose TAG the image should equal (without one: the image 'convert'"
                 + " reads from it, tagged or not); unpacked with 'umoci unpack' into a temporary"
                 + " directory, removed afterwards. Without a tag, --platform chooses from a"
                 + " multi-platform index, as for 'convert'.")
@@ -135,6 +139,8 @@ final class VerifyCommand implements Callable<Integer> {
       description = "Also print each step and the tool quirks corrected for.")
   boolean verbose;
 
+  @CommandLine.Mixin RegistryOption registry;
+
   @CommandLine.Mixin(name = ErrorOptions.MIXIN)
   ErrorOptions errors;
 
@@ -142,7 +148,23 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    VerifyRequest request = request();
+    if (reference.image != null && RegistryReference.isRegistryReference(reference.image)) {
+      // umoci unpacks from a layout: the cache is one, once it holds every blob of the image
+      try (RegistryImage pulled =
+          RegistryImage.open(
+              ImageSources.parse(reference.image),
+              platform.orHost(),
+              registry.options(spec.commandLine()),
+              io.oci2squashfs.registry.PullListener.NONE)) {
+        pulled.fetchLayers();
+        String name = pulled.name();
+        return verify(request(Reference.image(pulled.cache().root(), name)));
+      }
+    }
+    return verify(request(null));
+  }
+
+  private int verify(VerifyRequest request) throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     VerifyReport report;
@@ -178,13 +200,18 @@ final class VerifyCommand implements Callable<Integer> {
     return report.equal() ? ExitCodes.DONE : ExitCodes.DIFFERENT;
   }
 
-  private VerifyRequest request() {
+  /**
+   * @param pulled the reference a registry image was pulled into, or null to take the options'
+   */
+  private VerifyRequest request(Reference pulled) {
     try {
       Reference ref =
-          reference.directory != null
-              ? Reference.directory(reference.directory)
-              : Reference.parseImage(reference.image);
-      if (platform.given != null) {
+          pulled != null
+              ? pulled
+              : reference.directory != null
+                  ? Reference.directory(reference.directory)
+                  : Reference.parseImage(reference.image);
+      if (platform.given != null && pulled == null) {
         if (!ref.isImage() || ref.tag() != null) {
           throw new IllegalArgumentException(
               "--platform chooses within --image DIR given without a tag");

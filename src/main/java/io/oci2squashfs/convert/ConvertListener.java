@@ -1,6 +1,7 @@
 package io.oci2squashfs.convert;
 
 import io.oci2squashfs.image.Image;
+import io.oci2squashfs.registry.PullListener;
 import java.util.List;
 import java.util.function.LongSupplier;
 
@@ -15,7 +16,7 @@ import java.util.function.LongSupplier;
  * <p>Calls come from the converting thread, except that {@link #layerProgress} may come from a
  * thread that reads ahead; an implementation that shares state between them synchronizes.
  */
-public interface ConvertListener {
+public interface ConvertListener extends PullListener {
   /** Hears nothing. */
   ConvertListener NONE = new ConvertListener() {};
 

@@ -17,10 +17,11 @@ import java.util.Objects;
  *     .withForce(true);
  * }</pre>
  *
- * @param image an OCI image layout or a {@code docker save}, as a directory or a plain tar archive
- *     (read in place), or a skopeo-style reference ({@code oci:DIR[:TAG]}, {@code
- *     oci-archive:FILE[:TAG]}, {@code docker-archive:FILE[:NAME:TAG]}); see {@link
- *     io.oci2squashfs.image.ImageLoader#load(Path, Platform)}
+ * @param image {@code docker://[REGISTRY/]REPO[:TAG|@DIGEST]} for a registry; an OCI image layout
+ *     or a {@code docker save}, as a directory or a plain tar archive (read in place); or a
+ *     skopeo-style reference ({@code oci:DIR[:TAG]}, {@code oci-archive:FILE[:TAG]}, {@code
+ *     docker-archive:FILE[:NAME:TAG]}); see {@link io.oci2squashfs.image.ImageLoader#load(Path,
+ *     Platform)}
  * @param output the squashfs or tar file, or the directory, to write; {@link #STDOUT} for a tar on
  *     standard output
  * @param platform which image to take from a multi-platform index
@@ -30,7 +31,7 @@ import java.util.Objects;
  * @param format what to write
  */
 public record ConvertRequest(
-    Path image,
+    String image,
     Path output,
     Platform platform,
     MksquashfsOptions squashfs,
@@ -58,6 +59,14 @@ public record ConvertRequest(
    * @return the request
    */
   public static ConvertRequest of(Path image, Path output) {
+    return of(image.toString(), output);
+  }
+
+  /**
+   * A request with the defaults, for an image named as {@link #image()} takes it: a path, or a
+   * {@code docker://} or skopeo-style reference.
+   */
+  public static ConvertRequest of(String image, Path output) {
     return new ConvertRequest(
         image,
         output,

@@ -3,6 +3,7 @@ package io.oci2squashfs.convert;
 import io.oci2squashfs.image.Digest;
 import io.oci2squashfs.image.Platform;
 import io.oci2squashfs.overlay.MergeResult;
+import io.oci2squashfs.registry.PullStats;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -40,7 +41,40 @@ public record ConvertResult(
     Platform platform,
     Digest manifestDigest,
     long compressedBytes,
-    long uncompressedBytes) {
+    long uncompressedBytes,
+    PullStats pull) {
+
+  /** A result of an image read from disk: nothing was pulled. */
+  public ConvertResult(
+      Path output,
+      String source,
+      int layers,
+      MergeResult merge,
+      long tarBytes,
+      long outputBytes,
+      Duration elapsed,
+      String mksquashfsSummary,
+      OutputFormat format,
+      Platform platform,
+      Digest manifestDigest,
+      long compressedBytes,
+      long uncompressedBytes) {
+    this(
+        output,
+        source,
+        layers,
+        merge,
+        tarBytes,
+        outputBytes,
+        elapsed,
+        mksquashfsSummary,
+        format,
+        platform,
+        manifestDigest,
+        compressedBytes,
+        uncompressedBytes,
+        null);
+  }
 
   /**
    * A result that does not know the platform, manifest or input sizes (-1).

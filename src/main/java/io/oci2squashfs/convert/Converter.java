@@ -3,7 +3,6 @@ package io.oci2squashfs.convert;
 import io.oci2squashfs.cleanup.PendingOutput;
 import io.oci2squashfs.extract.DirectorySink;
 import io.oci2squashfs.image.Image;
-import io.oci2squashfs.image.ImageLoader;
 import io.oci2squashfs.layer.CheckedLayerSource;
 import io.oci2squashfs.overlay.MergeListener;
 import io.oci2squashfs.overlay.MergeOptions;
@@ -12,10 +11,13 @@ import io.oci2squashfs.overlay.MergeResult;
 import io.oci2squashfs.overlay.MergeWarning;
 import io.oci2squashfs.overlay.RootProbe;
 import io.oci2squashfs.overlay.SymlinkRedirects;
+import io.oci2squashfs.registry.RegistryImage;
 import io.oci2squashfs.sink.MksquashfsSink;
 import io.oci2squashfs.sink.MksquashfsTool;
 import io.oci2squashfs.sink.OutputSink;
 import io.oci2squashfs.sink.TarSink;
+import io.oci2squashfs.source.ImageSources;
+import io.oci2squashfs.source.OpenedImage;
 import io.oci2squashfs.tar.EntryPath;
 import io.oci2squashfs.tar.EntryType;
 import io.oci2squashfs.tar.Mtime;
@@ -51,12 +53,25 @@ public final class Converter {
   private static final int MAX_REMEMBERED_WARNINGS = 100_000;
 
   private final ConvertListener listener;
+  private final ImageSources sources;
 
   /**
    * @param listener hears progress and warnings; {@link ConvertListener#NONE} for none
+   * @param sources opens images, on disk or in registries (credentials, cache, TLS)
+   */
+  public Converter(ConvertListener listener, ImageSources sources) {
+    this.listener = Objects.requireNonNull(listener, "listener");
+    this.sources = Objects.requireNonNull(sources, "sources");
+  }
+
+  /**
+   * A converter that reads registries as this process's environment sets them up (auth files,
+   * credential helpers, proxies) and caches their blobs in the default cache.
+   *
+   * @param listener hears progress and warnings; {@link ConvertListener#NONE} for none
    */
   public Converter(ConvertListener listener) {
-    this.listener = Objects.requireNonNull(listener, "listener");
+    this(listener, ImageSources.fromEnvironment());
   }
 
   /**
@@ -98,7 +113,22 @@ public final class Converter {
     }
     MksquashfsTool tool =
         format == OutputFormat.SQUASHFS ? MksquashfsTool.locate(request.mksquashfs()) : null;
-    Image image = ImageLoader.load(request.image(), request.platform());
+    try (OpenedImage opened = sources.open(request.image(), request.platform(), listener)) {
+      ConvertResult result = convert(request, opened.image(), output, tool, started);
+      try {
+        opened.succeeded();
+      } catch (IOException e) { // the output is in place; only the cache's index is behind
+        listener.warning("the image was not named in the cache: " + e.getMessage());
+      }
+      return withPull(result, opened);
+    }
+  }
+
+  private ConvertResult convert(
+      ConvertRequest request, Image image, Path output, MksquashfsTool tool, long started)
+      throws IOException {
+    OutputFormat format = request.format();
+    boolean toStdout = request.toStdout();
     listener.imageLoaded(image);
 
     LayerByteCounts counts = new LayerByteCounts(image.layers().size(), listener::layerProgress);
@@ -179,6 +209,28 @@ public final class Converter {
           .close(); // after a commit this does nothing; else it stops mksquashfs and deletes its
       // output
     }
+  }
+
+  private static ConvertResult withPull(ConvertResult r, OpenedImage opened) {
+    RegistryImage pulled = opened.pulled();
+    if (pulled == null) {
+      return r;
+    }
+    return new ConvertResult(
+        r.output(),
+        r.source(),
+        r.layers(),
+        r.merge(),
+        r.tarBytes(),
+        r.outputBytes(),
+        r.elapsed(),
+        r.mksquashfsSummary(),
+        r.format(),
+        r.platform(),
+        r.manifestDigest(),
+        r.compressedBytes(),
+        r.uncompressedBytes(),
+        pulled.stats());
   }
 
   /** A fresh sink for each pass; the root's attributes as the last pass found them. */

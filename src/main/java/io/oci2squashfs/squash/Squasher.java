@@ -7,7 +7,6 @@ import io.oci2squashfs.image.Digest;
 import io.oci2squashfs.image.Digester;
 import io.oci2squashfs.image.Image;
 import io.oci2squashfs.image.ImageFormatException;
-import io.oci2squashfs.image.ImageLoader;
 import io.oci2squashfs.image.Layer;
 import io.oci2squashfs.imagewrite.ConfigRewriter;
 import io.oci2squashfs.imagewrite.ImageFormat;
@@ -24,6 +23,9 @@ import io.oci2squashfs.overlay.MergeResult;
 import io.oci2squashfs.overlay.MergeWarning;
 import io.oci2squashfs.overlay.SymlinkRedirects;
 import io.oci2squashfs.overlay.UnsquashableLinkException;
+import io.oci2squashfs.registry.PullListener;
+import io.oci2squashfs.source.ImageSources;
+import io.oci2squashfs.source.OpenedImage;
 import io.oci2squashfs.tar.TarHeader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,9 +48,19 @@ import java.util.Set;
  */
 public final class Squasher {
   private final SquashListener listener;
+  private final ImageSources sources;
 
-  public Squasher(SquashListener listener) {
+  /**
+   * @param sources opens images, on disk or in registries
+   */
+  public Squasher(SquashListener listener, ImageSources sources) {
     this.listener = Objects.requireNonNull(listener, "listener");
+    this.sources = Objects.requireNonNull(sources, "sources");
+  }
+
+  /** A squasher that reads registries as this process's environment sets them up. */
+  public Squasher(SquashListener listener) {
+    this(listener, ImageSources.fromEnvironment());
   }
 
   /**
@@ -73,7 +85,22 @@ public final class Squasher {
     if (Files.exists(output)) {
       ImageWriter.checkReplaceable(request.format(), output);
     }
-    Image image = ImageLoader.load(Path.of(request.image()), request.platform());
+    try (OpenedImage opened =
+        sources.open(request.image(), request.platform(), PullListener.NONE)) {
+      SquashResult result = squash(request, opened.image(), output, started);
+      try {
+        opened.succeeded();
+      } catch (IOException e) { // the output is in place; only the cache's index is behind
+        listener.warning("the image was not named in the cache: " + e.getMessage());
+      }
+      return result;
+    }
+  }
+
+  private SquashResult squash(SquashRequest request, Image image, Path output, long started)
+      throws IOException {
+    Path dir = output.getParent();
+    boolean layout = request.format() == ImageFormat.OCI;
     if (image.configJson() == null) {
       throw new ImageFormatException(image.source() + ": no image config to rewrite");
     }
