@@ -60,6 +60,7 @@ final class HttpTransport {
     private final Map<String, List<String>> headers;
     private final InputStream body;
     private final HttpURLConnection connection;
+    private byte[] read;
 
     Response(
         URI uri,
@@ -93,13 +94,20 @@ final class HttpTransport {
       return body;
     }
 
-    /** Reads the body whole, up to {@code limit} bytes (more is an error). */
+    /**
+     * Reads the body whole, up to {@code limit} bytes (more is an error); a second call returns the
+     * same bytes.
+     */
     byte[] readBody(long limit) throws IOException {
+      if (read != null) {
+        return read;
+      }
       try (InputStream in = body) {
         byte[] bytes = in.readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 8));
         if (bytes.length > limit) {
           throw new IOException("the reply from " + uri.getHost() + " is over " + limit + " bytes");
         }
+        read = bytes;
         return bytes;
       }
     }

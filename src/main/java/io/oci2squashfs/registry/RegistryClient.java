@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLException;
@@ -219,6 +218,7 @@ public final class RegistryClient {
       if (r.status == 401 && challenges < 2) {
         challenges++;
         String failedWith = authorization;
+        readQuietly(r); // its error body says why, should the answer fail
         r.close();
         answer(r, what, failedWith);
         continue;
@@ -383,6 +383,14 @@ public final class RegistryClient {
     return "";
   }
 
+  private static void readQuietly(HttpTransport.Response r) {
+    try {
+      r.readBody(64 << 10);
+    } catch (IOException e) {
+      // the status alone will do
+    }
+  }
+
   private byte[] readLimited(HttpTransport.Response r, long limit, String what) throws IOException {
     try {
       return r.readBody(limit);
@@ -425,16 +433,7 @@ public final class RegistryClient {
       reason = "cannot connect: " + reason;
     }
     String after = attempts > 1 ? " (after " + attempts + " attempts)" : "";
-    return new RegistryException(
-        where()
-            + ": "
-            + what
-            + ": "
-            + reason.toLowerCase(Locale.ROOT).charAt(0)
-            + reason.substring(1)
-            + after
-            + hint,
-        e);
+    return new RegistryException(where() + ": " + what + ": " + reason + after + hint, e);
   }
 
   /** The credentials used, for the summary: where they came from, never the secret. */
