@@ -132,7 +132,7 @@ class MksquashfsSinkTest {
   @Test
   void commitAfterAnAbortFails() throws Exception {
     Path out = tmp.resolve("out.squashfs");
-    MksquashfsSink sink = start("cat > \"$2\"", out, false);
+    MksquashfsSink sink = start("exec cat > \"$2\"", out, false);
     sink.close();
     assertThrows(java.io.IOException.class, sink::commit);
     assertFalse(Files.exists(out));
@@ -142,7 +142,7 @@ class MksquashfsSinkTest {
   @Test
   void outputThatAppearedMeanwhileIsNotReplacedWithoutPermission() throws Exception {
     Path out = tmp.resolve("out.squashfs");
-    try (MksquashfsSink sink = start("cat > \"$2\"", out, false)) {
+    try (MksquashfsSink sink = start("exec cat > \"$2\"", out, false)) {
       Files.writeString(out, "someone else's");
       assertThrows(java.nio.file.FileAlreadyExistsException.class, sink::commit);
     }
@@ -153,7 +153,7 @@ class MksquashfsSinkTest {
   @Test
   void mtimesOutsideSquashfsRangeAreClampedAndCounted() throws Exception {
     Path out = tmp.resolve("out.squashfs");
-    try (MksquashfsSink sink = start("cat > \"$2\"", out, false)) {
+    try (MksquashfsSink sink = start("exec cat > \"$2\"", out, false)) {
       sink.write(
           file("neg", 0).withMtime(Mtime.ofSeconds(-5)), new ByteArrayInputStream(new byte[0]));
       sink.write(
