@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.oci2squashfs.cleanup.TemporaryPath;
 import io.oci2squashfs.image.Digest;
+import io.oci2squashfs.image.Digester;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -32,6 +33,10 @@ public final class BlobCache implements Closeable {
   static final String REF_NAME = "org.opencontainers.image.ref.name";
   private static final String LOCK = "index.json.lock";
   static final ObjectMapper JSON = new ObjectMapper();
+  static final byte[] EMPTY_INDEX =
+      ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\","
+              + "\"manifests\":[]}")
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
   private final Path root;
   private final TemporaryPath temporary; // non-null for a cache that lives only as long as a run
@@ -55,11 +60,7 @@ public final class BlobCache implements Closeable {
         writeAtomically(root, "oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes());
       }
       if (!Files.exists(root.resolve("index.json"))) {
-        writeAtomically(
-            root,
-            "index.json",
-            "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[]}"
-                .getBytes());
+        writeAtomically(root, "index.json", EMPTY_INDEX);
       }
     } catch (IOException e) {
       throw new IOException("cache " + root + ": cannot set it up: " + e.getMessage(), e);
@@ -126,6 +127,24 @@ public final class BlobCache implements Closeable {
     } catch (NoSuchFileException e) {
       return null; // pruned meanwhile
     }
+  }
+
+  /**
+   * Reads a small blob whole and checks it against its digest, or returns null when it is not in
+   * the cache. A copy that does not match is removed, so that it is fetched anew.
+   */
+  public byte[] readChecked(Digest digest, long size) throws IOException {
+    byte[] bytes = read(digest, size);
+    if (bytes == null) {
+      return null;
+    }
+    Digester check = Digester.toCheck(digest);
+    check.update(bytes, 0, bytes.length);
+    if (!check.digest().equals(digest)) {
+      remove(digest);
+      return null;
+    }
+    return bytes;
   }
 
   /**

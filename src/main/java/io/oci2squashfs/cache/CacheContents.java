@@ -76,11 +76,7 @@ public final class CacheContents {
             }
           }
           if (all) {
-            BlobCache.writeAtomically(
-                cache.root(),
-                "index.json",
-                "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[]}"
-                    .getBytes());
+            BlobCache.writeAtomically(cache.root(), "index.json", BlobCache.EMPTY_INDEX);
           }
           return new Pruned((int) removed[0], removed[1]);
         });

@@ -4,7 +4,9 @@ import io.oci2squashfs.cache.LayoutExport;
 import io.oci2squashfs.cleanup.PendingOutput;
 import io.oci2squashfs.image.Digest;
 import io.oci2squashfs.image.json.Json;
+import io.oci2squashfs.registry.IndexPull;
 import io.oci2squashfs.registry.PullStats;
+import io.oci2squashfs.registry.PulledBlobs;
 import io.oci2squashfs.registry.RegistryImage;
 import io.oci2squashfs.registry.RegistryReference;
 import io.oci2squashfs.source.ImageSources;
@@ -28,11 +30,11 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Downloads an image from a registry, for one platform, and writes it as an OCI image layout"
-          + " (a directory) or an oci-archive (a tar file), for pipelines that stage images. Every"
-          + " blob is checked against its digest; the manifest is kept byte for byte, so the"
-          + " image's digest stays the registry's. Blobs go through the cache, so a later"
-          + " 'convert' of the same image downloads nothing.",
+      "Downloads an image from a registry, for one platform (or --all-platforms), and writes it as"
+          + " an OCI image layout (a directory) or an oci-archive (a tar file), for pipelines that"
+          + " stage images. Every blob is checked against its digest; the manifest is kept byte for"
+          + " byte, so the image's digest stays the registry's. Blobs go through the cache, so a"
+          + " later 'convert' of the same image downloads nothing.",
       ""
     },
     footer = {
@@ -40,6 +42,7 @@ import picocli.CommandLine.Parameters;
       "Examples:",
       "  oci2squashfs pull docker://debian:12 --output debian-oci",
       "  oci2squashfs pull docker://127.0.0.1:5000/app:v2 -o app.oci.tar --tls-verify=false",
+      "  oci2squashfs pull docker://alpine:3.20 -o alpine-all --all-platforms",
       "  oci2squashfs convert -i oci:debian-oci:12 -o debian.squashfs",
       "",
       "The output is written under a temporary name beside it and renamed when complete; on"
@@ -74,6 +77,13 @@ final class PullCommand implements Callable<Integer> {
           "The name index.json gives the image (org.opencontainers.image.ref.name); default: the"
               + " reference's tag.")
   String tag;
+
+  @Option(
+      names = "--all-platforms",
+      description =
+          "Every platform of a multi-platform image, with its index as the registry serves it"
+              + " (attestations too), instead of this machine's or --platform's alone.")
+  boolean allPlatforms;
 
   @Option(names = "--force", description = "Replace the output if it exists.")
   boolean force;
@@ -120,26 +130,9 @@ final class PullCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     long started = System.nanoTime();
     PullStats stats;
-    try (RegistryImage pulled =
-        RegistryImage.open(
-            reference,
-            platform.orHost(),
-            registry.options(spec.commandLine()),
-            new PlainPullProgress(quiet ? null : err))) {
-      if (!quiet) {
-        err.println(
-            "image: "
-                + ConsoleReporter.shortSource(
-                    pulled.image().source(), pulled.image().manifestDigest())
-                + ", "
-                + pulled.image().platform()
-                + ", "
-                + pulled.image().layers().size()
-                + " layers");
-        err.flush();
-      }
-      pulled.fetchLayers();
-      String refName = tag != null ? tag : reference.tag();
+    PlainPullProgress progress = new PlainPullProgress(quiet ? null : err);
+    String refName = tag != null ? tag : reference.tag();
+    try (PulledBlobs pulled = pull(reference, progress, err)) {
       LayoutExport.Top top = pulled.top(refName);
       try (PendingOutput pending =
           archive ? PendingOutput.file(out, force) : PendingOutput.directory(out, force)) {
@@ -152,7 +145,6 @@ final class PullCommand implements Callable<Integer> {
         }
         pending.commit();
       }
-      pulled.keep();
       stats = pulled.stats();
     }
     Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
@@ -177,6 +169,41 @@ final class PullCommand implements Callable<Integer> {
       err.flush();
     }
     return ExitCodes.DONE;
+  }
+
+  /** Fetches every blob the output needs into the cache, checked. */
+  private PulledBlobs pull(RegistryReference reference, PlainPullProgress progress, PrintWriter err)
+      throws Exception {
+    if (allPlatforms) {
+      if (platform.given != null) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--all-platforms and --platform exclude each other");
+      }
+      return IndexPull.fetch(reference, registry.options(spec.commandLine()), progress);
+    }
+    RegistryImage pulled =
+        RegistryImage.open(
+            reference, platform.orHost(), registry.options(spec.commandLine()), progress);
+    try {
+      if (!quiet) {
+        err.println(
+            "image: "
+                + ConsoleReporter.shortSource(
+                    pulled.image().source(), pulled.image().manifestDigest())
+                + ", "
+                + pulled.image().platform()
+                + ", "
+                + pulled.image().layers().size()
+                + " layers");
+        err.flush();
+      }
+      pulled.fetchLayers();
+      pulled.keep();
+      return pulled;
+    } catch (Exception e) {
+      pulled.close();
+      throw e;
+    }
   }
 
   /** A line per blob when it is in, and per connection lost: pulls are for pipelines' logs. */

@@ -5,16 +5,12 @@ import io.oci2squashfs.cache.BlobCache;
 import io.oci2squashfs.cache.LayoutExport;
 import io.oci2squashfs.image.BlobStore;
 import io.oci2squashfs.image.Digest;
-import io.oci2squashfs.image.Digester;
 import io.oci2squashfs.image.Image;
 import io.oci2squashfs.image.ImageFormatException;
 import io.oci2squashfs.image.Layer;
 import io.oci2squashfs.image.ManifestResolver;
 import io.oci2squashfs.image.Platform;
 import io.oci2squashfs.image.json.DescriptorJson;
-import io.oci2squashfs.registry.auth.BearerTokens;
-import io.oci2squashfs.registry.auth.CredentialStore;
-import java.io.Closeable;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,26 +23,24 @@ import java.util.Map;
  * them as they arrive. Close it when done: unfinished downloads stop and are deleted. After a
  * successful run, {@link #keep()} names the image in the cache's {@code index.json}.
  */
-public final class RegistryImage implements Closeable {
+public final class RegistryImage implements PulledBlobs {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  private final RegistrySession session;
   private final RegistryReference reference;
   private final BlobCache cache;
-  private final BlobDownloads downloads;
   private final Image image;
   private final Map<Digest, String> manifestTypes;
   private final Map<Digest, Long> manifestSizes;
 
   private RegistryImage(
-      RegistryReference reference,
-      BlobCache cache,
-      BlobDownloads downloads,
+      RegistrySession session,
       Image image,
       Map<Digest, String> manifestTypes,
       Map<Digest, Long> manifestSizes) {
-    this.reference = reference;
-    this.cache = cache;
-    this.downloads = downloads;
+    this.session = session;
+    this.reference = session.reference;
+    this.cache = session.cache;
     this.image = image;
     this.manifestTypes = manifestTypes;
     this.manifestSizes = manifestSizes;
@@ -81,26 +75,10 @@ public final class RegistryImage implements Closeable {
       PullListener listener,
       boolean download)
       throws IOException {
-    HttpTransport transport =
-        new HttpTransport(
-            options.tlsVerify(),
-            proxies(options),
-            java.time.Duration.ofSeconds(15),
-            options.readTimeout());
-    CredentialStore store =
-        CredentialStore.of(
-            options.credentials(), options.authFile(), options.env(), options.home());
-    BearerTokens tokens = new BearerTokens(new TokenExchange(transport));
-    RegistryClient client =
-        new RegistryClient(
-            reference, transport, store, tokens, options.retry(), options.tlsVerify());
-    BlobCache cache =
-        options.cache() == null ? BlobCache.temporary() : BlobCache.open(options.cache());
-    BlobDownloads downloads = null;
+    RegistrySession session = RegistrySession.open(reference, options, listener);
     try {
-      RegistryClient.Manifest top = client.manifest(reference.manifestReference());
-      downloads = new BlobDownloads(client, cache, options.jobs(), options.retry(), listener);
-      Blobs blobs = new Blobs(client, cache, downloads, top);
+      RegistryClient.Manifest top = session.client.manifest(reference.manifestReference());
+      Blobs blobs = new Blobs(session.client, session.cache, session.downloads, top);
       DescriptorJson root =
           new DescriptorJson(
               top.mediaType(),
@@ -122,21 +100,10 @@ public final class RegistryImage implements Closeable {
       for (int i = layers.size() - 1; download && i >= 0; i--) {
         blobs.started(layers.get(i));
       }
-      return new RegistryImage(reference, cache, downloads, resolved, blobs.types, blobs.sizes);
+      return new RegistryImage(session, resolved, blobs.types, blobs.sizes);
     } catch (IOException | RuntimeException e) {
-      if (downloads != null) {
-        downloads.close();
-      }
-      cache.close();
+      session.close();
       throw e;
-    }
-  }
-
-  private static ProxySettings proxies(RegistryOptions options) throws IOException {
-    try {
-      return ProxySettings.fromEnvironment(options.env());
-    } catch (IllegalArgumentException e) {
-      throw new IOException(e.getMessage(), e);
     }
   }
 
@@ -149,12 +116,9 @@ public final class RegistryImage implements Closeable {
   }
 
   /** What was downloaded and what the cache had, so far. */
+  @Override
   public PullStats stats() {
-    return new PullStats(
-        reference.toString(),
-        downloads.blobs(),
-        downloads.downloading(),
-        cache.isTemporary() ? null : cache.root().toString());
+    return session.stats();
   }
 
   /**
@@ -167,33 +131,14 @@ public final class RegistryImage implements Closeable {
     java.util.Set<Digest> seen = new java.util.HashSet<>();
     for (int i = image.layers().size() - 1; i >= 0; i--) {
       Layer l = image.layers().get(i);
-      if (!seen.add(l.digest())) {
-        continue;
-      }
-      Digester check = Digester.toCheck(l.digest());
-      try (java.io.InputStream in = check.reading(l.open())) {
-        in.transferTo(java.io.OutputStream.nullOutputStream());
-      }
-      boolean matched = check.count() == l.size() && check.digest().equals(l.digest());
-      String note = l.opener().checked(matched);
-      if (!matched) {
-        throw new RegistryException(
-            l.location()
-                + ": the blob has "
-                + check.count()
-                + " bytes hashing to "
-                + check.digest()
-                + ", not "
-                + l.size()
-                + " bytes of "
-                + l.digest()
-                + (note == null ? "" : "; " + note),
-            -1);
+      if (seen.add(l.digest())) {
+        RegistrySession.fetchWhole(l.opener(), l.digest(), l.size(), l.location());
       }
     }
   }
 
   /** The chosen manifest, as an exported layout's {@code index.json} names it. */
+  @Override
   public LayoutExport.Top top(String refName) {
     Digest manifest = image.manifestDigest();
     return new LayoutExport.Top(
@@ -204,6 +149,7 @@ public final class RegistryImage implements Closeable {
   }
 
   /** Every blob of the chosen manifest: itself, its config and its layers. */
+  @Override
   public List<Digest> blobs() {
     java.util.LinkedHashSet<Digest> all = new java.util.LinkedHashSet<>();
     all.add(image.manifestDigest());
@@ -212,6 +158,7 @@ public final class RegistryImage implements Closeable {
     return List.copyOf(all);
   }
 
+  @Override
   public BlobCache cache() {
     return cache;
   }
@@ -254,13 +201,7 @@ public final class RegistryImage implements Closeable {
   /** Stops the downloads; what did not enter the cache is deleted (a temporary cache whole). */
   @Override
   public void close() throws IOException {
-    try {
-      if (downloads != null) {
-        downloads.close();
-      }
-    } finally {
-      cache.close();
-    }
+    session.close();
   }
 
   /** Manifests and configs from the cache or the registry; layers through the downloads. */
@@ -294,7 +235,7 @@ public final class RegistryImage implements Closeable {
       if (digest.equals(top.digest())) {
         bytes = top.bytes();
       } else {
-        bytes = cached(digest, size);
+        bytes = cache.readChecked(digest, size);
         if (bytes == null) {
           RegistryClient.Manifest m = client.manifest(digest.toString());
           bytes = m.bytes();
@@ -312,25 +253,10 @@ public final class RegistryImage implements Closeable {
 
     @Override
     public byte[] readConfig(Digest digest, long size, String where) throws IOException {
-      byte[] bytes = cached(digest, size);
+      byte[] bytes = cache.readChecked(digest, size);
       if (bytes == null) {
         bytes = client.jsonBlob(digest, size);
         cache.put(digest, bytes);
-      }
-      return bytes;
-    }
-
-    // A small blob from the cache, checked again: it is cheap, and a bad copy is fetched anew.
-    private byte[] cached(Digest digest, long size) throws IOException {
-      byte[] bytes = cache.read(digest, size);
-      if (bytes == null) {
-        return null;
-      }
-      Digester check = Digester.toCheck(digest);
-      check.update(bytes, 0, bytes.length);
-      if (!check.digest().equals(digest)) {
-        cache.remove(digest);
-        return null;
       }
       return bytes;
     }

@@ -26,7 +26,8 @@ public record RegistryReference(String registry, String repository, String tag, 
   private static final Pattern TAG = Pattern.compile("[\\w][\\w.-]{0,127}");
   private static final Pattern HOST =
       Pattern.compile(
-          "(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?\\.?)+(?::[0-9]+)?|\\[[0-9a-fA-F:.]+\\](?::[0-9]+)?");
+          "(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?\\.?)+(?::[0-9]+)?"
+              + "|\\[[0-9a-fA-F:.]+\\](?::[0-9]+)?");
 
   public RegistryReference {
     if ((tag == null) == (digest == null)) {
