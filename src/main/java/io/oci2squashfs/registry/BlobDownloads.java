@@ -45,6 +45,12 @@ final class BlobDownloads implements Closeable {
   private final Map<Digest, Blob> blobs = new LinkedHashMap<>();
   private volatile boolean closed;
 
+  // Readers waiting for a blob that is downloading: while there are any, the downloads of other
+  // blobs stand aside, so that a shared link carries the blob the merge needs now. Where the merge
+  // is the slower one, nobody waits and every download runs ahead at once.
+  private final Object traffic = new Object();
+  private int starving;
+
   BlobDownloads(
       RegistryClient client, BlobCache cache, int jobs, RetryPolicy retry, PullListener listener) {
     this.client = client;
@@ -148,6 +154,8 @@ final class BlobDownloads implements Closeable {
     private IOException failure;
     volatile long received;
     volatile long startedNanos;
+    private int waiters; // readers waiting for this blob now (under traffic)
+    private int counted; // how many of them count in starving
     volatile long endedNanos;
 
     Blob(Digest digest, long size) {
@@ -210,7 +218,10 @@ final class BlobDownloads implements Closeable {
 
     // Runs in a download thread: fetches the blob, resuming where a connection was lost.
     void download() {
-      startedNanos = System.nanoTime();
+      synchronized (traffic) {
+        startedNanos = System.nanoTime();
+        recount(); // readers already waiting for it now count
+      }
       try (FileChannel out = FileChannel.open(ingest.path(), StandardOpenOption.WRITE)) {
         long offset = 0;
         int failures = 0;
@@ -222,7 +233,7 @@ final class BlobDownloads implements Closeable {
               in.skipNBytes(offset); // the server ignored Range: the same bytes again
             }
             int n;
-            while ((n = in.read(buffer)) > 0) {
+            while (standAside() && (n = in.read(buffer)) > 0) {
               if (size >= 0 && offset + n > size) {
                 throw new RegistryException(
                     client.where()
@@ -276,6 +287,21 @@ final class BlobDownloads implements Closeable {
       }
     }
 
+    // Waits while a reader starves on another blob's download; false once the downloads close.
+    private boolean standAside() throws InterruptedIOException {
+      synchronized (traffic) {
+        while (starving > 0 && waiters == 0 && !closed) {
+          try {
+            traffic.wait(100);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while standing aside for blob " + digest);
+          }
+        }
+        return !closed;
+      }
+    }
+
     private void published(long offset) {
       lock.lock();
       try {
@@ -311,6 +337,23 @@ final class BlobDownloads implements Closeable {
       }
     }
 
+    // A reader starts (+1) or stops (-1) waiting for this blob.
+    private void starve(int delta) {
+      synchronized (traffic) {
+        waiters += delta;
+        recount();
+      }
+    }
+
+    // Only a started download's readers count as starving: a blob still queued behind others must
+    // never make them stand aside for it, or nobody would make way for it. Under traffic.
+    private void recount() {
+      int counts = startedNanos != 0 ? waiters : 0;
+      starving += counts - counted;
+      counted = counts;
+      traffic.notifyAll();
+    }
+
     /**
      * How far the file can be read from {@code position}: the end of what is written, or -1 at the
      * blob's end. Waits while the download is behind.
@@ -318,8 +361,15 @@ final class BlobDownloads implements Closeable {
     long available(long position) throws IOException {
       lock.lock();
       try {
-        while (written <= position && !complete && failure == null) {
-          grown.await();
+        if (written <= position && !complete && failure == null) {
+          starve(1);
+          try {
+            while (written <= position && !complete && failure == null) {
+              grown.await();
+            }
+          } finally {
+            starve(-1);
+          }
         }
         if (written > position) {
           return written;
