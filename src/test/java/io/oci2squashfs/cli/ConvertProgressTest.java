@@ -107,6 +107,22 @@ class ConvertProgressTest {
   }
 
   @Test
+  void aPullShowsWhatIsDownloadedUntilEveryBlobIsIn() {
+    ConvertProgress p = new ConvertProgress();
+    p.loading("docker://r/x:1", "mksquashfs", 0);
+    p.downloaded("sha256:a", 3 * MIB, 10 * MIB);
+    assertTrue(p.line(SECOND).endsWith(", 3.0 MiB downloaded"), p.line(SECOND));
+    p.imageLoaded(image(10 * MIB, 30 * MIB));
+    p.streamStarted(() -> 0);
+    p.layerStarted(1, 2, SECOND);
+    p.downloaded("sha256:b", 10 * MIB, 30 * MIB);
+    assertTrue(p.line(SECOND).contains(", 13.0 MiB of 40.0 MiB downloaded"), p.line(SECOND));
+    p.downloaded("sha256:a", 10 * MIB, 10 * MIB);
+    p.downloaded("sha256:b", 30 * MIB, 30 * MIB);
+    assertFalse(p.line(SECOND).contains("downloaded"), "all in: " + p.line(SECOND));
+  }
+
+  @Test
   void clockFormats() {
     assertEquals("0:00", ConvertProgress.clock(-5));
     assertEquals("1:05", ConvertProgress.clock(65 * SECOND));
