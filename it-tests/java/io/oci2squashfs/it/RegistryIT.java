@@ -56,7 +56,8 @@ class RegistryIT {
 
   @BeforeAll
   static void start() throws Exception {
-    Tools.require("docker-registry", "skopeo", "umoci", "mksquashfs", "unsquashfs");
+    Tools.require(
+        "docker-registry", "skopeo", "umoci", "mksquashfs", "unsquashfs", "openssl", "curl");
     registry = LocalRegistry.start();
     kitchen = layout(OracleImages.kitchenSink(), shared.resolve("kitchen"));
     registry.push("oci:" + kitchen + ":latest", "kitchen:latest");
@@ -410,6 +411,95 @@ class RegistryIT {
       assertEquals(1, none.code);
       assertTrue(
           none.err.contains("registry " + locked.hostPort()) && none.err.contains("401"), none.err);
+    }
+  }
+
+  @Test
+  void aRegistryWithItsOwnCaIsTrustedThroughCertDirOrNotCheckedAtAll() throws Exception {
+    Path certs = Files.createDirectories(tmp.resolve("certs"));
+    TreeSnapshot.run(
+        "openssl",
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1",
+        "-keyout",
+        certs.resolve("key.pem").toString(),
+        "-out",
+        certs.resolve("ca.crt").toString());
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Path config = tmp.resolve("tls.yml");
+    Files.writeString(
+        config,
+        "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: "
+            + tmp.resolve("tlsdata")
+            + "\nhttp:\n  addr: 127.0.0.1:"
+            + port
+            + "\n  tls:\n    certificate: "
+            + certs.resolve("ca.crt")
+            + "\n    key: "
+            + certs.resolve("key.pem")
+            + "\n");
+    Process server =
+        new ProcessBuilder("docker-registry", "serve", config.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(tmp.resolve("tls.log").toFile())
+            .start();
+    try {
+      String host = "127.0.0.1:" + port;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (true) {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+          break;
+        } catch (IOException e) {
+          assertTrue(System.nanoTime() < deadline, "the TLS registry did not start");
+          Thread.sleep(50);
+        }
+      }
+      TreeSnapshot.run(
+          "skopeo",
+          "copy",
+          "--insecure-policy",
+          "--dest-tls-verify=false",
+          "oci:" + kitchen + ":latest",
+          "docker://" + host + "/kitchen:latest");
+      String ref = "docker://" + host + "/kitchen:latest";
+      Run untrusted = cli(tmp, Map.of(), "info", ref, "--no-cache");
+      assertEquals(1, untrusted.code);
+      assertTrue(
+          untrusted.err.contains("TLS") && untrusted.err.contains("--cert-dir"), untrusted.err);
+      Path out = tmp.resolve("tls.squashfs");
+      Run trusted =
+          cli(
+              tmp,
+              Map.of(),
+              "convert",
+              "-i",
+              ref,
+              "-o",
+              out.toString(),
+              "--reproducible",
+              "--no-cache",
+              "--cert-dir",
+              certs.toString());
+      assertEquals(0, trusted.code, trusted.err);
+      assertArrayEquals(Files.readAllBytes(kitchenFromDisk), Files.readAllBytes(out));
+      Run unchecked = cli(tmp, Map.of(), "info", ref, "--no-cache", "--tls-verify=false");
+      assertEquals(0, unchecked.code, unchecked.err);
+    } finally {
+      server.destroy();
+      server.waitFor(5, TimeUnit.SECONDS);
+      server.destroyForcibly();
     }
   }
 

@@ -41,6 +41,14 @@ final class RegistryOption {
   boolean tlsVerify;
 
   @Option(
+      names = "--cert-dir",
+      paramLabel = "DIR",
+      description =
+          "CA certificates (*.crt) to trust for the registry, besides the system's. Without it,"
+              + " those in /etc/containers/certs.d/HOST:PORT/ and /etc/docker/certs.d/HOST:PORT/.")
+  Path certDir;
+
+  @Option(
       names = "--cache",
       paramLabel = "DIR",
       description =
@@ -79,6 +87,7 @@ final class RegistryOption {
     }
     return o.withAuthFile(authFile)
         .withTlsVerify(tlsVerify)
+        .withCertDir(certDir)
         .withCache(noCache ? null : cache != null ? cache : o.cache());
   }
 

@@ -8,6 +8,7 @@ import java.net.Authenticator;
 import java.net.HttpURLConnection;
 import java.net.PasswordAuthentication;
 import java.net.URI;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -16,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
@@ -43,10 +46,21 @@ final class HttpTransport {
   private final Duration connectTimeout;
   private final Duration readTimeout;
   private final SSLSocketFactory trustAll;
+  private final Path certDir;
+  private final Map<String, Optional<SSLSocketFactory>> extraTrust = new ConcurrentHashMap<>();
 
+  /**
+   * @param certDir {@code --cert-dir}: the only directory of extra CA certificates, or null for
+   *     podman's and docker's {@code certs.d/HOST:PORT}
+   */
   HttpTransport(
-      boolean tlsVerify, ProxySettings proxies, Duration connectTimeout, Duration readTimeout) {
+      boolean tlsVerify,
+      Path certDir,
+      ProxySettings proxies,
+      Duration connectTimeout,
+      Duration readTimeout) {
     this.tlsVerify = tlsVerify;
+    this.certDir = certDir;
     this.proxies = proxies;
     this.connectTimeout = connectTimeout;
     this.readTimeout = readTimeout;
@@ -148,9 +162,16 @@ final class HttpTransport {
     c.setConnectTimeout((int) connectTimeout.toMillis());
     c.setReadTimeout((int) readTimeout.toMillis());
     c.setRequestMethod(method);
-    if (c instanceof HttpsURLConnection https && !tlsVerify) {
-      https.setSSLSocketFactory(trustAll);
-      https.setHostnameVerifier((host, session) -> true);
+    if (c instanceof HttpsURLConnection https) {
+      if (!tlsVerify) {
+        https.setSSLSocketFactory(trustAll);
+        https.setHostnameVerifier((host, session) -> true);
+      } else {
+        SSLSocketFactory extra = extraTrust(uri);
+        if (extra != null) {
+          https.setSSLSocketFactory(extra);
+        }
+      }
     }
     if (proxy != null && proxy.user() != null) {
       c.setAuthenticator(proxyAuthenticator(proxy));
@@ -175,6 +196,17 @@ final class HttpTransport {
             });
     InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
     return new Response(uri, status, replyHeaders, in, c);
+  }
+
+  // The system's authorities and those certs.d (or --cert-dir) adds for this host, once per host.
+  private SSLSocketFactory extraTrust(URI uri) throws IOException {
+    String host = uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
+    Optional<SSLSocketFactory> known = extraTrust.get(host);
+    if (known == null) {
+      known = Optional.ofNullable(TrustedCertificates.forHost(host, certDir));
+      extraTrust.put(host, known);
+    }
+    return known.orElse(null);
   }
 
   private static Authenticator proxyAuthenticator(ProxySettings.ProxyServer proxy) {

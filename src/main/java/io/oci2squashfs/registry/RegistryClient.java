@@ -423,8 +423,9 @@ public final class RegistryClient {
     if (e instanceof SSLException) {
       hint =
           tlsVerify
-              ? "; for a registry with a self-signed certificate or without TLS, add"
-                  + " --tls-verify=false"
+              ? "; for a registry whose CA is not the system's, give it with --cert-dir DIR (or"
+                  + " in /etc/containers/certs.d/HOST:PORT/); for one without TLS, or to trust"
+                  + " any certificate, add --tls-verify=false"
               : "";
       reason = "TLS failure: " + reason;
     } else if (e instanceof UnknownHostException) {

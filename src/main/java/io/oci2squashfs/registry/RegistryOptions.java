@@ -12,6 +12,8 @@ import java.util.Objects;
  * @param credentials from {@code --creds}, or null to look them up (auth files, credential helpers)
  * @param authFile from {@code --authfile}: the only auth file read, or null for the usual ones
  * @param tlsVerify false to accept any certificate, or plain HTTP ({@code --tls-verify=false})
+ * @param certDir {@code --cert-dir}: the only directory of extra CA certificates ({@code *.crt}),
+ *     or null for {@code /etc/containers/certs.d/HOST:PORT} and {@code /etc/docker/certs.d/...}
  * @param cache the cache directory, or null for none ({@code --no-cache}: blobs go to a temporary
  *     directory deleted after the run)
  * @param jobs how many blobs download at once
@@ -24,6 +26,7 @@ public record RegistryOptions(
     Credentials credentials,
     Path authFile,
     boolean tlsVerify,
+    Path certDir,
     Path cache,
     int jobs,
     RetryPolicy retry,
@@ -50,6 +53,7 @@ public record RegistryOptions(
         null,
         null,
         true,
+        null,
         io.oci2squashfs.cache.BlobCache.defaultDirectory(env, home),
         DEFAULT_JOBS,
         RetryPolicy.DEFAULT,
@@ -59,36 +63,44 @@ public record RegistryOptions(
   }
 
   public RegistryOptions withCredentials(Credentials c) {
-    return new RegistryOptions(c, authFile, tlsVerify, cache, jobs, retry, readTimeout, env, home);
+    return new RegistryOptions(
+        c, authFile, tlsVerify, certDir, cache, jobs, retry, readTimeout, env, home);
   }
 
   public RegistryOptions withAuthFile(Path f) {
     return new RegistryOptions(
-        credentials, f, tlsVerify, cache, jobs, retry, readTimeout, env, home);
+        credentials, f, tlsVerify, certDir, cache, jobs, retry, readTimeout, env, home);
+  }
+
+  /** With {@code dir} as the only directory of extra CA certificates (null: certs.d). */
+  public RegistryOptions withCertDir(Path dir) {
+    return new RegistryOptions(
+        credentials, authFile, tlsVerify, dir, cache, jobs, retry, readTimeout, env, home);
   }
 
   public RegistryOptions withTlsVerify(boolean v) {
     return new RegistryOptions(
-        credentials, authFile, v, cache, jobs, retry, readTimeout, env, home);
+        credentials, authFile, v, certDir, cache, jobs, retry, readTimeout, env, home);
   }
 
   /** With {@code dir} as the cache, or none for null. */
   public RegistryOptions withCache(Path dir) {
     return new RegistryOptions(
-        credentials, authFile, tlsVerify, dir, jobs, retry, readTimeout, env, home);
+        credentials, authFile, tlsVerify, certDir, dir, jobs, retry, readTimeout, env, home);
   }
 
   public RegistryOptions withJobs(int n) {
     return new RegistryOptions(
-        credentials, authFile, tlsVerify, cache, n, retry, readTimeout, env, home);
+        credentials, authFile, tlsVerify, certDir, cache, n, retry, readTimeout, env, home);
   }
 
   public RegistryOptions withRetry(RetryPolicy r) {
     return new RegistryOptions(
-        credentials, authFile, tlsVerify, cache, jobs, r, readTimeout, env, home);
+        credentials, authFile, tlsVerify, certDir, cache, jobs, r, readTimeout, env, home);
   }
 
   public RegistryOptions withReadTimeout(Duration d) {
-    return new RegistryOptions(credentials, authFile, tlsVerify, cache, jobs, retry, d, env, home);
+    return new RegistryOptions(
+        credentials, authFile, tlsVerify, certDir, cache, jobs, retry, d, env, home);
   }
 }

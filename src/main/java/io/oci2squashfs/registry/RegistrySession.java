@@ -45,7 +45,11 @@ final class RegistrySession implements Closeable {
     }
     HttpTransport transport =
         new HttpTransport(
-            options.tlsVerify(), proxies, Duration.ofSeconds(15), options.readTimeout());
+            options.tlsVerify(),
+            options.certDir(),
+            proxies,
+            Duration.ofSeconds(15),
+            options.readTimeout());
     CredentialStore store =
         CredentialStore.of(
             options.credentials(), options.authFile(), options.env(), options.home());
