@@ -56,8 +56,7 @@ class RegistryIT {
 
   @BeforeAll
   static void start() throws Exception {
-    Tools.require(
-        "docker-registry", "skopeo", "umoci", "mksquashfs", "unsquashfs", "openssl", "curl");
+    Tools.require("docker-registry", "skopeo", "umoci", "mksquashfs", "unsquashfs", "openssl");
     registry = LocalRegistry.start();
     kitchen = layout(OracleImages.kitchenSink(), shared.resolve("kitchen"));
     registry.push("oci:" + kitchen + ":latest", "kitchen:latest");
