@@ -9,7 +9,6 @@ import io.oci2squashfs.tar.EntryType;
 import io.oci2squashfs.tar.TarHeader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -54,7 +53,7 @@ public final class LayerMerger {
   /** Where a pass's output goes once it knows the next pass must redo it. */
   private static final MergeOutput MUTED = (header, content) -> {};
 
-  private final class Run implements HardLinks.Merge {
+  private final class Run implements HardLinks.Merge, LowerSymlinkTracker.Pass {
     private final LayerSource layers;
     private MergeOutput out;
 
@@ -63,25 +62,11 @@ public final class LayerMerger {
 
     private final DuplicateIndex found = new DuplicateIndex();
 
-    /** Lower symlinks to follow, known from earlier merges; null when not following them. */
-    private final SymlinkRedirects redirects;
-
-    /** Lower symlinks this merge found newer entries below, to follow in the next one. */
-    private SymlinkRedirects foundRedirects = SymlinkRedirects.none();
-
-    /** Lower symlinks known to be suspects, and what this merge sees of them. */
-    private final SymlinkSuspects knownSuspects;
-
-    private final SymlinkSuspects.Watch watch;
-
-    /**
-     * Lower symlinks this merge found hidden or replaced with something below them, for the next
-     * one to watch.
-     */
-    private SymlinkSuspects foundSuspects = SymlinkSuspects.none();
-
     private final PathTrie trie = new PathTrie();
     private final HardLinks hardLinks;
+
+    /** Lower symlinks: those to follow and watch, and those this merge finds. */
+    private final LowerSymlinkTracker lowerSymlinks;
 
     /** The layer being read, and what the merge keeps about it; made afresh for each layer. */
     private int layer;
@@ -102,10 +87,8 @@ public final class LayerMerger {
       this.layers = layers;
       this.out = out;
       this.known = options.duplicates();
-      this.redirects = options.redirects();
-      this.knownSuspects = options.suspects();
-      this.watch = knownSuspects.watch();
       this.hardLinks = new HardLinks(trie, this);
+      this.lowerSymlinks = new LowerSymlinkTracker(this, trie, hardLinks, options);
     }
 
     // ---- what the hard links need (HardLinks.Merge)
@@ -133,6 +116,16 @@ public final class LayerMerger {
     @Override
     public void warn(int atLayer, EntryPath path, String message) {
       warnAt(atLayer, path, message);
+    }
+
+    @Override
+    public void warn(EntryPath path, String message) {
+      warnAt(layer, path, message);
+    }
+
+    @Override
+    public void mute() {
+      out = MUTED;
     }
 
     @Override
@@ -179,8 +172,8 @@ public final class LayerMerger {
           promoted,
           warnings,
           found,
-          foundRedirects,
-          foundSuspects);
+          lowerSymlinks.found(),
+          lowerSymlinks.foundSuspects());
     }
 
     private void process(TarHeader entry, long entryOrdinal, LayerEntries entries)
@@ -204,8 +197,8 @@ public final class LayerMerger {
                 + " (and so the names after it), as extracting in order does");
       }
       current.symlinks.saw(h);
-      if (!watch.isEmpty()) {
-        watch.record(layer, h, kind);
+      if (lowerSymlinks.watching()) {
+        lowerSymlinks.record(h, kind);
       }
       if (path.isRoot()) {
         takeRoot(h);
@@ -233,12 +226,11 @@ public final class LayerMerger {
         // later pass can find more, once skipped entries no longer hide others)
         found.add(layer, path, ordinal);
         if (h.type().isDirectory()) {
-          foundRedirects =
-              foundRedirects.without(layer, path); // a symlink it replaces leads nowhere
+          lowerSymlinks.forget(path); // a symlink it replaces leads nowhere
         } else {
           replacesOwnDirectory(path); // and what this layer put below it
         }
-        out = MUTED;
+        mute();
       }
       boolean emitted = false;
       PathTrie.Lookup seen = trie.lookup(path, layer);
@@ -255,16 +247,14 @@ public final class LayerMerger {
           trie.findOrCreate(path.parent()).hidEntryBelow(); // for a lower symlink above it
         }
         keepVisibleParents(seen);
-        suspectIfGoneThrough(h);
+        lowerSymlinks.suspectIfGoneThrough(h);
         skip(h, ordinal);
       } else if (at == null || at.state() == State.NONE) {
         if (at != null && (at.hasChildren() || at.opaqueLayer() != NO_LAYER)) {
-          followLater(
+          lowerSymlinks.followLater(
               h, "whiteouts or opaque markers of newer layers"); // only markers lie below it
-        } else if (redirects != null
-            && h.type() == EntryType.SYMLINK
-            && hardLinks.awaitedBelow(h.path(), layer)) {
-          followLater(h, "hard-link targets of newer layers");
+        } else if (lowerSymlinks.awaitedBelow(h)) {
+          lowerSymlinks.followLater(h, "hard-link targets of newer layers");
         }
         emit(h, entries);
         emitted = true;
@@ -278,7 +268,7 @@ public final class LayerMerger {
           current.replaced(at); // and it removed what older layers had there
           skip(h, ordinal);
         } else {
-          if (!followLater(
+          if (!lowerSymlinks.followLater(
               h, "entries in layer " + at.stateLayer + " that has no entry for the path itself")) {
             replacedByImplicitDir(h, at);
           }
@@ -295,72 +285,15 @@ public final class LayerMerger {
           current.replaced(at);
         }
         if (at.stateLayer > layer) {
-          suspectIfGoneThrough(h);
+          lowerSymlinks.suspectIfGoneThrough(h);
         }
         skip(h, ordinal);
       }
-      if (!watch.isEmpty() && h.type() == EntryType.SYMLINK) {
-        followIfGoneThrough(h); // last: what replaces this layer's own directories must not see it
+      if (lowerSymlinks.watching() && h.type() == EntryType.SYMLINK) {
+        // last: what replaces this layer's own directories must not see it
+        lowerSymlinks.followIfGoneThrough(h);
       }
       hardLinks.settle(h, emitted, entries);
-    }
-
-    /**
-     * When following lower symlinks: {@code h} is a symlink that a newer layer hid or replaced. If
-     * anything of newer layers lies below its path, some of it may have gone through the link
-     * before that: a suspect, which the next merge watches ({@link SymlinkSuspects}).
-     */
-    private void suspectIfGoneThrough(TarHeader h) {
-      if (redirects == null
-          || h.type() != EntryType.SYMLINK
-          || knownSuspects.contains(layer, h.path())
-          || undoneLater(h.path())) {
-        return;
-      }
-      EntryPath target = SymlinkRedirects.resolve(h.path(), h.symlinkTarget());
-      if (target != null
-          && (trie.anythingBelow(h.path()) || hardLinks.awaitedBelow(h.path(), layer))) {
-        foundSuspects = foundSuspects.with(layer, h.path(), target);
-        out = MUTED;
-      }
-    }
-
-    /**
-     * With the repeats of a previous pass known: whether a later entry of this layer replaces the
-     * current one at {@code path} (so the link never outlived its layer).
-     */
-    private boolean undoneLater(EntryPath path) {
-      if (known == null) {
-        return false;
-      }
-      Long last = known.lastOrdinal(layer, path);
-      return (last != null && ordinal < last) || known.replacedAfter(layer, path, ordinal) != null;
-    }
-
-    /**
-     * A suspect's own symlink, once every newer layer was watched: when entries went through it
-     * before a newer layer removed it, they are to be put through it in the next merge.
-     */
-    private void followIfGoneThrough(TarHeader h) {
-      int until = watch.followedUntil(layer, h.path());
-      if (until < 0
-          || redirects == null
-          || redirects.contains(layer, h.path())
-          || undoneLater(h.path())) {
-        return;
-      }
-      EntryPath target = SymlinkRedirects.resolve(h.path(), h.symlinkTarget());
-      foundRedirects = foundRedirects.with(layer, h.path(), target, until);
-      warn(
-          h.path(),
-          "entries of newer layers went through this symlink to "
-              + displayRaw(h.symlinkTarget())
-              + " before layer "
-              + until
-              + " removed or replaced it; they are put in "
-              + target.display()
-              + ", as applying the layers in order does");
-      out = MUTED;
     }
 
     /**
@@ -414,8 +347,8 @@ public final class LayerMerger {
      */
     private void replacesOwnDirectory(EntryPath path) {
       found.addReplacedDirectory(layer, path, ordinal);
-      foundRedirects = foundRedirects.withoutAtOrBelow(layer, path); // no way through any more
-      out = MUTED;
+      lowerSymlinks.forgetAtOrBelow(path); // no way through any more
+      mute();
     }
 
     /**
@@ -451,33 +384,6 @@ public final class LayerMerger {
     }
 
     /**
-     * When following lower symlinks: if {@code h} is a symlink that newer layers' entries or
-     * markers lie {@code below} (none of them has an entry for the path itself), records where they
-     * belong and stops this merge's output, which the next merge redoes with them there.
-     */
-    private boolean followLater(TarHeader h, String below) {
-      if (redirects == null || h.type() != EntryType.SYMLINK) {
-        return false;
-      }
-      EntryPath target = SymlinkRedirects.resolve(h.path(), h.symlinkTarget());
-      if (target == null) {
-        return false; // a link into itself: kept as a directory, with the warning
-      }
-      foundRedirects = foundRedirects.with(layer, h.path(), target);
-      warn(
-          h.path(),
-          "this symlink to "
-              + displayRaw(h.symlinkTarget())
-              + " is a parent of "
-              + below
-              + "; they are put in "
-              + target.display()
-              + ", through the link, as container runtimes do");
-      out = MUTED;
-      return true;
-    }
-
-    /**
      * Whether the directory {@code dir} is made, or has something below it made, by the current
      * layer's entries.
      */
@@ -490,7 +396,7 @@ public final class LayerMerger {
      * that newer layers' entries were to go through.
      */
     private boolean setByThisLayerBelow(Node dir) {
-      if (foundRedirects.anyAtOrBelow(layer, dir.path())) {
+      if (lowerSymlinks.foundAtOrBelow(dir.path())) {
         return true;
       }
       ArrayDeque<Node> todo = new ArrayDeque<>();
@@ -508,7 +414,7 @@ public final class LayerMerger {
     private void replacedByImplicitDir(TarHeader h, Node dir) {
       String what =
           h.type() == EntryType.SYMLINK
-              ? "symlink to " + displayRaw(h.symlinkTarget())
+              ? "symlink to " + LowerSymlinkTracker.displayRaw(h.symlinkTarget())
               : h.type().toString().toLowerCase(Locale.ROOT);
       String rule =
           h.type() == EntryType.SYMLINK
@@ -524,10 +430,6 @@ public final class LayerMerger {
               + dir.stateLayer
               + " that has no entry for the path itself"
               + rule);
-    }
-
-    private String displayRaw(String raw) {
-      return new String(raw.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
     }
 
     private void emit(TarHeader h, LayerEntries entries) throws IOException {
@@ -576,7 +478,7 @@ public final class LayerMerger {
     public TarHeader resolved(TarHeader raw, OwnLayerSymlinks own) {
       TarHeader h = raw;
       for (int hop = 0; hop < SymlinkRedirects.MAX_HOPS; hop++) {
-        TarHeader next = own.apply(redirects == null ? h : redirects.apply(layer, h));
+        TarHeader next = own.apply(lowerSymlinks.apply(layer, h));
         if (next == h) {
           return h;
         }
@@ -644,10 +546,6 @@ public final class LayerMerger {
         children.sort(((Comparator<Node>) Node::compareNames).reversed());
         children.forEach(stack::push);
       }
-    }
-
-    private void warn(EntryPath path, String message) {
-      warnAt(layer, path, message);
     }
 
     private void warnAt(int atLayer, EntryPath path, String message) {
