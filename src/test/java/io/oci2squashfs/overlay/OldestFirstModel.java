@@ -144,6 +144,9 @@ final class OldestFirstModel {
   private final Set<EntryPath> layerLinkTargets = new HashSet<>();
   private boolean layerHadRoot;
 
+  /** The names of this layer's whiteouts and opaque markers. */
+  private final List<EntryPath> layerMarkers = new ArrayList<>();
+
   OldestFirstModel(Mtime implicitMtime) {
     this.implicitMtime = implicitMtime;
   }
@@ -160,6 +163,7 @@ final class OldestFirstModel {
     m.layerPaths.addAll(layerPaths);
     m.layerLinkTargets.addAll(layerLinkTargets);
     m.layerHadRoot = layerHadRoot;
+    m.layerMarkers.addAll(layerMarkers);
     m.layerLinks = new HashMap<>(layerLinks);
     m.layerFollowed.addAll(layerFollowed);
     m.followed.putAll(followed);
@@ -201,6 +205,7 @@ final class OldestFirstModel {
     layerPaths.clear();
     layerLinkTargets.clear();
     layerHadRoot = false;
+    layerMarkers.clear();
     layerFollowed.clear();
     // Runtimes resolve each name's parent directories through the symlinks already there (not
     // through the last component). Those this layer's own whiteouts remove are not followed.
@@ -213,6 +218,9 @@ final class OldestFirstModel {
         });
     for (EntryPath p : names) {
       Kind k = classify(p);
+      if (k == Kind.WHITEOUT || k == Kind.OPAQUE) {
+        layerMarkers.add(p);
+      }
       links.remove(p); // a layer with its own entry at the link's path does not go through it
       EntryPath gone =
           k == Kind.WHITEOUT
@@ -224,6 +232,12 @@ final class OldestFirstModel {
     }
     layerLinks = links;
     for (EntryPath name : names) {
+      Kind named = classify(name);
+      if (named != Kind.WHITEOUT && named != Kind.OPAQUE) {
+        // entries are resolved as they are applied, in tar order: resolved here, before the
+        // layer's own entries replaced a link, they would seem to go through it
+        continue;
+      }
       EntryPath p = resolve(name, true);
       if (!p.equals(name)) {
         violations.add(
@@ -372,6 +386,17 @@ final class OldestFirstModel {
     }
     if (layerPaths.contains(p)) {
       v.add(where + SAME_PATH_TWICE);
+    }
+    Node named = h.type() == EntryType.HARDLINK ? tree.get(h.hardLinkTarget()) : null;
+    if (h.type() == EntryType.SYMLINK || (named != null && named.type() == EntryType.SYMLINK)) {
+      for (EntryPath m : layerMarkers) {
+        if (!m.parent().isRoot()
+            && (m.parent().startsWith(p) || m.parent().startsWith(given.path()))) {
+          // extracting in order, a marker after the link goes through it (S7), one before it
+          // does not: not modelled here
+          v.add(where + "a symlink of this layer above its marker " + m.display() + " (order)");
+        }
+      }
     }
     for (EntryPath a = p.parent(); !a.isRoot(); a = a.parent()) {
       Node n = tree.get(a);
