@@ -53,7 +53,8 @@ public final class LayerMerger {
   /** Where a pass's output goes once it knows the next pass must redo it. */
   private static final MergeOutput MUTED = (header, content) -> {};
 
-  private final class Run implements HardLinks.Merge, LowerSymlinkTracker.Pass {
+  private final class Run
+      implements HardLinks.Merge, LowerSymlinkTracker.Pass, LinkedSymlinkFinder.Pass {
     private final LayerSource layers;
     private MergeOutput out;
 
@@ -67,6 +68,9 @@ public final class LayerMerger {
 
     /** Lower symlinks: those to follow and watch, and those this merge finds. */
     private final LowerSymlinkTracker lowerSymlinks;
+
+    /** Hard links known to name a symlink (S11), and the search for more. */
+    private final LinkedSymlinkFinder linkedFinder;
 
     /** The layer being read, and what the merge keeps about it; made afresh for each layer. */
     private int layer;
@@ -88,7 +92,8 @@ public final class LayerMerger {
       this.out = out;
       this.known = options.duplicates();
       this.hardLinks = new HardLinks(trie, this);
-      this.lowerSymlinks = new LowerSymlinkTracker(this, trie, hardLinks, options);
+      this.linkedFinder = new LinkedSymlinkFinder(this, trie, hardLinks, options);
+      this.lowerSymlinks = new LowerSymlinkTracker(this, trie, hardLinks, linkedFinder, options);
     }
 
     // ---- what the hard links need (HardLinks.Merge)
@@ -141,7 +146,7 @@ public final class LayerMerger {
     MergeResult run() throws IOException {
       int count = layers.layerCount();
       for (layer = count - 1; layer >= 0; layer--) {
-        current = new CurrentLayer(layer);
+        current = new CurrentLayer(layer, lowerSymlinks.following());
         listener.layerStarted(layer, count);
         try (LayerEntries entries = layers.open(layer)) {
           long ordinal = 0;
@@ -159,6 +164,7 @@ public final class LayerMerger {
         listener.layerFinished(layer, count);
       }
       finish();
+      LinkedSymlinks linkedSymlinks = linkedFinder.next(found.isEmpty()); // may warn
       TarHeader rootHeader =
           root != null
               ? root
@@ -173,7 +179,8 @@ public final class LayerMerger {
           warnings,
           found,
           lowerSymlinks.found(),
-          lowerSymlinks.foundSuspects());
+          lowerSymlinks.foundSuspects(),
+          linkedSymlinks);
     }
 
     private void process(TarHeader entry, long entryOrdinal, LayerEntries entries)
@@ -196,7 +203,11 @@ public final class LayerMerger {
                 + h.path().display()
                 + " (and so the names after it), as extracting in order does");
       }
-      current.symlinks.saw(h);
+      String linked = linkedFinder.knownTarget(h, ordinal);
+      String symlinkTarget = current.symlinks.saw(h, ordinal, linked);
+      for (OwnLayerSymlinks.Link l : current.symlinks.takeGoneBelow()) {
+        linkedFinder.probe(l.path(), l.hardLinkTarget(), l.ordinal()); // names of this layer below
+      }
       if (lowerSymlinks.watching()) {
         lowerSymlinks.record(h, kind);
       }
@@ -218,6 +229,9 @@ public final class LayerMerger {
         default:
           break;
       }
+      // the entry where a symlink counts: a hard link that names one is one (S11)
+      TarHeader link =
+          h.type() == EntryType.HARDLINK ? linkedFinder.asSymlink(h, symlinkTarget, linked) : h;
       if (known != null && undoneLaterInThisLayer(h)) {
         return;
       }
@@ -237,24 +251,20 @@ public final class LayerMerger {
       Node at = seen.node();
       if (seen.hidden()) {
         if (seen.belowOwnNonDir()) {
-          warn(
-              path,
-              "lies below "
-                  + seen.hider().path().display()
-                  + ", which this layer already made a non-directory; dropped");
+          belowOwnNonDirectory(path, seen.hider().path());
         }
         if (!seen.hiderIsPath()) {
           trie.findOrCreate(path.parent()).hidEntryBelow(); // for a lower symlink above it
         }
         keepVisibleParents(seen);
-        lowerSymlinks.suspectIfGoneThrough(h);
+        lowerSymlinks.suspectIfGoneThrough(link);
         skip(h, ordinal);
       } else if (at == null || at.state() == State.NONE) {
         if (at != null && (at.hasChildren() || at.opaqueLayer() != NO_LAYER)) {
           lowerSymlinks.followLater(
-              h, "whiteouts or opaque markers of newer layers"); // only markers lie below it
-        } else if (lowerSymlinks.awaitedBelow(h)) {
-          lowerSymlinks.followLater(h, "hard-link targets of newer layers");
+              link, "whiteouts or opaque markers of newer layers"); // only markers lie below it
+        } else if (lowerSymlinks.awaitedBelow(link)) {
+          lowerSymlinks.followLater(link, "hard-link targets of newer layers");
         }
         emit(h, entries);
         emitted = true;
@@ -269,8 +279,9 @@ public final class LayerMerger {
           skip(h, ordinal);
         } else {
           if (!lowerSymlinks.followLater(
-              h, "entries in layer " + at.stateLayer + " that has no entry for the path itself")) {
-            replacedByImplicitDir(h, at);
+              link,
+              "entries in layer " + at.stateLayer + " that has no entry for the path itself")) {
+            replacedByImplicitDir(link, at);
           }
           current.replaced(at);
           skip(h, ordinal);
@@ -285,15 +296,21 @@ public final class LayerMerger {
           current.replaced(at);
         }
         if (at.stateLayer > layer) {
-          lowerSymlinks.suspectIfGoneThrough(h);
+          lowerSymlinks.suspectIfGoneThrough(link);
         }
         skip(h, ordinal);
       }
-      if (lowerSymlinks.watching() && h.type() == EntryType.SYMLINK) {
+      if (lowerSymlinks.watching() && link.type() == EntryType.SYMLINK) {
         // last: what replaces this layer's own directories must not see it
-        lowerSymlinks.followIfGoneThrough(h);
+        lowerSymlinks.followIfGoneThrough(link);
       }
       hardLinks.settle(h, emitted, entries);
+      linkedFinder.settle(h, emitted);
+    }
+
+    @Override
+    public String linkedSymlinkTarget(TarHeader h, long entryOrdinal) {
+      return linkedFinder.knownTarget(h, entryOrdinal);
     }
 
     /**
@@ -421,15 +438,36 @@ public final class LayerMerger {
               ? "; container runtimes would follow the link and put those entries in its target,"
                   + " this output keeps a directory here (converting to a file, not a stream,"
                   + " follows the link)"
-              : "; it is replaced by a directory (runtimes refuse such a layer)";
-      warn(
-          h.path(),
+              : h.type() == EntryType.HARDLINK && !lowerSymlinks.following()
+                  ? "; it is replaced by a directory (runtimes refuse such a layer, or, if the link"
+                      + " names a symlink, follow it, as converting to a file, not a stream, does)"
+                  : "; it is replaced by a directory (runtimes refuse such a layer)";
+      String message =
           "this "
               + what
               + " is a parent of entries in layer "
               + dir.stateLayer
               + " that has no entry for the path itself"
-              + rule);
+              + rule;
+      if (h.type() == EntryType.HARDLINK && linkedFinder.seeking(ordinal)) {
+        linkedFinder.warnUnlessSymlink(ordinal, h.path(), message); // a symlink would be followed
+      } else {
+        warn(h.path(), message);
+      }
+    }
+
+    /** Entry {@code path} of this layer lies below its own non-directory {@code hider} (E3). */
+    private void belowOwnNonDirectory(EntryPath path, EntryPath hider) {
+      String message =
+          "lies below "
+              + hider.display()
+              + ", which this layer already made a non-directory; dropped";
+      OwnLayerSymlinks.Link link = current.symlinks.at(hider);
+      if (link != null && link.symlinkTarget() == null && linkedFinder.seeking(link.ordinal())) {
+        linkedFinder.warnUnlessSymlink(link.ordinal(), path, message); // a hard link, maybe to one
+      } else {
+        warn(path, message);
+      }
     }
 
     private void emit(TarHeader h, LayerEntries entries) throws IOException {

@@ -33,6 +33,7 @@ final class LowerSymlinkTracker {
   private final Pass pass;
   private final PathTrie trie;
   private final HardLinks hardLinks;
+  private final LinkedSymlinkFinder linkedSymlinks;
 
   /** Lower symlinks to follow, known from earlier passes; null when not following them. */
   private final SymlinkRedirects redirects;
@@ -51,10 +52,16 @@ final class LowerSymlinkTracker {
    */
   private SymlinkSuspects foundSuspects = SymlinkSuspects.none();
 
-  LowerSymlinkTracker(Pass pass, PathTrie trie, HardLinks hardLinks, MergeOptions options) {
+  LowerSymlinkTracker(
+      Pass pass,
+      PathTrie trie,
+      HardLinks hardLinks,
+      LinkedSymlinkFinder linkedSymlinks,
+      MergeOptions options) {
     this.pass = pass;
     this.trie = trie;
     this.hardLinks = hardLinks;
+    this.linkedSymlinks = linkedSymlinks;
     this.redirects = options.redirects();
     this.knownSuspects = options.suspects();
     this.watch = knownSuspects.watch();
@@ -114,7 +121,15 @@ final class LowerSymlinkTracker {
   boolean awaitedBelow(TarHeader h) {
     return redirects != null
         && h.type() == EntryType.SYMLINK
-        && hardLinks.awaitedBelow(h.path(), pass.layer());
+        && awaitedBelow(h.path(), pass.layer());
+  }
+
+  /**
+   * Whether hard links of layers newer than {@code layer}, or the search for what they name ({@link
+   * LinkedSymlinkFinder}), wait for a target below {@code dir}.
+   */
+  private boolean awaitedBelow(EntryPath dir, int layer) {
+    return hardLinks.awaitedBelow(dir, layer) || linkedSymlinks.awaitedBelow(dir, layer);
   }
 
   /**
@@ -158,8 +173,7 @@ final class LowerSymlinkTracker {
       return;
     }
     EntryPath target = SymlinkRedirects.resolve(h.path(), h.symlinkTarget());
-    if (target != null
-        && (trie.anythingBelow(h.path()) || hardLinks.awaitedBelow(h.path(), layer))) {
+    if (target != null && (trie.anythingBelow(h.path()) || awaitedBelow(h.path(), layer))) {
       foundSuspects = foundSuspects.with(layer, h.path(), target);
       pass.mute();
     }

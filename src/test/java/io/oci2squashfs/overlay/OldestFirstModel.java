@@ -109,12 +109,6 @@ final class OldestFirstModel {
   static final String NONDIR_OVER_OWN = "non-directory over this layer's own entry";
   static final String LINKED_THEN_REPLACED = " after a hard link to it in the same layer";
 
-  /**
-   * Marks what the streaming merge does not follow: entries that went through a symlink reached by
-   * a hard link (the merge follows symlink entries only). Such cases are left out.
-   */
-  static final String FOLLOWED_HARD_LINKED_SYMLINK = "(not followed by the streaming merge)";
-
   /** As Linux's limit on symlinks followed in one lookup. */
   private static final int MAX_HOPS = 40;
 
@@ -123,14 +117,14 @@ final class OldestFirstModel {
   final List<String> violations = new ArrayList<>();
   private final Mtime implicitMtime;
 
-  /**
-   * Paths whose non-directory came from a hard-link entry (the merge does not follow those as
-   * symlinks).
-   */
-  private final Set<EntryPath> hardLinkNames = new HashSet<>();
-
   /** Lower symlinks some layer's entries went through: path to the node that was there then. */
   private final Map<EntryPath, Node> followed = new HashMap<>();
+
+  /** Paths whose non-directory came from a hard-link entry. */
+  private final Set<EntryPath> hardLinkNames = new HashSet<>();
+
+  /** Lower symlinks some layer's entries went through by a hard link's name (S11). */
+  private final Set<EntryPath> followedHardLinks = new HashSet<>();
 
   // per layer
   /** The symlinks of lower layers this layer's entries are resolved through: path to node. */
@@ -168,6 +162,7 @@ final class OldestFirstModel {
     m.layerFollowed.addAll(layerFollowed);
     m.followed.putAll(followed);
     m.hardLinkNames.addAll(hardLinkNames);
+    m.followedHardLinks.addAll(followedHardLinks);
     return m;
   }
 
@@ -177,7 +172,6 @@ final class OldestFirstModel {
     for (MemoryLayer l : layers) {
       m.applyLayer(l);
     }
-    m.checkFollowedLinks();
     return m;
   }
 
@@ -291,6 +285,9 @@ final class OldestFirstModel {
         return p;
       }
       if (record) {
+        if (hardLinkNames.contains(through)) {
+          followedHardLinks.add(through);
+        }
         followed.putIfAbsent(through, layerLinks.get(through));
         layerFollowed.add(through);
       }
@@ -334,21 +331,9 @@ final class OldestFirstModel {
     return !followed.isEmpty();
   }
 
-  /**
-   * After the last layer: the cases where entries went through a hard link to a symlink. (A
-   * followed lower symlink that a newer layer removed or replaced afterwards is no longer left out:
-   * the merge follows it up to that layer.)
-   */
-  void checkFollowedLinks() {
-    followed.forEach(
-        (p, n) -> {
-          if (!n.inode.header.path().equals(p) || hardLinkNames.contains(p)) {
-            violations.add(
-                p.display()
-                    + ": entries went through this hard link to a symlink "
-                    + FOLLOWED_HARD_LINKED_SYMLINK);
-          }
-        });
+  /** Whether any layer's entries went through a hard link that names a symlink (S11). */
+  boolean followedAHardLinkedSymlink() {
+    return !followedHardLinks.isEmpty();
   }
 
   /**
