@@ -54,14 +54,15 @@ public final class LayerMerger {
   private static final MergeOutput MUTED = (header, content) -> {};
 
   private final class Run
-      implements HardLinks.Merge, LowerSymlinkTracker.Pass, LinkedSymlinkFinder.Pass {
+      implements HardLinks.Merge,
+          LowerSymlinkTracker.Pass,
+          LinkedSymlinkFinder.Pass,
+          LayerRepeats.Pass {
     private final LayerSource layers;
     private MergeOutput out;
 
     /** Duplicates known from an earlier pass, or null when this pass must discover them. */
     private final DuplicateIndex known;
-
-    private final DuplicateIndex found = new DuplicateIndex();
 
     private final PathTrie trie = new PathTrie();
     private final HardLinks hardLinks;
@@ -71,6 +72,9 @@ public final class LayerMerger {
 
     /** Hard links known to name a symlink (S11), and the search for more. */
     private final LinkedSymlinkFinder linkedFinder;
+
+    /** Paths a layer has twice, and directories it replaces (E1, E2). */
+    private final LayerRepeats repeats;
 
     /** The layer being read, and what the merge keeps about it; made afresh for each layer. */
     private int layer;
@@ -94,6 +98,7 @@ public final class LayerMerger {
       this.hardLinks = new HardLinks(trie, this);
       this.linkedFinder = new LinkedSymlinkFinder(this, trie, hardLinks, options);
       this.lowerSymlinks = new LowerSymlinkTracker(this, trie, hardLinks, linkedFinder, options);
+      this.repeats = new LayerRepeats(this, trie, lowerSymlinks, known);
     }
 
     // ---- what the hard links need (HardLinks.Merge)
@@ -164,6 +169,7 @@ public final class LayerMerger {
         listener.layerFinished(layer, count);
       }
       finish();
+      DuplicateIndex found = repeats.found();
       LinkedSymlinks linkedSymlinks = linkedFinder.next(found.isEmpty()); // may warn
       TarHeader rootHeader =
           root != null
@@ -232,20 +238,10 @@ public final class LayerMerger {
       // the entry where a symlink counts: a hard link that names one is one (S11)
       TarHeader link =
           h.type() == EntryType.HARDLINK ? linkedFinder.asSymlink(h, symlinkTarget, linked) : h;
-      if (known != null && undoneLaterInThisLayer(h)) {
+      if (repeats.undoneLater(h)) {
         return;
       }
-      if ((known == null || known.lastOrdinal(layer, path) == null) && repeatsInThisLayer(path)) {
-        // the first entry is already written: finish this pass only to find every duplicate (a
-        // later pass can find more, once skipped entries no longer hide others)
-        found.add(layer, path, ordinal);
-        if (h.type().isDirectory()) {
-          lowerSymlinks.forget(path); // a symlink it replaces leads nowhere
-        } else {
-          replacesOwnDirectory(path); // and what this layer put below it
-        }
-        mute();
-      }
+      repeats.noteIfRepeated(h);
       boolean emitted = false;
       PathTrie.Lookup seen = trie.lookup(path, layer);
       Node at = seen.node();
@@ -273,8 +269,8 @@ public final class LayerMerger {
           at.state(State.EXPLICIT_DIR, layer, ordinal);
           write(at, h, null);
           emitted = true;
-        } else if (madeByThisLayer(at)) {
-          replacesOwnDirectory(path);
+        } else if (repeats.madeByThisLayer(at)) {
+          repeats.replacesOwnDirectory(path);
           current.replaced(at); // and it removed what older layers had there
           skip(h, ordinal);
         } else {
@@ -290,8 +286,8 @@ public final class LayerMerger {
         if (at.state() == State.EXPLICIT_DIR && !h.type().isDirectory()) {
           // a newer layer made it a directory again, but this non-directory still removed what
           // older layers had at and below the path, and what this layer's earlier entries put there
-          if (setByThisLayerBelow(at)) {
-            replacesOwnDirectory(path);
+          if (repeats.setByThisLayerBelow(at)) {
+            repeats.replacesOwnDirectory(path);
           }
           current.replaced(at);
         }
@@ -314,61 +310,6 @@ public final class LayerMerger {
     }
 
     /**
-     * With the repeats of a previous pass known: whether {@code h} is undone by a later entry of
-     * its layer (at its path, or a non-directory at a directory above it), and so skipped.
-     */
-    private boolean undoneLaterInThisLayer(TarHeader h) {
-      EntryPath path = h.path();
-      Long undoneBy = known.replacedAfter(layer, path, ordinal);
-      if (undoneBy != null) {
-        current.undoneBy.add(undoneBy);
-        skip(h, ordinal);
-        return true;
-      }
-      if (current.undoneBy.contains(ordinal)) {
-        warn(
-            path,
-            "replaces the directory that earlier entries of this layer made below it;"
-                + " as tar would, the later entry wins and those entries are dropped");
-      }
-      Long last = known.lastOrdinal(layer, path);
-      if (last != null && ordinal < last) {
-        skip(h, ordinal); // links in between still see it
-        if (!h.type().isDirectory()) {
-          // but it did replace what older layers had at and below the path, even if the later
-          // entry is a directory, and what this layer put below it before
-          PathTrie.Lookup seen = trie.lookup(path, layer);
-          if (!seen.hidden()) {
-            current.replaced(seen.node() != null ? seen.node() : trie.findOrCreate(path));
-          }
-          Node n = trie.find(path);
-          if (n != null
-              && n.state() != State.NON_DIR
-              && n.state() != State.NONE
-              && madeByThisLayer(n)) {
-            replacesOwnDirectory(path);
-          }
-        }
-        return true;
-      }
-      if (last != null) {
-        warn(path, "appears more than once in this layer; the last entry is kept");
-      }
-      return false;
-    }
-
-    /**
-     * Tar order: the non-directory entry being processed replaces the directory at {@code path},
-     * and with it what this layer's earlier entries put below it. Output already written cannot
-     * show that, so this pass goes on only to learn, and the next skips those entries.
-     */
-    private void replacesOwnDirectory(EntryPath path) {
-      found.addReplacedDirectory(layer, path, ordinal);
-      lowerSymlinks.forgetAtOrBelow(path); // no way through any more
-      mute();
-    }
-
-    /**
      * An entry hidden by a newer layer still made its parent directories when its own layer was
      * applied; those above what hid it survive, as directories without an entry if none comes.
      */
@@ -379,17 +320,6 @@ public final class LayerMerger {
       }
     }
 
-    /** Whether this layer already had an entry at {@code path} that could matter. */
-    private boolean repeatsInThisLayer(EntryPath path) {
-      if (current.skippedAny(path)) {
-        return true;
-      }
-      Node n = trie.find(path);
-      return n != null
-          && n.stateLayer == layer
-          && (n.state() == State.NON_DIR || n.state() == State.EXPLICIT_DIR);
-    }
-
     private void takeRoot(TarHeader h) {
       if (!h.type().isDirectory()) {
         warn(h.path(), "a root entry that is not a directory (" + h.type() + ") is ignored");
@@ -398,34 +328,6 @@ public final class LayerMerger {
         root = h;
         rootLayer = layer;
       }
-    }
-
-    /**
-     * Whether the directory {@code dir} is made, or has something below it made, by the current
-     * layer's entries.
-     */
-    private boolean madeByThisLayer(Node dir) {
-      return dir.stateLayer == layer || setByThisLayerBelow(dir);
-    }
-
-    /**
-     * Whether an entry of the current layer made any path below {@code dir}, or is a symlink there
-     * that newer layers' entries were to go through.
-     */
-    private boolean setByThisLayerBelow(Node dir) {
-      if (lowerSymlinks.foundAtOrBelow(dir.path())) {
-        return true;
-      }
-      ArrayDeque<Node> todo = new ArrayDeque<>();
-      dir.forEachChild(todo::add);
-      while (!todo.isEmpty()) {
-        Node n = todo.pop();
-        if (n.stateLayer == layer) {
-          return true;
-        }
-        n.forEachChild(todo::add);
-      }
-      return false;
     }
 
     private void replacedByImplicitDir(TarHeader h, Node dir) {
