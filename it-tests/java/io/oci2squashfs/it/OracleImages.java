@@ -267,7 +267,7 @@ final class OracleImages {
   static List<LayerBuilder> throughLowerSymlinksRemovedLater(long seed) {
     List<LayerBuilder> layers = throughLowerSymlinks(seed);
     java.util.Random r = new java.util.Random(seed * 31 + 7);
-    List<String> removable = List.of("l0", "l1", "l2", "l3", "d3/up", "d3/l4");
+    List<String> removable = List.of("l0", "l1", "l2", "l3", "d3/up", "d3/l4", "hl0");
     java.util.Set<String> touched = new java.util.LinkedHashSet<>();
     List<String> newDirs = new ArrayList<>();
     LayerBuilder remove = layer();
@@ -312,11 +312,11 @@ final class OracleImages {
    * ..}.
    */
   private static final List<String> BASE_LINKS =
-      List.of("l0", "l1", "l2", "l3", "d3/up/d1", "d3/l4", "d3/up/l0/sub");
+      List.of("l0", "l1", "l2", "l3", "d3/up/d1", "d3/l4", "d3/up/l0/sub", "hl0", "d3/hl3");
 
   /**
-   * A base layer of directories d0, d0/sub, d1, d2, d3 with files f0 to f2 each, and symlinks to
-   * them.
+   * A base layer of directories d0, d0/sub, d1, d2, d3 with files f0 to f2 each, symlinks to them,
+   * and hard links to two of the symlinks, which are symlinks too (S11).
    */
   private static LayerBuilder symlinkBase() {
     LayerBuilder base = layer();
@@ -333,7 +333,9 @@ final class OracleImages {
         .symlink("l2", "l0/sub")
         .symlink("l3", "../../d2")
         .symlink("d3/up", "..")
-        .symlink("d3/l4", "./../d0");
+        .symlink("d3/l4", "./../d0")
+        .hardlink("hl0", "l0")
+        .hardlink("d3/hl3", "l3");
   }
 
   /**
@@ -509,6 +511,34 @@ final class OracleImages {
             layer().symlink("s", "target").mtime(77),
             layer().hardlink("h", "s"),
             layer().whiteout("s")));
+    // S11: a hard link to a symlink is another name for the symlink; names below it go through
+    p.put(
+        "childThroughALowerHardLinkToASymlink",
+        List.of(
+            layer().dir("real").file("real/a", "a").symlink("s", "real").hardlink("h", "s"),
+            layer().file("h/x", "x").dir("h/d").whiteout("h/a")));
+    p.put(
+        "childThroughAHardLinkToASymlinkInAnotherDirectory",
+        List.of(
+            layer().dir("d/real").dir("real").symlink("d/s", "real").hardlink("h", "d/s"),
+            layer().file("h/x", "x")));
+    p.put(
+        "childThroughAHardLinkToASymlinkOfItsOwnLayer",
+        List.of(
+            layer().dir("real").symlink("s", "real").hardlink("h", "s").file("h/x", "x"),
+            layer().hardlink("h2", "h").file("h2/y", "y")));
+    p.put(
+        "childThroughAHardLinkOfItsOwnLayerToALowerSymlink",
+        List.of(
+            layer().dir("real").file("real/b", "b").symlink("s", "real"),
+            layer().hardlink("h", "s").file("h/x", "x").hardlink("k", "h/b")));
+    p.put(
+        "throughAHardLinkToASymlinkRemovedLater",
+        List.of(
+            layer().dir("real").file("real/a", "a").file("real/b", "b").symlink("s", "real"),
+            layer().hardlink("h", "s"),
+            layer().file("h/x", "x").whiteout("h/a").hardlink("k", "h/b"),
+            layer().whiteout("h").dir("s").file("s/y", "y")));
     p.put(
         "hardLinksToFifoAndDevice",
         List.of(layer().fifo("p").hardlink("hp", "p").charDevice("c", 1, 3).hardlink("hc", "c")));

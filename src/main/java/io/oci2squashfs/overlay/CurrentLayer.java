@@ -35,8 +35,11 @@ final class CurrentLayer {
   /** The layer's index, 0 for the base. */
   final int index;
 
-  /** Symlinks this layer's tar made so far, which its later names go through. */
-  final OwnLayerSymlinks symlinks = new OwnLayerSymlinks();
+  /**
+   * Symlinks this layer's tar made so far, which its later names go through (and, in a merge that
+   * follows lower symlinks, its hard links).
+   */
+  final OwnLayerSymlinks symlinks;
 
   /** Positions of entries that replace a directory whose earlier entries were skipped. */
   final Set<Long> undoneBy = new HashSet<>();
@@ -66,7 +69,13 @@ final class CurrentLayer {
   private final Set<String> skippedDirs = new HashSet<>();
 
   CurrentLayer(int index) {
+    this(index, false);
+  }
+
+  /** With {@code trackHardLinks}, its {@link #symlinks} also keep its hard links. */
+  CurrentLayer(int index, boolean trackHardLinks) {
     this.index = index;
+    this.symlinks = new OwnLayerSymlinks(trackHardLinks);
   }
 
   /** The whiteout of {@code path}: it hides the path from older layers once this layer ends. */

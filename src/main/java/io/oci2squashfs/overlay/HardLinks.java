@@ -56,6 +56,12 @@ final class HardLinks {
 
     /** An entry of the current layer with its names resolved as the merge resolves them. */
     TarHeader resolved(TarHeader raw, OwnLayerSymlinks own);
+
+    /**
+     * When {@code h}, entry {@code ordinal} of the current layer, is a hard link known to name a
+     * symlink ({@link LinkedSymlinks}): that symlink's raw target; else null.
+     */
+    String linkedSymlinkTarget(TarHeader h, long ordinal);
   }
 
   /** A hard link waiting for its target to appear in an older layer. */
@@ -329,9 +335,10 @@ final class HardLinks {
       OwnLayerSymlinks symlinks =
           new OwnLayerSymlinks(); // names resolve as they did the first time
       for (TarHeader raw = again.next(); raw != null && left > 0; raw = again.next()) {
+        ordinal++;
         TarHeader h = merge.resolved(raw, symlinks);
-        symlinks.saw(h);
-        CurrentLayer.Replay r = current.replays.get(++ordinal);
+        symlinks.saw(h, ordinal, merge.linkedSymlinkTarget(h, ordinal));
+        CurrentLayer.Replay r = current.replays.get(ordinal);
         if (r == null) {
           continue;
         }

@@ -9,7 +9,6 @@ import io.oci2squashfs.tar.EntryType;
 import io.oci2squashfs.tar.TarHeader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -54,34 +53,28 @@ public final class LayerMerger {
   /** Where a pass's output goes once it knows the next pass must redo it. */
   private static final MergeOutput MUTED = (header, content) -> {};
 
-  private final class Run implements HardLinks.Merge {
+  private final class Run
+      implements HardLinks.Merge,
+          LowerSymlinkTracker.Pass,
+          LinkedSymlinkFinder.Pass,
+          LayerRepeats.Pass {
     private final LayerSource layers;
     private MergeOutput out;
 
     /** Duplicates known from an earlier pass, or null when this pass must discover them. */
     private final DuplicateIndex known;
 
-    private final DuplicateIndex found = new DuplicateIndex();
-
-    /** Lower symlinks to follow, known from earlier merges; null when not following them. */
-    private final SymlinkRedirects redirects;
-
-    /** Lower symlinks this merge found newer entries below, to follow in the next one. */
-    private SymlinkRedirects foundRedirects = SymlinkRedirects.none();
-
-    /** Lower symlinks known to be suspects, and what this merge sees of them. */
-    private final SymlinkSuspects knownSuspects;
-
-    private final SymlinkSuspects.Watch watch;
-
-    /**
-     * Lower symlinks this merge found hidden or replaced with something below them, for the next
-     * one to watch.
-     */
-    private SymlinkSuspects foundSuspects = SymlinkSuspects.none();
-
     private final PathTrie trie = new PathTrie();
     private final HardLinks hardLinks;
+
+    /** Lower symlinks: those to follow and watch, and those this merge finds. */
+    private final LowerSymlinkTracker lowerSymlinks;
+
+    /** Hard links known to name a symlink (S11), and the search for more. */
+    private final LinkedSymlinkFinder linkedFinder;
+
+    /** Paths a layer has twice, and directories it replaces (E1, E2). */
+    private final LayerRepeats repeats;
 
     /** The layer being read, and what the merge keeps about it; made afresh for each layer. */
     private int layer;
@@ -102,10 +95,10 @@ public final class LayerMerger {
       this.layers = layers;
       this.out = out;
       this.known = options.duplicates();
-      this.redirects = options.redirects();
-      this.knownSuspects = options.suspects();
-      this.watch = knownSuspects.watch();
       this.hardLinks = new HardLinks(trie, this);
+      this.linkedFinder = new LinkedSymlinkFinder(this, trie, hardLinks, options);
+      this.lowerSymlinks = new LowerSymlinkTracker(this, trie, hardLinks, linkedFinder, options);
+      this.repeats = new LayerRepeats(this, trie, lowerSymlinks, known);
     }
 
     // ---- what the hard links need (HardLinks.Merge)
@@ -136,6 +129,16 @@ public final class LayerMerger {
     }
 
     @Override
+    public void warn(EntryPath path, String message) {
+      warnAt(layer, path, message);
+    }
+
+    @Override
+    public void mute() {
+      out = MUTED;
+    }
+
+    @Override
     public void promoted() {
       promoted++;
     }
@@ -148,7 +151,7 @@ public final class LayerMerger {
     MergeResult run() throws IOException {
       int count = layers.layerCount();
       for (layer = count - 1; layer >= 0; layer--) {
-        current = new CurrentLayer(layer);
+        current = new CurrentLayer(layer, lowerSymlinks.following());
         listener.layerStarted(layer, count);
         try (LayerEntries entries = layers.open(layer)) {
           long ordinal = 0;
@@ -166,6 +169,8 @@ public final class LayerMerger {
         listener.layerFinished(layer, count);
       }
       finish();
+      DuplicateIndex found = repeats.found();
+      LinkedSymlinks linkedSymlinks = linkedFinder.next(found.isEmpty()); // may warn
       TarHeader rootHeader =
           root != null
               ? root
@@ -179,8 +184,9 @@ public final class LayerMerger {
           promoted,
           warnings,
           found,
-          foundRedirects,
-          foundSuspects);
+          lowerSymlinks.found(),
+          lowerSymlinks.foundSuspects(),
+          linkedSymlinks);
     }
 
     private void process(TarHeader entry, long entryOrdinal, LayerEntries entries)
@@ -203,9 +209,13 @@ public final class LayerMerger {
                 + h.path().display()
                 + " (and so the names after it), as extracting in order does");
       }
-      current.symlinks.saw(h);
-      if (!watch.isEmpty()) {
-        watch.record(layer, h, kind);
+      String linked = linkedFinder.knownTarget(h, ordinal);
+      String symlinkTarget = current.symlinks.saw(h, ordinal, linked);
+      for (OwnLayerSymlinks.Link l : current.symlinks.takeGoneBelow()) {
+        linkedFinder.probe(l.path(), l.hardLinkTarget(), l.ordinal()); // names of this layer below
+      }
+      if (lowerSymlinks.watching()) {
+        lowerSymlinks.record(h, kind);
       }
       if (path.isRoot()) {
         takeRoot(h);
@@ -225,46 +235,32 @@ public final class LayerMerger {
         default:
           break;
       }
-      if (known != null && undoneLaterInThisLayer(h)) {
+      // the entry where a symlink counts: a hard link that names one is one (S11)
+      TarHeader link =
+          h.type() == EntryType.HARDLINK ? linkedFinder.asSymlink(h, symlinkTarget, linked) : h;
+      if (repeats.undoneLater(h)) {
         return;
       }
-      if ((known == null || known.lastOrdinal(layer, path) == null) && repeatsInThisLayer(path)) {
-        // the first entry is already written: finish this pass only to find every duplicate (a
-        // later pass can find more, once skipped entries no longer hide others)
-        found.add(layer, path, ordinal);
-        if (h.type().isDirectory()) {
-          foundRedirects =
-              foundRedirects.without(layer, path); // a symlink it replaces leads nowhere
-        } else {
-          replacesOwnDirectory(path); // and what this layer put below it
-        }
-        out = MUTED;
-      }
+      repeats.noteIfRepeated(h);
       boolean emitted = false;
       PathTrie.Lookup seen = trie.lookup(path, layer);
       Node at = seen.node();
       if (seen.hidden()) {
         if (seen.belowOwnNonDir()) {
-          warn(
-              path,
-              "lies below "
-                  + seen.hider().path().display()
-                  + ", which this layer already made a non-directory; dropped");
+          belowOwnNonDirectory(path, seen.hider().path());
         }
         if (!seen.hiderIsPath()) {
           trie.findOrCreate(path.parent()).hidEntryBelow(); // for a lower symlink above it
         }
         keepVisibleParents(seen);
-        suspectIfGoneThrough(h);
+        lowerSymlinks.suspectIfGoneThrough(link);
         skip(h, ordinal);
       } else if (at == null || at.state() == State.NONE) {
         if (at != null && (at.hasChildren() || at.opaqueLayer() != NO_LAYER)) {
-          followLater(
-              h, "whiteouts or opaque markers of newer layers"); // only markers lie below it
-        } else if (redirects != null
-            && h.type() == EntryType.SYMLINK
-            && hardLinks.awaitedBelow(h.path(), layer)) {
-          followLater(h, "hard-link targets of newer layers");
+          lowerSymlinks.followLater(
+              link, "whiteouts or opaque markers of newer layers"); // only markers lie below it
+        } else if (lowerSymlinks.awaitedBelow(link)) {
+          lowerSymlinks.followLater(link, "hard-link targets of newer layers");
         }
         emit(h, entries);
         emitted = true;
@@ -273,14 +269,15 @@ public final class LayerMerger {
           at.state(State.EXPLICIT_DIR, layer, ordinal);
           write(at, h, null);
           emitted = true;
-        } else if (madeByThisLayer(at)) {
-          replacesOwnDirectory(path);
+        } else if (repeats.madeByThisLayer(at)) {
+          repeats.replacesOwnDirectory(path);
           current.replaced(at); // and it removed what older layers had there
           skip(h, ordinal);
         } else {
-          if (!followLater(
-              h, "entries in layer " + at.stateLayer + " that has no entry for the path itself")) {
-            replacedByImplicitDir(h, at);
+          if (!lowerSymlinks.followLater(
+              link,
+              "entries in layer " + at.stateLayer + " that has no entry for the path itself")) {
+            replacedByImplicitDir(link, at);
           }
           current.replaced(at);
           skip(h, ordinal);
@@ -289,133 +286,27 @@ public final class LayerMerger {
         if (at.state() == State.EXPLICIT_DIR && !h.type().isDirectory()) {
           // a newer layer made it a directory again, but this non-directory still removed what
           // older layers had at and below the path, and what this layer's earlier entries put there
-          if (setByThisLayerBelow(at)) {
-            replacesOwnDirectory(path);
+          if (repeats.setByThisLayerBelow(at)) {
+            repeats.replacesOwnDirectory(path);
           }
           current.replaced(at);
         }
         if (at.stateLayer > layer) {
-          suspectIfGoneThrough(h);
+          lowerSymlinks.suspectIfGoneThrough(link);
         }
         skip(h, ordinal);
       }
-      if (!watch.isEmpty() && h.type() == EntryType.SYMLINK) {
-        followIfGoneThrough(h); // last: what replaces this layer's own directories must not see it
+      if (lowerSymlinks.watching() && link.type() == EntryType.SYMLINK) {
+        // last: what replaces this layer's own directories must not see it
+        lowerSymlinks.followIfGoneThrough(link);
       }
       hardLinks.settle(h, emitted, entries);
+      linkedFinder.settle(h, emitted);
     }
 
-    /**
-     * When following lower symlinks: {@code h} is a symlink that a newer layer hid or replaced. If
-     * anything of newer layers lies below its path, some of it may have gone through the link
-     * before that: a suspect, which the next merge watches ({@link SymlinkSuspects}).
-     */
-    private void suspectIfGoneThrough(TarHeader h) {
-      if (redirects == null
-          || h.type() != EntryType.SYMLINK
-          || knownSuspects.contains(layer, h.path())
-          || undoneLater(h.path())) {
-        return;
-      }
-      EntryPath target = SymlinkRedirects.resolve(h.path(), h.symlinkTarget());
-      if (target != null
-          && (trie.anythingBelow(h.path()) || hardLinks.awaitedBelow(h.path(), layer))) {
-        foundSuspects = foundSuspects.with(layer, h.path(), target);
-        out = MUTED;
-      }
-    }
-
-    /**
-     * With the repeats of a previous pass known: whether a later entry of this layer replaces the
-     * current one at {@code path} (so the link never outlived its layer).
-     */
-    private boolean undoneLater(EntryPath path) {
-      if (known == null) {
-        return false;
-      }
-      Long last = known.lastOrdinal(layer, path);
-      return (last != null && ordinal < last) || known.replacedAfter(layer, path, ordinal) != null;
-    }
-
-    /**
-     * A suspect's own symlink, once every newer layer was watched: when entries went through it
-     * before a newer layer removed it, they are to be put through it in the next merge.
-     */
-    private void followIfGoneThrough(TarHeader h) {
-      int until = watch.followedUntil(layer, h.path());
-      if (until < 0
-          || redirects == null
-          || redirects.contains(layer, h.path())
-          || undoneLater(h.path())) {
-        return;
-      }
-      EntryPath target = SymlinkRedirects.resolve(h.path(), h.symlinkTarget());
-      foundRedirects = foundRedirects.with(layer, h.path(), target, until);
-      warn(
-          h.path(),
-          "entries of newer layers went through this symlink to "
-              + displayRaw(h.symlinkTarget())
-              + " before layer "
-              + until
-              + " removed or replaced it; they are put in "
-              + target.display()
-              + ", as applying the layers in order does");
-      out = MUTED;
-    }
-
-    /**
-     * With the repeats of a previous pass known: whether {@code h} is undone by a later entry of
-     * its layer (at its path, or a non-directory at a directory above it), and so skipped.
-     */
-    private boolean undoneLaterInThisLayer(TarHeader h) {
-      EntryPath path = h.path();
-      Long undoneBy = known.replacedAfter(layer, path, ordinal);
-      if (undoneBy != null) {
-        current.undoneBy.add(undoneBy);
-        skip(h, ordinal);
-        return true;
-      }
-      if (current.undoneBy.contains(ordinal)) {
-        warn(
-            path,
-            "replaces the directory that earlier entries of this layer made below it;"
-                + " as tar would, the later entry wins and those entries are dropped");
-      }
-      Long last = known.lastOrdinal(layer, path);
-      if (last != null && ordinal < last) {
-        skip(h, ordinal); // links in between still see it
-        if (!h.type().isDirectory()) {
-          // but it did replace what older layers had at and below the path, even if the later
-          // entry is a directory, and what this layer put below it before
-          PathTrie.Lookup seen = trie.lookup(path, layer);
-          if (!seen.hidden()) {
-            current.replaced(seen.node() != null ? seen.node() : trie.findOrCreate(path));
-          }
-          Node n = trie.find(path);
-          if (n != null
-              && n.state() != State.NON_DIR
-              && n.state() != State.NONE
-              && madeByThisLayer(n)) {
-            replacesOwnDirectory(path);
-          }
-        }
-        return true;
-      }
-      if (last != null) {
-        warn(path, "appears more than once in this layer; the last entry is kept");
-      }
-      return false;
-    }
-
-    /**
-     * Tar order: the non-directory entry being processed replaces the directory at {@code path},
-     * and with it what this layer's earlier entries put below it. Output already written cannot
-     * show that, so this pass goes on only to learn, and the next skips those entries.
-     */
-    private void replacesOwnDirectory(EntryPath path) {
-      found.addReplacedDirectory(layer, path, ordinal);
-      foundRedirects = foundRedirects.withoutAtOrBelow(layer, path); // no way through any more
-      out = MUTED;
+    @Override
+    public String linkedSymlinkTarget(TarHeader h, long entryOrdinal) {
+      return linkedFinder.knownTarget(h, entryOrdinal);
     }
 
     /**
@@ -429,17 +320,6 @@ public final class LayerMerger {
       }
     }
 
-    /** Whether this layer already had an entry at {@code path} that could matter. */
-    private boolean repeatsInThisLayer(EntryPath path) {
-      if (current.skippedAny(path)) {
-        return true;
-      }
-      Node n = trie.find(path);
-      return n != null
-          && n.stateLayer == layer
-          && (n.state() == State.NON_DIR || n.state() == State.EXPLICIT_DIR);
-    }
-
     private void takeRoot(TarHeader h) {
       if (!h.type().isDirectory()) {
         warn(h.path(), "a root entry that is not a directory (" + h.type() + ") is ignored");
@@ -450,84 +330,46 @@ public final class LayerMerger {
       }
     }
 
-    /**
-     * When following lower symlinks: if {@code h} is a symlink that newer layers' entries or
-     * markers lie {@code below} (none of them has an entry for the path itself), records where they
-     * belong and stops this merge's output, which the next merge redoes with them there.
-     */
-    private boolean followLater(TarHeader h, String below) {
-      if (redirects == null || h.type() != EntryType.SYMLINK) {
-        return false;
-      }
-      EntryPath target = SymlinkRedirects.resolve(h.path(), h.symlinkTarget());
-      if (target == null) {
-        return false; // a link into itself: kept as a directory, with the warning
-      }
-      foundRedirects = foundRedirects.with(layer, h.path(), target);
-      warn(
-          h.path(),
-          "this symlink to "
-              + displayRaw(h.symlinkTarget())
-              + " is a parent of "
-              + below
-              + "; they are put in "
-              + target.display()
-              + ", through the link, as container runtimes do");
-      out = MUTED;
-      return true;
-    }
-
-    /**
-     * Whether the directory {@code dir} is made, or has something below it made, by the current
-     * layer's entries.
-     */
-    private boolean madeByThisLayer(Node dir) {
-      return dir.stateLayer == layer || setByThisLayerBelow(dir);
-    }
-
-    /**
-     * Whether an entry of the current layer made any path below {@code dir}, or is a symlink there
-     * that newer layers' entries were to go through.
-     */
-    private boolean setByThisLayerBelow(Node dir) {
-      if (foundRedirects.anyAtOrBelow(layer, dir.path())) {
-        return true;
-      }
-      ArrayDeque<Node> todo = new ArrayDeque<>();
-      dir.forEachChild(todo::add);
-      while (!todo.isEmpty()) {
-        Node n = todo.pop();
-        if (n.stateLayer == layer) {
-          return true;
-        }
-        n.forEachChild(todo::add);
-      }
-      return false;
-    }
-
     private void replacedByImplicitDir(TarHeader h, Node dir) {
       String what =
           h.type() == EntryType.SYMLINK
-              ? "symlink to " + displayRaw(h.symlinkTarget())
+              ? "symlink to " + LowerSymlinkTracker.displayRaw(h.symlinkTarget())
               : h.type().toString().toLowerCase(Locale.ROOT);
       String rule =
           h.type() == EntryType.SYMLINK
               ? "; container runtimes would follow the link and put those entries in its target,"
                   + " this output keeps a directory here (converting to a file, not a stream,"
                   + " follows the link)"
-              : "; it is replaced by a directory (runtimes refuse such a layer)";
-      warn(
-          h.path(),
+              : h.type() == EntryType.HARDLINK && !lowerSymlinks.following()
+                  ? "; it is replaced by a directory (runtimes refuse such a layer, or, if the link"
+                      + " names a symlink, follow it, as converting to a file, not a stream, does)"
+                  : "; it is replaced by a directory (runtimes refuse such a layer)";
+      String message =
           "this "
               + what
               + " is a parent of entries in layer "
               + dir.stateLayer
               + " that has no entry for the path itself"
-              + rule);
+              + rule;
+      if (h.type() == EntryType.HARDLINK && linkedFinder.seeking(ordinal)) {
+        linkedFinder.warnUnlessSymlink(ordinal, h.path(), message); // a symlink would be followed
+      } else {
+        warn(h.path(), message);
+      }
     }
 
-    private String displayRaw(String raw) {
-      return new String(raw.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+    /** Entry {@code path} of this layer lies below its own non-directory {@code hider} (E3). */
+    private void belowOwnNonDirectory(EntryPath path, EntryPath hider) {
+      String message =
+          "lies below "
+              + hider.display()
+              + ", which this layer already made a non-directory; dropped";
+      OwnLayerSymlinks.Link link = current.symlinks.at(hider);
+      if (link != null && link.symlinkTarget() == null && linkedFinder.seeking(link.ordinal())) {
+        linkedFinder.warnUnlessSymlink(link.ordinal(), path, message); // a hard link, maybe to one
+      } else {
+        warn(path, message);
+      }
     }
 
     private void emit(TarHeader h, LayerEntries entries) throws IOException {
@@ -576,7 +418,7 @@ public final class LayerMerger {
     public TarHeader resolved(TarHeader raw, OwnLayerSymlinks own) {
       TarHeader h = raw;
       for (int hop = 0; hop < SymlinkRedirects.MAX_HOPS; hop++) {
-        TarHeader next = own.apply(redirects == null ? h : redirects.apply(layer, h));
+        TarHeader next = own.apply(lowerSymlinks.apply(layer, h));
         if (next == h) {
           return h;
         }
@@ -644,10 +486,6 @@ public final class LayerMerger {
         children.sort(((Comparator<Node>) Node::compareNames).reversed());
         children.forEach(stack::push);
       }
-    }
-
-    private void warn(EntryPath path, String message) {
-      warnAt(layer, path, message);
     }
 
     private void warnAt(int atLayer, EntryPath path, String message) {

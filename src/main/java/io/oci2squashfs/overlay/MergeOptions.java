@@ -19,15 +19,17 @@ import java.util.Objects;
  * @param suspects lower symlinks that newer entries may have gone through before a newer layer
  *     removed them, found by earlier merges ({@link MergeResult#suspects()}): this merge watches
  *     them and follows those it finds were gone through
+ * @param linkedSymlinks hard links that name a symlink with names below them, found by the last
+ *     merge ({@link MergeResult#linkedSymlinks()}): this merge takes them for the symlinks they are
  */
 public record MergeOptions(
     Mtime implicitDirMtime,
     DuplicateIndex duplicates,
     LayerMode asLayer,
     SymlinkRedirects redirects,
-    SymlinkSuspects suspects) {
-  public static final MergeOptions DEFAULT =
-      new MergeOptions(Mtime.EPOCH, null, null, null, SymlinkSuspects.none());
+    SymlinkSuspects suspects,
+    LinkedSymlinks linkedSymlinks) {
+  public static final MergeOptions DEFAULT = new MergeOptions(Mtime.EPOCH);
 
   /**
    * Merges of the same layers a caller runs at most ({@link #nextPass}): each learns something the
@@ -39,38 +41,55 @@ public record MergeOptions(
   public MergeOptions {
     Objects.requireNonNull(implicitDirMtime, "implicitDirMtime");
     Objects.requireNonNull(suspects, "suspects");
+    Objects.requireNonNull(linkedSymlinks, "linkedSymlinks");
   }
 
   public MergeOptions(Mtime implicitDirMtime) {
-    this(implicitDirMtime, null, null, null, SymlinkSuspects.none());
+    this(implicitDirMtime, null);
   }
 
   public MergeOptions(Mtime implicitDirMtime, DuplicateIndex duplicates) {
-    this(implicitDirMtime, duplicates, null, null, SymlinkSuspects.none());
+    this(implicitDirMtime, duplicates, null, null, SymlinkSuspects.none(), LinkedSymlinks.none());
   }
 
   public MergeOptions withDuplicates(DuplicateIndex index) {
-    return new MergeOptions(implicitDirMtime, index, asLayer, redirects, suspects);
+    return new MergeOptions(implicitDirMtime, index, asLayer, redirects, suspects, linkedSymlinks);
   }
 
   public MergeOptions withLayerMode(LayerMode mode) {
-    return new MergeOptions(implicitDirMtime, duplicates, mode, redirects, suspects);
+    return new MergeOptions(
+        implicitDirMtime, duplicates, mode, redirects, suspects, linkedSymlinks);
   }
 
   /**
    * The options for merging the same layers again after {@code r} asked for it ({@link
-   * MergeResult#needsSecondPass()}): with the symlinks it found to follow (and, since paths change
-   * then, duplicates to be found again under their new names), else with the duplicates it found
-   * added to those known.
+   * MergeResult#needsSecondPass()}): with the symlinks it found to follow and the hard links it
+   * found to name symlinks (and, since paths change then, duplicates to be found again under their
+   * new names), else with the duplicates it found added to those known.
    */
   public MergeOptions nextPass(MergeResult r) {
     MergeOptions next =
         r.suspects().isEmpty()
             ? this
             : new MergeOptions(
-                implicitDirMtime, duplicates, asLayer, redirects, suspects.plus(r.suspects()));
+                implicitDirMtime,
+                duplicates,
+                asLayer,
+                redirects,
+                suspects.plus(r.suspects()),
+                linkedSymlinks);
+    boolean namesMove = !r.redirects().isEmpty();
+    if (r.linkedSymlinks() != null) {
+      namesMove |= r.linkedSymlinks().addsTo(linkedSymlinks); // a new one leads names elsewhere
+      next =
+          new MergeOptions(
+              implicitDirMtime, duplicates, asLayer, redirects, next.suspects, r.linkedSymlinks());
+    }
     if (!r.redirects().isEmpty()) {
-      return next.withRedirects(redirects.plus(r.redirects())).withDuplicates(null);
+      next = next.withRedirects(redirects.plus(r.redirects()));
+    }
+    if (namesMove) {
+      return next.withDuplicates(null);
     }
     if (r.duplicates().isEmpty()) {
       return next;
@@ -89,6 +108,6 @@ public record MergeOptions(
    * SymlinkRedirects#none()} at first).
    */
   public MergeOptions withRedirects(SymlinkRedirects known) {
-    return new MergeOptions(implicitDirMtime, duplicates, asLayer, known, suspects);
+    return new MergeOptions(implicitDirMtime, duplicates, asLayer, known, suspects, linkedSymlinks);
   }
 }

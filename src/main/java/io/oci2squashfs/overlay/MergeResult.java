@@ -20,6 +20,9 @@ import io.oci2squashfs.tar.TarHeader;
  * @param suspects lower symlinks this merge met hidden or replaced by a newer layer with something
  *     below their path, not known to it in advance; when not empty the output must be discarded,
  *     and the merge run again watching them ({@link SymlinkSuspects})
+ * @param linkedSymlinks null when the hard links this merge found to name a symlink with names
+ *     below them are those it was told of ({@link MergeOptions#linkedSymlinks()}); else those it
+ *     found, and the output must be discarded and the merge run again with these instead
  */
 public record MergeResult(
     TarHeader root,
@@ -30,7 +33,8 @@ public record MergeResult(
     long warnings,
     DuplicateIndex duplicates,
     SymlinkRedirects redirects,
-    SymlinkSuspects suspects) {
+    SymlinkSuspects suspects,
+    LinkedSymlinks linkedSymlinks) {
 
   /**
    * Why a merge must be run again: {@code reason} what was found, {@code purpose} what the next
@@ -54,6 +58,13 @@ public record MergeResult(
       return new Repeat(
           redirects.size() + " symlinks of lower layers have newer entries below them",
           "to put those entries through the links, as container runtimes do");
+    }
+    if (linkedSymlinks != null) {
+      return new Repeat(
+          "hard links that name symlinks have names below them ("
+              + linkedSymlinks.size()
+              + " known now)",
+          "to put those names through the symlinks, as extracting in order does");
     }
     if (!suspects.isEmpty()) {
       return new Repeat(

@@ -1,52 +1,21 @@
 package io.oci2squashfs.tar;
 
-import static io.oci2squashfs.tar.PaxRecords.SCHILY_XATTR;
 import static io.oci2squashfs.tar.TarConstants.BLOCK_SIZE;
-import static io.oci2squashfs.tar.TarConstants.DEVMAJOR_LENGTH;
-import static io.oci2squashfs.tar.TarConstants.DEVMAJOR_OFFSET;
-import static io.oci2squashfs.tar.TarConstants.DEVMINOR_LENGTH;
-import static io.oci2squashfs.tar.TarConstants.DEVMINOR_OFFSET;
-import static io.oci2squashfs.tar.TarConstants.GID_LENGTH;
-import static io.oci2squashfs.tar.TarConstants.GID_OFFSET;
 import static io.oci2squashfs.tar.TarConstants.GNU_REALSIZE_LENGTH;
 import static io.oci2squashfs.tar.TarConstants.GNU_REALSIZE_OFFSET;
-import static io.oci2squashfs.tar.TarConstants.LINKNAME_LENGTH;
-import static io.oci2squashfs.tar.TarConstants.LINKNAME_OFFSET;
-import static io.oci2squashfs.tar.TarConstants.MAGIC_GNU;
-import static io.oci2squashfs.tar.TarConstants.MAGIC_OFFSET;
-import static io.oci2squashfs.tar.TarConstants.MAGIC_STAR;
-import static io.oci2squashfs.tar.TarConstants.MAGIC_USTAR;
-import static io.oci2squashfs.tar.TarConstants.MODE_LENGTH;
-import static io.oci2squashfs.tar.TarConstants.MODE_OFFSET;
-import static io.oci2squashfs.tar.TarConstants.MTIME_LENGTH;
-import static io.oci2squashfs.tar.TarConstants.MTIME_OFFSET;
-import static io.oci2squashfs.tar.TarConstants.NAME_LENGTH;
-import static io.oci2squashfs.tar.TarConstants.NAME_OFFSET;
-import static io.oci2squashfs.tar.TarConstants.PREFIX_LENGTH;
-import static io.oci2squashfs.tar.TarConstants.PREFIX_OFFSET;
 import static io.oci2squashfs.tar.TarConstants.SIZE_LENGTH;
 import static io.oci2squashfs.tar.TarConstants.SIZE_OFFSET;
-import static io.oci2squashfs.tar.TarConstants.STAR_MAGIC_OFFSET;
-import static io.oci2squashfs.tar.TarConstants.STAR_PREFIX_LENGTH;
 import static io.oci2squashfs.tar.TarConstants.TYPEFLAG_OFFSET;
-import static io.oci2squashfs.tar.TarConstants.UID_LENGTH;
-import static io.oci2squashfs.tar.TarConstants.UID_OFFSET;
-import static io.oci2squashfs.tar.TarConstants.VERSION_GNU;
-import static io.oci2squashfs.tar.TarConstants.VERSION_OFFSET;
 import static io.oci2squashfs.tar.TarFields.cString;
-import static io.oci2squashfs.tar.TarFields.describeTypeFlag;
 import static io.oci2squashfs.tar.TarFields.fail;
-import static io.oci2squashfs.tar.TarFields.latin1;
-import static io.oci2squashfs.tar.TarFields.matches;
-import static io.oci2squashfs.tar.TarFields.toInt;
 
+import io.oci2squashfs.tar.EntryFields.Format;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Reads every tar dialect container layers use (V7, USTAR, GNU, PAX, STAR) into {@link TarHeader}s.
@@ -62,9 +31,10 @@ import java.util.TreeMap;
  * dependency anyway, for bzip2), because PAX values must be binary-safe: Commons Compress decodes
  * every PAX value as UTF-8, which changes a name that is not UTF-8 and an xattr value such as
  * {@code security.capability}. The code is split as Commons Compress splits its reader: {@link
- * TarConstants} names the header fields, {@code TarFields} decodes them, {@code PaxRecords} and
- * {@code SparseMaps} read PAX records and sparse maps, {@code BlockInput} reads the blocks; this
- * class keeps the entries and the streaming of their content.
+ * TarConstants} names the header fields, {@code TarFields} decodes them, {@code EntryFields} holds
+ * the fields of the entry being read as its header block, PAX records and GNU long names give them,
+ * {@code PaxRecords} and {@code SparseMaps} read PAX records and sparse maps, {@code BlockInput}
+ * reads the blocks; this class walks the meta headers to each entry and streams its content.
  *
  * <p>Not thread-safe. The reader buffers internally; the caller need not pass a buffered stream.
  */
@@ -74,13 +44,6 @@ public final class TarReader {
    * junk.
    */
   static final int MAX_META_SIZE = 8 * 1024 * 1024;
-
-  private enum Format {
-    V7,
-    USTAR,
-    GNU,
-    STAR
-  }
 
   private final BlockInput input;
   private boolean archiveEnded;
@@ -106,24 +69,8 @@ public final class TarReader {
   private int sparseIndex;
   private byte[] zeros;
 
-  // The entry being read: set from its header block, then from PAX records and GNU long names.
-  private String name;
-  private String link;
-
-  /** Size of the entry's data section in the archive; a sparse file's content is larger. */
-  private long dataSize;
-
-  private int mode;
-  private long uid;
-  private long gid;
-  private long mtimeSeconds;
-
-  /** The PAX mtime, or null until the header's whole seconds stand in for it. */
-  private Mtime mtime;
-
-  private int devMajor;
-  private int devMinor;
-  private Map<String, byte[]> xattrs;
+  /** The entry being read: set from its header block, then from PAX records and GNU long names. */
+  private final EntryFields fields = new EntryFields(hdr);
 
   /** Reads an uncompressed tar stream. The caller owns and closes {@code in}. */
   public TarReader(InputStream in) {
@@ -161,9 +108,9 @@ public final class TarReader {
         }
         return endOfArchive(number, pendingMeta);
       }
-      Format format = verifyChecksumAndGetFormat(number);
+      Format format = fields.verifyChecksumAndGetFormat(number);
       byte typeFlag = hdr[TYPEFLAG_OFFSET];
-      long size = parseNumeric(SIZE_OFFSET, SIZE_LENGTH, "size", number);
+      long size = fields.parseNumeric(SIZE_OFFSET, SIZE_LENGTH, "size", number);
       if (size < 0) {
         throw fail(number, null, "negative size " + size);
       }
@@ -233,160 +180,24 @@ public final class TarReader {
       String longName,
       String longLink)
       throws IOException {
-    readHeaderFields(number, format, headerSize);
+    fields.readHeader(number, format, headerSize);
     if (pax != null) {
-      applyPax(pax, number);
-      // libarchive writes both forms for one attribute; the SCHILY one is raw and wins.
-      xattrs = PaxRecords.addLibarchiveXattrs(pax, xattrs, number, name);
+      fields.applyPax(pax, number);
     }
-    // Go lets a GNU long name or link beat PAX.
-    if (longName != null && !longName.isEmpty()) {
-      name = longName;
-    }
-    if (longLink != null && !longLink.isEmpty()) {
-      link = longLink;
-    }
-    rawName = name;
-    checkFields(number);
-    EntryType type = entryType(typeFlag, number);
+    fields.applyGnuLongNames(longName, longLink);
+    rawName = fields.name();
+    fields.check(number);
+    EntryType type = fields.entryType(typeFlag, number);
     long contentSize = 0;
     if (typeFlag == 'D') {
-      input.startData(dataSize); // skipped: the listing is not needed
+      input.startData(fields.dataSize()); // skipped: the listing is not needed
     } else if (type == EntryType.FILE) {
       contentSize = startContent(number, format, typeFlag == 'S', pax);
     }
     logicalSize = contentSize;
-    return newHeader(number, type, contentSize);
-  }
-
-  /** Sets the entry's fields from its header block. */
-  private void readHeaderFields(long number, Format format, long headerSize)
-      throws TarFormatException {
-    dataSize = headerSize;
-    name = cString(hdr, NAME_OFFSET, NAME_LENGTH);
-    link = cString(hdr, LINKNAME_OFFSET, LINKNAME_LENGTH);
-    devMajor = 0;
-    devMinor = 0;
-    if (format == Format.USTAR || format == Format.STAR) {
-      // Only POSIX ustar has a prefix; GNU keeps atime/ctime in those bytes.
-      String prefix =
-          cString(hdr, PREFIX_OFFSET, format == Format.STAR ? STAR_PREFIX_LENGTH : PREFIX_LENGTH);
-      if (!prefix.isEmpty()) {
-        name = prefix + "/" + name;
-      }
-    }
-    if (format != Format.V7) {
-      devMajor =
-          toInt(
-              parseNumeric(DEVMAJOR_OFFSET, DEVMAJOR_LENGTH, "devmajor", number),
-              "devmajor",
-              number);
-      devMinor =
-          toInt(
-              parseNumeric(DEVMINOR_OFFSET, DEVMINOR_LENGTH, "devminor", number),
-              "devminor",
-              number);
-    }
-    mode = (int) (parseNumeric(MODE_OFFSET, MODE_LENGTH, "mode", number) & 07777);
-    uid = parseNumeric(UID_OFFSET, UID_LENGTH, "uid", number);
-    gid = parseNumeric(GID_OFFSET, GID_LENGTH, "gid", number);
-    mtimeSeconds = parseNumeric(MTIME_OFFSET, MTIME_LENGTH, "mtime", number);
-    mtime = null;
-    xattrs = null;
-  }
-
-  /** Lets the PAX records override the header's fields, and collects the SCHILY xattrs. */
-  private void applyPax(Map<String, byte[]> pax, long number) throws TarFormatException {
-    for (Map.Entry<String, byte[]> e : pax.entrySet()) {
-      String key = e.getKey();
-      byte[] value = e.getValue();
-      if (value.length == 0) {
-        continue; // an empty value deletes the key: the header field stands
-      }
-      switch (key) {
-        case "path":
-          name = latin1(value);
-          break;
-        case "linkpath":
-          link = latin1(value);
-          break;
-        case "size":
-          dataSize = PaxRecords.longValue(key, value, number, name);
-          break;
-        case "uid":
-          uid = PaxRecords.longValue(key, value, number, name);
-          break;
-        case "gid":
-          gid = PaxRecords.longValue(key, value, number, name);
-          break;
-        case "mtime":
-          try {
-            mtime = Mtime.parsePax(latin1(value));
-          } catch (NumberFormatException | ArithmeticException ex) {
-            throw fail(number, name, "bad PAX mtime '" + latin1(value) + "'", ex);
-          }
-          break;
-        case "SCHILY.devmajor":
-          devMajor = toInt(PaxRecords.longValue(key, value, number, name), key, number, name);
-          break;
-        case "SCHILY.devminor":
-          devMinor = toInt(PaxRecords.longValue(key, value, number, name), key, number, name);
-          break;
-        default:
-          if (key.startsWith(SCHILY_XATTR) && key.length() > SCHILY_XATTR.length()) {
-            if (xattrs == null) {
-              xattrs = new TreeMap<>();
-            }
-            xattrs.put(key.substring(SCHILY_XATTR.length()), value);
-          }
-          break;
-      }
-    }
-  }
-
-  /** Rejects what no entry may hold, once every source of its fields is applied. */
-  private void checkFields(long number) throws TarFormatException {
-    if (dataSize < 0) {
-      throw fail(number, name, "negative size " + dataSize);
-    }
-    if (uid < 0 || gid < 0) {
-      throw fail(number, name, "negative uid or gid " + uid + ":" + gid);
-    }
-    if (mtime == null) {
-      mtime = Mtime.ofSeconds(mtimeSeconds);
-    }
-    if (name.isEmpty()) {
-      throw fail(number, null, "empty entry name");
-    }
-  }
-
-  private EntryType entryType(byte typeFlag, long number) throws TarFormatException {
-    switch (typeFlag) {
-      case '0':
-      case '7':
-      case 'S': // old GNU sparse
-        return EntryType.FILE;
-      case 0:
-        // Like Go: legacy archives mark a directory with a trailing slash and type NUL.
-        return name.endsWith("/") ? EntryType.DIRECTORY : EntryType.FILE;
-      case '1':
-        return EntryType.HARDLINK;
-      case '2':
-        return EntryType.SYMLINK;
-      case '3':
-        return EntryType.CHAR_DEVICE;
-      case '4':
-        return EntryType.BLOCK_DEVICE;
-      case '5':
-        return EntryType.DIRECTORY;
-      case '6':
-        return EntryType.FIFO;
-      case 'D':
-        // GNU dumpdir: a directory whose data lists its contents at dump time; not needed.
-        return EntryType.DIRECTORY;
-      default:
-        throw fail(number, name, "unsupported entry type " + describeTypeFlag(typeFlag));
-    }
+    current = fields.toHeader(number, type, contentSize);
+    entryNumber = number;
+    return current;
   }
 
   /**
@@ -395,70 +206,34 @@ public final class TarReader {
    */
   private long startContent(long number, Format format, boolean oldSparse, Map<String, byte[]> pax)
       throws IOException {
+    long dataSize = fields.dataSize();
     input.startData(dataSize);
     long contentSize = dataSize;
     int paxSparse = oldSparse || pax == null ? SparseMaps.NOT_SPARSE : SparseMaps.paxFormat(pax);
     if (oldSparse) {
       if (format != Format.GNU) {
-        throw fail(number, name, "old GNU sparse entry (type 'S') without a GNU header");
+        throw fail(number, fields.name(), "old GNU sparse entry (type 'S') without a GNU header");
       }
-      contentSize = parseNumeric(GNU_REALSIZE_OFFSET, GNU_REALSIZE_LENGTH, "realsize", number);
-      sparse = SparseMaps.readOldGnu(hdr, input, number, name);
+      contentSize =
+          fields.parseNumeric(GNU_REALSIZE_OFFSET, GNU_REALSIZE_LENGTH, "realsize", number);
+      sparse = SparseMaps.readOldGnu(hdr, input, number, fields.name());
     } else if (paxSparse != SparseMaps.NOT_SPARSE) {
-      long realSize = SparseMaps.paxRealSize(pax, input.dataRemaining(), number, name);
-      sparse = SparseMaps.readPax(pax, paxSparse, input, number, name);
+      long realSize = SparseMaps.paxRealSize(pax, input.dataRemaining(), number, fields.name());
+      sparse = SparseMaps.readPax(pax, paxSparse, input, number, fields.name());
       if (realSize >= 0) {
         contentSize = realSize;
         String sparseName = PaxRecords.string(pax, "GNU.sparse.name");
         if (!sparseName.isEmpty()) {
-          name = sparseName;
-          rawName = name;
+          fields.rename(sparseName);
+          rawName = sparseName;
         }
       }
     }
     if (sparse != null) {
-      SparseMaps.validate(sparse, contentSize, input.dataRemaining(), number, name);
+      SparseMaps.validate(sparse, contentSize, input.dataRemaining(), number, fields.name());
       sparseIndex = 0;
     }
     return contentSize;
-  }
-
-  /** Makes the entry's {@link TarHeader} from its fields; it becomes the current entry. */
-  private TarHeader newHeader(long number, EntryType type, long contentSize)
-      throws TarFormatException {
-    EntryPath path;
-    EntryPath hardLinkTarget = null;
-    try {
-      path = EntryPath.of(name);
-      if (type == EntryType.HARDLINK) {
-        if (link.isEmpty()) {
-          throw fail(number, name, "hard link with an empty target");
-        }
-        hardLinkTarget = EntryPath.of(link);
-      }
-    } catch (InvalidEntryPathException e) {
-      throw fail(number, name, e.getMessage(), e);
-    }
-    if (!type.isDevice()) {
-      devMajor = 0;
-      devMinor = 0;
-    }
-    entryNumber = number;
-    current =
-        new TarHeader(
-            path,
-            type,
-            mode,
-            uid,
-            gid,
-            contentSize,
-            mtime,
-            type == EntryType.SYMLINK ? link : null,
-            hardLinkTarget,
-            devMajor,
-            devMinor,
-            xattrs);
-    return current;
   }
 
   /** The current entry, or null before the first {@link #next()} and after the end. */
@@ -645,21 +420,5 @@ public final class TarReader {
 
   private TarFormatException truncatedData(long number) {
     return fail(number, rawName, "truncated: the stream ends inside the entry's data");
-  }
-
-  /** Checks the header block's checksum, and tells its dialect by its magic. */
-  private Format verifyChecksumAndGetFormat(long number) throws TarFormatException {
-    TarFields.verifyChecksum(hdr, number);
-    if (matches(hdr, MAGIC_OFFSET, MAGIC_USTAR)) {
-      return matches(hdr, STAR_MAGIC_OFFSET, MAGIC_STAR) ? Format.STAR : Format.USTAR;
-    }
-    if (matches(hdr, MAGIC_OFFSET, MAGIC_GNU) && matches(hdr, VERSION_OFFSET, VERSION_GNU)) {
-      return Format.GNU;
-    }
-    return Format.V7;
-  }
-
-  private long parseNumeric(int off, int len, String field, long number) throws TarFormatException {
-    return TarFields.parseNumeric(hdr, off, len, field, number);
   }
 }

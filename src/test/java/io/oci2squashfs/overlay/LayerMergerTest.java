@@ -334,6 +334,45 @@ class LayerMergerTest {
           .file("c/a/b", "b");
     }
 
+    // a hard link to a symlink is another name for the symlink (S11): the names after it go
+    // through it as through the symlink (they were dropped below a "non-directory")
+    @Test
+    void childThroughAHardLinkToASymlinkOfItsOwnLayerLandsInTheLinksTarget() throws Exception {
+      MergedTree t =
+          merge(
+              layer()
+                  .dir("real")
+                  .symlink("s", "real")
+                  .hardlink("h", "s")
+                  .file("h/x", "x")
+                  .hardlink("h2", "h")
+                  .whiteout("h2/gone")
+                  .file("h2/y", "y"));
+      t.paths("real", "real/x", "real/y", "s", "h", "h2")
+          .sameInode("h", "s")
+          .sameInode("h2", "s")
+          .file("real/x", "x")
+          .warned("h/x: goes through h, a symlink this layer made earlier; put at real/x");
+      assertEquals(1, t.passes, "known as the layer is read");
+    }
+
+    @Test
+    void childThroughAHardLinkOfItsOwnLayerToALowerSymlinkLandsInItsTarget() throws Exception {
+      MergedTree t =
+          MergedTree.mergeFollowing(
+              layer().dir("real").file("real/a", "a").symlink("s", "real"),
+              layer().hardlink("h", "s").file("h/x", "x").whiteout("h/a"));
+      t.paths("real", "real/x", "s", "h").sameInode("h", "s").file("real/x", "x");
+      assertEquals(2, t.passes, "what h names is known once the older layer is read");
+      // what went through stays when the layer later replaces the name, or a newer layer hides it
+      MergedTree.mergeFollowing(
+              layer().dir("real").symlink("s", "real"),
+              layer().hardlink("h", "s").file("h/x", "x").dir("h", 0700).file("h/y", "y"),
+              layer().whiteout("s"))
+          .paths("real", "real/x", "h", "h/y")
+          .dir("h", 0700);
+    }
+
     @Test
     void implicitDirectoryIs0755OwnedByRootAndHiddenEntriesLendNothing() throws Exception {
       MergedTree t = merge(layer().file("a/b/c", "x"));

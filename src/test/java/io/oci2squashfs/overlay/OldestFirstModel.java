@@ -109,12 +109,6 @@ final class OldestFirstModel {
   static final String NONDIR_OVER_OWN = "non-directory over this layer's own entry";
   static final String LINKED_THEN_REPLACED = " after a hard link to it in the same layer";
 
-  /**
-   * Marks what the streaming merge does not follow: entries that went through a symlink reached by
-   * a hard link (the merge follows symlink entries only). Such cases are left out.
-   */
-  static final String FOLLOWED_HARD_LINKED_SYMLINK = "(not followed by the streaming merge)";
-
   /** As Linux's limit on symlinks followed in one lookup. */
   private static final int MAX_HOPS = 40;
 
@@ -123,14 +117,14 @@ final class OldestFirstModel {
   final List<String> violations = new ArrayList<>();
   private final Mtime implicitMtime;
 
-  /**
-   * Paths whose non-directory came from a hard-link entry (the merge does not follow those as
-   * symlinks).
-   */
-  private final Set<EntryPath> hardLinkNames = new HashSet<>();
-
   /** Lower symlinks some layer's entries went through: path to the node that was there then. */
   private final Map<EntryPath, Node> followed = new HashMap<>();
+
+  /** Paths whose non-directory came from a hard-link entry. */
+  private final Set<EntryPath> hardLinkNames = new HashSet<>();
+
+  /** Lower symlinks some layer's entries went through by a hard link's name (S11). */
+  private final Set<EntryPath> followedHardLinks = new HashSet<>();
 
   // per layer
   /** The symlinks of lower layers this layer's entries are resolved through: path to node. */
@@ -143,6 +137,9 @@ final class OldestFirstModel {
   private final Set<EntryPath> layerPaths = new HashSet<>();
   private final Set<EntryPath> layerLinkTargets = new HashSet<>();
   private boolean layerHadRoot;
+
+  /** The names of this layer's whiteouts and opaque markers. */
+  private final List<EntryPath> layerMarkers = new ArrayList<>();
 
   OldestFirstModel(Mtime implicitMtime) {
     this.implicitMtime = implicitMtime;
@@ -160,10 +157,12 @@ final class OldestFirstModel {
     m.layerPaths.addAll(layerPaths);
     m.layerLinkTargets.addAll(layerLinkTargets);
     m.layerHadRoot = layerHadRoot;
+    m.layerMarkers.addAll(layerMarkers);
     m.layerLinks = new HashMap<>(layerLinks);
     m.layerFollowed.addAll(layerFollowed);
     m.followed.putAll(followed);
     m.hardLinkNames.addAll(hardLinkNames);
+    m.followedHardLinks.addAll(followedHardLinks);
     return m;
   }
 
@@ -173,7 +172,6 @@ final class OldestFirstModel {
     for (MemoryLayer l : layers) {
       m.applyLayer(l);
     }
-    m.checkFollowedLinks();
     return m;
   }
 
@@ -201,6 +199,7 @@ final class OldestFirstModel {
     layerPaths.clear();
     layerLinkTargets.clear();
     layerHadRoot = false;
+    layerMarkers.clear();
     layerFollowed.clear();
     // Runtimes resolve each name's parent directories through the symlinks already there (not
     // through the last component). Those this layer's own whiteouts remove are not followed.
@@ -213,6 +212,9 @@ final class OldestFirstModel {
         });
     for (EntryPath p : names) {
       Kind k = classify(p);
+      if (k == Kind.WHITEOUT || k == Kind.OPAQUE) {
+        layerMarkers.add(p);
+      }
       links.remove(p); // a layer with its own entry at the link's path does not go through it
       EntryPath gone =
           k == Kind.WHITEOUT
@@ -224,6 +226,12 @@ final class OldestFirstModel {
     }
     layerLinks = links;
     for (EntryPath name : names) {
+      Kind named = classify(name);
+      if (named != Kind.WHITEOUT && named != Kind.OPAQUE) {
+        // entries are resolved as they are applied, in tar order: resolved here, before the
+        // layer's own entries replaced a link, they would seem to go through it
+        continue;
+      }
       EntryPath p = resolve(name, true);
       if (!p.equals(name)) {
         violations.add(
@@ -277,6 +285,9 @@ final class OldestFirstModel {
         return p;
       }
       if (record) {
+        if (hardLinkNames.contains(through)) {
+          followedHardLinks.add(through);
+        }
         followed.putIfAbsent(through, layerLinks.get(through));
         layerFollowed.add(through);
       }
@@ -320,21 +331,9 @@ final class OldestFirstModel {
     return !followed.isEmpty();
   }
 
-  /**
-   * After the last layer: the cases where entries went through a hard link to a symlink. (A
-   * followed lower symlink that a newer layer removed or replaced afterwards is no longer left out:
-   * the merge follows it up to that layer.)
-   */
-  void checkFollowedLinks() {
-    followed.forEach(
-        (p, n) -> {
-          if (!n.inode.header.path().equals(p) || hardLinkNames.contains(p)) {
-            violations.add(
-                p.display()
-                    + ": entries went through this hard link to a symlink "
-                    + FOLLOWED_HARD_LINKED_SYMLINK);
-          }
-        });
+  /** Whether any layer's entries went through a hard link that names a symlink (S11). */
+  boolean followedAHardLinkedSymlink() {
+    return !followedHardLinks.isEmpty();
   }
 
   /**
@@ -372,6 +371,17 @@ final class OldestFirstModel {
     }
     if (layerPaths.contains(p)) {
       v.add(where + SAME_PATH_TWICE);
+    }
+    Node named = h.type() == EntryType.HARDLINK ? tree.get(h.hardLinkTarget()) : null;
+    if (h.type() == EntryType.SYMLINK || (named != null && named.type() == EntryType.SYMLINK)) {
+      for (EntryPath m : layerMarkers) {
+        if (!m.parent().isRoot()
+            && (m.parent().startsWith(p) || m.parent().startsWith(given.path()))) {
+          // extracting in order, a marker after the link goes through it (S7), one before it
+          // does not: not modelled here
+          v.add(where + "a symlink of this layer above its marker " + m.display() + " (order)");
+        }
+      }
     }
     for (EntryPath a = p.parent(); !a.isRoot(); a = a.parent()) {
       Node n = tree.get(a);

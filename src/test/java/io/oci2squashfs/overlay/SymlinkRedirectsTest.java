@@ -266,6 +266,111 @@ class SymlinkRedirectsTest {
         .warned("container runtimes would follow");
   }
 
+  // ---- a hard link that names a symlink is one (S11): link(2) on a symlink makes another name for
+  // the symlink, and extracting in order resolves names through it (the merge followed symlink
+  // entries only, and the differential run left such stacks out)
+
+  private static MemoryLayer linkedSymlink() {
+    return layer().dir("real").file("real/a", "a").symlink("s", "real").hardlink("h", "s");
+  }
+
+  @Test
+  void aChildOverALowerHardLinkToASymlinkLandsInItsTarget() throws Exception {
+    MergedTree t = mergeFollowing(linkedSymlink(), layer().file("h/x", "x"));
+    t.symlink("h", "real")
+        .sameInode("h", "s")
+        .file("real/x", "x")
+        .paths("real", "real/a", "real/x", "s", "h");
+    t.warned("h: this symlink to real is a parent of entries");
+    assertEquals(2, t.passes, "h names its own layer's symlink: known as that layer is read");
+  }
+
+  @Test
+  void aHardLinkToASymlinkLeadsFromItsOwnDirectory() throws Exception {
+    // a relative target is read from the directory of the name the lookup went through
+    mergeFollowing(
+            layer().dir("d/real").dir("real").symlink("d/s", "real").hardlink("h", "d/s"),
+            layer().file("h/x", "x"))
+        .file("real/x", "x")
+        .absent("d/real/x")
+        .sameInode("h", "d/s");
+  }
+
+  @Test
+  void hardLinksOfNewerLayersAndChainsOfThemLeadToo() throws Exception {
+    MergedTree t =
+        mergeFollowing(
+            layer().dir("real").symlink("s", "real"),
+            layer().hardlink("h", "s"),
+            layer().file("h/x", "x"));
+    t.file("real/x", "x").sameInode("h", "s").paths("real", "real/x", "s", "h");
+    assertEquals(3, t.passes, "one pass learns what h names, the next that names go through it");
+    mergeFollowing(
+            layer().dir("real").symlink("s", "real"),
+            layer().hardlink("h1", "s"),
+            layer().hardlink("h2", "h1"),
+            layer().file("h2/x", "x").file("h1/y", "y"))
+        .file("real/x", "x")
+        .file("real/y", "y")
+        .sameInode("h1", "s")
+        .sameInode("h2", "s")
+        .paths("real", "real/x", "real/y", "s", "h1", "h2");
+  }
+
+  @Test
+  void whiteoutsAndHardLinkTargetsBelowAHardLinkToASymlinkActInItsTarget() throws Exception {
+    mergeFollowing(
+            linkedSymlink().file("real/b", "b"),
+            layer().whiteout("h/a").hardlink("k", "h/b"),
+            layer().opaque("h").file("h/n", "n"))
+        .absent("real/a")
+        .absent("real/b")
+        .file("k", "b")
+        .file("real/n", "n")
+        .paths("real", "real/n", "s", "h", "k");
+  }
+
+  @Test
+  void entriesThroughAHardLinkToASymlinkStayWhenTheNameIsRemovedOrReplaced() throws Exception {
+    mergeFollowing(linkedSymlink(), layer().file("h/x", "x"), layer().whiteout("h"))
+        .file("real/x", "x")
+        .absent("h")
+        .symlink("s", "real")
+        .warned("before layer 2 removed or replaced it");
+    mergeFollowing(
+            linkedSymlink(), layer().file("h/x", "x"), layer().dir("h", 0700).file("h/y", "y"))
+        .file("real/x", "x")
+        .dir("h", 0700)
+        .file("h/y", "y")
+        .paths("real", "real/a", "real/x", "s", "h", "h/y");
+    // the symlink's first name removed: the hard link is the symlink, still
+    mergeFollowing(linkedSymlink(), layer().whiteout("s"), layer().file("h/x", "x"))
+        .symlink("h", "real")
+        .file("real/x", "x")
+        .absent("s");
+  }
+
+  @Test
+  void aHardLinkNothingGoesBelowCostsNoFurtherPassWhatItNames() throws Exception {
+    assertEquals(1, mergeFollowing(linkedSymlink(), layer().file("x", "x")).passes);
+    MergedTree t =
+        mergeFollowing(layer().file("f", "f").hardlink("h", "f"), layer().file("h/x", "x"));
+    t.type("h", EntryType.DIRECTORY).file("h/x", "x").warned("runtimes refuse such a layer");
+    assertEquals(1, t.passes, "names no symlink: found in the one pass");
+  }
+
+  @Test
+  void withoutFollowingAHardLinkToASymlinkIsADirectoryAndTheWarningSaysItMayNameOne()
+      throws Exception {
+    MergedTree.merge(
+            layer().dir("real").symlink("s", "real"),
+            layer().hardlink("h", "s"),
+            layer().file("h/x", "x"))
+        .type("h", EntryType.DIRECTORY)
+        .file("h/x", "x")
+        .warned("if the link names a symlink, follow it");
+  }
+
   @Test
   void redirectsResolveLeftmostFirstAndOnlyForLayersAboveTheLink() {
     SymlinkRedirects r =
