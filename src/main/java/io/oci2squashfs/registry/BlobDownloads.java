@@ -110,12 +110,6 @@ final class BlobDownloads implements Closeable {
     return first == Long.MAX_VALUE ? Duration.ZERO : Duration.ofNanos(last - first);
   }
 
-  /** True when the cache had the blob, so that it was not downloaded. */
-  synchronized boolean wasCached(Digest digest) {
-    Blob b = blobs.get(digest);
-    return b != null && b.ingest == null;
-  }
-
   /** Stops every download and deletes what did not enter the cache. */
   @Override
   public void close() throws IOException {

@@ -436,10 +436,4 @@ public final class RegistryClient {
     String after = attempts > 1 ? " (after " + attempts + " attempts)" : "";
     return new RegistryException(where() + ": " + what + ": " + reason + after + hint, e);
   }
-
-  /** The credentials used, for the summary: where they came from, never the secret. */
-  String credentialSource() {
-    Optional<CredentialStore.Found> f = found;
-    return f == null || f.isEmpty() ? "anonymous" : f.get().source();
-  }
 }
