@@ -1,12 +1,12 @@
 package io.oci2squashfs.cache;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.oci2squashfs.cleanup.TemporaryPath;
 import io.oci2squashfs.image.Digest;
 import io.oci2squashfs.image.Digester;
+import io.oci2squashfs.image.json.Json;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -32,7 +32,6 @@ public final class BlobCache implements Closeable {
   static final String INGEST = "ingest";
   static final String REF_NAME = "org.opencontainers.image.ref.name";
   private static final String LOCK = "index.json.lock";
-  static final ObjectMapper JSON = new ObjectMapper();
   static final byte[] EMPTY_INDEX =
       ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\","
               + "\"manifests\":[]}")
@@ -194,9 +193,9 @@ public final class BlobCache implements Closeable {
   public void tag(String refName, String mediaType, Digest manifest, long size) throws IOException {
     withIndexLock(
         () -> {
-          ObjectNode index = (ObjectNode) JSON.readTree(root.resolve("index.json").toFile());
+          ObjectNode index = (ObjectNode) Json.MAPPER.readTree(root.resolve("index.json").toFile());
           ArrayNode manifests = index.withArray("manifests");
-          ArrayNode kept = JSON.createArrayNode();
+          ArrayNode kept = Json.MAPPER.createArrayNode();
           for (JsonNode m : manifests) {
             if (!refName.equals(m.path("annotations").path(REF_NAME).asText(null))) {
               kept.add(m);
@@ -208,7 +207,7 @@ public final class BlobCache implements Closeable {
           entry.put("size", size);
           entry.putObject("annotations").put(REF_NAME, refName);
           index.set("manifests", kept);
-          writeAtomically(root, "index.json", JSON.writeValueAsBytes(index));
+          writeAtomically(root, "index.json", Json.MAPPER.writeValueAsBytes(index));
           return null;
         });
   }

@@ -3,6 +3,7 @@ package io.oci2squashfs.cache;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.oci2squashfs.cleanup.FileTrees;
 import io.oci2squashfs.image.Digest;
+import io.oci2squashfs.image.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -102,7 +103,7 @@ public final class CacheContents {
       if (type.contains("manifest") || type.contains("index") || type.isEmpty()) {
         JsonNode node;
         try {
-          node = BlobCache.JSON.readTree(path.toFile());
+          node = Json.MAPPER.readTree(path.toFile());
         } catch (IOException e) {
           continue; // a layer or a blob that is not JSON leads nowhere
         }
@@ -117,7 +118,7 @@ public final class CacheContents {
   }
 
   private static List<JsonNode> indexEntries(BlobCache cache) throws IOException {
-    JsonNode index = BlobCache.JSON.readTree(cache.root().resolve("index.json").toFile());
+    JsonNode index = Json.MAPPER.readTree(cache.root().resolve("index.json").toFile());
     List<JsonNode> entries = new ArrayList<>();
     index.path("manifests").forEach(entries::add);
     return entries;

@@ -2,6 +2,7 @@ package io.oci2squashfs.cache;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.oci2squashfs.image.Digest;
+import io.oci2squashfs.image.json.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -88,7 +89,7 @@ public final class LayoutExport {
   }
 
   private static byte[] indexFile(Top top) throws IOException {
-    ObjectNode index = BlobCache.JSON.createObjectNode();
+    ObjectNode index = Json.MAPPER.createObjectNode();
     index.put("schemaVersion", 2);
     index.put("mediaType", "application/vnd.oci.image.index.v1+json");
     ObjectNode entry = index.putArray("manifests").addObject();
@@ -98,6 +99,6 @@ public final class LayoutExport {
     if (top.refName() != null) {
       entry.putObject("annotations").put(BlobCache.REF_NAME, top.refName());
     }
-    return BlobCache.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(index);
+    return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(index);
   }
 }

@@ -115,11 +115,7 @@ public final class Converter {
         format == OutputFormat.SQUASHFS ? MksquashfsTool.locate(request.mksquashfs()) : null;
     try (OpenedImage opened = sources.open(request.image(), request.platform(), listener)) {
       ConvertResult result = convert(request, opened.image(), output, tool, started);
-      try {
-        opened.succeeded();
-      } catch (IOException e) { // the output is in place; only the cache's index is behind
-        listener.warning("the image was not named in the cache: " + e.getMessage());
-      }
+      opened.succeeded(listener::warning);
       return withPull(result, opened);
     }
   }

@@ -1,9 +1,9 @@
 package io.oci2squashfs.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.oci2squashfs.image.Digest;
 import io.oci2squashfs.image.Digester;
+import io.oci2squashfs.image.json.Json;
 import io.oci2squashfs.registry.auth.BearerTokens;
 import io.oci2squashfs.registry.auth.Challenge;
 import io.oci2squashfs.registry.auth.CredentialStore;
@@ -44,7 +44,6 @@ public final class RegistryClient {
 
   private static final long MAX_JSON_BLOB_BYTES = 64L << 20;
   private static final int MAX_REDIRECTS = 10;
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final RegistryReference image;
   private final HttpTransport transport;
@@ -369,7 +368,7 @@ public final class RegistryClient {
   private static String errorDetail(HttpTransport.Response r) {
     try {
       byte[] body = r.readBody(64 << 10);
-      JsonNode errors = JSON.readTree(body).path("errors");
+      JsonNode errors = Json.MAPPER.readTree(body).path("errors");
       if (errors.isArray() && errors.size() > 0) {
         JsonNode e = errors.get(0);
         String code = e.path("code").asText("");
@@ -401,9 +400,10 @@ public final class RegistryClient {
     }
   }
 
-  private static String mediaTypeField(byte[] bytes) {
+  /** A manifest's own {@code mediaType} field, or null when it has none. */
+  static String mediaTypeField(byte[] bytes) {
     try {
-      return JSON.readTree(bytes).path("mediaType").asText(null);
+      return Json.MAPPER.readTree(bytes).path("mediaType").asText(null);
     } catch (IOException e) {
       return null;
     }

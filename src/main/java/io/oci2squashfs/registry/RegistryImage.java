@@ -1,6 +1,5 @@
 package io.oci2squashfs.registry;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.oci2squashfs.cache.BlobCache;
 import io.oci2squashfs.cache.LayoutExport;
 import io.oci2squashfs.image.BlobStore;
@@ -24,8 +23,6 @@ import java.util.Map;
  * successful run, {@link #keep()} names the image in the cache's {@code index.json}.
  */
 public final class RegistryImage implements PulledBlobs {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private final RegistrySession session;
   private final RegistryReference reference;
   private final BlobCache cache;
@@ -293,12 +290,8 @@ public final class RegistryImage implements PulledBlobs {
     }
 
     private static String mediaTypeField(byte[] bytes) {
-      try {
-        String t = JSON.readTree(bytes).path("mediaType").asText("");
-        return t.isEmpty() ? "application/vnd.oci.image.manifest.v1+json" : t;
-      } catch (IOException e) {
-        return "application/vnd.oci.image.manifest.v1+json";
-      }
+      String t = RegistryClient.mediaTypeField(bytes);
+      return t == null || t.isEmpty() ? "application/vnd.oci.image.manifest.v1+json" : t;
     }
   }
 

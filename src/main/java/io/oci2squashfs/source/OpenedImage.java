@@ -4,6 +4,7 @@ import io.oci2squashfs.image.Image;
 import io.oci2squashfs.registry.RegistryImage;
 import java.io.Closeable;
 import java.io.IOException;
+import java.util.function.Consumer;
 
 /**
  * An image opened for reading, and what must be closed after: for a registry, its downloads (and a
@@ -27,10 +28,18 @@ public final class OpenedImage implements Closeable {
     return pulled;
   }
 
-  /** After a successful run: names a pulled image in the cache, so other tools find it. */
-  public void succeeded() throws IOException {
-    if (pulled != null) {
+  /**
+   * After a successful run: names a pulled image in the cache, so other tools find it. The output
+   * is in place by then, so a failure here is only a warning.
+   */
+  public void succeeded(Consumer<String> warnings) {
+    if (pulled == null) {
+      return;
+    }
+    try {
       pulled.keep();
+    } catch (IOException e) {
+      warnings.accept("the image was not named in the cache: " + e.getMessage());
     }
   }
 

@@ -88,11 +88,7 @@ public final class Squasher {
     try (OpenedImage opened =
         sources.open(request.image(), request.platform(), PullListener.NONE)) {
       SquashResult result = squash(request, opened.image(), output, started);
-      try {
-        opened.succeeded();
-      } catch (IOException e) { // the output is in place; only the cache's index is behind
-        listener.warning("the image was not named in the cache: " + e.getMessage());
-      }
+      opened.succeeded(listener::warning);
       return result;
     }
   }
