@@ -351,16 +351,7 @@ class OracleIT {
    */
   void compare(Path oracleImage, Path image, String tag) throws Exception {
     TreeSnapshot oracle = TreeSnapshot.ofDirectory(umociUnpack(oracleImage, tag));
-    Path out = tmp.resolve("ours.squashfs");
-    new Converter(
-            new ConvertListener() {
-              @Override
-              public void warning(String message) {
-                warnings.add(message);
-              }
-            })
-        .convert(ConvertRequest.of(image, out).withForce(true));
-    TreeSnapshot ours = TreeSnapshot.ofSquashfs(out, tmp.resolve("ours"));
+    TreeSnapshot ours = convertAndRead(image);
     assertTrue(oracle.byPath.size() > 1, "umoci unpacked nothing");
     TreeSnapshot.assertSame(
         oracle,
@@ -369,6 +360,27 @@ class OracleIT {
             + ":"
             + tag
             + (warnings.isEmpty() ? "" : " (our warnings: " + warnings + ")"));
+  }
+
+  /**
+   * Converts {@code image} with us and reads back what we wrote; one override per output format.
+   */
+  TreeSnapshot convertAndRead(Path image) throws Exception {
+    Path out = tmp.resolve("ours.squashfs");
+    convert(ConvertRequest.of(image, out).withForce(true));
+    return TreeSnapshot.ofSquashfs(out, tmp.resolve("ours"));
+  }
+
+  /** Runs one conversion, collecting its warnings. */
+  void convert(ConvertRequest request) throws IOException {
+    new Converter(
+            new ConvertListener() {
+              @Override
+              public void warning(String message) {
+                warnings.add(message);
+              }
+            })
+        .convert(request);
   }
 
   /**

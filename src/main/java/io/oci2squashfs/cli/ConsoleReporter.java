@@ -136,7 +136,7 @@ final class ConsoleReporter implements ConvertListener, AutoCloseable {
   }
 
   @Override
-  public synchronized void mksquashfsStarted(List<String> command) {
+  public synchronized void builderStarted(List<String> command) {
     if (verbose) {
       permanent("running: " + String.join(" ", command));
     }

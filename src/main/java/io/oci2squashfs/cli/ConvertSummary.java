@@ -46,6 +46,7 @@ final class ConvertSummary {
       String output =
           switch (r.format()) {
             case SQUASHFS -> "squashfs";
+            case EROFS -> "erofs";
             case TAR -> "tar";
             case DIR -> "directory (file contents)";
           };

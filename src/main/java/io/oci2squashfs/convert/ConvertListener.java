@@ -28,11 +28,11 @@ public interface ConvertListener extends PullListener {
   default void imageLoaded(Image image) {}
 
   /**
-   * mksquashfs was started.
+   * The filesystem builder (mksquashfs or mkfs.erofs) was started.
    *
    * @param command its command line, the executable first
    */
-  default void mksquashfsStarted(List<String> command) {}
+  default void builderStarted(List<String> command) {}
 
   /**
    * The merged entries have begun to stream to the output, at the start of each pass.

@@ -1,6 +1,7 @@
 package io.oci2squashfs.convert;
 
 import io.oci2squashfs.image.Platform;
+import io.oci2squashfs.sink.ErofsOptions;
 import io.oci2squashfs.sink.MksquashfsOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +30,9 @@ import java.util.Objects;
  * @param mksquashfs the mksquashfs to run: a path, or a name looked up on PATH
  * @param force replace {@code output} if it exists (for a directory: if it is not empty)
  * @param format what to write
+ * @param erofs how mkfs.erofs builds an erofs image
+ * @param mkfsErofs the mkfs.erofs to run: a path, or a name looked up on PATH
+ * @param verity whether a filesystem image gets a dm-verity tree, and where
  */
 public record ConvertRequest(
     String image,
@@ -37,7 +41,10 @@ public record ConvertRequest(
     MksquashfsOptions squashfs,
     String mksquashfs,
     boolean force,
-    OutputFormat format) {
+    OutputFormat format,
+    ErofsOptions erofs,
+    String mkfsErofs,
+    VerityOutput verity) {
   /** The output that means standard output (a tar only). */
   public static final Path STDOUT = Path.of("-");
 
@@ -48,6 +55,9 @@ public record ConvertRequest(
     Objects.requireNonNull(squashfs, "squashfs");
     Objects.requireNonNull(mksquashfs, "mksquashfs");
     Objects.requireNonNull(format, "format");
+    Objects.requireNonNull(erofs, "erofs");
+    Objects.requireNonNull(mkfsErofs, "mkfsErofs");
+    Objects.requireNonNull(verity, "verity");
   }
 
   /**
@@ -74,7 +84,18 @@ public record ConvertRequest(
         MksquashfsOptions.DEFAULT,
         "mksquashfs",
         false,
-        OutputFormat.forOutput(output.toString(), Files.isDirectory(output)));
+        OutputFormat.forOutput(output.toString(), Files.isDirectory(output)),
+        ErofsOptions.DEFAULT,
+        "mkfs.erofs",
+        VerityOutput.NONE);
+  }
+
+  /**
+   * The time every entry gets, or null to keep the layers' own: the erofs options' for an erofs
+   * image, else the squashfs options' (which a tar or a directory takes too).
+   */
+  public Long allTime() {
+    return format == OutputFormat.EROFS ? erofs.allTime() : squashfs.allTime();
   }
 
   /** Whether the output is standard output. */
@@ -88,7 +109,8 @@ public record ConvertRequest(
    * @return a copy with that platform
    */
   public ConvertRequest withPlatform(Platform p) {
-    return new ConvertRequest(image, output, p, squashfs, mksquashfs, force, format);
+    return new ConvertRequest(
+        image, output, p, squashfs, mksquashfs, force, format, erofs, mkfsErofs, verity);
   }
 
   /**
@@ -96,7 +118,8 @@ public record ConvertRequest(
    * @return a copy with those options
    */
   public ConvertRequest withSquashfs(MksquashfsOptions o) {
-    return new ConvertRequest(image, output, platform, o, mksquashfs, force, format);
+    return new ConvertRequest(
+        image, output, platform, o, mksquashfs, force, format, erofs, mkfsErofs, verity);
   }
 
   /**
@@ -104,7 +127,8 @@ public record ConvertRequest(
    * @return a copy that runs it
    */
   public ConvertRequest withMksquashfs(String nameOrPath) {
-    return new ConvertRequest(image, output, platform, squashfs, nameOrPath, force, format);
+    return new ConvertRequest(
+        image, output, platform, squashfs, nameOrPath, force, format, erofs, mkfsErofs, verity);
   }
 
   /**
@@ -112,10 +136,39 @@ public record ConvertRequest(
    * @return a copy with that choice
    */
   public ConvertRequest withForce(boolean f) {
-    return new ConvertRequest(image, output, platform, squashfs, mksquashfs, f, format);
+    return new ConvertRequest(
+        image, output, platform, squashfs, mksquashfs, f, format, erofs, mkfsErofs, verity);
   }
 
   public ConvertRequest withFormat(OutputFormat f) {
-    return new ConvertRequest(image, output, platform, squashfs, mksquashfs, force, f);
+    return new ConvertRequest(
+        image, output, platform, squashfs, mksquashfs, force, f, erofs, mkfsErofs, verity);
+  }
+
+  /**
+   * @param o compression, block size, times and UUID of an erofs image
+   * @return a copy with those options
+   */
+  public ConvertRequest withErofs(ErofsOptions o) {
+    return new ConvertRequest(
+        image, output, platform, squashfs, mksquashfs, force, format, o, mkfsErofs, verity);
+  }
+
+  /**
+   * @param nameOrPath the mkfs.erofs to run (1.7 or newer): a path, or a name looked up on PATH
+   * @return a copy that runs it
+   */
+  public ConvertRequest withMkfsErofs(String nameOrPath) {
+    return new ConvertRequest(
+        image, output, platform, squashfs, mksquashfs, force, format, erofs, nameOrPath, verity);
+  }
+
+  /**
+   * @param v whether a squashfs or erofs image gets a dm-verity tree, and where
+   * @return a copy with that choice
+   */
+  public ConvertRequest withVerity(VerityOutput v) {
+    return new ConvertRequest(
+        image, output, platform, squashfs, mksquashfs, force, format, erofs, mkfsErofs, v);
   }
 }

@@ -12,9 +12,13 @@ import io.oci2squashfs.overlay.MergeWarning;
 import io.oci2squashfs.overlay.RootProbe;
 import io.oci2squashfs.overlay.SymlinkRedirects;
 import io.oci2squashfs.registry.RegistryImage;
-import io.oci2squashfs.sink.MksquashfsSink;
+import io.oci2squashfs.sink.ErofsBuilder;
+import io.oci2squashfs.sink.FilesystemBuilder;
+import io.oci2squashfs.sink.FilesystemSink;
+import io.oci2squashfs.sink.MkfsErofsTool;
 import io.oci2squashfs.sink.MksquashfsTool;
 import io.oci2squashfs.sink.OutputSink;
+import io.oci2squashfs.sink.SquashfsBuilder;
 import io.oci2squashfs.sink.TarSink;
 import io.oci2squashfs.source.ImageSources;
 import io.oci2squashfs.source.OpenedImage;
@@ -111,17 +115,35 @@ public final class Converter {
           request.force(),
           format.optionName());
     }
-    MksquashfsTool tool =
-        format == OutputFormat.SQUASHFS ? MksquashfsTool.locate(request.mksquashfs()) : null;
+    builder(request); // fails early, before any download, when the tool is missing or too old
     try (OpenedImage opened = sources.open(request.image(), request.platform(), listener)) {
-      ConvertResult result = convert(request, opened.image(), output, tool, started);
+      Image image = opened.image();
+      ConvertRequest r =
+          request.withErofs(request.erofs().withUuidFrom(image.manifestDigest().toString()));
+      ConvertResult result = convert(r, image, output, builder(r), started);
       opened.succeeded(listener::warning);
       return withPull(result, opened);
     }
   }
 
+  /**
+   * The tool that builds a filesystem image, found and checked up front; null for a tar or tree.
+   */
+  private static FilesystemBuilder builder(ConvertRequest request) throws IOException {
+    switch (request.format()) {
+      case SQUASHFS:
+        return new SquashfsBuilder(MksquashfsTool.locate(request.mksquashfs()), request.squashfs());
+      case EROFS:
+        MkfsErofsTool tool = MkfsErofsTool.locate(request.mkfsErofs());
+        tool.check(request.erofs().compression());
+        return new ErofsBuilder(tool, request.erofs());
+      default:
+        return null;
+    }
+  }
+
   private ConvertResult convert(
-      ConvertRequest request, Image image, Path output, MksquashfsTool tool, long started)
+      ConvertRequest request, Image image, Path output, FilesystemBuilder tool, long started)
       throws IOException {
     OutputFormat format = request.format();
     boolean toStdout = request.toStdout();
@@ -130,7 +152,7 @@ public final class Converter {
     LayerByteCounts counts = new LayerByteCounts(image.layers().size(), listener::layerProgress);
     CheckedLayerSource layers = CheckedLayerSource.of(image, listener::warning, counts);
     RootProbe.Found probe = RootProbe.find(layers);
-    Long allTime = request.squashfs().allTime();
+    Long allTime = request.allTime();
     Mtime implicitTime = Mtime.ofSeconds(allTime != null ? allTime : 0);
     TarHeader root =
         probe != null
@@ -232,7 +254,7 @@ public final class Converter {
   /** A fresh sink for each pass; the root's attributes as the last pass found them. */
   private final class Passes implements MergePasses.Outputs<OutputSink> {
     private final ConvertRequest request;
-    private final MksquashfsTool tool;
+    private final FilesystemBuilder tool;
     private final Path output;
     private final CheckedLayerSource layers;
     private TarHeader root;
@@ -240,7 +262,7 @@ public final class Converter {
 
     Passes(
         ConvertRequest request,
-        MksquashfsTool tool,
+        FilesystemBuilder tool,
         Path output,
         TarHeader root,
         CheckedLayerSource layers)
@@ -268,8 +290,8 @@ public final class Converter {
     }
 
     private void announce(OutputSink sink) {
-      if (sink instanceof MksquashfsSink) {
-        listener.mksquashfsStarted(((MksquashfsSink) sink).command());
+      if (sink instanceof FilesystemSink) {
+        listener.builderStarted(((FilesystemSink) sink).command());
       }
       listener.streamStarted(sink::bytesWritten);
     }
@@ -302,8 +324,9 @@ public final class Converter {
 
   /** A fresh sink for one pass of the merge. */
   private static OutputSink startSink(
-      ConvertRequest request, MksquashfsTool tool, Path output, TarHeader root) throws IOException {
-    Long allTime = request.squashfs().allTime();
+      ConvertRequest request, FilesystemBuilder tool, Path output, TarHeader root)
+      throws IOException {
+    Long allTime = request.allTime();
     switch (request.format()) {
       case TAR:
         return request.toStdout()
@@ -312,7 +335,7 @@ public final class Converter {
       case DIR:
         return DirectorySink.start(output, root, allTime, request.force());
       default:
-        return MksquashfsSink.start(tool, request.squashfs(), output, root, request.force());
+        return FilesystemSink.start(tool, output, root, request.force());
     }
   }
 

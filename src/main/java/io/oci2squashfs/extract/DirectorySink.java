@@ -476,7 +476,10 @@ public final class DirectorySink implements OutputSink {
    * @return an empty string
    */
   @Override
-  public String commit() throws IOException {
+  public String commit(Finish finish) throws IOException {
+    if (finish != Finish.NONE) {
+      throw new UnsupportedOperationException("no finishing step for this output");
+    }
     owner(EntryPath.ROOT, partial, root);
     xattrs(EntryPath.ROOT, partial, root, false);
     setPendingXattrs();

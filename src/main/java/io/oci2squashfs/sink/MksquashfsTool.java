@@ -1,12 +1,8 @@
 package io.oci2squashfs.sink;
 
-import io.oci2squashfs.exec.Executables;
-import io.oci2squashfs.exec.OutputTail;
 import io.oci2squashfs.exec.ToolException;
-import java.io.IOException;
+import io.oci2squashfs.exec.ToolVersions;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,44 +23,17 @@ public record MksquashfsTool(Path executable, String version) {
    * @throws ToolException when it is missing, does not run, or is older than 4.6
    */
   public static MksquashfsTool locate(String nameOrPath) throws ToolException {
-    Path exe = Executables.find(nameOrPath);
-    if (exe == null) {
-      throw new ToolException(
-          NAME,
-          -1,
-          "mksquashfs not found (looked for '"
-              + nameOrPath
-              + "'"
-              + (nameOrPath.contains("/") ? "" : " on PATH")
-              + ")",
-          INSTALL_HINT);
-    }
-    String out;
-    try {
-      Process p =
-          new ProcessBuilder(List.of(exe.toString(), "-version")).redirectErrorStream(true).start();
-      p.getOutputStream().close();
-      OutputTail tail = new OutputTail(p.getInputStream(), 4096, "mksquashfs-version");
-      if (!p.waitFor(30, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new ToolException(
-            NAME, -1, exe + " -version did not answer within 30 s", INSTALL_HINT);
-      }
-      out = tail.text();
-    } catch (IOException e) {
-      throw new ToolException(
-          NAME, -1, "cannot run " + exe + ": " + e.getMessage(), INSTALL_HINT, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ToolException(
-          NAME, -1, "interrupted while asking " + exe + " for its version", null, e);
-    }
-    Matcher m = VERSION.matcher(out);
+    ToolVersions.Answer answer = ToolVersions.ask(NAME, nameOrPath, INSTALL_HINT, "-version");
+    Path exe = answer.executable();
+    Matcher m = VERSION.matcher(answer.text());
     if (!m.find()) {
       throw new ToolException(
           NAME,
           -1,
-          exe + " does not look like mksquashfs: -version printed '" + firstLine(out) + "'",
+          exe
+              + " does not look like mksquashfs: -version printed '"
+              + ToolVersions.firstLine(answer.text())
+              + "'",
           INSTALL_HINT);
     }
     int major = Integer.parseInt(m.group(1));
@@ -78,10 +47,5 @@ public record MksquashfsTool(Path executable, String version) {
           INSTALL_HINT);
     }
     return new MksquashfsTool(exe, version);
-  }
-
-  private static String firstLine(String s) {
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
   }
 }

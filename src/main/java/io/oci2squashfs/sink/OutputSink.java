@@ -3,6 +3,7 @@ package io.oci2squashfs.sink;
 import io.oci2squashfs.overlay.MergeOutput;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -17,7 +18,25 @@ public interface OutputSink extends MergeOutput, Closeable {
    *
    * @return what the tool that built the output printed when done, or an empty string
    */
-  String commit() throws IOException;
+  default String commit() throws IOException {
+    return commit(Finish.NONE);
+  }
+
+  /**
+   * Finishes the output, runs {@code finish} on it while it is still under its temporary name, and
+   * moves it into place.
+   *
+   * @throws UnsupportedOperationException for an output that takes no finishing step
+   */
+  String commit(Finish finish) throws IOException;
+
+  /** A last step on a complete output file before it gets its final name (a verity tree). */
+  @FunctionalInterface
+  interface Finish {
+    Finish NONE = partial -> {};
+
+    void apply(Path partial) throws IOException;
+  }
 
   /** Bytes of merged tar (or, for a directory, of file content) written so far. */
   long bytesWritten();

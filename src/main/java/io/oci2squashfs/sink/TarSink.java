@@ -100,7 +100,10 @@ public final class TarSink implements OutputSink {
   }
 
   @Override
-  public String commit() throws IOException {
+  public String commit(Finish finish) throws IOException {
+    if (finish != Finish.NONE) {
+      throw new UnsupportedOperationException("no finishing step for this output");
+    }
     tar.finish();
     out.close();
     done = true;

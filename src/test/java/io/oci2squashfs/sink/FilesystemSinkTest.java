@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The sink against fake mksquashfs scripts: arguments, commit, abort, and failures reported in the
  * tool's words.
  */
-class MksquashfsSinkTest {
+class FilesystemSinkTest {
   @TempDir Path tmp;
 
   static final TarHeader ROOT =
@@ -33,10 +33,11 @@ class MksquashfsSinkTest {
           .withOwner(1, 2)
           .withMtime(Mtime.ofSeconds(99));
 
-  MksquashfsSink start(String body, Path out, boolean replace) throws Exception {
+  FilesystemSink start(String body, Path out, boolean replace) throws Exception {
     MksquashfsTool tool =
         MksquashfsTool.locate(FakeMksquashfs.write(tmp, "4.6.1", body).toString());
-    return MksquashfsSink.start(tool, MksquashfsOptions.DEFAULT, out, ROOT, replace);
+    return FilesystemSink.start(
+        new SquashfsBuilder(tool, MksquashfsOptions.DEFAULT), out, ROOT, replace);
   }
 
   static TarHeader file(String name, int size) {
@@ -53,7 +54,7 @@ class MksquashfsSinkTest {
   void commitStreamsTheTarAndMovesTheImageIntoPlace() throws Exception {
     Path out = tmp.resolve("out.squashfs");
     Path args = tmp.resolve("args");
-    try (MksquashfsSink sink = start("echo \"$@\" > " + args + "; cat > \"$2\"", out, false)) {
+    try (FilesystemSink sink = start("echo \"$@\" > " + args + "; cat > \"$2\"", out, false)) {
       sink.write(file("a", 3), new ByteArrayInputStream(new byte[] {1, 2, 3}));
       sink.write(TarHeader.of(EntryPath.of("d"), EntryType.DIRECTORY), null);
       sink.commit();
@@ -77,7 +78,7 @@ class MksquashfsSinkTest {
   @Test
   void toolFailureQuotesItsWordsAndLeavesNothing() throws Exception {
     Path out = tmp.resolve("out.squashfs");
-    MksquashfsSink sink =
+    FilesystemSink sink =
         start("cat > /dev/null; echo 'FATAL ERROR: something broke' >&2; exit 3", out, false);
     sink.write(file("a", 1), new ByteArrayInputStream(new byte[] {1}));
     ToolException e = assertThrows(ToolException.class, sink::commit);
@@ -91,7 +92,7 @@ class MksquashfsSinkTest {
   @Test
   void toolDyingMidStreamIsReportedInsteadOfABrokenPipe() throws Exception {
     Path out = tmp.resolve("out.squashfs");
-    MksquashfsSink sink =
+    FilesystemSink sink =
         start(
             "head -c 1000 > /dev/null; echo 'Read failed because of reasons' >&2; exit 1",
             out,
@@ -115,7 +116,7 @@ class MksquashfsSinkTest {
   void closeWithoutCommitStopsTheToolAndDeletesThePartialImage() throws Exception {
     Path out = tmp.resolve("out.squashfs");
     Path pidFile = tmp.resolve("pid");
-    MksquashfsSink sink = start("echo $$ > " + pidFile + "; cat > \"$2\"", out, false);
+    FilesystemSink sink = start("echo $$ > " + pidFile + "; cat > \"$2\"", out, false);
     sink.write(file("a", 1), new ByteArrayInputStream(new byte[] {1}));
     while (!Files.exists(pidFile) || Files.readString(pidFile).isBlank()) {
       Thread.sleep(10);
@@ -132,7 +133,7 @@ class MksquashfsSinkTest {
   @Test
   void commitAfterAnAbortFails() throws Exception {
     Path out = tmp.resolve("out.squashfs");
-    MksquashfsSink sink = start("exec cat > \"$2\"", out, false);
+    FilesystemSink sink = start("exec cat > \"$2\"", out, false);
     sink.close();
     assertThrows(java.io.IOException.class, sink::commit);
     assertFalse(Files.exists(out));
@@ -142,7 +143,7 @@ class MksquashfsSinkTest {
   @Test
   void outputThatAppearedMeanwhileIsNotReplacedWithoutPermission() throws Exception {
     Path out = tmp.resolve("out.squashfs");
-    try (MksquashfsSink sink = start("exec cat > \"$2\"", out, false)) {
+    try (FilesystemSink sink = start("exec cat > \"$2\"", out, false)) {
       Files.writeString(out, "someone else's");
       assertThrows(java.nio.file.FileAlreadyExistsException.class, sink::commit);
     }
@@ -153,7 +154,7 @@ class MksquashfsSinkTest {
   @Test
   void mtimesOutsideSquashfsRangeAreClampedAndCounted() throws Exception {
     Path out = tmp.resolve("out.squashfs");
-    try (MksquashfsSink sink = start("exec cat > \"$2\"", out, false)) {
+    try (FilesystemSink sink = start("exec cat > \"$2\"", out, false)) {
       sink.write(
           file("neg", 0).withMtime(Mtime.ofSeconds(-5)), new ByteArrayInputStream(new byte[0]));
       sink.write(
@@ -177,7 +178,7 @@ class MksquashfsSinkTest {
     // the test JVM's environment cannot be changed; check the child's when it is set at all
     Path out = tmp.resolve("out.squashfs");
     Path env = tmp.resolve("env");
-    try (MksquashfsSink sink =
+    try (FilesystemSink sink =
         start("echo \"SDE=${SOURCE_DATE_EPOCH:-unset}\" > " + env + "; cat > \"$2\"", out, false)) {
       sink.commit();
     }
