@@ -1,7 +1,10 @@
 package io.oci2squashfs.cli;
 
 import io.oci2squashfs.convert.ConvertResult;
+import io.oci2squashfs.convert.VerityOutcome;
+import io.oci2squashfs.convert.VerityOutput;
 import io.oci2squashfs.registry.PullStats;
+import io.oci2squashfs.verity.VerityResult;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +44,9 @@ final class ConvertSummary {
             plural(warnings, "warning")));
     if (r.pull() != null) {
       b.append(pullLine(r.pull())).append(System.lineSeparator());
+    }
+    if (r.verity() != null) {
+      b.append(verityLines(r.verity()));
     }
     if (r.compressedBytes() >= 0 && r.uncompressedBytes() >= 0) {
       String output =
@@ -94,7 +100,53 @@ final class ConvertSummary {
     if (r.pull() != null) {
       d.put("pull", pullDocument(r.pull()));
     }
+    if (r.verity() != null) {
+      d.put("verity", verityDocument(r.verity()));
+    }
     return d;
+  }
+
+  /** The verity tree: what {@code veritysetup open} and a kernel table need. */
+  static Map<String, Object> verityDocument(VerityOutcome v) {
+    VerityResult t = v.tree();
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("rootHash", t.rootHashHex());
+    d.put("salt", t.saltHex());
+    d.put("hashOffset", t.hashOffset());
+    d.put("dataBlocks", t.dataBlocks());
+    d.put("dataBlockSize", t.dataBlockSize());
+    d.put("hashBlockSize", t.hashBlockSize());
+    d.put("algorithm", t.algorithm());
+    d.put("uuid", t.uuid().toString());
+    d.put("format", 1);
+    d.put("mode", v.mode() == VerityOutput.Mode.SIDECAR ? "sidecar" : "appended");
+    d.put("hashFile", v.hashFile().toString());
+    d.put("rootHashFile", v.rootHashFile().toString());
+    d.put("seconds", round(v.elapsed().toNanos() / 1e9, 3));
+    return d;
+  }
+
+  /** {@code verity: root hash 4f2a...; tree appended at byte 1048576 (0.2 s), in X.roothash}. */
+  static String verityLines(VerityOutcome v) {
+    VerityResult t = v.tree();
+    String n = System.lineSeparator();
+    return "  verity:  root hash "
+        + t.rootHashHex()
+        + " (in "
+        + v.rootHashFile().getFileName()
+        + ")"
+        + n
+        + "           tree "
+        + (v.mode() == VerityOutput.Mode.SIDECAR
+            ? "in " + v.hashFile().getFileName()
+            : "appended at byte " + t.hashOffset() + " (--hash-offset=" + t.hashOffset() + ")")
+        + ", "
+        + t.dataBlocks()
+        + (t.dataBlocks() == 1 ? " data block, salt " : " data blocks, salt ")
+        + t.saltHex()
+        + ", made in "
+        + ConvertProgress.seconds(v.elapsed().toNanos())
+        + n;
   }
 
   /** What a pull downloaded and took from the cache, per layer blob and in total. */

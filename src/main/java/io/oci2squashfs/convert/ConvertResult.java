@@ -27,6 +27,8 @@ import java.time.Duration;
  * @param compressedBytes the layers' blobs as stored: the sum of their sizes, or -1 when unknown
  * @param uncompressedBytes the layers' tars, decompressed: the sum of their sizes, or -1 when
  *     unknown
+ * @param pull what was downloaded, for an image pulled from a registry; else null
+ * @param verity the dm-verity tree written, or null
  */
 public record ConvertResult(
     Path output,
@@ -42,7 +44,8 @@ public record ConvertResult(
     Digest manifestDigest,
     long compressedBytes,
     long uncompressedBytes,
-    PullStats pull) {
+    PullStats pull,
+    VerityOutcome verity) {
 
   /** A result of an image read from disk: nothing was pulled. */
   public ConvertResult(
@@ -73,6 +76,7 @@ public record ConvertResult(
         manifestDigest,
         compressedBytes,
         uncompressedBytes,
+        null,
         null);
   }
 
@@ -113,6 +117,46 @@ public record ConvertResult(
         null,
         -1,
         -1);
+  }
+
+  /** This result with what was pulled. */
+  public ConvertResult withPull(PullStats p) {
+    return new ConvertResult(
+        output,
+        source,
+        layers,
+        merge,
+        tarBytes,
+        outputBytes,
+        elapsed,
+        mksquashfsSummary,
+        format,
+        platform,
+        manifestDigest,
+        compressedBytes,
+        uncompressedBytes,
+        p,
+        verity);
+  }
+
+  /** This result with the verity tree written. */
+  public ConvertResult withVerity(VerityOutcome v) {
+    return new ConvertResult(
+        output,
+        source,
+        layers,
+        merge,
+        tarBytes,
+        outputBytes,
+        elapsed,
+        mksquashfsSummary,
+        format,
+        platform,
+        manifestDigest,
+        compressedBytes,
+        uncompressedBytes,
+        pull,
+        v);
   }
 
   /**

@@ -115,12 +115,21 @@ public final class Converter {
           request.force(),
           format.optionName());
     }
+    if (request.verity().enabled()) {
+      if (!format.isFilesystem() || toStdout) {
+        throw new IllegalArgumentException(
+            "a verity tree needs a squashfs or erofs output, not " + format.optionName());
+      }
+      VerityFinish.checkWritable(request.verity(), output, request.force());
+    }
     builder(request); // fails early, before any download, when the tool is missing or too old
     try (OpenedImage opened = sources.open(request.image(), request.platform(), listener)) {
       Image image = opened.image();
-      ConvertRequest r =
-          request.withErofs(request.erofs().withUuidFrom(image.manifestDigest().toString()));
-      ConvertResult result = convert(r, image, output, builder(r), started);
+      String seed = seed(image);
+      ConvertRequest r = request.withErofs(request.erofs().withUuidFrom(seed));
+      VerityFinish verity =
+          r.verity().enabled() ? new VerityFinish(r.verity(), output, seed, r.force()) : null;
+      ConvertResult result = convert(r, image, output, builder(r), verity, started);
       opened.succeeded(listener::warning);
       return withPull(result, opened);
     }
@@ -142,8 +151,22 @@ public final class Converter {
     }
   }
 
+  /**
+   * What makes derived identities (a verity salt and UUID, an erofs UUID) the same for the same
+   * image: its manifest digest, or its config's where there is no manifest blob.
+   */
+  private static String seed(Image image) {
+    return String.valueOf(
+        image.manifestDigest() != null ? image.manifestDigest() : image.configDigest());
+  }
+
   private ConvertResult convert(
-      ConvertRequest request, Image image, Path output, FilesystemBuilder tool, long started)
+      ConvertRequest request,
+      Image image,
+      Path output,
+      FilesystemBuilder tool,
+      VerityFinish verity,
+      long started)
       throws IOException {
     OutputFormat format = request.format();
     boolean toStdout = request.toStdout();
@@ -204,7 +227,7 @@ public final class Converter {
       MergeResult merged = settled.result();
       OutputSink sink = settled.output();
       listener.finishing();
-      String summary = sink.commit();
+      String summary = verity == null ? sink.commit() : sink.commit(verity);
       sink.warnings().forEach(listener::warning);
       long outputBytes =
           format == OutputFormat.DIR || toStdout ? sink.bytesWritten() : Files.size(output);
@@ -221,7 +244,9 @@ public final class Converter {
           image.platform(),
           image.manifestDigest(),
           counts.compressed(),
-          counts.uncompressed());
+          counts.uncompressed(),
+          null,
+          verity == null ? null : verity.outcome());
     } finally {
       passes.current
           .close(); // after a commit this does nothing; else it stops mksquashfs and deletes its
@@ -231,24 +256,7 @@ public final class Converter {
 
   private static ConvertResult withPull(ConvertResult r, OpenedImage opened) {
     RegistryImage pulled = opened.pulled();
-    if (pulled == null) {
-      return r;
-    }
-    return new ConvertResult(
-        r.output(),
-        r.source(),
-        r.layers(),
-        r.merge(),
-        r.tarBytes(),
-        r.outputBytes(),
-        r.elapsed(),
-        r.mksquashfsSummary(),
-        r.format(),
-        r.platform(),
-        r.manifestDigest(),
-        r.compressedBytes(),
-        r.uncompressedBytes(),
-        pulled.stats());
+    return pulled == null ? r : r.withPull(pulled.stats());
   }
 
   /** A fresh sink for each pass; the root's attributes as the last pass found them. */

@@ -39,6 +39,14 @@ public interface FilesystemBuilder {
   /** Whether the filesystem keeps sub-second mtimes (else they are dropped from the tar). */
   boolean keepsNanoseconds();
 
+  /**
+   * Why this builder would store a device node with these numbers wrongly, or null when it keeps
+   * them.
+   */
+  default String deviceFault(int major, int minor) {
+    return null;
+  }
+
   /** What to tell a user who lacks the tool, or has one too old. */
   String installHint();
 }

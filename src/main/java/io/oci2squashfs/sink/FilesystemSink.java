@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -43,6 +44,9 @@ public final class FilesystemSink implements OutputSink {
   private final OutputTail stdout;
   private final List<String> command;
   private long timesClamped;
+  private long devicesMiswritten;
+  private String deviceFault;
+  private String firstMiswritten;
 
   private FilesystemSink(
       FilesystemBuilder builder, PendingOutput output, Process process, List<String> command) {
@@ -110,6 +114,15 @@ public final class FilesystemSink implements OutputSink {
 
   @Override
   public void write(TarHeader header, InputStream content) throws IOException {
+    if (header.type().isDevice()) {
+      String fault = builder.deviceFault(header.devMajor(), header.devMinor());
+      if (fault != null) {
+        deviceFault = fault;
+        if (devicesMiswritten++ == 0) {
+          firstMiswritten = header.path().shortDisplay();
+        }
+      }
+    }
     try {
       tar.write(fitted(header), content);
     } catch (IOException e) {
@@ -138,13 +151,23 @@ public final class FilesystemSink implements OutputSink {
 
   @Override
   public List<String> warnings() {
-    return timesClamped == 0
-        ? List.of()
-        : List.of(
-            timesClamped
-                + " entries had mtimes outside what "
-                + builder.filesystemName()
-                + " can hold; they were clamped");
+    List<String> w = new ArrayList<>();
+    if (timesClamped > 0) {
+      w.add(
+          timesClamped
+              + " entries had mtimes outside what "
+              + builder.filesystemName()
+              + " can hold; they were clamped");
+    }
+    if (devicesMiswritten > 0) {
+      w.add(
+          devicesMiswritten
+              + " device node(s), the first "
+              + firstMiswritten
+              + ", have numbers the image does not keep: "
+              + deviceFault);
+    }
+    return w;
   }
 
   /** Bytes of tar handed to the builder so far. */

@@ -21,7 +21,7 @@ public record MkfsErofsTool(Path executable, String version, List<String> compre
       "run scripts/setup as root, or install erofs-utils 1.7 or newer (Debian 13 and Ubuntu 24.04"
           + " ship it; on Debian 12 scripts/setup builds 1.8.6 from Debian's source)";
   private static final Pattern VERSION =
-      Pattern.compile("mkfs\\.erofs \\(erofs-utils\\) (\\d+)\\.(\\d+)(?:\\.(\\d+))?");
+      Pattern.compile("mkfs\\.erofs \\(erofs-utils\\) (\\d+)\\.(\\d+)(?:\\.(\\d+))?(\\S*)");
   private static final Pattern COMPRESSORS = Pattern.compile("available compressors: ([^\\n]*)");
 
   public MkfsErofsTool {
@@ -50,7 +50,8 @@ public record MkfsErofsTool(Path executable, String version, List<String> compre
     }
     int major = Integer.parseInt(m.group(1));
     int minor = Integer.parseInt(m.group(2));
-    String version = m.group(1) + "." + m.group(2) + (m.group(3) == null ? "" : "." + m.group(3));
+    String number = m.group(1) + "." + m.group(2) + (m.group(3) == null ? "" : "." + m.group(3));
+    String version = number + m.group(4);
     if (major < 1 || (major == 1 && minor < 7)) {
       throw new ToolException(
           NAME,
@@ -62,6 +63,14 @@ public record MkfsErofsTool(Path executable, String version, List<String> compre
     List<String> compressors =
         c.find() ? Arrays.asList(c.group(1).trim().split("\\s*,\\s*")) : List.of("lz4", "lz4hc");
     return new MkfsErofsTool(exe, version, compressors);
+  }
+
+  /**
+   * Whether this is the build scripts/setup makes ({@code 1.8.6-oci2squashfs1}), whose tar reader
+   * keeps device minors with bit 19 set.
+   */
+  boolean fixedDeviceNumbers() {
+    return version.contains("oci2squashfs");
   }
 
   /** Whether {@code -z} takes {@code ALG,level=N} (1.8 and later) rather than {@code ALG,N}. */

@@ -72,13 +72,35 @@ class MainTest {
   void outputFormatsAreExplainedAndCheckedAsUsage() {
     CliRun help = run("convert", "--help");
     assertTrue(
-        help.out().contains("--format") && help.out().contains("squashfs|tar|dir"), help.out());
+        help.out().contains("--format") && help.out().contains("squashfs|erofs|tar|dir"),
+        help.out());
     CliRun zip = run("convert", "-i", "x", "-o", "y", "--format", "zip");
     assertEquals(2, zip.code());
-    assertTrue(zip.err().contains("zip") && zip.err().contains("squashfs, tar or dir"), zip.err());
+    assertTrue(
+        zip.err().contains("zip") && zip.err().contains("squashfs, erofs, tar or dir"), zip.err());
     CliRun dirToStdout = run("convert", "-i", "x", "-o", "-", "--format", "dir");
     assertEquals(2, dirToStdout.code());
     assertTrue(dirToStdout.err().contains("standard output"), dirToStdout.err());
+  }
+
+  @Test
+  void verityOptionsAreCheckedAsUsage() {
+    CliRun help = run("convert", "--help");
+    assertTrue(help.out().contains("--verity") && help.out().contains("roothash"), help.out());
+    CliRun tar = run("convert", "-i", "x", "-o", "y.tar", "--verity");
+    assertEquals(2, tar.code(), tar.err());
+    assertTrue(tar.err().contains("--verity needs a squashfs or erofs output, not tar"), tar.err());
+    CliRun where = run("convert", "-i", "x", "-o", "y.squashfs", "--verity=beside");
+    assertEquals(2, where.code(), where.err());
+    assertTrue(where.err().contains("appended or sidecar"), where.err());
+    CliRun salt = run("convert", "-i", "x", "-o", "y.squashfs", "--verity-salt", "abc");
+    assertEquals(2, salt.code(), salt.err());
+    CliRun saltAlone = run("convert", "-i", "x", "-o", "y.squashfs", "--verity-salt", "ab");
+    assertEquals(2, saltAlone.code(), saltAlone.err());
+    assertTrue(saltAlone.err().contains("--verity-salt needs --verity"), saltAlone.err());
+    CliRun level = run("convert", "-i", "x", "-o", "y.erofs", "-c", "lz4:3");
+    assertEquals(2, level.code(), level.err());
+    assertTrue(level.err().contains("lz4 takes no level"), level.err());
   }
 
   @Test

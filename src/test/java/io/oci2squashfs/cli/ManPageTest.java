@@ -33,7 +33,7 @@ class ManPageTest {
       }
     }
     assertTrue(page.contains("\\&  oci2squashfs convert \\-\\-image examples/demo\\-image"), page);
-    assertTrue(page.contains("Default: zstd:3"), "defaults are filled in: " + page);
+    assertTrue(page.contains("Default: auto"), "defaults are filled in: " + page);
   }
 
   @Test

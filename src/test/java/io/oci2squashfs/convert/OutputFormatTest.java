@@ -18,6 +18,8 @@ class OutputFormatTest {
     assertEquals(OutputFormat.SQUASHFS, OutputFormat.forOutput("rootfs.squashfs", false));
     // a compressed tar is not what is written: it is not taken for one
     assertEquals(OutputFormat.SQUASHFS, OutputFormat.forOutput("rootfs.tar.gz", false));
+    assertEquals(OutputFormat.EROFS, OutputFormat.forOutput("rootfs.erofs", false));
+    assertEquals(OutputFormat.EROFS, OutputFormat.forOutput("ROOTFS.EROFS", false));
   }
 
   @Test
@@ -27,6 +29,7 @@ class OutputFormatTest {
     assertEquals(OutputFormat.TAR, OutputFormat.parse(OutputFormat.TAR.optionName()));
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> OutputFormat.parse("zip"));
-    assertTrue(e.getMessage().contains("squashfs, tar or dir"), e.getMessage());
+    assertTrue(e.getMessage().contains("squashfs, erofs, tar or dir"), e.getMessage());
+    assertEquals(OutputFormat.EROFS, OutputFormat.parse("EROFS"));
   }
 }
