@@ -143,6 +143,26 @@ class LauncherIT {
   }
 
   @Test
+  void asUserErofsNeedsMkfsErofsNotMksquashfs() throws Exception {
+    pathWithout("mksquashfs", "unsquashfs", "mkfs.erofs", "sudo");
+    script("bin/mkfs.erofs", "echo 'mkfs.erofs 1.5'\n"); // bookworm's: no version line we know
+    Run r =
+        launcher(
+            null,
+            true,
+            "convert",
+            "-i",
+            repo.resolve("examples/demo-image").toString(),
+            "-o",
+            tmp.resolve("out/demo.erofs").toString(),
+            "--verity");
+    assertEquals(1, r.code(), r.err());
+    assertTrue(r.err().contains("mkfs.erofs 1.7 or newer (found: none) is missing"), r.err());
+    assertTrue(!r.err().contains("mksquashfs"), "an erofs output needs no mksquashfs: " + r.err());
+    assertNoOutput();
+  }
+
+  @Test
   void asUserWithAnOldMksquashfsSaysWhichVersionItFound() throws Exception {
     pathWithout("mksquashfs", "unsquashfs", "sudo");
     script("bin/mksquashfs", "echo 'mksquashfs version 4.5.1 (2022/03/17)'\n");
