@@ -158,6 +158,56 @@ class RealImageIT {
   }
 
   /**
+   * The same image written as erofs with a verity tree: the kernel's mount of it equals {@code
+   * umoci unpack} file by file, and {@code veritysetup verify} accepts the tree.
+   */
+  @Test
+  void erofsWithVerityEqualsUmociUnpack() throws Exception {
+    Path erofs = tmp.resolve("real.erofs");
+    long t0 = System.nanoTime();
+    VerifyIT.Run r =
+        VerifyIT.cli(
+            "convert", "--image", ref("oci"), "--output", erofs.toString(), "--verity", "--json");
+    assertEquals(0, r.code(), r.err());
+    System.out.printf(
+        "real image: convert to erofs with verity in %.1f s (%d bytes)%n",
+        (System.nanoTime() - t0) / 1e9, erofs.toFile().length());
+    Path copy = tmp.resolve("umoci-image");
+    TreeSnapshot.run("cp", "-a", DIR.resolve("oci").toString(), copy.toString());
+    Path bundle = tmp.resolve("bundle");
+    TreeSnapshot.run(
+        "sh",
+        "-c",
+        "umask 022 && exec umoci unpack --image \"$1\" \"$2\"",
+        "sh",
+        copy + ":" + TAG,
+        bundle.toString());
+    TreeSnapshot oracle = TreeSnapshot.ofDirectory(bundle.resolve("rootfs"));
+    TreeSnapshot ours = ErofsMount.read(erofs, tmp.resolve("mnt"));
+    TreeSnapshot.assertSame(oracle, ours, "real image (oci) as erofs");
+    assertLayersDidWhatTheySay(ours);
+    long offset =
+        io.oci2squashfs.image.json.Json.MAPPER
+            .readTree(r.out())
+            .get("verity")
+            .get("hashOffset")
+            .asLong();
+    String root = Files.readString(tmp.resolve("real.erofs.roothash")).trim();
+    Process p =
+        new ProcessBuilder(
+                "veritysetup",
+                "verify",
+                erofs.toString(),
+                erofs.toString(),
+                root,
+                "--hash-offset=" + offset)
+            .redirectErrorStream(true)
+            .start();
+    String said = new String(p.getInputStream().readAllBytes());
+    assertEquals(0, p.waitFor(), "veritysetup verify: " + said);
+  }
+
+  /**
    * A converter that ignored whiteouts would give the image its layers give without their whiteout
    * entries: convert exactly that, and verify must report the deleted paths as only in the image.
    */
