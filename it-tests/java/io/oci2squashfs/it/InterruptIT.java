@@ -167,6 +167,47 @@ class InterruptIT {
     assertFalse(Files.exists(out));
   }
 
+  /**
+   * An erofs image with a verity tree: stopped once mkfs.erofs is done, the previous image and its
+   * previous root hash file are left as they were, and no tree or partial file is.
+   */
+  @ParameterizedTest
+  @CsvSource({"INT, 130", "TERM, 143"})
+  void whileMkfsErofsFinishesWithVerity(String signal, int expectedExit) throws Exception {
+    Path image =
+        ImageLayoutBuilder.oci()
+            .layer(layer().file("a", "x").gzip(), MediaTypes.OCI_LAYER_GZIP)
+            .writeTo(tmp.resolve("img"));
+    Path wrapper =
+        script(
+            "mkfs.erofs-finishing",
+            "[ \"$1\" = --version ] && exec mkfs.erofs --version\n"
+                + "mkfs.erofs \"$@\" >/dev/null && exec -a \"$0-finishing\" sleep 600");
+    Path out = oldOutput("erofs");
+    Path rootHash = out.resolveSibling(out.getFileName() + ".roothash");
+    Files.writeString(rootHash, "previous hash\n");
+    Held run =
+        start(
+            null,
+            "convert",
+            "-f",
+            "-q",
+            "-i",
+            image.toString(),
+            "-o",
+            out.toString(),
+            "--verity",
+            "--mkfs-erofs",
+            wrapper.toString());
+    run.interruptWhen(
+        () -> running(wrapper + "-finishing"),
+        "mkfs.erofs done but not exited",
+        signal,
+        expectedExit);
+    assertOldOutput(out, "erofs");
+    assertEquals("previous hash\n", Files.readString(rootHash), "the previous root hash is kept");
+  }
+
   @ParameterizedTest
   @CsvSource({"INT, 130", "TERM, 143"})
   void whileMksquashfsFinishes(String signal, int expectedExit) throws Exception {
@@ -511,7 +552,11 @@ class InterruptIT {
       Files.writeString(out.resolve("old"), "previous run");
       return out;
     }
-    Path out = dir.resolve(format.equals("tar") ? "old.tar" : "old.squashfs");
+    Path out =
+        dir.resolve(
+            format.equals("tar")
+                ? "old.tar"
+                : format.equals("erofs") ? "old.erofs" : "old.squashfs");
     Files.writeString(out, "previous run");
     return out;
   }

@@ -478,7 +478,7 @@ public final class DirectorySink implements OutputSink {
   @Override
   public String commit(Finish finish) throws IOException {
     if (finish != Finish.NONE) {
-      throw new UnsupportedOperationException("no finishing step for this output");
+      throw new UnsupportedOperationException("a directory takes no finishing step");
     }
     owner(EntryPath.ROOT, partial, root);
     xattrs(EntryPath.ROOT, partial, root, false);

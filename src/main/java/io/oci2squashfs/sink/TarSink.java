@@ -102,7 +102,7 @@ public final class TarSink implements OutputSink {
   @Override
   public String commit(Finish finish) throws IOException {
     if (finish != Finish.NONE) {
-      throw new UnsupportedOperationException("no finishing step for this output");
+      throw new UnsupportedOperationException("a tar takes no finishing step");
     }
     tar.finish();
     out.close();
