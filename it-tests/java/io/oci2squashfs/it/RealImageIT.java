@@ -172,17 +172,8 @@ class RealImageIT {
     System.out.printf(
         "real image: convert to erofs with verity in %.1f s (%d bytes)%n",
         (System.nanoTime() - t0) / 1e9, erofs.toFile().length());
-    Path copy = tmp.resolve("umoci-image");
-    TreeSnapshot.run("cp", "-a", DIR.resolve("oci").toString(), copy.toString());
-    Path bundle = tmp.resolve("bundle");
-    TreeSnapshot.run(
-        "sh",
-        "-c",
-        "umask 022 && exec umoci unpack --image \"$1\" \"$2\"",
-        "sh",
-        copy + ":" + TAG,
-        bundle.toString());
-    TreeSnapshot oracle = TreeSnapshot.ofDirectory(bundle.resolve("rootfs"));
+    TreeSnapshot oracle =
+        TreeSnapshot.ofDirectory(OracleIT.umociUnpack(DIR.resolve("oci"), TAG, tmp));
     TreeSnapshot ours = ErofsMount.read(erofs, tmp.resolve("mnt"));
     TreeSnapshot.assertSame(oracle, ours, "real image (oci) as erofs");
     assertLayersDidWhatTheySay(ours);

@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Finds a tool and asks it for its version, with one kind of error for every way that fails. */
 public final class ToolVersions {
@@ -55,6 +57,68 @@ public final class ToolVersions {
       throw new ToolException(
           tool, -1, "interrupted while asking " + exe + " for its version", null, e);
     }
+  }
+
+  /**
+   * A tool's version: its numbers, and the whole text (with any build suffix, e.g. {@code
+   * 1.8.6-oci2squashfs1}).
+   */
+  public record Version(int major, int minor, String text) {}
+
+  /**
+   * Reads the version from a tool's answer and checks it is new enough.
+   *
+   * @param pattern finds the version: groups major, minor, optional patch, optional suffix
+   * @param option the version option, as the message names it
+   * @param why what needs the minimum version, as the message says it
+   * @throws ToolException when the answer holds no version, or an older one
+   */
+  public static Version atLeast(
+      String tool,
+      Answer answer,
+      Pattern pattern,
+      String option,
+      int major,
+      int minor,
+      String why,
+      String hint)
+      throws ToolException {
+    Matcher m = pattern.matcher(answer.text());
+    if (!m.find()) {
+      throw new ToolException(
+          tool,
+          -1,
+          answer.executable()
+              + " does not look like "
+              + tool
+              + ": "
+              + option
+              + " printed '"
+              + firstLine(answer.text())
+              + "'",
+          hint);
+    }
+    int foundMajor = Integer.parseInt(m.group(1));
+    int foundMinor = Integer.parseInt(m.group(2));
+    String numbers = m.group(1) + "." + m.group(2) + (m.group(3) == null ? "" : "." + m.group(3));
+    if (foundMajor < major || (foundMajor == major && foundMinor < minor)) {
+      throw new ToolException(
+          tool,
+          -1,
+          answer.executable()
+              + " is version "
+              + numbers
+              + "; "
+              + why
+              + " needs "
+              + major
+              + "."
+              + minor
+              + " or newer",
+          hint);
+    }
+    String suffix = m.groupCount() >= 4 && m.group(4) != null ? m.group(4) : "";
+    return new Version(foundMajor, foundMinor, numbers + suffix);
   }
 
   /** The first line of a tool's answer, for a message. */

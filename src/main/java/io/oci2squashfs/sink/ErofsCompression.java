@@ -1,7 +1,6 @@
 package io.oci2squashfs.sink;
 
 import java.util.List;
-import java.util.Locale;
 
 /**
  * An erofs compressor and optional level, as given on the command line: {@code lz4hc}, {@code
@@ -18,38 +17,13 @@ public record ErofsCompression(String algorithm, Integer level) {
   public static final ErofsCompression DEFAULT = new ErofsCompression("lz4hc", null);
 
   public ErofsCompression {
-    if (!ALGORITHMS.contains(algorithm)) {
-      throw new IllegalArgumentException(
-          "unknown erofs compression '"
-              + algorithm
-              + "'; choose one of "
-              + String.join(", ", ALGORITHMS));
-    }
-    if (level != null) {
-      int[] range = levelRange(algorithm);
-      if (range == null) {
-        throw new IllegalArgumentException(algorithm + " takes no level");
-      }
-      if (level < range[0] || level > range[1]) {
-        throw new IllegalArgumentException(
-            algorithm + " level must be " + range[0] + " to " + range[1] + ", not " + level);
-      }
-    }
+    CompressionText.check("erofs ", ALGORITHMS, algorithm, level, levelRange(algorithm));
   }
 
   /** Parses {@code ALG} or {@code ALG:LEVEL}. */
   public static ErofsCompression parse(String text) {
-    String t = text.trim().toLowerCase(Locale.ROOT);
-    int colon = t.indexOf(':');
-    if (colon < 0) {
-      return new ErofsCompression(t, null);
-    }
-    String level = t.substring(colon + 1);
-    try {
-      return new ErofsCompression(t.substring(0, colon), Integer.parseInt(level));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("compression level '" + level + "' is not a number");
-    }
+    CompressionText.Parsed p = CompressionText.parse(text);
+    return new ErofsCompression(p.algorithm(), p.level());
   }
 
   private static int[] levelRange(String algorithm) {

@@ -36,33 +36,21 @@ public record MkfsErofsTool(Path executable, String version, List<String> compre
    */
   public static MkfsErofsTool locate(String nameOrPath) throws ToolException {
     ToolVersions.Answer answer = ToolVersions.ask(NAME, nameOrPath, INSTALL_HINT, "--version");
-    Path exe = answer.executable();
-    Matcher m = VERSION.matcher(answer.text());
-    if (!m.find()) {
-      throw new ToolException(
-          NAME,
-          -1,
-          exe
-              + " does not look like mkfs.erofs: --version printed '"
-              + ToolVersions.firstLine(answer.text())
-              + "'",
-          INSTALL_HINT);
-    }
-    int major = Integer.parseInt(m.group(1));
-    int minor = Integer.parseInt(m.group(2));
-    String number = m.group(1) + "." + m.group(2) + (m.group(3) == null ? "" : "." + m.group(3));
-    String version = number + m.group(4);
-    if (major < 1 || (major == 1 && minor < 7)) {
-      throw new ToolException(
-          NAME,
-          -1,
-          exe + " is version " + version + "; reading a tar stream (--tar=f) needs 1.7 or newer",
-          INSTALL_HINT);
-    }
+    String version =
+        ToolVersions.atLeast(
+                NAME,
+                answer,
+                VERSION,
+                "--version",
+                1,
+                7,
+                "reading a tar stream (--tar=f)",
+                INSTALL_HINT)
+            .text();
     Matcher c = COMPRESSORS.matcher(answer.text());
     List<String> compressors =
         c.find() ? Arrays.asList(c.group(1).trim().split("\\s*,\\s*")) : List.of("lz4", "lz4hc");
-    return new MkfsErofsTool(exe, version, compressors);
+    return new MkfsErofsTool(answer.executable(), version, compressors);
   }
 
   /**

@@ -2,7 +2,6 @@ package io.oci2squashfs.sink;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * A squashfs compressor and optional level, as given on the command line: {@code zstd}, {@code
@@ -19,38 +18,13 @@ public record SquashfsCompression(String algorithm, Integer level) {
   public static final SquashfsCompression DEFAULT = new SquashfsCompression("zstd", 3);
 
   public SquashfsCompression {
-    if (!ALGORITHMS.contains(algorithm)) {
-      throw new IllegalArgumentException(
-          "unknown compression '"
-              + algorithm
-              + "'; choose one of "
-              + String.join(", ", ALGORITHMS));
-    }
-    if (level != null) {
-      int[] range = levelRange(algorithm);
-      if (range == null) {
-        throw new IllegalArgumentException(algorithm + " takes no level");
-      }
-      if (level < range[0] || level > range[1]) {
-        throw new IllegalArgumentException(
-            algorithm + " level must be " + range[0] + " to " + range[1] + ", not " + level);
-      }
-    }
+    CompressionText.check("", ALGORITHMS, algorithm, level, levelRange(algorithm));
   }
 
   /** Parses {@code ALG} or {@code ALG:LEVEL}. */
   public static SquashfsCompression parse(String text) {
-    String t = text.trim().toLowerCase(Locale.ROOT);
-    int colon = t.indexOf(':');
-    if (colon < 0) {
-      return new SquashfsCompression(t, null);
-    }
-    String level = t.substring(colon + 1);
-    try {
-      return new SquashfsCompression(t.substring(0, colon), Integer.parseInt(level));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("compression level '" + level + "' is not a number");
-    }
+    CompressionText.Parsed p = CompressionText.parse(text);
+    return new SquashfsCompression(p.algorithm(), p.level());
   }
 
   private static int[] levelRange(String algorithm) {
