@@ -1,10 +1,8 @@
 package io.oci2squashfs.exec;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,38 +23,12 @@ public final class ToolVersions {
    */
   public static Answer ask(String tool, String nameOrPath, String hint, String... versionArgs)
       throws ToolException {
-    Path exe = Executables.find(nameOrPath);
-    if (exe == null) {
-      throw new ToolException(
-          tool,
-          -1,
-          tool
-              + " not found (looked for '"
-              + nameOrPath
-              + "'"
-              + (nameOrPath.contains("/") ? "" : " on PATH")
-              + ")",
-          hint);
-    }
+    Path exe = Commands.require(nameOrPath, hint);
     List<String> cmd = new ArrayList<>(List.of(exe.toString()));
     cmd.addAll(List.of(versionArgs));
-    try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      p.getOutputStream().close();
-      OutputTail tail = new OutputTail(p.getInputStream(), 4096, tool + "-version");
-      if (!p.waitFor(30, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new ToolException(
-            tool, -1, String.join(" ", cmd) + " did not answer within 30 s", hint);
-      }
-      return new Answer(exe, tail.text());
-    } catch (IOException e) {
-      throw new ToolException(tool, -1, "cannot run " + exe + ": " + e.getMessage(), hint, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ToolException(
-          tool, -1, "interrupted while asking " + exe + " for its version", null, e);
-    }
+    Commands.Result r = Commands.run(cmd, 30);
+    // some tools print their version on stderr
+    return new Answer(exe, r.stdout().isEmpty() ? r.stderr() : r.stdout() + "\n" + r.stderr());
   }
 
   /**
