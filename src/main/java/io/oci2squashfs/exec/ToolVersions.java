@@ -17,11 +17,10 @@ public final class ToolVersions {
    * Finds {@code nameOrPath} (a path, or a name looked up on PATH) and runs it with {@code
    * versionArgs}, returning what it printed on stdout and stderr together.
    *
-   * @param tool the tool's name, as messages name it
    * @param hint how to install it
    * @throws ToolException when it is missing, does not run, or does not answer within 30 s
    */
-  public static Answer ask(String tool, String nameOrPath, String hint, String... versionArgs)
+  public static Answer ask(String nameOrPath, String hint, String... versionArgs)
       throws ToolException {
     Path exe = Commands.require(nameOrPath, hint);
     List<String> cmd = new ArrayList<>(List.of(exe.toString()));

@@ -35,7 +35,7 @@ public record MkfsErofsTool(Path executable, String version, List<String> compre
    * @throws ToolException when it is missing, does not run, or is older than 1.7
    */
   public static MkfsErofsTool locate(String nameOrPath) throws ToolException {
-    ToolVersions.Answer answer = ToolVersions.ask(NAME, nameOrPath, INSTALL_HINT, "--version");
+    ToolVersions.Answer answer = ToolVersions.ask(nameOrPath, INSTALL_HINT, "--version");
     String version =
         ToolVersions.atLeast(
                 NAME,

@@ -22,7 +22,7 @@ public record MksquashfsTool(Path executable, String version) {
    * @throws ToolException when it is missing, does not run, or is older than 4.6
    */
   public static MksquashfsTool locate(String nameOrPath) throws ToolException {
-    ToolVersions.Answer answer = ToolVersions.ask(NAME, nameOrPath, INSTALL_HINT, "-version");
+    ToolVersions.Answer answer = ToolVersions.ask(nameOrPath, INSTALL_HINT, "-version");
     String version =
         ToolVersions.atLeast(
                 NAME,
