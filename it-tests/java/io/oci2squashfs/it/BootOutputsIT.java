@@ -231,6 +231,30 @@ class BootOutputsIT {
   }
 
   @Test
+  void erofsReproducibleAndMtime() throws Exception {
+    Path image = image();
+    Path a = tmp.resolve("a.erofs");
+    Path b = tmp.resolve("b.erofs");
+    assertEquals(
+        0,
+        cli("convert", "-q", "--reproducible", "-i", image.toString(), "-o", a.toString()).code());
+    Thread.sleep(1100);
+    assertEquals(
+        0,
+        cli("convert", "-q", "--reproducible", "-i", image.toString(), "-o", b.toString()).code());
+    assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b), "--reproducible erofs");
+    Path m = tmp.resolve("m.erofs");
+    assertEquals(
+        0,
+        cli("convert", "-q", "--mtime", "86400", "-i", image.toString(), "-o", m.toString())
+            .code());
+    TreeSnapshot t = ErofsMount.read(m, tmp.resolve("mnt"));
+    for (var e : t.byPath.entrySet()) {
+      assertEquals(86400L, e.getValue().mtime, "mtime of " + e.getKey());
+    }
+  }
+
+  @Test
   void verityRefusesTarAndDirectoryAndLeavesNothing() throws Exception {
     Path image = image();
     Run tar =
