@@ -43,6 +43,7 @@ public final class Verifier {
     if (!Files.isRegularFile(squashfs)) {
       throw new IOException(squashfs + ": not a regular file");
     }
+    checkReferenceDirectory(request.reference());
     FilesystemImage fs = FilesystemImage.probe(squashfs);
     FilesystemImage.Format format = fs.format();
     List<String> notes = new ArrayList<>();
@@ -131,16 +132,21 @@ public final class Verifier {
     return readUnsquashfs(request);
   }
 
+  /** A reference directory that is missing fails before anything else is done. */
+  private static void checkReferenceDirectory(Reference ref) throws IOException {
+    if (!ref.isImage() && !Files.isDirectory(ref.directory())) {
+      throw Files.exists(ref.directory())
+          ? new IOException(ref.directory() + ": not a directory")
+          : new NoSuchFileException(
+              ref.directory().toString(), null, "no such reference directory");
+    }
+  }
+
   private TreeSnapshot readReference(VerifyRequest request, List<String> notes) throws IOException {
     Reference ref = request.reference();
     DirectoryReader reader = new DirectoryReader(request.tools().getfattr());
     if (!ref.isImage()) {
-      if (!Files.isDirectory(ref.directory())) {
-        throw Files.exists(ref.directory())
-            ? new IOException(ref.directory() + ": not a directory")
-            : new NoSuchFileException(
-                ref.directory().toString(), null, "no such reference directory");
-      }
+      checkReferenceDirectory(ref);
       listener.step("reading reference " + ref.directory());
       return reader.read(ref.directory(), listener);
     }
