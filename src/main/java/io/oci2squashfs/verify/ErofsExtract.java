@@ -61,9 +61,9 @@ final class ErofsExtract {
     }
     if (!root) {
       notes.add(
-          "not root: fsck.erofs extracted the image with your owners, and without the"
-              + " trusted.* and security.* xattrs it may not set; use --ignore-ownership,"
-              + " --method mount, or run as root");
+          "not root: fsck.erofs extracted the image with your owners, and without the device"
+              + " files and the trusted.* and security.* xattrs it may not create; use"
+              + " --ignore-ownership, --method mount, or run as root");
     } else {
       Map<String, SortedMap<String, String>> caps = capabilities(fsck, image, tools, listener);
       if (!caps.isEmpty()) {

@@ -47,7 +47,7 @@ final class ImageVerity {
    * @throws VerityException for a tree that cannot be checked (a bad superblock, a size that does
    *     not fit)
    */
-  static VerityOutcome check(
+  static VerityCheck check(
       Path image,
       FilesystemImage fs,
       Path verityData,
@@ -138,19 +138,19 @@ final class ImageVerity {
             + image
             + " against the dm-verity tree"
             + (hashFile.equals(image) ? "" : " in " + hashFile));
-    VerityOutcome.Failure failure = null;
+    VerityCheck.Failure failure = null;
     try {
       VerityChecker.check(image, dataSize, hashFile, hashOffset, root);
     } catch (VerityMismatchException e) {
       failure =
-          new VerityOutcome.Failure(
+          new VerityCheck.Failure(
               e.kind() == VerityMismatchException.Kind.DATA_BLOCK ? "data" : "hash",
               e.file(),
               e.offset(),
               e.level(),
               e.getMessage());
     }
-    return new VerityOutcome(
+    return new VerityCheck(
         root, from, !from.equals(IMPLIED), sb.dataBlocks(), hashFile, hashOffset, failure);
   }
 

@@ -46,7 +46,7 @@ public final class ReportFormatter {
    * blocks checked, or {@code verity: FAILED: ...} with the first bad block.
    */
   public static String verityLine(VerifyReport report) {
-    VerityOutcome v = report.verity();
+    VerityCheck v = report.verity();
     if (!v.ok()) {
       return "verity: FAILED: " + v.failure().message();
     }
@@ -118,7 +118,7 @@ public final class ReportFormatter {
     root.put("format", report.format().label());
     root.put("method", report.method().label());
     ObjectNode verity = root.putObject("verity");
-    VerityOutcome v = report.verity();
+    VerityCheck v = report.verity();
     verity.put("checked", v != null);
     if (v != null) {
       verity.put("ok", v.ok());

@@ -59,7 +59,7 @@ public final class Verifier {
     } else if (method != Method.MOUNT) {
       method = withoutMount; // extract and unsquashfs both mean: the format's own non-mount way
     }
-    VerityOutcome verity =
+    VerityCheck verity =
         ImageVerity.check(squashfs, fs, request.verityData(), request.rootHash(), listener, notes);
     if (verity != null && !verity.ok()) {
       // a block is not what the tree says: nothing read from the image can be trusted

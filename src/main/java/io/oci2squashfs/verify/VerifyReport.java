@@ -32,7 +32,7 @@ public record VerifyReport(
     List<String> notes,
     Duration elapsed,
     FilesystemImage.Format format,
-    VerityOutcome verity) {
+    VerityCheck verity) {
   public VerifyReport {
     Objects.requireNonNull(squashfs, "squashfs");
     Objects.requireNonNull(reference, "reference");

@@ -47,7 +47,7 @@ class ImageVerityTest {
     fs = FilesystemImage.probe(image);
   }
 
-  VerityOutcome check(Path data, String root) throws Exception {
+  VerityCheck check(Path data, String root) throws Exception {
     return ImageVerity.check(image, fs, data, root, VerifyListener.NONE, notes);
   }
 
@@ -77,7 +77,7 @@ class ImageVerityTest {
   void appendedTreeWithRootHashFile() throws Exception {
     VerityResult r = VerityWriter.append(image, P);
     Files.writeString(tmp.resolve("x.squashfs.roothash"), r.rootHashHex() + "\n");
-    VerityOutcome v = check(null, null);
+    VerityCheck v = check(null, null);
     assertTrue(v.ok());
     assertTrue(v.authenticated());
     assertEquals(r.rootHashHex(), v.rootHash());
@@ -92,7 +92,7 @@ class ImageVerityTest {
   void givenRootHashWinsAndAnyCaseWorks() throws Exception {
     VerityResult r = VerityWriter.append(image, P);
     Files.writeString(tmp.resolve("x.squashfs.roothash"), "00".repeat(32) + "\n");
-    VerityOutcome v = check(null, r.rootHashHex().toUpperCase(java.util.Locale.ROOT));
+    VerityCheck v = check(null, r.rootHashHex().toUpperCase(java.util.Locale.ROOT));
     assertTrue(v.ok(), String.valueOf(v.failure()));
     assertEquals("--root-hash", v.rootHashFrom());
   }
@@ -100,7 +100,7 @@ class ImageVerityTest {
   @Test
   void withoutRootHashTheImpliedOneIsNotAuthenticated() throws Exception {
     VerityResult r = VerityWriter.append(image, P);
-    VerityOutcome v = check(null, null);
+    VerityCheck v = check(null, null);
     assertTrue(v.ok());
     assertFalse(v.authenticated());
     assertEquals(r.rootHashHex(), v.rootHash());
@@ -120,7 +120,7 @@ class ImageVerityTest {
   void aFlippedDataByteNamesItsBlock() throws Exception {
     VerityResult r = VerityWriter.append(image, P);
     flip(image, 2 * 4096 + 7);
-    VerityOutcome v = check(null, r.rootHashHex());
+    VerityCheck v = check(null, r.rootHashHex());
     assertFalse(v.ok());
     assertEquals("data", v.failure().kind());
     assertEquals(8192, v.failure().offset());
@@ -132,11 +132,11 @@ class ImageVerityTest {
   @Test
   void aFlippedTreeByteOrAWrongRootIsAHashBlock() throws Exception {
     VerityResult r = VerityWriter.append(image, P);
-    VerityOutcome wrong = check(null, "00".repeat(32));
+    VerityCheck wrong = check(null, "00".repeat(32));
     assertEquals("hash", wrong.failure().kind());
     assertTrue(wrong.failure().message().contains("root hash"), wrong.failure().message());
     flip(image, 1_228_800 + 4096 + 4096 + 40); // level 0, after the superblock and level 1
-    VerityOutcome v = check(null, r.rootHashHex());
+    VerityCheck v = check(null, r.rootHashHex());
     assertEquals("hash", v.failure().kind());
     assertEquals(0, v.failure().level());
   }
@@ -146,12 +146,12 @@ class ImageVerityTest {
     Path side = tmp.resolve("x.squashfs.verity");
     VerityResult r = VerityWriter.writeSidecar(image, side, P);
     Files.writeString(tmp.resolve("x.squashfs.roothash"), r.rootHashHex() + "\n");
-    VerityOutcome given = check(side, null);
+    VerityCheck given = check(side, null);
     assertTrue(given.ok());
     assertEquals(side, given.hashFile());
     assertEquals(0, given.hashOffset());
     assertFalse(given.appended(image));
-    VerityOutcome beside = check(null, null);
+    VerityCheck beside = check(null, null);
     assertTrue(beside.ok());
     assertEquals(side, beside.hashFile());
     assertTrue(notes.get(0).contains("beside the image"), notes.toString());
@@ -164,7 +164,7 @@ class ImageVerityTest {
     Path side = tmp.resolve("elsewhere.verity");
     VerityResult r = VerityWriter.writeSidecar(image, side, P);
     Files.writeString(tmp.resolve("elsewhere.verity.roothash"), r.rootHashHex());
-    VerityOutcome v = check(side, null);
+    VerityCheck v = check(side, null);
     assertTrue(v.authenticated());
     assertTrue(v.ok());
   }

@@ -77,7 +77,7 @@ class ReportFormatterTest {
 
   static final String ROOT = "ab".repeat(32);
 
-  static VerifyReport erofs(VerityOutcome v, List<Difference> d) {
+  static VerifyReport erofs(VerityCheck v, List<Difference> d) {
     return new VerifyReport(
         Path.of("x.erofs"),
         "ref",
@@ -91,19 +91,19 @@ class ReportFormatterTest {
         v);
   }
 
-  static VerityOutcome ok(String from, boolean authenticated) {
-    return new VerityOutcome(ROOT, from, authenticated, 20, Path.of("x.erofs"), 81920, null);
+  static VerityCheck ok(String from, boolean authenticated) {
+    return new VerityCheck(ROOT, from, authenticated, 20, Path.of("x.erofs"), 81920, null);
   }
 
-  static final VerityOutcome BAD =
-      new VerityOutcome(
+  static final VerityCheck BAD =
+      new VerityCheck(
           ROOT,
           "--root-hash",
           true,
           20,
           Path.of("x.erofs"),
           81920,
-          new VerityOutcome.Failure(
+          new VerityCheck.Failure(
               "data",
               Path.of("x.erofs"),
               8192,
@@ -118,8 +118,8 @@ class ReportFormatterTest {
             + " (from x.erofs.roothash), tree appended at byte 81920\n"
             + "equal (image 10 entries, reference 10; erofs read by extract in 2.5 s)\n",
         ReportFormatter.text(erofs(ok("x.erofs.roothash", true), List.of())));
-    VerityOutcome side =
-        new VerityOutcome(ROOT, "the tree itself", false, 20, Path.of("x.verity"), 0, null);
+    VerityCheck side =
+        new VerityCheck(ROOT, "the tree itself", false, 20, Path.of("x.verity"), 0, null);
     assertEquals(
         "verity: ok, 20 blocks match root hash "
             + ROOT

@@ -17,7 +17,7 @@ import java.util.Objects;
  * @param hashOffset where the tree's superblock is in {@code hashFile}
  * @param failure the first bad block, or null if all matched
  */
-public record VerityOutcome(
+public record VerityCheck(
     String rootHash,
     String rootHashFrom,
     boolean authenticated,
@@ -25,7 +25,7 @@ public record VerityOutcome(
     Path hashFile,
     long hashOffset,
     Failure failure) {
-  public VerityOutcome {
+  public VerityCheck {
     Objects.requireNonNull(rootHash, "rootHash");
     Objects.requireNonNull(rootHashFrom, "rootHashFrom");
     Objects.requireNonNull(hashFile, "hashFile");
