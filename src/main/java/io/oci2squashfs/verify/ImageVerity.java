@@ -78,7 +78,7 @@ final class ImageVerity {
         hashFile = beside;
         hashOffset = 0;
         sb = VerityChecker.readSuperblock(beside, 0);
-        note(listener, notes, "checking the dm-verity tree in " + beside + ", beside the image");
+        listener.detail("found the dm-verity tree " + beside + " beside the image");
       } else {
         if (rootHash != null) {
           throw new VerityUsageException(

@@ -52,7 +52,8 @@ public final class ReportFormatter {
     }
     return "verity: ok, "
         + v.dataBlocks()
-        + " blocks match root hash "
+        + (v.dataBlocks() == 1 ? " block matches" : " blocks match")
+        + " root hash "
         + v.rootHash()
         + (v.authenticated()
             ? " (from " + v.rootHashFrom() + ")"

@@ -154,7 +154,6 @@ class ImageVerityTest {
     VerityCheck beside = check(null, null);
     assertTrue(beside.ok());
     assertEquals(side, beside.hashFile());
-    assertTrue(notes.get(0).contains("beside the image"), notes.toString());
     flip(image, 4096 * 299);
     assertEquals(4096 * 299, check(side, null).failure().offset());
   }

@@ -131,6 +131,10 @@ class ReportFormatterTest {
             + " (in 2.5 s)\n",
         ReportFormatter.text(erofs(BAD, List.of())));
     assertFalse(erofs(BAD, List.of()).equal());
+    VerityCheck one = new VerityCheck(ROOT, "--root-hash", true, 1, Path.of("x.erofs"), 4096, null);
+    assertTrue(
+        ReportFormatter.verityLine(erofs(one, List.of()))
+            .startsWith("verity: ok, 1 block matches"));
     assertFalse(erofs(ok("--root-hash", true), SOME).equal());
   }
 
