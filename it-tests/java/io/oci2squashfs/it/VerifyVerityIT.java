@@ -134,6 +134,14 @@ class VerifyVerityIT {
             && r.out().contains("tree appended at byte " + hashOffset()),
         r.out());
     assertTrue(r.out().contains("\nequal (image "), r.out());
+    // the readers without a mount ignore the tree after the filesystem too
+    VerifyIT.Run extracted = verify("--method", "extract");
+    assertEquals(0, extracted.code(), extracted.out() + extracted.err());
+    assertTrue(
+        extracted
+            .out()
+            .contains("read by " + (f == FilesystemImage.Format.EROFS ? "extract" : "unsquashfs")),
+        extracted.out());
 
     Files.delete(Path.of(image + ".roothash"));
     VerifyIT.Run given = verify("--root-hash", root, "--json");
