@@ -43,10 +43,16 @@ final class ErofsExtract {
   /**
    * Extracts and reads {@code image}.
    *
-   * @param notes gets what the user should know: owners not kept, quirks corrected
+   * @param notes gets what the user should know: that owners, devices and privileged xattrs could
+   *     not be kept
+   * @param details gets the quirks corrected as a matter of course
    */
   static TreeSnapshot read(
-      Path image, VerifyTools tools, VerifyListener listener, List<String> notes)
+      Path image,
+      VerifyTools tools,
+      VerifyListener listener,
+      List<String> notes,
+      List<String> details)
       throws IOException {
     Path fsck = Commands.require(tools.fsckErofs(), HINT);
     boolean root = isRoot();
@@ -68,7 +74,7 @@ final class ErofsExtract {
       Map<String, SortedMap<String, String>> caps = capabilities(fsck, image, tools, listener);
       if (!caps.isEmpty()) {
         tree = withXattrs(tree, caps);
-        notes.add(
+        details.add(
             "fsck.erofs --extract drops security.capability when it sets owners; read "
                 + caps.size()
                 + " from a second extraction without owners");
@@ -77,7 +83,7 @@ final class ErofsExtract {
     Map<String, SortedMap<String, String>> empty = emptyValues(stderr, image, fsck);
     if (!empty.isEmpty()) {
       tree = withXattrs(tree, empty);
-      notes.add(
+      details.add(
           "fsck.erofs cannot extract empty xattr values; "
               + empty.values().stream().mapToInt(Map::size).sum()
               + " found with dump.erofs and taken as empty");

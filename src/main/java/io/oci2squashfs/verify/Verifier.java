@@ -118,15 +118,12 @@ public final class Verifier {
   private TreeSnapshot readWithoutMount(
       VerifyRequest request, FilesystemImage.Format format, List<String> notes) throws IOException {
     if (format == FilesystemImage.Format.EROFS) {
-      List<String> found = new ArrayList<>();
-      TreeSnapshot t = ErofsExtract.read(request.squashfs(), request.tools(), listener, found);
-      for (String n : found) {
-        if (n.startsWith("not root")) {
-          note(notes, n);
-        } else {
-          detail(notes, n);
-        }
-      }
+      List<String> toNote = new ArrayList<>();
+      List<String> details = new ArrayList<>();
+      TreeSnapshot t =
+          ErofsExtract.read(request.squashfs(), request.tools(), listener, toNote, details);
+      toNote.forEach(n -> note(notes, n));
+      details.forEach(d -> detail(notes, d));
       return t;
     }
     return readUnsquashfs(request);
