@@ -62,8 +62,9 @@ import picocli.CommandLine.Option;
       "  oci2squashfs verify -s demo.squashfs --image examples/demo-image:latest",
       "  oci2squashfs verify -s rootfs.squashfs -r ./rootfs --ignore '*.pyc'",
       "  oci2squashfs verify -s rootfs.squashfs -r ./rootfs --method unsquashfs --json",
-      "  oci2squashfs verify -s rootfs.erofs -r ./rootfs --root-hash $(cat rootfs.erofs.roothash)",
-      "  oci2squashfs verify -s rootfs.erofs -r ./rootfs --verity-data rootfs.erofs.verity"
+      "  oci2squashfs verify -s os.erofs -r ./rootfs --method extract",
+      "  oci2squashfs verify -s os.erofs -r ./rootfs --root-hash $(cat ROOTHASH)",
+      "  oci2squashfs verify -s os.erofs -r ./rootfs --verity-data os.erofs.verity"
     })
 final class VerifyCommand implements Callable<Integer> {
   @Option(
