@@ -12,6 +12,7 @@ import io.oci2squashfs.convert.OutputFormat;
 import io.oci2squashfs.image.json.Json;
 import io.oci2squashfs.testing.ImageLayoutBuilder;
 import io.oci2squashfs.testing.LayerBuilder;
+import io.oci2squashfs.verify.CompareOptions;
 import io.oci2squashfs.verify.Difference;
 import io.oci2squashfs.verify.FilesystemImage;
 import io.oci2squashfs.verify.Method;
@@ -140,11 +141,16 @@ class VerifyErofsIT {
     noMountPointLeft();
   }
 
-  /** VerifyIT's tree with one of everything (devices, fifo, hard link, all xattr namespaces). */
+  /**
+   * VerifyIT's tree with one of everything (devices, fifo, hard link, all xattr namespaces), mtimes
+   * compared too.
+   */
   VerifyReport verifyTree(Method m, boolean change) throws Exception {
     VerifyIT it = new VerifyIT();
     it.tmp = tmp;
     Path ref = it.baseTree(tmp.resolve("ref"));
+    VerifyIT.sh("touch", "-h", "-d", "2001-02-03 04:05:06", ref.resolve("lib").toString());
+    VerifyIT.sh("touch", "-d", "1999-12-31 23:59:59", ref.resolve("dev/null").toString());
     Path copy = tmp.resolve("copy");
     VerifyIT.sh("cp", "-a", ref.toString(), copy.toString());
     if (change) {
@@ -155,7 +161,10 @@ class VerifyErofsIT {
     VerifyIT.sh("mkfs.erofs", "--quiet", image.toString(), copy.toString());
     assertEquals(FilesystemImage.Format.EROFS, FilesystemImage.probe(image).format());
     return new Verifier(VerifyListener.NONE)
-        .verify(VerifyRequest.of(image, Reference.directory(ref)).withMethod(m));
+        .verify(
+            VerifyRequest.of(image, Reference.directory(ref))
+                .withMethod(m)
+                .withOptions(CompareOptions.DEFAULT.withMtime(true)));
   }
 
   static List<String> lines(VerifyReport r) {
