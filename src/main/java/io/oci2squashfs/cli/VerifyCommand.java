@@ -13,6 +13,7 @@ import io.oci2squashfs.verify.VerifyListener;
 import io.oci2squashfs.verify.VerifyReport;
 import io.oci2squashfs.verify.VerifyRequest;
 import io.oci2squashfs.verify.VerifyTools;
+import io.oci2squashfs.verify.VerityUsageException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,19 +24,26 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code verify}: a squashfs image against a directory or a container image. */
+/**
+ * {@code verify}: a squashfs or erofs image against a directory or a container image, after its
+ * dm-verity tree if it has one.
+ */
 @Command(
     name = "verify",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Checks that a squashfs image holds exactly a reference tree: a directory, or a container"
+      "Checks that a squashfs or erofs image holds exactly a reference tree: a directory, or a"
+          + " container"
           + " image unpacked with umoci. Compares every path's type, permission bits, owner, size,"
           + " content (SHA-256), symlink target, device numbers, xattrs of all namespaces and hard"
           + " links; not times, unless --mtime.",
-      "The image is mounted read-only with squashfuse_ll in a temporary directory (always"
-          + " unmounted, also on Ctrl-C), or, where FUSE cannot be used, read with 'unsquashfs"
-          + " -pf'.",
+      "The image is mounted read-only with squashfuse_ll or erofsfuse in a temporary directory"
+          + " (always unmounted, also on Ctrl-C), or, where FUSE cannot be used, read with"
+          + " 'unsquashfs -pf' or extracted with 'fsck.erofs --extract'.",
+      "If a dm-verity tree follows the filesystem (or --verity-data names one), every block is"
+          + " first checked against it, in Java, against --root-hash or IMAGE.roothash; a bad"
+          + " block is reported with its byte offset, exit 3, and the trees are not compared.",
       ""
     },
     footer = {
@@ -45,19 +53,25 @@ import picocli.CommandLine.Option;
       "  - PATH          only in the reference (a directory once, not its contents)",
       "  ~ PATH: FIELD: REFERENCE -> IMAGE",
       "",
-      "Scripts can go by the exit code alone (see --quiet): 0 equal, 3 different.",
+      "  verity: ok|FAILED: ...  the dm-verity check, when there is a tree",
+      "",
+      "Scripts can go by the exit code alone (see --quiet): 0 equal, 3 different (or a block"
+          + " that does not match the dm-verity tree).",
       "",
       "Examples:",
       "  oci2squashfs verify -s demo.squashfs --image examples/demo-image:latest",
       "  oci2squashfs verify -s rootfs.squashfs -r ./rootfs --ignore '*.pyc'",
-      "  oci2squashfs verify -s rootfs.squashfs -r ./rootfs --method unsquashfs --json"
+      "  oci2squashfs verify -s rootfs.squashfs -r ./rootfs --method unsquashfs --json",
+      "  oci2squashfs verify -s os.erofs -r ./rootfs --method extract",
+      "  oci2squashfs verify -s os.erofs -r ./rootfs --root-hash $(cat ROOTHASH)",
+      "  oci2squashfs verify -s os.erofs -r ./rootfs --verity-data os.erofs.verity"
     })
 final class VerifyCommand implements Callable<Integer> {
   @Option(
       names = {"-s", "--squashfs"},
       required = true,
       paramLabel = "IMAGE",
-      description = "The squashfs image to check.")
+      description = "The squashfs or erofs image to check (told by its magic).")
   Path squashfs;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
@@ -89,9 +103,30 @@ final class VerifyCommand implements Callable<Integer> {
       paramLabel = "METHOD",
       defaultValue = "auto",
       description =
-          "How to read the image: mount (squashfuse_ll), unsquashfs (no FUSE, no root), or auto:"
-              + " mount where /dev/fuse is usable, else unsquashfs. Default: ${DEFAULT-VALUE}.")
+          "How to read the image: mount (squashfuse_ll, erofsfuse), extract (no FUSE: a squashfs"
+              + " parsed from 'unsquashfs -pf', an erofs extracted with 'fsck.erofs --extract';"
+              + " 'unsquashfs' is the same), or auto: mount where /dev/fuse is usable, else"
+              + " extract. Default: ${DEFAULT-VALUE}.")
   String method;
+
+  @Option(
+      names = "--verity-data",
+      paramLabel = "FILE",
+      description =
+          "The dm-verity hash file of the image (its superblock at byte 0, as 'convert"
+              + " --verity=sidecar' or 'veritysetup format IMAGE FILE' writes it). Without it, a"
+              + " tree appended to the image (at its filesystem size rounded up to 4096), else"
+              + " IMAGE.verity, is checked if there is one.")
+  Path verityData;
+
+  @Option(
+      names = "--root-hash",
+      paramLabel = "HEX",
+      description =
+          "The trusted dm-verity root hash (64 hex digits). Default: the first line of"
+              + " IMAGE.roothash (or FILE.roothash for --verity-data); without either, the tree is"
+              + " checked against the root it implies, which is said to be unauthenticated.")
+  String rootHash;
 
   @Option(names = "--ignore-ownership", description = "Do not compare uid and gid.")
   boolean ignoreOwnership;
@@ -119,6 +154,20 @@ final class VerifyCommand implements Callable<Integer> {
           "The FUSE mounter to run (default: ${DEFAULT-VALUE}; it must report the image's inode"
               + " numbers).")
   String squashfuse;
+
+  @Option(
+      names = "--erofsfuse",
+      paramLabel = "PATH",
+      defaultValue = "erofsfuse",
+      description = "The FUSE mounter of erofs images (default: ${DEFAULT-VALUE}).")
+  String erofsfuse;
+
+  @Option(
+      names = "--fsck-erofs",
+      paramLabel = "PATH",
+      defaultValue = "fsck.erofs",
+      description = "The fsck.erofs that extracts erofs images (default: ${DEFAULT-VALUE}).")
+  String fsckErofs;
 
   @Option(
       names = "--unsquashfs",
@@ -172,7 +221,7 @@ final class VerifyCommand implements Callable<Integer> {
       // on a terminal, each step with its counts and time, redrawn in place
       try (VerifyProgress progress =
           new VerifyProgress(err, Terminal.width(), System::nanoTime, true, verbose)) {
-        report = new Verifier(progress).verify(request); // Main reports failures
+        report = verifyOrUsage(progress, request); // Main reports failures
       }
     } else {
       VerifyListener listener =
@@ -191,13 +240,23 @@ final class VerifyCommand implements Callable<Integer> {
                   }
                 }
               };
-      report = new Verifier(listener).verify(request);
+      report = verifyOrUsage(listener, request);
     }
     if (!quiet) {
       out.print(json ? ReportFormatter.json(report) : ReportFormatter.text(report));
       out.flush();
     }
     return report.equal() ? ExitCodes.DONE : ExitCodes.DIFFERENT;
+  }
+
+  /** Runs the verification; an option that does not fit the image is a usage error. */
+  private VerifyReport verifyOrUsage(VerifyListener listener, VerifyRequest request)
+      throws java.io.IOException {
+    try {
+      return new Verifier(listener).verify(request);
+    } catch (VerityUsageException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
   }
 
   /**
@@ -226,7 +285,13 @@ final class VerifyCommand implements Callable<Integer> {
       return VerifyRequest.of(squashfs, ref)
           .withMethod(Method.parse(method))
           .withOptions(options)
-          .withTools(VerifyTools.DEFAULT.withSquashfuse(squashfuse).withUnsquashfs(unsquashfs));
+          .withTools(
+              VerifyTools.DEFAULT
+                  .withSquashfuse(squashfuse)
+                  .withUnsquashfs(unsquashfs)
+                  .withErofsfuse(erofsfuse)
+                  .withFsckErofs(fsckErofs))
+          .withVerity(verityData, rootHash);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }

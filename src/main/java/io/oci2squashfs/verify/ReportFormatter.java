@@ -34,18 +34,51 @@ public final class ReportFormatter {
       }
       b.append('\n');
     }
+    if (report.verity() != null) {
+      b.append(verityLine(report)).append('\n');
+    }
     b.append(summary(report)).append('\n');
     return b.toString();
   }
 
+  /**
+   * The dm-verity line of {@link #text}: {@code verity: ok, ...} with root hash, its source and the
+   * blocks checked, or {@code verity: FAILED: ...} with the first bad block.
+   */
+  public static String verityLine(VerifyReport report) {
+    VerityCheck v = report.verity();
+    if (!v.ok()) {
+      return "verity: FAILED: " + v.failure().message();
+    }
+    return "verity: ok, "
+        + v.dataBlocks()
+        + (v.dataBlocks() == 1 ? " block matches" : " blocks match")
+        + " root hash "
+        + v.rootHash()
+        + (v.authenticated()
+            ? " (from " + v.rootHashFrom() + ")"
+            : " (implied by the tree itself: NOT authenticated)")
+        + (v.appended(report.squashfs())
+            ? ", tree appended at byte " + v.hashOffset()
+            : ", tree in " + v.hashFile());
+  }
+
   /** The last line of {@link #text}: equal or not, counts, method and time. */
   public static String summary(VerifyReport report) {
+    if (!report.verityOk()) {
+      return String.format(
+          Locale.ROOT,
+          "different: a block does not match the dm-verity tree; the trees were not compared"
+              + " (in %.1f s)",
+          report.elapsed().toMillis() / 1000.0);
+    }
     String tail =
         String.format(
             Locale.ROOT,
-            " (image %d entries, reference %d; read by %s in %.1f s)",
+            " (image %d entries, reference %d; %sread by %s in %.1f s)",
             report.imageEntries(),
             report.referenceEntries(),
+            report.format() == FilesystemImage.Format.SQUASHFS ? "" : "erofs ",
             report.method().label(),
             report.elapsed().toMillis() / 1000.0);
     if (report.equal()) {
@@ -64,7 +97,10 @@ public final class ReportFormatter {
    * The JSON form, one document:
    *
    * <pre>{@code
-   * {"equal": false, "squashfs": "...", "reference": "...", "method": "mount",
+   * {"equal": false, "squashfs": "...", "reference": "...", "image": "...", "format": "erofs",
+   *  "method": "mount",
+   *  "verity": {"checked": true, "ok": true, "rootHash": "...", "rootHashFrom": "x.roothash",
+   *             "authenticated": true, "dataBlocks": 20, "hashFile": "...", "hashOffset": 81920},
    *  "counts": {"onlyInImage": 1, "onlyInReference": 0, "changed": 1,
    *             "imageEntries": 9, "referenceEntries": 8},
    *  "differences": [
@@ -79,7 +115,29 @@ public final class ReportFormatter {
     root.put("equal", report.equal());
     root.put("squashfs", report.squashfs().toString());
     root.put("reference", report.reference());
+    root.put("image", report.squashfs().toString());
+    root.put("format", report.format().label());
     root.put("method", report.method().label());
+    ObjectNode verity = root.putObject("verity");
+    VerityCheck v = report.verity();
+    verity.put("checked", v != null);
+    if (v != null) {
+      verity.put("ok", v.ok());
+      verity.put("rootHash", v.rootHash());
+      verity.put("rootHashFrom", v.rootHashFrom());
+      verity.put("authenticated", v.authenticated());
+      verity.put("dataBlocks", v.dataBlocks());
+      verity.put("hashFile", v.hashFile().toString());
+      verity.put("hashOffset", v.hashOffset());
+      if (!v.ok()) {
+        ObjectNode f = verity.putObject("failure");
+        f.put("kind", v.failure().kind());
+        f.put("file", v.failure().file().toString());
+        f.put("offset", v.failure().offset());
+        f.put("level", v.failure().level());
+        f.put("message", v.failure().message());
+      }
+    }
     ObjectNode counts = root.putObject("counts");
     counts.put("onlyInImage", report.onlyInImage());
     counts.put("onlyInReference", report.onlyInReference());

@@ -13,7 +13,8 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * The verify facade: reads a squashfs image and a reference tree and compares them.
+ * The verify facade: reads a squashfs or erofs image and a reference tree and compares them; first,
+ * if the image carries a dm-verity tree, checks every block against it.
  *
  * <pre>{@code
  * VerifyReport r = new Verifier(VerifyListener.NONE).verify(
@@ -37,37 +38,64 @@ public final class Verifier {
     long started = System.nanoTime();
     Path squashfs = request.squashfs();
     if (!Files.exists(squashfs)) {
-      throw new NoSuchFileException(squashfs.toString(), null, "no such squashfs image");
+      throw new NoSuchFileException(squashfs.toString(), null, "no such image");
     }
     if (!Files.isRegularFile(squashfs)) {
       throw new IOException(squashfs + ": not a regular file");
     }
+    checkReferenceDirectory(request.reference());
+    FilesystemImage fs = FilesystemImage.probe(squashfs);
+    FilesystemImage.Format format = fs.format();
     List<String> notes = new ArrayList<>();
     Method method = request.method();
+    Method withoutMount = Method.withoutMount(format);
     if (method == Method.AUTO) {
-      String why = SquashfsMount.unusableReason(request.tools());
-      method = why == null ? Method.MOUNT : Method.UNSQUASHFS;
+      String why = FuseMount.unusableReason(format, request.tools());
+      method = why == null ? Method.MOUNT : withoutMount;
       if (why != null) {
-        note(notes, "reading the image with unsquashfs, not a FUSE mount: " + why);
+        note(
+            notes, "reading the image with " + reader(withoutMount) + ", not a FUSE mount: " + why);
       }
+    } else if (method != Method.MOUNT) {
+      method = withoutMount; // extract and unsquashfs both mean: the format's own non-mount way
+    }
+    VerityCheck verity =
+        ImageVerity.check(squashfs, fs, request.verityData(), request.rootHash(), listener, notes);
+    if (verity != null && !verity.ok()) {
+      // a block is not what the tree says: nothing read from the image can be trusted
+      return new VerifyReport(
+          squashfs,
+          request.reference().describe(),
+          method,
+          List.of(),
+          0,
+          0,
+          notes,
+          Duration.ofNanos(System.nanoTime() - started),
+          format,
+          verity);
     }
     TreeSnapshot reference = readReference(request, notes);
     TreeSnapshot image;
     if (method == Method.MOUNT) {
       try {
-        image = readMounted(request, notes);
+        image = readMounted(request, format, notes);
       } catch (IOException e) {
         if (request.method() != Method.AUTO) {
           throw e;
         }
         note(
             notes,
-            "mounting failed (" + e.getMessage() + "); reading the image with unsquashfs instead");
-        method = Method.UNSQUASHFS;
-        image = readUnsquashfs(request);
+            "mounting failed ("
+                + e.getMessage()
+                + "); reading the image with "
+                + reader(withoutMount)
+                + " instead");
+        method = withoutMount;
+        image = readWithoutMount(request, format, notes);
       }
     } else {
-      image = readUnsquashfs(request);
+      image = readWithoutMount(request, format, notes);
     }
     List<Difference> differences = TreeComparator.compare(reference, image, request.options());
     return new VerifyReport(
@@ -78,19 +106,44 @@ public final class Verifier {
         image.size(),
         reference.size(),
         notes,
-        Duration.ofNanos(System.nanoTime() - started));
+        Duration.ofNanos(System.nanoTime() - started),
+        format,
+        verity);
+  }
+
+  private static String reader(Method m) {
+    return m == Method.EXTRACT ? "fsck.erofs --extract" : "unsquashfs";
+  }
+
+  private TreeSnapshot readWithoutMount(
+      VerifyRequest request, FilesystemImage.Format format, List<String> notes) throws IOException {
+    if (format == FilesystemImage.Format.EROFS) {
+      List<String> toNote = new ArrayList<>();
+      List<String> details = new ArrayList<>();
+      TreeSnapshot t =
+          ErofsExtract.read(request.squashfs(), request.tools(), listener, toNote, details);
+      toNote.forEach(n -> note(notes, n));
+      details.forEach(d -> detail(notes, d));
+      return t;
+    }
+    return readUnsquashfs(request);
+  }
+
+  /** A reference directory that is missing fails before anything else is done. */
+  private static void checkReferenceDirectory(Reference ref) throws IOException {
+    if (!ref.isImage() && !Files.isDirectory(ref.directory())) {
+      throw Files.exists(ref.directory())
+          ? new IOException(ref.directory() + ": not a directory")
+          : new NoSuchFileException(
+              ref.directory().toString(), null, "no such reference directory");
+    }
   }
 
   private TreeSnapshot readReference(VerifyRequest request, List<String> notes) throws IOException {
     Reference ref = request.reference();
     DirectoryReader reader = new DirectoryReader(request.tools().getfattr());
     if (!ref.isImage()) {
-      if (!Files.isDirectory(ref.directory())) {
-        throw Files.exists(ref.directory())
-            ? new IOException(ref.directory() + ": not a directory")
-            : new NoSuchFileException(
-                ref.directory().toString(), null, "no such reference directory");
-      }
+      checkReferenceDirectory(ref);
       listener.step("reading reference " + ref.directory());
       return reader.read(ref.directory(), listener);
     }
@@ -112,12 +165,20 @@ public final class Verifier {
     }
   }
 
-  private TreeSnapshot readMounted(VerifyRequest request, List<String> notes) throws IOException {
+  private TreeSnapshot readMounted(
+      VerifyRequest request, FilesystemImage.Format format, List<String> notes) throws IOException {
     VerifyTools tools = request.tools();
-    SquashfsMount.Quirks quirks = SquashfsMount.quirks(tools);
+    if (format == FilesystemImage.Format.EROFS) {
+      listener.step("mounting " + request.squashfs() + " with " + tools.erofsfuse());
+      try (FuseMount mount = FuseMount.mount(request.squashfs(), format, tools)) {
+        listener.step("reading the mounted image");
+        return new DirectoryReader(tools.getfattr()).read(mount.root(), listener);
+      }
+    }
+    FuseMount.Quirks quirks = FuseMount.quirks(tools);
     listener.step("mounting " + request.squashfs() + " with " + tools.squashfuse());
     TreeSnapshot image;
-    try (SquashfsMount mount = SquashfsMount.mount(request.squashfs(), tools)) {
+    try (FuseMount mount = FuseMount.mount(request.squashfs(), tools)) {
       listener.step("reading the mounted image");
       image =
           new DirectoryReader(tools.getfattr(), quirks.hidesEmptyValues())

@@ -10,13 +10,17 @@ import java.util.Set;
 /**
  * The outcome of a verification: a value, whether or not the trees are equal.
  *
- * @param squashfs the image checked
+ * @param squashfs the image checked (squashfs or erofs)
  * @param reference the reference, as {@link Reference#describe()} gives it
- * @param method how the image was read: {@link Method#MOUNT} or {@link Method#UNSQUASHFS}
+ * @param method how the image was read: {@link Method#MOUNT}, {@link Method#UNSQUASHFS} (a
+ *     squashfs) or {@link Method#EXTRACT} (an erofs)
  * @param differences in tree order of their paths
  * @param imageEntries paths read from the image, ignored ones included
  * @param referenceEntries paths read from the reference, ignored ones included
  * @param notes what the user should know besides the differences
+ * @param format the image's filesystem
+ * @param verity the dm-verity check, or null when the image has no tree; when it failed the trees
+ *     were not compared (no differences, no entries)
  */
 public record VerifyReport(
     Path squashfs,
@@ -26,7 +30,9 @@ public record VerifyReport(
     int imageEntries,
     int referenceEntries,
     List<String> notes,
-    Duration elapsed) {
+    Duration elapsed,
+    FilesystemImage.Format format,
+    VerityCheck verity) {
   public VerifyReport {
     Objects.requireNonNull(squashfs, "squashfs");
     Objects.requireNonNull(reference, "reference");
@@ -34,10 +40,40 @@ public record VerifyReport(
     differences = List.copyOf(differences);
     notes = List.copyOf(notes);
     Objects.requireNonNull(elapsed, "elapsed");
+    Objects.requireNonNull(format, "format");
   }
 
+  /** A squashfs report without verity. */
+  public VerifyReport(
+      Path squashfs,
+      String reference,
+      Method method,
+      List<Difference> differences,
+      int imageEntries,
+      int referenceEntries,
+      List<String> notes,
+      Duration elapsed) {
+    this(
+        squashfs,
+        reference,
+        method,
+        differences,
+        imageEntries,
+        referenceEntries,
+        notes,
+        elapsed,
+        FilesystemImage.Format.SQUASHFS,
+        null);
+  }
+
+  /** No differences, and every block matched the verity tree if there is one. */
   public boolean equal() {
-    return differences.isEmpty();
+    return differences.isEmpty() && verityOk();
+  }
+
+  /** True unless a verity tree was checked and a block did not match. */
+  public boolean verityOk() {
+    return verity == null || verity.ok();
   }
 
   public long onlyInImage() {

@@ -33,6 +33,10 @@ class VerifyCommandTest {
           "--ignore",
           "--json",
           "--mtime",
+          "extract",
+          "erofsfuse",
+          "--verity-data",
+          "--root-hash",
           "Examples",
           "3 different",
           "~ PATH: FIELD: REFERENCE -> IMAGE"
@@ -54,6 +58,67 @@ class VerifyCommandTest {
     assertTrue(method.err().contains("kernel"), method.err());
     assertEquals(2, run("verify", "-s", "x", "-r", "y", "--ignore", "/").code());
     assertEquals(2, run("verify", "-s", "x", "-i", "dir:").code());
+    CliRun hash = run("verify", "-s", "x", "-r", "y", "--root-hash", "abc");
+    assertEquals(2, hash.code());
+    assertTrue(hash.err().contains("64 hex digits"), hash.err());
+  }
+
+  /** A squashfs superblock of {@code blocks} 4096-byte blocks, random data after it. */
+  Path fakeSquashfs(String name, int blocks) throws Exception {
+    byte[] b = new byte[blocks * 4096];
+    new java.util.Random(7).nextBytes(b);
+    java.nio.ByteBuffer h = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    h.put(0, "hsqs".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    h.putLong(40, blocks * 4096L);
+    return Files.write(tmp.resolve(name), b);
+  }
+
+  @Test
+  void notAnImageFailsNamingIt() throws Exception {
+    Path junk = Files.writeString(tmp.resolve("junk.img"), "x".repeat(5000));
+    CliRun r = run("verify", "-s", junk.toString(), "-r", tmp.toString());
+    assertEquals(1, r.code());
+    assertEquals(1, r.err().lines().count(), r.err());
+    assertTrue(r.err().contains(junk + ": not a squashfs or erofs image"), r.err());
+  }
+
+  @Test
+  void rootHashWithoutATreeIsAUsageError() throws Exception {
+    Path img = fakeSquashfs("x.squashfs", 3);
+    CliRun r =
+        run("verify", "-s", img.toString(), "-r", tmp.toString(), "--root-hash", "ab".repeat(32));
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("no dm-verity tree"), r.err());
+  }
+
+  @Test
+  void aBadBlockExitsThreeBeforeAnythingIsRead() throws Exception {
+    Path img = fakeSquashfs("x.squashfs", 40);
+    io.oci2squashfs.verity.VerityResult v =
+        io.oci2squashfs.verity.VerityWriter.append(
+            img, io.oci2squashfs.verity.VerityParameters.fromSeed("cli"));
+    try (java.nio.channels.FileChannel ch =
+        java.nio.channels.FileChannel.open(img, java.nio.file.StandardOpenOption.WRITE)) {
+      ch.write(java.nio.ByteBuffer.wrap(new byte[] {0x55}), 5 * 4096 + 3);
+    }
+    // the reference does not exist as an image would need: nothing after the check is run
+    CliRun r =
+        run("verify", "-s", img.toString(), "-r", tmp.toString(), "--root-hash", v.rootHashHex());
+    assertEquals(3, r.code(), r.err());
+    assertTrue(
+        r.out().contains("verity: FAILED: " + img + ": data block 5 at byte 20480"), r.out());
+    CliRun json =
+        run(
+            "verify",
+            "-s",
+            img.toString(),
+            "-r",
+            tmp.toString(),
+            "--root-hash",
+            "00".repeat(32),
+            "--json");
+    assertEquals(3, json.code(), json.err());
+    assertTrue(json.out().contains("\"kind\" : \"hash\""), json.out());
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.oci2squashfs.verify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -72,5 +73,97 @@ class ReportFormatterTest {
     assertEquals(
         true,
         Json.MAPPER.readTree(ReportFormatter.json(report(List.of()))).get("equal").asBoolean());
+  }
+
+  static final String ROOT = "ab".repeat(32);
+
+  static VerifyReport erofs(VerityCheck v, List<Difference> d) {
+    return new VerifyReport(
+        Path.of("x.erofs"),
+        "ref",
+        Method.EXTRACT,
+        d,
+        v != null && !v.ok() ? 0 : 10,
+        v != null && !v.ok() ? 0 : 10,
+        List.of(),
+        Duration.ofMillis(2500),
+        FilesystemImage.Format.EROFS,
+        v);
+  }
+
+  static VerityCheck ok(String from, boolean authenticated) {
+    return new VerityCheck(ROOT, from, authenticated, 20, Path.of("x.erofs"), 81920, null);
+  }
+
+  static final VerityCheck BAD =
+      new VerityCheck(
+          ROOT,
+          "--root-hash",
+          true,
+          20,
+          Path.of("x.erofs"),
+          81920,
+          new VerityCheck.Failure(
+              "data",
+              Path.of("x.erofs"),
+              8192,
+              -1,
+              "x.erofs: data block 2 at byte 8192 does not match its hash"));
+
+  @Test
+  void erofsAndVerityText() {
+    assertEquals(
+        "verity: ok, 20 blocks match root hash "
+            + ROOT
+            + " (from x.erofs.roothash), tree appended at byte 81920\n"
+            + "equal (image 10 entries, reference 10; erofs read by extract in 2.5 s)\n",
+        ReportFormatter.text(erofs(ok("x.erofs.roothash", true), List.of())));
+    VerityCheck side =
+        new VerityCheck(ROOT, "the tree itself", false, 20, Path.of("x.verity"), 0, null);
+    assertEquals(
+        "verity: ok, 20 blocks match root hash "
+            + ROOT
+            + " (implied by the tree itself: NOT authenticated), tree in x.verity",
+        ReportFormatter.verityLine(erofs(side, List.of())));
+    assertEquals(
+        "verity: FAILED: x.erofs: data block 2 at byte 8192 does not match its hash\n"
+            + "different: a block does not match the dm-verity tree; the trees were not compared"
+            + " (in 2.5 s)\n",
+        ReportFormatter.text(erofs(BAD, List.of())));
+    assertFalse(erofs(BAD, List.of()).equal());
+    VerityCheck one = new VerityCheck(ROOT, "--root-hash", true, 1, Path.of("x.erofs"), 4096, null);
+    assertTrue(
+        ReportFormatter.verityLine(erofs(one, List.of()))
+            .startsWith("verity: ok, 1 block matches"));
+    assertFalse(erofs(ok("--root-hash", true), SOME).equal());
+  }
+
+  @Test
+  void erofsAndVerityJson() throws Exception {
+    JsonNode ok = Json.MAPPER.readTree(ReportFormatter.json(erofs(ok("--root-hash", true), SOME)));
+    assertEquals("erofs", ok.get("format").asText());
+    assertEquals("extract", ok.get("method").asText());
+    assertEquals("x.erofs", ok.get("image").asText());
+    JsonNode v = ok.get("verity");
+    assertTrue(v.get("checked").asBoolean());
+    assertTrue(v.get("ok").asBoolean());
+    assertTrue(v.get("authenticated").asBoolean());
+    assertEquals(ROOT, v.get("rootHash").asText());
+    assertEquals("--root-hash", v.get("rootHashFrom").asText());
+    assertEquals(20, v.get("dataBlocks").asLong());
+    assertEquals(81920, v.get("hashOffset").asLong());
+    assertEquals("x.erofs", v.get("hashFile").asText());
+    assertTrue(v.get("failure") == null);
+    JsonNode bad = Json.MAPPER.readTree(ReportFormatter.json(erofs(BAD, List.of())));
+    assertFalse(bad.get("equal").asBoolean());
+    JsonNode f = bad.get("verity").get("failure");
+    assertEquals("data", f.get("kind").asText());
+    assertEquals(8192, f.get("offset").asLong());
+    assertEquals(-1, f.get("level").asInt());
+    assertEquals("x.erofs", f.get("file").asText());
+    assertTrue(f.get("message").asText().contains("byte 8192"));
+    JsonNode none = Json.MAPPER.readTree(ReportFormatter.json(report(List.of())));
+    assertFalse(none.get("verity").get("checked").asBoolean());
+    assertEquals("squashfs", none.get("format").asText());
   }
 }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Mount failures with fake tools: the tool's own words reach the message, and no mount point is
  * left.
  */
-class SquashfsMountTest {
+class FuseMountTest {
   @TempDir Path tmp;
 
   Path script(String name, String body) throws Exception {
@@ -45,8 +45,7 @@ class SquashfsMountTest {
                     .toString())
             .withFusermount(script("fusermount3", "exit 0").toString());
     ToolException e =
-        assertThrows(
-            ToolException.class, () -> SquashfsMount.mount(tmp.resolve("x.squashfs"), tools));
+        assertThrows(ToolException.class, () -> FuseMount.mount(tmp.resolve("x.squashfs"), tools));
     assertTrue(e.getMessage().contains("device not found"), e.getMessage());
     assertTrue(e.getMessage().contains("exit 1"), e.getMessage());
     assertTrue(e.hint().contains("--method unsquashfs"), e.hint());
@@ -60,18 +59,16 @@ class SquashfsMountTest {
             .withSquashfuse(script("squashfuse_ll", "exit 0").toString())
             .withFusermount(script("fusermount3", "exit 0").toString());
     ToolException e =
-        assertThrows(
-            ToolException.class, () -> SquashfsMount.mount(tmp.resolve("x.squashfs"), tools));
+        assertThrows(ToolException.class, () -> FuseMount.mount(tmp.resolve("x.squashfs"), tools));
     assertTrue(e.getMessage().contains("nothing is mounted"), e.getMessage());
   }
 
   @Test
   void missingToolsAreNamed() {
     VerifyTools tools = VerifyTools.DEFAULT.withSquashfuse("/nonexistent/squashfuse_ll");
-    ToolException e =
-        assertThrows(ToolException.class, () -> SquashfsMount.mount(Path.of("x"), tools));
+    ToolException e = assertThrows(ToolException.class, () -> FuseMount.mount(Path.of("x"), tools));
     assertTrue(e.getMessage().contains("/nonexistent/squashfuse_ll"), e.getMessage());
-    assertTrue(SquashfsMount.unusableReason(tools) != null);
+    assertTrue(FuseMount.unusableReason(tools) != null);
   }
 
   @Test

@@ -19,19 +19,24 @@ import java.util.SortedMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A squashfs image mounted read-only with {@code squashfuse_ll} on a fresh temporary directory.
+ * An image mounted read-only with a FUSE mounter on a fresh temporary directory: a squashfs with
+ * {@code squashfuse_ll}, an erofs with {@code erofsfuse}, both run as {@code TOOL -o ro IMAGE DIR}.
  * {@link #close()} unmounts it and removes the directory; the shutdown hook does the same if a
  * signal stops the JVM first ({@link OnSignal}). The low-level {@code squashfuse_ll} is used
  * because it reports the image's own inode numbers, so that hard links share one; the high-level
- * {@code squashfuse} gives every path its own.
+ * {@code squashfuse} gives every path its own. {@code erofsfuse} (1.8) reports the image's inode
+ * numbers too, and reads every xattr namespace and device number right.
  *
  * <p>squashfuse 0.1 gets some xattrs wrong; {@link #quirks} finds out how, so that readers can
  * correct for it.
  */
-public final class SquashfsMount implements Closeable {
+public final class FuseMount implements Closeable {
   static final String HINT =
       "install squashfuse and fuse3 (apt-get install squashfuse fuse3, or run scripts/setup),"
           + " or use --method unsquashfs";
+  static final String EROFS_HINT =
+      "install erofs-utils with erofsfuse and fuse3 (scripts/setup builds them),"
+          + " or use --method extract";
   private static final long MOUNT_TIMEOUT_SECONDS = 120;
   private static final Map<Path, Quirks> QUIRKS = new ConcurrentHashMap<>();
 
@@ -41,7 +46,7 @@ public final class SquashfsMount implements Closeable {
   private final OnSignal.Registration onSignal;
   private boolean closed;
 
-  private SquashfsMount(Path mountPoint, List<String> unmount, List<String> lazyUnmount) {
+  private FuseMount(Path mountPoint, List<String> unmount, List<String> lazyUnmount) {
     this.mountPoint = mountPoint;
     this.unmount = unmount;
     this.lazyUnmount = lazyUnmount;
@@ -53,6 +58,11 @@ public final class SquashfsMount implements Closeable {
    * writable and the mounter and unmounter found.
    */
   public static String unusableReason(VerifyTools tools) {
+    return unusableReason(FilesystemImage.Format.SQUASHFS, tools);
+  }
+
+  /** As {@link #unusableReason(VerifyTools)}, for the mounter of {@code format}. */
+  public static String unusableReason(FilesystemImage.Format format, VerifyTools tools) {
     Path fuse = Path.of("/dev/fuse");
     if (!Files.exists(fuse)) {
       return "/dev/fuse does not exist";
@@ -60,8 +70,8 @@ public final class SquashfsMount implements Closeable {
     if (!Files.isReadable(fuse) || !Files.isWritable(fuse)) {
       return "/dev/fuse is not readable and writable by this user";
     }
-    if (Executables.find(tools.squashfuse()) == null) {
-      return tools.squashfuse() + " is not installed";
+    if (Executables.find(mounter(format, tools)) == null) {
+      return mounter(format, tools) + " is not installed";
     }
     if (fusermount(tools) == null) {
       return tools.fusermount() + " is not installed";
@@ -69,12 +79,28 @@ public final class SquashfsMount implements Closeable {
     return null;
   }
 
-  /** Mounts {@code image} read-only on a new temporary directory. */
-  public static SquashfsMount mount(Path image, VerifyTools tools) throws IOException {
-    Path exe = Commands.require(tools.squashfuse(), HINT);
+  /** Mounts the squashfs {@code image} read-only on a new temporary directory. */
+  public static FuseMount mount(Path image, VerifyTools tools) throws IOException {
+    return mount(image, FilesystemImage.Format.SQUASHFS, tools);
+  }
+
+  /** The FUSE mounter for {@code format}: {@code squashfuse_ll} or {@code erofsfuse}. */
+  static String mounter(FilesystemImage.Format format, VerifyTools tools) {
+    return format == FilesystemImage.Format.EROFS ? tools.erofsfuse() : tools.squashfuse();
+  }
+
+  static String hint(FilesystemImage.Format format) {
+    return format == FilesystemImage.Format.EROFS ? EROFS_HINT : HINT;
+  }
+
+  /** Mounts {@code image}, a {@code format} filesystem, read-only on a new temporary directory. */
+  public static FuseMount mount(Path image, FilesystemImage.Format format, VerifyTools tools)
+      throws IOException {
+    String hint = hint(format);
+    Path exe = Commands.require(mounter(format, tools), hint);
     Path fusermount = fusermount(tools);
     if (fusermount == null) {
-      throw new ToolException("fusermount", -1, tools.fusermount() + " not found", HINT);
+      throw new ToolException("fusermount", -1, tools.fusermount() + " not found", hint);
     }
     if (OnSignal.stopping()) {
       throw new io.oci2squashfs.cleanup.StoppedException();
@@ -86,8 +112,7 @@ public final class SquashfsMount implements Closeable {
     long parentDev = (Long) Files.getAttribute(dir, "unix:dev");
     List<String> lazy = List.of(fusermount.toString(), "-u", "-z", dir.toString());
     // registered first: a signal while squashfuse runs must not leave its mount behind
-    SquashfsMount m =
-        new SquashfsMount(dir, List.of(fusermount.toString(), "-u", dir.toString()), lazy);
+    FuseMount m = new FuseMount(dir, List.of(fusermount.toString(), "-u", dir.toString()), lazy);
     Commands.Result r;
     try {
       r =
@@ -111,7 +136,7 @@ public final class SquashfsMount implements Closeable {
               + (r.ok()
                   ? ": nothing is mounted although it succeeded"
                   : " (exit " + r.exitCode() + "): " + r.said()),
-          HINT);
+          hint);
     }
     return m;
   }
@@ -152,14 +177,14 @@ public final class SquashfsMount implements Closeable {
     }
     try (TemporaryPath probeFile = TemporaryPath.file("oci2squashfs-xattr-probe-", ".squashfs")) {
       Path probe = probeFile.path();
-      try (InputStream in = SquashfsMount.class.getResourceAsStream("xattr-probe.squashfs")) {
+      try (InputStream in = FuseMount.class.getResourceAsStream("xattr-probe.squashfs")) {
         if (in == null) {
           throw new IllegalStateException("xattr-probe.squashfs is missing from the jar");
         }
         Files.copy(in, probe, StandardCopyOption.REPLACE_EXISTING);
       }
       Quirks q;
-      try (SquashfsMount m = mount(probe, tools)) {
+      try (FuseMount m = mount(probe, tools)) {
         Map<String, SortedMap<String, String>> x =
             GetfattrReader.read(tools.getfattr(), m.root(), false);
         SortedMap<String, String> attrs = x.getOrDefault("/probe", new java.util.TreeMap<>());
