@@ -242,6 +242,7 @@ public final class LayerMerger {
         return;
       }
       repeats.noteIfRepeated(h);
+      lowerSymlinks.keepIfMet(link);
       boolean emitted = false;
       PathTrie.Lookup seen = trie.lookup(path, layer);
       Node at = seen.node();

@@ -214,6 +214,21 @@ class SymlinkRedirectsTest {
         .absent("usr");
   }
 
+  // C17: a redirect learnt in one pass outlived the pass that put its link elsewhere (c/b through
+  // c), and c/b/a landed in c/t3.1 (MergeDifferentialTest at scale 10, seeds 2011738 and 2064330)
+  @Test
+  void aRedirectLearntUnderANameThatLaterGoesThroughALowerLinkIsDropped() throws Exception {
+    mergeFollowing(
+            layer().symlink("c", "t0.1"),
+            layer().symlink("c/b", "t3.1"),
+            layer().dir("c").file("c/b/a", "a"))
+        .type("c", EntryType.DIRECTORY) // the newest layer's, over the symlink
+        .type("c/b", EntryType.DIRECTORY)
+        .file("c/b/a", "a")
+        .symlink("t0.1/b", "t3.1")
+        .paths("c", "c/b", "c/b/a", "t0.1", "t0.1/b");
+  }
+
   @Test
   void aNonDirectoryAboveOrAnOpaqueParentRemovesTheLinkButNotWhatWentThrough() throws Exception {
     mergeFollowing(
