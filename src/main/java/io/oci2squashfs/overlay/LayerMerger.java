@@ -254,6 +254,10 @@ public final class LayerMerger {
           trie.findOrCreate(path.parent()).hidEntryBelow(); // for a lower symlink above it
         }
         keepVisibleParents(seen);
+        if (!h.type().isDirectory() && lowerSymlinks.foundAtOrBelow(path)) {
+          // hidden, it still undoes its own layer's symlinks below it: nothing newer went through
+          repeats.replacesOwnDirectory(path); // (C17)
+        }
         lowerSymlinks.suspectIfGoneThrough(link);
         skip(h, ordinal);
       } else if (at == null || at.state() == State.NONE) {

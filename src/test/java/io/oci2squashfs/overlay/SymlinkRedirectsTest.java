@@ -229,6 +229,20 @@ class SymlinkRedirectsTest {
         .paths("c", "c/b", "c/b/a", "t0.1", "t0.1/b");
   }
 
+  // C17: L0's file a, hidden by L1, did not undo L0's link a/c below it (nor count as E2), so a
+  // pass followed the link and a/c/b landed in a/t0.0 (MergeDifferentialTest at scale 10, seed
+  // 3044289)
+  @Test
+  void aLinkRemovedByAHiddenNonDirectoryOfItsOwnLayerLeadsNowhere() throws Exception {
+    mergeFollowing(
+            layer().symlink("a/c", "t0.0").file("a", "file"),
+            layer().fifo("a").dir("a").dir("a/c/b"))
+        .type("a", EntryType.DIRECTORY)
+        .type("a/c", EntryType.DIRECTORY)
+        .type("a/c/b", EntryType.DIRECTORY)
+        .paths("a", "a/c", "a/c/b");
+  }
+
   @Test
   void aNonDirectoryAboveOrAnOpaqueParentRemovesTheLinkButNotWhatWentThrough() throws Exception {
     mergeFollowing(
