@@ -539,6 +539,19 @@ final class OracleImages {
             layer().hardlink("h", "s"),
             layer().file("h/x", "x").whiteout("h/a").hardlink("k", "h/b"),
             layer().whiteout("h").dir("s").file("s/y", "y")));
+    // C17: a redirect learnt before the pass knew the older link its name goes through
+    p.put(
+        "redirectLearntUnderANameThatLaterGoesThroughALowerLink",
+        List.of(
+            layer().symlink("c", "t0.1"),
+            layer().symlink("c/b", "t3.1"),
+            layer().dir("c").file("c/b/a", "a")));
+    // C17: a link its own layer removes with a file that a newer layer hides
+    p.put(
+        "linkRemovedByAHiddenNonDirectoryOfItsOwnLayer",
+        List.of(
+            layer().symlink("a/c", "t0.0").file("a", "file"),
+            layer().fifo("a").dir("a").dir("a/c/b")));
     p.put(
         "hardLinksToFifoAndDevice",
         List.of(layer().fifo("p").hardlink("hp", "p").charDevice("c", 1, 3).hardlink("hc", "c")));

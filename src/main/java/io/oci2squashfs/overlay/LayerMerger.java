@@ -242,6 +242,7 @@ public final class LayerMerger {
         return;
       }
       repeats.noteIfRepeated(h);
+      lowerSymlinks.keepIfMet(link);
       boolean emitted = false;
       PathTrie.Lookup seen = trie.lookup(path, layer);
       Node at = seen.node();
@@ -253,6 +254,10 @@ public final class LayerMerger {
           trie.findOrCreate(path.parent()).hidEntryBelow(); // for a lower symlink above it
         }
         keepVisibleParents(seen);
+        if (!h.type().isDirectory() && lowerSymlinks.foundAtOrBelow(path)) {
+          // hidden, it still undoes its own layer's symlinks below it: nothing newer went through
+          repeats.replacesOwnDirectory(path); // (C17)
+        }
         lowerSymlinks.suspectIfGoneThrough(link);
         skip(h, ordinal);
       } else if (at == null || at.state() == State.NONE) {

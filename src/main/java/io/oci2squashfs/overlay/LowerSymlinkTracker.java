@@ -41,6 +41,9 @@ final class LowerSymlinkTracker {
   /** Lower symlinks this pass found newer entries below, to follow in the next one. */
   private SymlinkRedirects found = SymlinkRedirects.none();
 
+  /** Those of {@link #redirects} whose symlink this pass met again where they were learnt. */
+  private SymlinkRedirects kept = SymlinkRedirects.none();
+
   /** Lower symlinks known to be suspects, and what this pass sees of them. */
   private final SymlinkSuspects knownSuspects;
 
@@ -72,9 +75,12 @@ final class LowerSymlinkTracker {
     return redirects != null;
   }
 
-  /** The redirects this pass found, for {@link MergeResult#redirects()}. */
+  /**
+   * The redirects this pass found, and those it was given but did not meet again (C17), dropped,
+   * for {@link MergeResult#redirects()}.
+   */
   SymlinkRedirects found() {
-    return found;
+    return redirects == null ? found : found.dropping(redirects, kept);
   }
 
   /** The suspects this pass found, for {@link MergeResult#suspects()}. */
@@ -102,11 +108,33 @@ final class LowerSymlinkTracker {
    */
   void forget(EntryPath link) {
     found = found.without(pass.layer(), link);
+    kept = kept.without(pass.layer(), link);
   }
 
   /** A non-directory of the current layer removes its own symlinks at or below {@code path}. */
   void forgetAtOrBelow(EntryPath path) {
     found = found.withoutAtOrBelow(pass.layer(), path);
+    kept = kept.withoutAtOrBelow(pass.layer(), path);
+  }
+
+  /**
+   * {@code h}, an entry of the current layer with its names resolved, that its layer does not undo
+   * later as far as this pass knows: when it is the symlink of a known redirect, at the path and
+   * with the target the redirect was learnt with, the redirect still holds. A known redirect that
+   * no entry keeps was learnt under a name that has moved since (through an older link learnt of
+   * later) or for a link its own layer removes: {@link #found()} drops it, and the next pass runs
+   * without it (C17).
+   */
+  void keepIfMet(TarHeader h) {
+    int layer = pass.layer();
+    if (redirects == null
+        || redirects.isEmpty()
+        || h.type() != EntryType.SYMLINK
+        || !redirects.contains(layer, h.path())) {
+      return;
+    }
+    EntryPath target = SymlinkRedirects.resolve(h.path(), h.symlinkTarget());
+    kept = redirects.keep(layer, h.path(), target, kept);
   }
 
   /** Whether this pass found a symlink of the current layer at or below {@code path}. */
@@ -142,8 +170,8 @@ final class LowerSymlinkTracker {
       return false;
     }
     EntryPath target = SymlinkRedirects.resolve(h.path(), h.symlinkTarget());
-    if (target == null) {
-      return false; // a link into itself: kept as a directory, with the warning
+    if (target == null || redirects.dropped(pass.layer(), h.path(), target)) {
+      return false; // a link into itself, or one known not to hold: kept as a directory
     }
     found = found.with(pass.layer(), h.path(), target);
     pass.warn(
@@ -193,6 +221,9 @@ final class LowerSymlinkTracker {
       return;
     }
     EntryPath target = SymlinkRedirects.resolve(h.path(), h.symlinkTarget());
+    if (redirects.dropped(layer, h.path(), target)) {
+      return; // a pass that knew more found it does not hold
+    }
     found = found.with(layer, h.path(), target, until);
     pass.warn(
         h.path(),

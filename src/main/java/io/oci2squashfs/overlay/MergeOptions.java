@@ -78,14 +78,15 @@ public record MergeOptions(
                 redirects,
                 suspects.plus(r.suspects()),
                 linkedSymlinks);
-    boolean namesMove = !r.redirects().isEmpty();
+    boolean redirectsChange = !r.redirects().isEmpty() || r.redirects().dropsAny();
+    boolean namesMove = redirectsChange;
     if (r.linkedSymlinks() != null) {
       namesMove |= r.linkedSymlinks().addsTo(linkedSymlinks); // a new one leads names elsewhere
       next =
           new MergeOptions(
               implicitDirMtime, duplicates, asLayer, redirects, next.suspects, r.linkedSymlinks());
     }
-    if (!r.redirects().isEmpty()) {
+    if (redirectsChange) { // new ones added, dropped ones left out
       next = next.withRedirects(redirects.plus(r.redirects()));
     }
     if (namesMove) {

@@ -15,8 +15,9 @@ import io.oci2squashfs.tar.TarHeader;
  *     advance; when not empty the output is incomplete and must be discarded, and the merge run
  *     again with {@link MergeOptions#withDuplicates}
  * @param redirects lower symlinks this merge found newer entries below, when told to follow them
- *     ({@link MergeOptions#redirects()}); when not empty the output is incomplete and must be
- *     discarded, and the merge run again with these added to the known ones
+ *     ({@link MergeOptions#redirects()}), and those it was told of but found no longer hold ({@link
+ *     SymlinkRedirects#dropsAny()}); when either, the output must be discarded, and the merge run
+ *     again with these added to the known ones and the dropped ones left out
  * @param suspects lower symlinks this merge met hidden or replaced by a newer layer with something
  *     below their path, not known to it in advance; when not empty the output must be discarded,
  *     and the merge run again watching them ({@link SymlinkSuspects})
@@ -58,6 +59,14 @@ public record MergeResult(
       return new Repeat(
           redirects.size() + " symlinks of lower layers have newer entries below them",
           "to put those entries through the links, as container runtimes do");
+    }
+    if (redirects.dropsAny()) {
+      return new Repeat(
+          redirects.droppedSize()
+              + " symlinks of lower layers that newer entries were put through are not where"
+              + " they were found (their names go through an older link, or their layer removes"
+              + " them)",
+          "to leave those entries where they are named");
     }
     if (linkedSymlinks != null) {
       return new Repeat(

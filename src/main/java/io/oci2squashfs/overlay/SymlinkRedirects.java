@@ -24,6 +24,12 @@ import java.util.function.UnaryOperator;
  * (whose entries, and those of all newer layers, stay where they are named). A redirect's target
  * may itself go through another lower symlink; the next merge finds that one. The rules are in
  * {@code docs/semantics.md}, "Names through symlinks".
+ *
+ * <p>A redirect holds only while each pass still meets its symlink, surviving its layer, at the
+ * path and with the target it was learnt with: a later pass may put the link's name elsewhere
+ * (through an older link it learnt of since) or know that its own layer removes it (a repeat). A
+ * pass that does not meet it again drops it for good ({@link #dropsAny()}), and the next runs
+ * without it.
  */
 public final class SymlinkRedirects {
   /** As Linux's limit on symlinks followed in one lookup. */
@@ -40,17 +46,24 @@ public final class SymlinkRedirects {
     }
   }
 
+  private static final SymlinkRedirects NONE = new SymlinkRedirects(List.of(), List.of());
+
   private final List<Redirect> redirects;
 
-  private SymlinkRedirects(List<Redirect> redirects) {
+  /** Redirects a pass found no longer hold: never followed or found again. */
+  private final List<Redirect> dropped;
+
+  private SymlinkRedirects(List<Redirect> redirects, List<Redirect> dropped) {
     this.redirects = redirects;
+    this.dropped = dropped;
   }
 
   /** No redirects known yet: a merge given this follows lower symlinks, finding them as it goes. */
   public static SymlinkRedirects none() {
-    return new SymlinkRedirects(List.of());
+    return NONE;
   }
 
+  /** Whether there are none to follow (some may be dropped: {@link #dropsAny()}). */
   public boolean isEmpty() {
     return redirects.isEmpty();
   }
@@ -59,15 +72,69 @@ public final class SymlinkRedirects {
     return redirects.size();
   }
 
-  /** These redirects and {@code more}. */
+  /** Whether these drop any redirect an earlier pass followed. */
+  public boolean dropsAny() {
+    return !dropped.isEmpty();
+  }
+
+  /** How many these drop. */
+  public int droppedSize() {
+    return dropped.size();
+  }
+
+  /** These redirects and {@code more}, but none that either drops. */
   public SymlinkRedirects plus(SymlinkRedirects more) {
-    List<Redirect> all = new ArrayList<>(redirects);
-    for (Redirect r : more.redirects) {
+    List<Redirect> gone = union(dropped, more.dropped);
+    List<Redirect> all = union(redirects, more.redirects);
+    all.removeAll(gone);
+    return new SymlinkRedirects(
+        Collections.unmodifiableList(all), Collections.unmodifiableList(gone));
+  }
+
+  private static List<Redirect> union(List<Redirect> a, List<Redirect> b) {
+    List<Redirect> all = new ArrayList<>(a);
+    for (Redirect r : b) {
       if (!all.contains(r)) {
         all.add(r);
       }
     }
-    return new SymlinkRedirects(Collections.unmodifiableList(all));
+    return all;
+  }
+
+  /** These, dropping those of {@code given} that {@code kept} does not hold. */
+  SymlinkRedirects dropping(SymlinkRedirects given, SymlinkRedirects kept) {
+    List<Redirect> stale = new ArrayList<>(given.redirects);
+    stale.removeAll(kept.redirects);
+    return stale.isEmpty()
+        ? this
+        : plus(new SymlinkRedirects(List.of(), Collections.unmodifiableList(stale)));
+  }
+
+  /**
+   * Those of these for the symlink of {@code linkLayer} at {@code link} leading to {@code target}
+   * (whatever layer removes it), added to {@code to}.
+   */
+  SymlinkRedirects keep(int linkLayer, EntryPath link, EntryPath target, SymlinkRedirects to) {
+    SymlinkRedirects kept = to;
+    for (Redirect r : redirects) {
+      if (r.linkLayer() == linkLayer && r.link().equals(link) && r.target().equals(target)) {
+        kept = kept.plus(new SymlinkRedirects(List.of(r), List.of()));
+      }
+    }
+    return kept;
+  }
+
+  /**
+   * Whether a redirect for the symlink of {@code linkLayer} at {@code link} to {@code target} was
+   * dropped.
+   */
+  boolean dropped(int linkLayer, EntryPath link, EntryPath target) {
+    for (Redirect r : dropped) {
+      if (r.linkLayer() == linkLayer && r.link().equals(link) && r.target().equals(target)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Records one that no newer layer removed; for the merge that finds it. */
@@ -77,7 +144,9 @@ public final class SymlinkRedirects {
 
   /** Records one that layer {@code untilLayer} removed or replaced; for the merge that finds it. */
   SymlinkRedirects with(int linkLayer, EntryPath link, EntryPath target, int untilLayer) {
-    return plus(new SymlinkRedirects(List.of(new Redirect(linkLayer, link, target, untilLayer))));
+    return plus(
+        new SymlinkRedirects(
+            List.of(new Redirect(linkLayer, link, target, untilLayer)), List.of()));
   }
 
   /** These redirects but the one for the symlink at {@code link} in {@code linkLayer}, if any. */
@@ -92,21 +161,33 @@ public final class SymlinkRedirects {
 
   /** Whether the symlink at {@code link} in {@code linkLayer} is one of these. */
   boolean contains(int linkLayer, EntryPath link) {
-    return redirects.stream().anyMatch(r -> r.linkLayer() == linkLayer && r.link().equals(link));
+    for (Redirect r : redirects) { // a loop: asked of every symlink entry while following
+      if (r.linkLayer() == linkLayer && r.link().equals(link)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether a symlink of {@code linkLayer} at or below {@code path} is one of these. */
   boolean anyAtOrBelow(int linkLayer, EntryPath path) {
-    return redirects.stream()
-        .anyMatch(r -> r.linkLayer() == linkLayer && r.link().startsWith(path));
+    for (Redirect r : redirects) { // a loop: asked of every hidden non-directory while following
+      if (r.linkLayer() == linkLayer && r.link().startsWith(path)) {
+        return true;
+      }
+    }
+    return false;
   }
 
-  private SymlinkRedirects without(Predicate<Redirect> dropped) {
+  private SymlinkRedirects without(Predicate<Redirect> gone) {
+    if (redirects.isEmpty()) {
+      return this;
+    }
     List<Redirect> rest = new ArrayList<>(redirects);
-    rest.removeIf(dropped);
+    rest.removeIf(gone);
     return rest.size() == redirects.size()
         ? this
-        : new SymlinkRedirects(Collections.unmodifiableList(rest));
+        : new SymlinkRedirects(Collections.unmodifiableList(rest), dropped);
   }
 
   /**
@@ -197,6 +278,6 @@ public final class SymlinkRedirects {
 
   @Override
   public String toString() {
-    return redirects.toString();
+    return dropped.isEmpty() ? redirects.toString() : redirects + " dropped " + dropped;
   }
 }

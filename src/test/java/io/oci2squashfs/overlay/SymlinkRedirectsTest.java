@@ -214,6 +214,35 @@ class SymlinkRedirectsTest {
         .absent("usr");
   }
 
+  // C17: a redirect learnt in one pass outlived the pass that put its link elsewhere (c/b through
+  // c), and c/b/a landed in c/t3.1 (MergeDifferentialTest at scale 10, seeds 2011738 and 2064330)
+  @Test
+  void aRedirectLearntUnderANameThatLaterGoesThroughALowerLinkIsDropped() throws Exception {
+    mergeFollowing(
+            layer().symlink("c", "t0.1"),
+            layer().symlink("c/b", "t3.1"),
+            layer().dir("c").file("c/b/a", "a"))
+        .type("c", EntryType.DIRECTORY) // the newest layer's, over the symlink
+        .type("c/b", EntryType.DIRECTORY)
+        .file("c/b/a", "a")
+        .symlink("t0.1/b", "t3.1")
+        .paths("c", "c/b", "c/b/a", "t0.1", "t0.1/b");
+  }
+
+  // C17: L0's file a, hidden by L1, did not undo L0's link a/c below it (nor count as E2), so a
+  // pass followed the link and a/c/b landed in a/t0.0 (MergeDifferentialTest at scale 10, seed
+  // 3044289)
+  @Test
+  void aLinkRemovedByAHiddenNonDirectoryOfItsOwnLayerLeadsNowhere() throws Exception {
+    mergeFollowing(
+            layer().symlink("a/c", "t0.0").file("a", "file"),
+            layer().fifo("a").dir("a").dir("a/c/b"))
+        .type("a", EntryType.DIRECTORY)
+        .type("a/c", EntryType.DIRECTORY)
+        .type("a/c/b", EntryType.DIRECTORY)
+        .paths("a", "a/c", "a/c/b");
+  }
+
   @Test
   void aNonDirectoryAboveOrAnOpaqueParentRemovesTheLinkButNotWhatWentThrough() throws Exception {
     mergeFollowing(
