@@ -6,10 +6,16 @@ import static java.nio.file.StandardOpenOption.TRUNCATE_EXISTING;
 import static java.nio.file.StandardOpenOption.WRITE;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Writes a dm-verity tree in one sequential pass over the data. Each level keeps only the hash
@@ -112,20 +118,42 @@ public final class VerityWriter {
     }
     byte[] root = new byte[VerityLayout.DIGEST];
     byte[] digest = new byte[VerityLayout.DIGEST];
-    ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(CHUNK, dataSize));
-    byte[] a = chunk.array();
-    for (long at = 0; at < dataSize; ) {
-      chunk.clear().limit((int) Math.min(chunk.capacity(), dataSize - at));
-      readFully(data, chunk, at, dataName);
-      for (int off = 0; off < chunk.limit(); off += VerityLayout.BLOCK) {
-        if (levels.length == 0) {
-          sha.digest(a, off, root, 0);
-        } else {
-          sha.digest(a, off, digest, 0);
-          add(levels, 0, digest, hash, sha, root);
+    // level 0 is nearly all the work: its chunks are hashed on every core, in order of reading,
+    // and their digests taken in order here
+    int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), 8));
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "verity-hash");
+              t.setDaemon(true);
+              return t;
+            });
+    ThreadLocal<SaltedSha256> shas = ThreadLocal.withInitial(() -> new SaltedSha256(p.salt()));
+    ThreadLocal<ByteBuffer> buffers =
+        ThreadLocal.withInitial(() -> ByteBuffer.allocate((int) Math.min(CHUNK, dataSize)));
+    try {
+      ArrayDeque<Future<byte[]>> window = new ArrayDeque<>();
+      long next = 0;
+      while (next < dataSize || !window.isEmpty()) {
+        while (next < dataSize && window.size() < 2 * threads) {
+          long at = next;
+          int length = (int) Math.min(CHUNK, dataSize - at);
+          window.add(pool.submit(() -> chunkDigests(data, at, length, dataName, buffers, shas)));
+          next += length;
+        }
+        byte[] digests = take(window.poll());
+        for (int off = 0; off < digests.length; off += VerityLayout.DIGEST) {
+          if (levels.length == 0) {
+            System.arraycopy(digests, off, root, 0, VerityLayout.DIGEST);
+          } else {
+            System.arraycopy(digests, off, digest, 0, VerityLayout.DIGEST);
+            add(levels, 0, digest, hash, sha, root);
+          }
         }
       }
-      at += chunk.limit();
+    } finally {
+      pool.shutdown(); // not shutdownNow: an interrupt would close the shared channel
     }
     for (int i = 0; i < levels.length; i++) {
       if (levels[i].count > 0) {
@@ -142,6 +170,46 @@ public final class VerityWriter {
         p.hashBlockSize(),
         p.algorithm(),
         layout.hashAreaSize);
+  }
+
+  /** The level-0 digests of {@code length} bytes of data from {@code at}, one per block. */
+  private static byte[] chunkDigests(
+      FileChannel data,
+      long at,
+      int length,
+      String dataName,
+      ThreadLocal<ByteBuffer> buffers,
+      ThreadLocal<SaltedSha256> shas)
+      throws IOException {
+    ByteBuffer chunk = buffers.get();
+    chunk.clear().limit(length);
+    readFully(data, chunk, at, dataName);
+    byte[] a = chunk.array();
+    SaltedSha256 sha = shas.get();
+    byte[] digests = new byte[length / VerityLayout.BLOCK * VerityLayout.DIGEST];
+    for (int off = 0, d = 0; off < length; off += VerityLayout.BLOCK, d += VerityLayout.DIGEST) {
+      sha.digest(a, off, digests, d);
+    }
+    return digests;
+  }
+
+  /** A chunk's digests, or its failure as it was thrown. */
+  private static byte[] take(Future<byte[]> f) throws IOException {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while hashing");
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof IOException) {
+        throw (IOException) c;
+      }
+      if (c instanceof RuntimeException) {
+        throw (RuntimeException) c;
+      }
+      throw new IOException(c);
+    }
   }
 
   /** The hash block a level is filling, and where its next block goes. */
