@@ -12,17 +12,14 @@ import io.oci2squashfs.cli.Main;
 import io.oci2squashfs.image.json.Json;
 import io.oci2squashfs.testing.ImageLayoutBuilder;
 import io.oci2squashfs.testing.LayerBuilder;
+import io.oci2squashfs.testing.Veritysetup;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.RandomAccessFile;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -67,28 +64,16 @@ class BootOutputsIT {
     return b.writeTo(tmp.resolve("img"));
   }
 
+  /** veritysetup's exit and words as one string, {@code 0:...} when it agreed. */
   static String veritysetup(String... args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of("veritysetup"));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-    return p.exitValue() + ":" + text;
+    Veritysetup.Run r = Veritysetup.run(args);
+    return r.exit() + ":" + r.output();
   }
 
   static String rootHash(Path output) throws IOException {
     String text = Files.readString(output.resolveSibling(output.getFileName() + ".roothash"));
     assertTrue(text.matches("[0-9a-f]{64}\n"), "roothash file: '" + text + "'");
     return text.trim();
-  }
-
-  static void flipByte(Path file, long offset) throws IOException {
-    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-      f.seek(offset);
-      int b = f.read();
-      f.seek(offset);
-      f.write(b ^ 0x40);
-    }
   }
 
   @ParameterizedTest
@@ -128,13 +113,13 @@ class BootOutputsIT {
     // one changed byte in the data, or in the tree, is refused
     Path data = tmp.resolve("data-changed." + format);
     Files.copy(out, data);
-    flipByte(data, offset / 2);
+    Veritysetup.flipByte(data, offset / 2);
     String bad =
         veritysetup("verify", data.toString(), data.toString(), root, "--hash-offset=" + offset);
     assertFalse(bad.startsWith("0:"), "veritysetup took a changed data byte: " + bad);
     Path tree = tmp.resolve("tree-changed." + format);
     Files.copy(out, tree);
-    flipByte(tree, offset + 4096 + 17); // past the superblock, in the hashes
+    Veritysetup.flipByte(tree, offset + 4096 + 17); // past the superblock, in the hashes
     String badTree =
         veritysetup("verify", tree.toString(), tree.toString(), root, "--hash-offset=" + offset);
     assertFalse(badTree.startsWith("0:"), "veritysetup took a changed tree byte: " + badTree);

@@ -6,15 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.oci2squashfs.image.json.Json;
+import io.oci2squashfs.testing.Veritysetup;
 import io.oci2squashfs.verify.FilesystemImage;
-import java.io.RandomAccessFile;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -95,19 +94,12 @@ class VerifyVerityIT {
             "--uuid=" + UUID));
   }
 
-  static String rootHash(String veritysetupOutput) {
-    Matcher m = Pattern.compile("Root hash:\\s+([0-9a-f]{64})").matcher(veritysetupOutput);
-    assertTrue(m.find(), veritysetupOutput);
-    return m.group(1);
+  static String rootHash(String veritysetupOutput) throws IOException {
+    return Veritysetup.rootHashIn(veritysetupOutput);
   }
 
-  static void flip(Path f, long at) throws Exception {
-    try (RandomAccessFile r = new RandomAccessFile(f.toFile(), "rw")) {
-      r.seek(at);
-      int b = r.read();
-      r.seek(at);
-      r.write(b ^ 0x40);
-    }
+  static void flip(Path f, long at) throws IOException {
+    Veritysetup.flipByte(f, at);
   }
 
   VerifyIT.Run verify(String... more) {

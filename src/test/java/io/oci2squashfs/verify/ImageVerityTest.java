@@ -6,11 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.oci2squashfs.testing.Veritysetup;
 import io.oci2squashfs.verity.VerityException;
 import io.oci2squashfs.verity.VerityParameters;
 import io.oci2squashfs.verity.VerityResult;
 import io.oci2squashfs.verity.VerityWriter;
-import java.io.RandomAccessFile;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,13 +52,8 @@ class ImageVerityTest {
     return ImageVerity.check(image, fs, data, root, VerifyListener.NONE, notes);
   }
 
-  static void flip(Path f, long at) throws Exception {
-    try (RandomAccessFile r = new RandomAccessFile(f.toFile(), "rw")) {
-      r.seek(at);
-      int b = r.read();
-      r.seek(at);
-      r.write(b ^ 0x01);
-    }
+  static void flip(Path f, long at) throws IOException {
+    Veritysetup.flipByte(f, at);
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.oci2squashfs.testing.Veritysetup;
 import io.oci2squashfs.verity.VerityMismatchException.Kind;
 import java.io.IOException;
 import java.nio.ByteBuffer;
