@@ -160,8 +160,9 @@ final class CredentialHelper {
         // it exited without reading (a broken pipe): what it says about that matters more
       }
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        OnSignal.kill(p.toHandle());
+        // what it said while it hung, not the shell's "Killed" as its children die
         String said = err.text();
+        OnSignal.kill(p.toHandle());
         throw new CredentialException(
             describe()
                 + " did not answer for "
