@@ -155,6 +155,12 @@ class VerifyErofsIT {
     VerifyIT.sh("cp", "-a", ref.toString(), copy.toString());
     if (change) {
       Files.writeString(copy.resolve("etc/passwd"), "root:x:0:0::/root:/bin/SH\n");
+      // the content alone changes: the write's own mtime would differ whenever a second passed
+      VerifyIT.sh(
+          "touch",
+          "-r",
+          ref.resolve("etc/passwd").toString(),
+          copy.resolve("etc/passwd").toString());
       VerifyIT.sh("chmod", "4755", copy.resolve("bin/ping").toString()); // keeps the capability
     }
     Path image = tmp.resolve("tree.erofs");
