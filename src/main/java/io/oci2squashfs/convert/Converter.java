@@ -122,14 +122,23 @@ public final class Converter {
       }
       VerityFinish.checkWritable(request.verity(), output, request.force());
     }
-    builder(request); // fails early, before any download, when the tool is missing or too old
+    // found and checked before any download, when the tool is missing or too old
+    FilesystemBuilder builder = builder(request);
     try (OpenedImage opened = sources.open(request.image(), request.platform(), listener)) {
       Image image = opened.image();
       String seed = seed(image);
-      ConvertRequest r = request.withErofs(request.erofs().withUuidFrom(seed));
       VerityFinish verity =
-          r.verity().enabled() ? new VerityFinish(r.verity(), output, seed, r.force()) : null;
-      ConvertResult result = convert(r, image, output, builder(r), verity, started);
+          request.verity().enabled()
+              ? new VerityFinish(request.verity(), output, seed, request.force())
+              : null;
+      ConvertResult result =
+          convert(
+              request,
+              image,
+              output,
+              builder == null ? null : builder.forImage(seed),
+              verity,
+              started);
       opened.succeeded(listener::warning);
       return withPull(result, opened);
     }

@@ -2,6 +2,7 @@ package io.oci2squashfs.convert;
 
 import io.oci2squashfs.cleanup.PendingOutput;
 import io.oci2squashfs.sink.OutputSink;
+import io.oci2squashfs.verity.VerityFiles;
 import io.oci2squashfs.verity.VerityParameters;
 import io.oci2squashfs.verity.VerityResult;
 import io.oci2squashfs.verity.VerityWriter;
@@ -38,33 +39,23 @@ final class VerityFinish implements OutputSink.Finish {
     this.replace = replace;
   }
 
-  /** {@code OUTPUT.roothash}: the name systemd looks for beside an image. */
-  static Path rootHashFile(Path output) {
-    return output.resolveSibling(output.getFileName() + ".roothash");
-  }
-
-  /** {@code OUTPUT.verity}: the sidecar hash device. */
-  static Path sidecarFile(Path output) {
-    return output.resolveSibling(output.getFileName() + ".verity");
-  }
-
   /** Fails early, before any work, when the files beside the image cannot be written. */
   static void checkWritable(VerityOutput verity, Path output, boolean replace) throws IOException {
     PendingOutput.checkWritable(
-        rootHashFile(output), PendingOutput.Kind.FILE, replace, "root hash");
+        VerityFiles.rootHashFile(output), PendingOutput.Kind.FILE, replace, "root hash");
     if (verity.mode() == VerityOutput.Mode.SIDECAR) {
       PendingOutput.checkWritable(
-          sidecarFile(output), PendingOutput.Kind.FILE, replace, "verity hash");
+          VerityFiles.sidecarFile(output), PendingOutput.Kind.FILE, replace, "verity hash");
     }
   }
 
   @Override
   public void apply(Path image) throws IOException {
     long started = System.nanoTime();
-    try (PendingOutput rootHash = PendingOutput.file(rootHashFile(output), replace);
+    try (PendingOutput rootHash = PendingOutput.file(VerityFiles.rootHashFile(output), replace);
         PendingOutput sidecar =
             mode == VerityOutput.Mode.SIDECAR
-                ? PendingOutput.file(sidecarFile(output), replace)
+                ? PendingOutput.file(VerityFiles.sidecarFile(output), replace)
                 : null) {
       // dm-verity covers whole 4096-byte blocks; a filesystem of smaller blocks may end mid-block
       VerityWriter.padToBlock(image);
@@ -81,8 +72,8 @@ final class VerityFinish implements OutputSink.Finish {
           new VerityOutcome(
               tree,
               mode,
-              sidecar == null ? output : sidecarFile(output),
-              rootHashFile(output),
+              sidecar == null ? output : VerityFiles.sidecarFile(output),
+              VerityFiles.rootHashFile(output),
               Duration.ofNanos(System.nanoTime() - started));
     }
   }

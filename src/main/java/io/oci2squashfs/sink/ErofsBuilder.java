@@ -18,6 +18,11 @@ public record ErofsBuilder(MkfsErofsTool tool, ErofsOptions options) implements 
   }
 
   @Override
+  public ErofsBuilder forImage(String seed) {
+    return new ErofsBuilder(tool, options.withUuidFrom(seed));
+  }
+
+  @Override
   public String toolName() {
     return MkfsErofsTool.NAME;
   }

@@ -11,6 +11,14 @@ import java.util.Map;
  * how to start it and what the filesystem can hold.
  */
 public interface FilesystemBuilder {
+  /**
+   * This builder for one image: options that derive from the image (an erofs UUID under a fixed
+   * build time) made from {@code seed}, its manifest digest.
+   */
+  default FilesystemBuilder forImage(String seed) {
+    return this;
+  }
+
   /** The tool's name, as messages name it: {@code mksquashfs}, {@code mkfs.erofs}. */
   String toolName();
 

@@ -2,6 +2,7 @@ package io.oci2squashfs.verify;
 
 import io.oci2squashfs.verity.VerityChecker;
 import io.oci2squashfs.verity.VerityException;
+import io.oci2squashfs.verity.VerityFiles;
 import io.oci2squashfs.verity.VerityMismatchException;
 import io.oci2squashfs.verity.VerityParameters;
 import io.oci2squashfs.verity.VeritySuperblock;
@@ -69,15 +70,17 @@ final class ImageVerity {
       sb = VerityChecker.readSuperblock(verityData, 0);
     } else {
       Optional<VeritySuperblock> appended = VerityChecker.findAppended(image, fs.size());
-      Path beside = sibling(image, ".verity");
+      Path beside = VerityFiles.sidecarFile(image);
+      Optional<VeritySuperblock> sidecar =
+          appended.isPresent() ? Optional.empty() : superblockIn(beside);
       if (appended.isPresent()) {
         hashFile = image;
         hashOffset = dataSize;
         sb = appended.get();
-      } else if (Files.isRegularFile(beside) && hasSuperblock(beside)) {
+      } else if (sidecar.isPresent()) {
         hashFile = beside;
         hashOffset = 0;
-        sb = VerityChecker.readSuperblock(beside, 0);
+        sb = sidecar.get();
         listener.detail("found the dm-verity tree " + beside + " beside the image");
       } else {
         if (rootHash != null) {
@@ -90,7 +93,7 @@ final class ImageVerity {
                   + dataSize
                   + "); give the hash file with --verity-data");
         }
-        Path rootFile = sibling(image, ".roothash");
+        Path rootFile = VerityFiles.rootHashFile(image);
         if (Files.isRegularFile(rootFile)) {
           note(
               listener,
@@ -110,9 +113,9 @@ final class ImageVerity {
       root = rootHash.toLowerCase(Locale.ROOT);
       from = "--root-hash";
     } else {
-      Path file = sibling(image, ".roothash");
+      Path file = VerityFiles.rootHashFile(image);
       if (!Files.isRegularFile(file) && verityData != null) {
-        file = sibling(verityData, ".roothash");
+        file = VerityFiles.rootHashFile(verityData);
       }
       if (Files.isRegularFile(file)) {
         root = readRootHash(file);
@@ -124,7 +127,7 @@ final class ImageVerity {
             listener,
             notes,
             "no root hash given (--root-hash, or "
-                + sibling(image, ".roothash").getFileName()
+                + VerityFiles.rootHashFile(image).getFileName()
                 + " beside the image): the dm-verity tree was checked against the root hash it"
                 + " implies, "
                 + root
@@ -165,16 +168,15 @@ final class ImageVerity {
     return line.toLowerCase(Locale.ROOT);
   }
 
-  private static Path sibling(Path p, String suffix) {
-    return p.resolveSibling(p.getFileName() + suffix);
-  }
-
-  private static boolean hasSuperblock(Path file) throws IOException {
+  /** The superblock of a hash file at {@code file}, if there is one and it is one. */
+  private static Optional<VeritySuperblock> superblockIn(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
     try {
-      VerityChecker.readSuperblock(file, 0);
-      return true;
+      return Optional.of(VerityChecker.readSuperblock(file, 0));
     } catch (VerityException e) {
-      return false;
+      return Optional.empty();
     }
   }
 
